@@ -1,0 +1,42 @@
+package switchyard.math.linalg;
+
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * Dense float32 matrix products on row-major {@link FMatrixRMaj}, the only place Switchyard's
+ * hot loops live. Two implementations exist (EJML, and a register-blocked kernel on the JDK
+ * Vector API); tests hold them to each other.
+ *
+ * <p>Contract shared by every method:
+ * <ul>
+ *   <li>{@code c} is the output and must not alias {@code a} or {@code b}. Unless
+ *       {@code accumulate} is true it is reshaped to the result shape (EJML's reshape keeps the
+ *       backing array when it is large enough, so callers can reuse buffers); when accumulating
+ *       it must already have the result shape.</li>
+ *   <li>Results are <b>deterministic</b>: each output element is summed in an order fixed by the
+ *       shapes alone, never by the thread count or scheduling, so a run is bit-reproducible on
+ *       any machine with the same kernel. (The reduction dimension is never split across threads.)</li>
+ *   <li>Shape mismatches throw {@link IllegalArgumentException} naming both shapes.</li>
+ * </ul>
+ */
+public interface MatMul {
+
+    /** {@code c (+)= a · b}; a is [m×k], b is [k×n], c is [m×n]. */
+    void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate);
+
+    /** {@code c (+)= aᵀ · b}; a is [k×m], b is [k×n], c is [m×n]. Weight gradients: {@code dW = xᵀ·dy}. */
+    void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate);
+
+    /** {@code c (+)= a · bᵀ}; a is [m×k], b is [n×k], c is [m×n]. Input gradients: {@code dx = dy·Wᵀ}. */
+    void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate);
+
+    /**
+     * {@code c = act(a · b + bias)} with {@code bias} ([1×n]) added to every row and
+     * {@code act} = ReLU when {@code relu}, identity otherwise: the expert layer with its
+     * epilogue fused so the output is written once.
+     */
+    void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c);
+
+    /** Short name for logs and benchmark tables, e.g. {@code "ejml"} or {@code "vector(2 threads)"}. */
+    String name();
+}
