@@ -1,0 +1,102 @@
+package switchyard.math.expert;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.tensor.Checks;
+import switchyard.math.tensor.Rows;
+
+import java.util.SplittableRandom;
+
+/**
+ * One expert FFN, {@code y = relu(x·W1 + b1)·W2 + b2} with {@code W1 [M×H], b1 [1×H], W2 [H×M],
+ * b2 [1×M]}, and the gradients of its parameters, accumulated by {@link #backward} until
+ * {@link #zeroGrad()}.
+ */
+public final class Expert {
+    private final FMatrixRMaj w1, b1, w2, b2;
+    private final FMatrixRMaj dW1, dB1, dW2, dB2;
+
+    public Expert(FMatrixRMaj w1, FMatrixRMaj b1, FMatrixRMaj w2, FMatrixRMaj b2) {
+        int m = w1.numRows;
+        int h = w1.numCols;
+        if (m < 1 || h < 1) throw new IllegalArgumentException("expert W1 must be M×H with M, H >= 1, got " + Checks.shape(w1));
+        Checks.shape("expert b1", b1, 1, h);
+        Checks.shape("expert W2", w2, h, m);
+        Checks.shape("expert b2", b2, 1, m);
+        this.w1 = w1;
+        this.b1 = b1;
+        this.w2 = w2;
+        this.b2 = b2;
+        this.dW1 = new FMatrixRMaj(m, h);
+        this.dB1 = new FMatrixRMaj(1, h);
+        this.dW2 = new FMatrixRMaj(h, m);
+        this.dB2 = new FMatrixRMaj(1, m);
+    }
+
+    /** PyTorch {@code nn.Linear}'s initialisation: every parameter uniform in ±1/√fan_in. */
+    public static Expert initialised(int modelDim, int hiddenDim, SplittableRandom random) {
+        return new Expert(uniform(modelDim, hiddenDim, modelDim, random), uniform(1, hiddenDim, modelDim, random),
+                uniform(hiddenDim, modelDim, hiddenDim, random), uniform(1, modelDim, hiddenDim, random));
+    }
+
+    private static FMatrixRMaj uniform(int rows, int cols, int fanIn, SplittableRandom random) {
+        double bound = 1.0 / Math.sqrt(fanIn);
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+        return m;
+    }
+
+    public int modelDim() { return w1.numRows; }
+
+    public int hiddenDim() { return w1.numCols; }
+
+    public FMatrixRMaj w1() { return w1; }
+    public FMatrixRMaj b1() { return b1; }
+    public FMatrixRMaj w2() { return w2; }
+    public FMatrixRMaj b2() { return b2; }
+    public FMatrixRMaj gradW1() { return dW1; }
+    public FMatrixRMaj gradB1() { return dB1; }
+    public FMatrixRMaj gradW2() { return dW2; }
+    public FMatrixRMaj gradB2() { return dB2; }
+
+    /** What the backward pass needs from the forward pass. */
+    public record Activations(FMatrixRMaj input, FMatrixRMaj hidden, FMatrixRMaj output) {}
+
+    /** Forward on a batch {@code x} [n × M]. */
+    public Activations forward(FMatrixRMaj x, MatMul mm) {
+        if (x.numCols != modelDim())
+            throw new IllegalArgumentException("expert input is " + Checks.shape(x) + " but the expert has M=" + modelDim());
+        FMatrixRMaj hidden = new FMatrixRMaj(x.numRows, hiddenDim());
+        FMatrixRMaj y = new FMatrixRMaj(x.numRows, modelDim());
+        mm.mulBias(x, w1, b1, true, hidden);
+        mm.mulBias(hidden, w2, b2, false, y);
+        return new Activations(x, hidden, y);
+    }
+
+    /**
+     * Backward from {@code dy} [n × M]: accumulates the parameter gradients and returns {@code dx}.
+     * ReLU'(0) = 0, so the mask is {@code hidden > 0}.
+     */
+    public FMatrixRMaj backward(Activations a, FMatrixRMaj dy, MatMul mm) {
+        Checks.shape("expert output gradient", dy, a.output().numRows, modelDim());
+        mm.mulTransA(a.hidden(), dy, dW2, true);
+        Rows.addColumnSums(dy, dB2);
+        FMatrixRMaj dHidden = new FMatrixRMaj(dy.numRows, hiddenDim());
+        mm.mulTransB(dy, w2, dHidden, false);
+        float[] h = a.hidden().data;
+        int n = dy.numRows * hiddenDim();
+        for (int i = 0; i < n; i++) if (h[i] <= 0f) dHidden.data[i] = 0f;
+        mm.mulTransA(a.input(), dHidden, dW1, true);
+        Rows.addColumnSums(dHidden, dB1);
+        FMatrixRMaj dx = new FMatrixRMaj(dy.numRows, modelDim());
+        mm.mulTransB(dHidden, w1, dx, false);
+        return dx;
+    }
+
+    public void zeroGrad() {
+        dW1.zero();
+        dB1.zero();
+        dW2.zero();
+        dB2.zero();
+    }
+}

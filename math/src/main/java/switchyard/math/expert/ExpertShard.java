@@ -1,0 +1,114 @@
+package switchyard.math.expert;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.tensor.Rows;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The expert side of the all-to-all: the {@code L} experts one rank owns. Given the rows every
+ * source rank sent, it runs each local expert <b>once</b> on all of its rows (stacked in source-rank
+ * order, whatever order they arrived in), then cuts the results back into one block per source.
+ * The oracle and the rank actors both use it, so they compute exactly the same thing.
+ */
+public final class ExpertShard {
+    private final int firstExpert;
+    private final List<Expert> experts;
+
+    public ExpertShard(int firstExpert, List<Expert> experts) {
+        if (experts.isEmpty()) throw new IllegalArgumentException("a shard needs at least one expert");
+        this.firstExpert = firstExpert;
+        this.experts = List.copyOf(experts);
+    }
+
+    /** Global id of local expert 0. */
+    public int firstExpert() { return firstExpert; }
+
+    public int size() { return experts.size(); }
+
+    public Expert expert(int local) { return experts.get(local); }
+
+    public List<Expert> experts() { return experts; }
+
+    /** One forward pass of the shard, kept for its backward. */
+    public record Pass(List<Expert.Activations> activations, int[][] counts, List<ExpertRows> outputs) {}
+
+    /**
+     * Forward over the blocks from every source ({@code fromSources.get(r)} came from rank r).
+     * {@link Pass#outputs()} holds one block per source in the same layout as its input.
+     */
+    public Pass forward(List<ExpertRows> fromSources, MatMul mm) {
+        int[][] counts = countsOf(fromSources, "dispatch");
+        List<Expert.Activations> activations = new ArrayList<>(size());
+        for (int l = 0; l < size(); l++) {
+            activations.add(experts.get(l).forward(stack(fromSources, counts, l), mm));
+        }
+        List<FMatrixRMaj> outputs = new ArrayList<>(size());
+        for (Expert.Activations a : activations) outputs.add(a.output());
+        return new Pass(activations, counts, unstack(outputs, counts));
+    }
+
+    /**
+     * Backward from the output gradients each source sent back along the forward route;
+     * accumulates the experts' parameter gradients and returns the input gradients per source.
+     */
+    public List<ExpertRows> backward(Pass pass, List<ExpertRows> gradientsFromSources, MatMul mm) {
+        int[][] counts = countsOf(gradientsFromSources, "output gradient");
+        for (int r = 0; r < counts.length; r++) {
+            if (!java.util.Arrays.equals(counts[r], pass.counts()[r]))
+                throw new IllegalArgumentException("source rank " + r + " sent output gradients for "
+                        + java.util.Arrays.toString(counts[r]) + " rows but the forward pass had "
+                        + java.util.Arrays.toString(pass.counts()[r]));
+        }
+        List<FMatrixRMaj> inputGradients = new ArrayList<>(size());
+        for (int l = 0; l < size(); l++) {
+            FMatrixRMaj dy = stack(gradientsFromSources, counts, l);
+            inputGradients.add(experts.get(l).backward(pass.activations().get(l), dy, mm));
+        }
+        return unstack(inputGradients, counts);
+    }
+
+    public void zeroGrad() {
+        experts.forEach(Expert::zeroGrad);
+    }
+
+    private int[][] countsOf(List<ExpertRows> blocks, String what) {
+        int[][] counts = new int[blocks.size()][];
+        for (int r = 0; r < blocks.size(); r++) {
+            ExpertRows b = blocks.get(r);
+            if (b.experts() != size())
+                throw new IllegalArgumentException(what + " from source rank " + r + " covers " + b.experts()
+                        + " experts but this shard holds " + size());
+            counts[r] = b.counts();
+        }
+        return counts;
+    }
+
+    /** Rows of local expert {@code l} from every source, in source-rank order. */
+    private FMatrixRMaj stack(List<ExpertRows> blocks, int[][] counts, int l) {
+        List<FMatrixRMaj> parts = new ArrayList<>(blocks.size());
+        for (int r = 0; r < blocks.size(); r++) {
+            parts.add(Rows.slice(blocks.get(r).rows(), blocks.get(r).firstRowOf(l), counts[r][l]));
+        }
+        return Rows.concat(parts, experts.get(l).modelDim());
+    }
+
+    /** Inverse of {@link #stack}: per-expert results back into one block per source. */
+    private static List<ExpertRows> unstack(List<FMatrixRMaj> perExpert, int[][] counts) {
+        int sources = counts.length;
+        int[] consumed = new int[perExpert.size()];
+        List<ExpertRows> out = new ArrayList<>(sources);
+        for (int r = 0; r < sources; r++) {
+            List<FMatrixRMaj> parts = new ArrayList<>(perExpert.size());
+            for (int l = 0; l < perExpert.size(); l++) {
+                parts.add(Rows.slice(perExpert.get(l), consumed[l], counts[r][l]));
+                consumed[l] += counts[r][l];
+            }
+            out.add(new ExpertRows(Rows.concat(parts, perExpert.get(0).numCols), counts[r]));
+        }
+        return out;
+    }
+}

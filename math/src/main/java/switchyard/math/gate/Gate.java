@@ -1,0 +1,165 @@
+package switchyard.math.gate;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.tensor.Checks;
+import switchyard.math.tensor.Elementwise;
+
+/**
+ * One replica of the router: {@code logits = x·Wg}, softmax, top-k choices, capacity, combine
+ * weights, {@code l_aux} and z-loss (DESIGN.md §1), and the backward pass of all of it.
+ * Holds the weight {@code Wg [M×E]} and its gradient; the weight is changed only by an optimizer.
+ */
+public final class Gate {
+    /** Float32 machine epsilon: the clamp on the combine-weight denominator. */
+    static final float EPS = Math.ulp(1f);
+
+    private final FMatrixRMaj weight;
+    private final FMatrixRMaj grad;
+    private final RoutingOptions options;
+
+    public Gate(FMatrixRMaj weight, RoutingOptions options) {
+        if (weight.numCols < 1 || weight.numRows < 1)
+            throw new IllegalArgumentException("gate weight must be M×E with M, E >= 1, got "
+                    + weight.numRows + "x" + weight.numCols);
+        if (options.topK() > weight.numCols)
+            throw new IllegalArgumentException("top-" + options.topK() + " routing needs at least "
+                    + options.topK() + " experts, but the gate weight has E=" + weight.numCols);
+        Checks.finite("gate weight", weight);
+        this.weight = weight;
+        this.grad = new FMatrixRMaj(weight.numRows, weight.numCols);
+        this.options = options;
+    }
+
+    /** Wg, [M × E]. Optimizers update it in place. */
+    public FMatrixRMaj weight() { return weight; }
+
+    /** dLoss/dWg accumulated by {@link #backward}, [M × E]. */
+    public FMatrixRMaj grad() { return grad; }
+
+    public RoutingOptions options() { return options; }
+
+    public int modelDim() { return weight.numRows; }
+
+    public int experts() { return weight.numCols; }
+
+    /**
+     * Routes {@code x} [S × M].
+     *
+     * @param noise    Gumbel samples / jitter / priority order for this rank and step
+     * @param training selects the training or eval capacity and whether jitter applies
+     */
+    public Routing route(FMatrixRMaj x, GateNoise noise, boolean training, MatMul mm) {
+        int tokens = x.numRows;
+        int experts = experts();
+        int k = options.topK();
+        if (x.numCols != modelDim())
+            throw new IllegalArgumentException("gate input is " + tokens + "x" + x.numCols
+                    + " but the gate weight is " + modelDim() + "x" + experts + " (M differs)");
+        Checks.finite("gate input", x);
+
+        FMatrixRMaj jitter = null;
+        FMatrixRMaj routerInput = x;
+        if (options.noise() == NoisePolicy.JITTER && training && options.jitterEps() > 0f) {
+            jitter = noise.jitter(tokens, modelDim(), options.jitterEps());
+            routerInput = Elementwise.hadamard(x, jitter);
+        }
+        FMatrixRMaj logits = new FMatrixRMaj(tokens, experts);
+        mm.mul(routerInput, weight, logits, false);
+
+        FMatrixRMaj gates = new FMatrixRMaj(tokens, experts);
+        float[] logSumExp = Softmax.rows(logits, gates);
+
+        FMatrixRMaj gumbel = options.noise() == NoisePolicy.GUMBEL && k > 1 ? noise.gumbel(tokens, experts) : null;
+        int[] expert = Choices.topK(gates, logits, gumbel, k);
+
+        int capacity = options.capacity(tokens, experts, training);
+        int[] order = options.randomTokenPriority() ? noise.tokenOrder(tokens) : null;
+        int[] slot = new int[tokens * k];
+        int[] firstChoiceCounts = Slots.assign(expert, tokens, k, experts, order, slot);
+        boolean[] kept = new boolean[tokens * k];
+        for (int i = 0; i < kept.length; i++) kept[i] = slot[i] < capacity;
+
+        float[] weights = combineWeights(gates, expert, kept, k);
+
+        float[] me = new float[experts];
+        float[] ce = new float[experts];
+        float lAux = auxLoss(gates, firstChoiceCounts, me, ce);
+        float zLoss = zLoss(logSumExp);
+
+        return new Routing(tokens, experts, k, capacity, expert, slot, kept, weights, firstChoiceCounts, me, ce,
+                lAux, zLoss, options.auxLossCoefficient(experts), options.zLossWeight(), options.renormalises(),
+                gates, logSumExp, routerInput, jitter);
+    }
+
+    /** {@code w_j = g_j / max(Σ g, eps)} over the kept choices, or the raw gate when not renormalising. */
+    private float[] combineWeights(FMatrixRMaj gates, int[] expert, boolean[] kept, int k) {
+        int tokens = gates.numRows;
+        float[] weights = new float[tokens * k];
+        for (int s = 0; s < tokens; s++) {
+            float sum = 0f;
+            for (int j = 0; j < k; j++) {
+                int i = s * k + j;
+                weights[i] = kept[i] ? gates.get(s, expert[i]) : 0f;
+                sum += weights[i];
+            }
+            if (options.renormalises()) {
+                float denominator = Math.max(sum, EPS);
+                for (int j = 0; j < k; j++) weights[s * k + j] /= denominator;
+            }
+        }
+        return weights;
+    }
+
+    /** {@code l_aux = mean_e(me_e · ce_e)}; fills {@code me} and {@code ce}. Zero for an empty block. */
+    private static float auxLoss(FMatrixRMaj gates, int[] firstChoiceCounts, float[] me, float[] ce) {
+        int tokens = gates.numRows;
+        int experts = gates.numCols;
+        if (tokens == 0) return 0f;
+        double[] sums = new double[experts];
+        for (int s = 0; s < tokens; s++) {
+            int row = s * experts;
+            for (int e = 0; e < experts; e++) sums[e] += gates.data[row + e];
+        }
+        double lAux = 0;
+        for (int e = 0; e < experts; e++) {
+            me[e] = (float) (sums[e] / tokens);
+            ce[e] = (float) firstChoiceCounts[e] / tokens;
+            lAux += (double) me[e] * ce[e];
+        }
+        return (float) (lAux / experts);
+    }
+
+    /** {@code mean_s(logsumexp_s²)}. */
+    private static float zLoss(float[] logSumExp) {
+        if (logSumExp.length == 0) return 0f;
+        double sum = 0;
+        for (float lse : logSumExp) sum += (double) lse * lse;
+        return (float) (sum / logSumExp.length);
+    }
+
+    /**
+     * Backward of routing. Given {@code dWeight[s·k+j] = dLoss/dw_j(s)} (from the combine), adds the
+     * gradients of the router loss ({@code l_aux} through {@code me}, z-loss through the logits),
+     * runs the softmax backward, accumulates {@code dLoss/dWg} into {@link #grad()} and returns the
+     * gradient of the loss with respect to the gate input {@code x} [S × M] along the gate path.
+     */
+    public FMatrixRMaj backward(Routing routing, float[] dWeight, MatMul mm) {
+        int tokens = routing.tokens();
+        int k = routing.topK();
+        if (dWeight.length != tokens * k)
+            throw new IllegalArgumentException("weight gradient has " + dWeight.length + " entries, routing has "
+                    + tokens + " tokens x top-" + k);
+        FMatrixRMaj dLogits = GateBackward.logitGradients(routing, dWeight);
+        mm.mulTransA(routing.routerInput(), dLogits, grad, true);
+        FMatrixRMaj dx = new FMatrixRMaj(tokens, modelDim());
+        mm.mulTransB(dLogits, weight, dx, false);
+        if (routing.jitter() != null) Elementwise.hadamardInPlace(dx, routing.jitter());
+        return dx;
+    }
+
+    /** Sets the accumulated gradient to zero. */
+    public void zeroGrad() {
+        grad.zero();
+    }
+}

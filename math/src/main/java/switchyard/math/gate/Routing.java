@@ -1,0 +1,199 @@
+package switchyard.math.gate;
+
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * The outcome of routing one rank's tokens: for each token and each of its k choices, the expert,
+ * the slot in that expert's queue, whether the slot fits under the capacity, and the combine weight;
+ * for the rank, the capacity, {@code l_aux}, z-loss and the load per expert. Also keeps what the
+ * gate backward needs (gates, log-sum-exp, the router input).
+ *
+ * <p>Choice {@code j} of token {@code s} is stored at flat index {@code s·k + j}. The kept
+ * assignments of an expert occupy slots {@code 0..n_e-1} with no gaps (slots are handed out in
+ * queue order and cut at the capacity), so they are listed per expert in slot order:
+ * {@link #assignmentsOf(int)} / {@link #assignment(int, int)}. That list is the row order of every
+ * sparse exchange; no capacity padding exists anywhere.
+ *
+ * <p>Immutable by convention: arrays are never changed after construction.
+ */
+public final class Routing {
+    private final int tokens;
+    private final int experts;
+    private final int topK;
+    private final int capacity;
+    private final int[] expert;
+    private final int[] slot;
+    private final boolean[] kept;
+    private final float[] weight;
+    private final int[] firstChoiceCounts;
+    private final int[] assignmentOffsets;
+    private final int[] assignments;
+    private final float[] me;
+    private final float[] ce;
+    private final float lAux;
+    private final float zLoss;
+    private final float auxLossCoefficient;
+    private final float zLossWeight;
+    private final boolean renormalised;
+    private final FMatrixRMaj gates;
+    private final float[] logSumExp;
+    private final FMatrixRMaj routerInput;
+    private final FMatrixRMaj jitter;
+
+    Routing(int tokens, int experts, int topK, int capacity, int[] expert, int[] slot, boolean[] kept,
+            float[] weight, int[] firstChoiceCounts, float[] me, float[] ce, float lAux, float zLoss,
+            float auxLossCoefficient, float zLossWeight, boolean renormalised, FMatrixRMaj gates,
+            float[] logSumExp, FMatrixRMaj routerInput, FMatrixRMaj jitter) {
+        this.tokens = tokens;
+        this.experts = experts;
+        this.topK = topK;
+        this.capacity = capacity;
+        this.expert = expert;
+        this.slot = slot;
+        this.kept = kept;
+        this.weight = weight;
+        this.firstChoiceCounts = firstChoiceCounts;
+        this.me = me;
+        this.ce = ce;
+        this.lAux = lAux;
+        this.zLoss = zLoss;
+        this.auxLossCoefficient = auxLossCoefficient;
+        this.zLossWeight = zLossWeight;
+        this.renormalised = renormalised;
+        this.gates = gates;
+        this.logSumExp = logSumExp;
+        this.routerInput = routerInput;
+        this.jitter = jitter;
+        this.assignmentOffsets = new int[experts + 1];
+        for (int i = 0; i < expert.length; i++) if (kept[i]) assignmentOffsets[expert[i] + 1]++;
+        for (int e = 0; e < experts; e++) assignmentOffsets[e + 1] += assignmentOffsets[e];
+        this.assignments = new int[assignmentOffsets[experts]];
+        for (int i = 0; i < expert.length; i++) if (kept[i]) assignments[assignmentOffsets[expert[i]] + slot[i]] = i;
+    }
+
+    /** S: tokens on this rank. */
+    public int tokens() { return tokens; }
+
+    /** E: experts in the layer. */
+    public int experts() { return experts; }
+
+    /** k: choices per token. */
+    public int topK() { return topK; }
+
+    /** C: slots per expert for this rank's tokens. */
+    public int capacity() { return capacity; }
+
+    /** Expert of choice {@code j} of token {@code s} (recorded even when dropped). */
+    public int expert(int s, int j) { return expert[s * topK + j]; }
+
+    /** Queue position of choice {@code j} of token {@code s}, before the capacity cut. */
+    public int slot(int s, int j) { return slot[s * topK + j]; }
+
+    /** Whether choice {@code j} of token {@code s} fits under the capacity. */
+    public boolean kept(int s, int j) { return kept[s * topK + j]; }
+
+    /** Combine weight of choice {@code j} of token {@code s}; 0 when dropped. */
+    public float weight(int s, int j) { return weight[s * topK + j]; }
+
+    /** Combine weight by flat index {@code s·k + j}. */
+    public float weightAt(int flat) { return weight[flat]; }
+
+    /** Number of tokens whose first choice is {@code e}, before the capacity cut ({@code count1}). */
+    public int firstChoiceCount(int e) { return firstChoiceCounts[e]; }
+
+    /** Kept assignments (tokens) at expert {@code e}; at most the capacity. */
+    public int tokensAt(int e) { return assignmentOffsets[e + 1] - assignmentOffsets[e]; }
+
+    /** Kept assignments at experts {@code from..to-1}. */
+    public int tokensAt(int from, int to) { return assignmentOffsets[to] - assignmentOffsets[from]; }
+
+    /** Flat index {@code s·k + j} of the assignment in slot {@code slot} of expert {@code e}. */
+    public int assignment(int e, int slot) { return assignments[assignmentOffsets[e] + slot]; }
+
+    /** Flat index of the {@code i}-th kept assignment counted over all experts in (expert, slot) order. */
+    public int assignmentAt(int i) { return assignments[i]; }
+
+    /** Index into {@link #assignmentAt(int)} of expert {@code e}'s first assignment. */
+    public int assignmentOffset(int e) { return assignmentOffsets[e]; }
+
+    /** Copy of the flat indices of expert {@code e}'s kept assignments, in slot order. */
+    public int[] assignmentsOf(int e) {
+        return java.util.Arrays.copyOfRange(assignments, assignmentOffsets[e], assignmentOffsets[e + 1]);
+    }
+
+    /** Total kept assignments. */
+    public int keptAssignments() { return assignments.length; }
+
+    /** Dropped assignments of choice {@code j} (0-based) over all tokens. */
+    public int dropped(int j) {
+        int n = 0;
+        for (int s = 0; s < tokens; s++) if (!kept[s * topK + j]) n++;
+        return n;
+    }
+
+    /** Tokens none of whose choices was kept: their output is zero. */
+    public int droppedTokens() {
+        int n = 0;
+        for (int s = 0; s < tokens; s++) {
+            boolean any = false;
+            for (int j = 0; j < topK; j++) any |= kept[s * topK + j];
+            if (!any) n++;
+        }
+        return n;
+    }
+
+    /** {@code me[e] = mean_s gates[s][e]}. */
+    public float me(int e) { return me[e]; }
+
+    /** {@code ce[e] = count1[e] / S}. */
+    public float ce(int e) { return ce[e]; }
+
+    /** The raw load-balancing loss {@code mean_e(me·ce)}, before any weight. */
+    public float lAux() { return lAux; }
+
+    /** The raw router z-loss {@code mean_s(logsumexp(logits_s)²)}, before any weight. */
+    public float zLoss() { return zLoss; }
+
+    /** Coefficient of {@link #lAux()} in the loss (weight, times E² when so configured). */
+    public float auxLossCoefficient() { return auxLossCoefficient; }
+
+    /** Coefficient of {@link #zLoss()} in the loss. */
+    public float zLossWeight() { return zLossWeight; }
+
+    /** What routing adds to the loss: {@code aux coefficient · l_aux + z weight · z-loss}. */
+    public float routerLoss() { return auxLossCoefficient * lAux + zLossWeight * zLoss; }
+
+    /** Whether combine weights were divided by the sum of the kept gates. */
+    public boolean renormalised() { return renormalised; }
+
+    /** Softmax of the logits, [S × E]. Do not modify. */
+    public FMatrixRMaj gates() { return gates; }
+
+    /** {@code logsumexp} of each token's logits. */
+    public float logSumExp(int s) { return logSumExp[s]; }
+
+    /** The matrix the logits were computed from (the input, or the jittered input). Do not modify. */
+    public FMatrixRMaj routerInput() { return routerInput; }
+
+    /** The jitter multipliers applied to the input, or null when there was none. */
+    public FMatrixRMaj jitter() { return jitter; }
+
+    /**
+     * The dense GShard view {@code combine[s][e][c]}, as an [S × E·C] matrix with column
+     * {@code e·C + c}. Built on demand for inspection and tests; never used on a hot path.
+     */
+    public FMatrixRMaj denseCombine() {
+        FMatrixRMaj combine = new FMatrixRMaj(tokens, experts * capacity);
+        for (int i = 0; i < expert.length; i++) {
+            if (kept[i]) combine.set(i / topK, expert[i] * capacity + slot[i], weight[i]);
+        }
+        return combine;
+    }
+
+    /** The dense view {@code dispatch = combine != 0}, as 0/1 floats in the layout of {@link #denseCombine()}. */
+    public FMatrixRMaj denseDispatch() {
+        FMatrixRMaj dispatch = denseCombine();
+        for (int i = 0; i < dispatch.data.length; i++) dispatch.data[i] = dispatch.data[i] != 0f ? 1f : 0f;
+        return dispatch;
+    }
+}

@@ -1,0 +1,101 @@
+package switchyard.math.layer;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.gate.Gate;
+import switchyard.math.gate.GateNoise;
+import switchyard.math.linalg.MatMul;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The oracle: the whole expert-parallel layer in one process. It folds {@code W} ranks — each
+ * routes its own tokens with its own gate replica, capacity and noise — and runs exactly the
+ * exchange the actors run, with method calls in place of messages. Every distributed run is
+ * checked against it.
+ */
+public final class MoeLayer {
+    private final List<Gate> gates;
+    private final List<ExpertShard> shards;
+    private final MatMul mm;
+
+    /**
+     * @param gates   one gate replica per rank (W of them)
+     * @param experts all E experts, by global id; rank r owns experts {@code r·L … r·L+L-1}
+     */
+    public MoeLayer(List<Gate> gates, List<Expert> experts, MatMul mm) {
+        int worldSize = gates.size();
+        if (worldSize < 1) throw new IllegalArgumentException("need at least one rank");
+        int e = gates.get(0).experts();
+        for (int r = 0; r < worldSize; r++) {
+            if (gates.get(r).experts() != e || gates.get(r).modelDim() != gates.get(0).modelDim())
+                throw new IllegalArgumentException("gate replica of rank " + r + " has a different shape");
+        }
+        if (experts.size() != e)
+            throw new IllegalArgumentException("gates route to E=" + e + " experts but " + experts.size() + " were given");
+        if (e % worldSize != 0)
+            throw new IllegalArgumentException("E=" + e + " experts cannot be split over W=" + worldSize + " ranks");
+        int local = e / worldSize;
+        List<ExpertShard> shards = new ArrayList<>(worldSize);
+        for (int r = 0; r < worldSize; r++) shards.add(new ExpertShard(r * local, experts.subList(r * local, (r + 1) * local)));
+        this.gates = List.copyOf(gates);
+        this.shards = List.copyOf(shards);
+        this.mm = mm;
+    }
+
+    public int worldSize() { return gates.size(); }
+
+    public Gate gate(int rank) { return gates.get(rank); }
+
+    public ExpertShard shard(int rank) { return shards.get(rank); }
+
+    /** A forward pass, kept for its backward. */
+    public record Forward(List<SourceStep> sources, List<ExpertShard.Pass> passes, List<FMatrixRMaj> outputs) {}
+
+    /** Forward for every rank: {@code inputs.get(r)} [S_r × M], with that rank's noise. */
+    public Forward forward(List<FMatrixRMaj> inputs, List<GateNoise> noise, boolean training) {
+        int w = worldSize();
+        if (inputs.size() != w || noise.size() != w)
+            throw new IllegalArgumentException("need " + w + " input blocks and noise sources, got "
+                    + inputs.size() + " and " + noise.size());
+        List<SourceStep> sources = new ArrayList<>(w);
+        for (int r = 0; r < w; r++) sources.add(new SourceStep(gates.get(r), inputs.get(r), noise.get(r), training, w, mm));
+        List<ExpertShard.Pass> passes = new ArrayList<>(w);
+        for (int owner = 0; owner < w; owner++) {
+            List<ExpertRows> arriving = new ArrayList<>(w);
+            for (SourceStep source : sources) arriving.add(source.dispatchTo(owner));
+            ExpertShard.Pass pass = shards.get(owner).forward(arriving, mm);
+            passes.add(pass);
+            for (int r = 0; r < w; r++) sources.get(r).acceptOutputs(owner, pass.outputs().get(r));
+        }
+        List<FMatrixRMaj> outputs = new ArrayList<>(w);
+        for (SourceStep source : sources) outputs.add(source.combine());
+        return new Forward(sources, passes, outputs);
+    }
+
+    /**
+     * Backward from {@code dOut.get(r) = dLoss/doutput_r}. Accumulates the gate replicas' and the
+     * experts' parameter gradients; returns {@code dLoss/dinput_r} per rank.
+     */
+    public List<FMatrixRMaj> backward(Forward forward, List<FMatrixRMaj> dOut) {
+        int w = worldSize();
+        if (dOut.size() != w) throw new IllegalArgumentException("need " + w + " output gradients, got " + dOut.size());
+        for (int owner = 0; owner < w; owner++) {
+            List<ExpertRows> arriving = new ArrayList<>(w);
+            for (int r = 0; r < w; r++) arriving.add(forward.sources().get(r).gradientsTo(owner, dOut.get(r)));
+            List<ExpertRows> back = shards.get(owner).backward(forward.passes().get(owner), arriving, mm);
+            for (int r = 0; r < w; r++) forward.sources().get(r).acceptInputGradients(owner, back.get(r));
+        }
+        List<FMatrixRMaj> dx = new ArrayList<>(w);
+        for (SourceStep source : forward.sources()) dx.add(source.inputGradient(mm));
+        return dx;
+    }
+
+    public void zeroGrad() {
+        gates.forEach(Gate::zeroGrad);
+        shards.forEach(ExpertShard::zeroGrad);
+    }
+}

@@ -1,0 +1,129 @@
+package switchyard.math.layer;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.dispatch.Combine;
+import switchyard.math.dispatch.Dispatch;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.gate.Gate;
+import switchyard.math.gate.GateNoise;
+import switchyard.math.gate.Routing;
+import switchyard.math.linalg.MatMul;
+
+/**
+ * The source side of one step on one rank: its tokens, their routing, the expert outputs that came
+ * back from each owner, and the gradients that go out and come home. The owner of experts
+ * {@code d·L … d·L+L-1} is rank {@code d}.
+ *
+ * <p>Everything that depends on arrival order is deferred: outputs and input gradients are stored
+ * per owner and summed in owner-rank order, so the result is bit-identical however messages arrive.
+ */
+public final class SourceStep {
+    private final Gate gate;
+    private final FMatrixRMaj input;
+    private final Routing routing;
+    private final int worldSize;
+    private final int localExperts;
+    private final ExpertRows[] outputs;
+    private final ExpertRows[] inputGradients;
+    private float[] weightGradients;
+
+    public SourceStep(Gate gate, FMatrixRMaj input, GateNoise noise, boolean training, int worldSize, MatMul mm) {
+        if (gate.experts() % worldSize != 0)
+            throw new IllegalArgumentException("E=" + gate.experts() + " experts cannot be split over W=" + worldSize + " ranks");
+        this.gate = gate;
+        this.input = input;
+        this.worldSize = worldSize;
+        this.localExperts = gate.experts() / worldSize;
+        this.routing = gate.route(input, noise, training, mm);
+        this.outputs = new ExpertRows[worldSize];
+        this.inputGradients = new ExpertRows[worldSize];
+    }
+
+    public Routing routing() { return routing; }
+
+    public FMatrixRMaj input() { return input; }
+
+    /** Forward rows for the owner rank {@code owner}: this rank's tokens routed to its experts. */
+    public ExpertRows dispatchTo(int owner) {
+        return Dispatch.gather(routing, input, owner * localExperts, (owner + 1) * localExperts, false);
+    }
+
+    /** Records the expert outputs {@code owner} returned for {@link #dispatchTo(int)}. */
+    public void acceptOutputs(int owner, ExpertRows block) {
+        checkOwner(owner, outputs, "expert outputs");
+        checkCounts(owner, block);
+        outputs[owner] = block;
+    }
+
+    public boolean hasOutputsFrom(int owner) { return outputs[owner] != null; }
+
+    /** {@code out[s] = Σ_j w_j·f_{e_j}(x[s])}, summed in owner-rank order. Needs every owner's outputs. */
+    public FMatrixRMaj combine() {
+        FMatrixRMaj out = new FMatrixRMaj(routing.tokens(), input.numCols);
+        for (int owner = 0; owner < worldSize; owner++) {
+            Combine.scatterAdd(routing, owner * localExperts, require(outputs, owner, "expert outputs"), true, out);
+        }
+        return out;
+    }
+
+    /**
+     * Output gradients for {@code owner}: {@code w·dOut} rows along the forward route. Also records
+     * {@code dLoss/dw} for the choices that went there (for the gate backward).
+     */
+    public ExpertRows gradientsTo(int owner, FMatrixRMaj dOut) {
+        if (dOut.numRows != routing.tokens() || dOut.numCols != input.numCols)
+            throw new IllegalArgumentException("output gradient is " + dOut.numRows + "x" + dOut.numCols
+                    + " but the output is " + routing.tokens() + "x" + input.numCols);
+        if (weightGradients == null) weightGradients = new float[routing.tokens() * routing.topK()];
+        Combine.weightGradients(routing, owner * localExperts, require(outputs, owner, "expert outputs"), dOut, weightGradients);
+        return Dispatch.gather(routing, dOut, owner * localExperts, (owner + 1) * localExperts, true);
+    }
+
+    /** Records the input gradients {@code owner} returned for {@link #gradientsTo}. */
+    public void acceptInputGradients(int owner, ExpertRows block) {
+        checkOwner(owner, inputGradients, "input gradients");
+        checkCounts(owner, block);
+        inputGradients[owner] = block;
+    }
+
+    public boolean hasInputGradientsFrom(int owner) { return inputGradients[owner] != null; }
+
+    /**
+     * {@code dLoss/dx}: the gate path (which also accumulates the gate weight's gradient) plus the
+     * expert paths, summed in owner-rank order. Needs {@link #gradientsTo} for every owner first.
+     */
+    public FMatrixRMaj inputGradient(MatMul mm) {
+        if (weightGradients == null) weightGradients = new float[routing.tokens() * routing.topK()];
+        FMatrixRMaj dx = gate.backward(routing, weightGradients, mm);
+        for (int owner = 0; owner < worldSize; owner++) {
+            Combine.scatterAdd(routing, owner * localExperts, require(inputGradients, owner, "input gradients"), false, dx);
+        }
+        return dx;
+    }
+
+    private void checkOwner(int owner, ExpertRows[] slots, String what) {
+        if (owner < 0 || owner >= worldSize)
+            throw new IllegalArgumentException(what + " from rank " + owner + ", but ranks are 0.." + (worldSize - 1));
+        if (slots[owner] != null) throw new IllegalArgumentException("duplicate " + what + " from rank " + owner);
+    }
+
+    private void checkCounts(int owner, ExpertRows block) {
+        if (block.experts() != localExperts)
+            throw new IllegalArgumentException("rank " + owner + " answered for " + block.experts()
+                    + " experts but owns " + localExperts);
+        if (block.rows().numCols != input.numCols)
+            throw new IllegalArgumentException("rank " + owner + " answered rows of width " + block.rows().numCols
+                    + ", expected M=" + input.numCols);
+        for (int l = 0; l < localExperts; l++) {
+            int e = owner * localExperts + l;
+            if (block.counts()[l] != routing.tokensAt(e))
+                throw new IllegalArgumentException("rank " + owner + " answered " + block.counts()[l]
+                        + " rows for expert " + e + " but " + routing.tokensAt(e) + " were sent");
+        }
+    }
+
+    private static ExpertRows require(ExpertRows[] slots, int owner, String what) {
+        if (slots[owner] == null) throw new IllegalStateException("no " + what + " from rank " + owner + " yet");
+        return slots[owner];
+    }
+}

@@ -1,0 +1,113 @@
+package switchyard.math.layer;
+
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import switchyard.math.gate.NoisePolicy;
+import switchyard.math.gate.Routing;
+import switchyard.math.gate.RoutingOptions;
+import switchyard.math.linalg.EjmlMatMul;
+import switchyard.math.testing.LayerFixture;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Central finite differences of the full loss against the analytic backward, for every routing
+ * option the reference vectors do not cover. Entries whose perturbation changes a routing decision
+ * (a piecewise-constant function) or crosses a ReLU kink are skipped, and at least most entries must be checkable.
+ */
+class GradientCheckTest {
+
+    static Stream<Arguments> options() {
+        RoutingOptions ref = RoutingOptions.reference();
+        return Stream.of(
+                Arguments.of("reference top-2", ref),
+                Arguments.of("top-1", ref.toBuilder().topK(1).build()),
+                Arguments.of("top-3", ref.toBuilder().topK(3).build()),
+                Arguments.of("capacity factor 0.75, min 2", ref.toBuilder().capacityFactor(0.75).minCapacity(2).build()),
+                Arguments.of("dropless", ref.toBuilder().dropless(true).build()),
+                Arguments.of("z-loss", ref.toBuilder().zLossWeight(0.05f).build()),
+                Arguments.of("E² aux scaling", ref.toBuilder().auxLossWeight(0.3f).auxLossScaleBySquaredExperts(true).build()),
+                Arguments.of("jitter", ref.toBuilder().noise(NoisePolicy.JITTER).jitterEps(0.1f).build()),
+                Arguments.of("no noise, random priority", ref.toBuilder().noise(NoisePolicy.NONE).randomTokenPriority(true).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("options")
+    void analyticGradientsMatchFiniteDifferences(String name, RoutingOptions options) {
+        LayerFixture f = new LayerFixture(2, 2, 12, 5, 7, options, 42, new EjmlMatMul());
+        List<FMatrixRMaj> dx = f.backward();
+        List<Check> checks = new ArrayList<>();
+        for (int r = 0; r < f.worldSize; r++) {
+            checks.add(new Check("input of rank " + r, f.inputs.get(r), dx.get(r)));
+            checks.add(new Check("gate replica of rank " + r, f.gates.get(r).weight(), f.gates.get(r).grad()));
+        }
+        for (int e = 0; e < f.experts.size(); e++) {
+            var x = f.experts.get(e);
+            checks.add(new Check("W1 of expert " + e, x.w1(), x.gradW1()));
+            checks.add(new Check("b1 of expert " + e, x.b1(), x.gradB1()));
+            checks.add(new Check("W2 of expert " + e, x.w2(), x.gradW2()));
+            checks.add(new Check("b2 of expert " + e, x.b2(), x.gradB2()));
+        }
+        SplittableRandom pick = new SplittableRandom(7);
+        int checked = 0, skipped = 0;
+        for (Check c : checks) {
+            for (int n = 0; n < 6; n++) {
+                int i = pick.nextInt(c.value.numRows * c.value.numCols);
+                Double fd = finiteDifference(f, c.value, i);
+                if (fd == null) { skipped++; continue; }
+                double analytic = c.grad.data[i];
+                double tol = 1e-2 * Math.max(Math.abs(fd), Math.abs(analytic)) + 2e-3;
+                if (Math.abs(fd - analytic) > tol)
+                    fail(name + ": d loss / d " + c.what + "[" + i + "]: analytic " + analytic + ", finite difference " + fd);
+                checked++;
+            }
+        }
+        assertTrue(checked >= 0.8 * (checked + skipped), name + ": only " + checked + " of " + (checked + skipped)
+                + " entries could be checked without a routing change");
+    }
+
+    private record Check(String what, FMatrixRMaj value, FMatrixRMaj grad) {
+        Check {
+            assertEquals(value.numRows, grad.numRows);
+            assertEquals(value.numCols, grad.numCols);
+        }
+    }
+
+    /** Central difference, or null when ±h changes a routing decision. */
+    private static Double finiteDifference(LayerFixture f, FMatrixRMaj m, int i) {
+        float h = 2e-3f;
+        float original = m.data[i];
+        String base = decisions(f.forward());
+        m.data[i] = original + h;
+        MoeLayer.Forward plus = f.forward();
+        m.data[i] = original - h;
+        MoeLayer.Forward minus = f.forward();
+        m.data[i] = original;
+        if (!base.equals(decisions(plus)) || !base.equals(decisions(minus))) return null;
+        double step = (double) (original + h) - (double) (original - h);
+        return (f.loss(plus) - f.loss(minus)) / step;
+    }
+
+    private static String decisions(MoeLayer.Forward f) {
+        StringBuilder sb = new StringBuilder();
+        for (SourceStep s : f.sources()) {
+            Routing r = s.routing();
+            for (int t = 0; t < r.tokens(); t++)
+                for (int j = 0; j < r.topK(); j++) sb.append(r.expert(t, j)).append(r.kept(t, j) ? '+' : '-');
+        }
+        // ReLU kinks are non-differentiable too: the hidden sign pattern must not change either
+        for (var pass : f.passes())
+            for (var a : pass.activations())
+                for (int i = 0; i < a.hidden().numRows * a.hidden().numCols; i++) sb.append(a.hidden().data[i] > 0 ? '1' : '0');
+        return sb.toString();
+    }
+}
