@@ -9,12 +9,11 @@ import java.util.SplittableRandom;
 
 /**
  * One expert FFN, {@code y = relu(x·W1 + b1)·W2 + b2} with {@code W1 [M×H], b1 [1×H], W2 [H×M],
- * b2 [1×M]}, and the gradients of its parameters, accumulated by {@link #backward} until
- * {@link #zeroGrad()}.
+ * b2 [1×M]}. Gradients go into an {@link ExpertGrads} the caller owns, so a rank can keep one per
+ * step in flight and sum them in step order.
  */
 public final class Expert {
     private final FMatrixRMaj w1, b1, w2, b2;
-    private final FMatrixRMaj dW1, dB1, dW2, dB2;
 
     public Expert(FMatrixRMaj w1, FMatrixRMaj b1, FMatrixRMaj w2, FMatrixRMaj b2) {
         int m = w1.numRows;
@@ -27,10 +26,6 @@ public final class Expert {
         this.b1 = b1;
         this.w2 = w2;
         this.b2 = b2;
-        this.dW1 = new FMatrixRMaj(m, h);
-        this.dB1 = new FMatrixRMaj(1, h);
-        this.dW2 = new FMatrixRMaj(h, m);
-        this.dB2 = new FMatrixRMaj(1, m);
     }
 
     /** PyTorch {@code nn.Linear}'s initialisation: every parameter uniform in ±1/√fan_in. */
@@ -54,10 +49,12 @@ public final class Expert {
     public FMatrixRMaj b1() { return b1; }
     public FMatrixRMaj w2() { return w2; }
     public FMatrixRMaj b2() { return b2; }
-    public FMatrixRMaj gradW1() { return dW1; }
-    public FMatrixRMaj gradB1() { return dB1; }
-    public FMatrixRMaj gradW2() { return dW2; }
-    public FMatrixRMaj gradB2() { return dB2; }
+
+    /** A zero gradient of this expert's shape. */
+    public ExpertGrads newGrads() {
+        return new ExpertGrads(new FMatrixRMaj(modelDim(), hiddenDim()), new FMatrixRMaj(1, hiddenDim()),
+                new FMatrixRMaj(hiddenDim(), modelDim()), new FMatrixRMaj(1, modelDim()));
+    }
 
     /** What the backward pass needs from the forward pass. */
     public record Activations(FMatrixRMaj input, FMatrixRMaj hidden, FMatrixRMaj output) {}
@@ -74,29 +71,22 @@ public final class Expert {
     }
 
     /**
-     * Backward from {@code dy} [n × M]: accumulates the parameter gradients and returns {@code dx}.
-     * ReLU'(0) = 0, so the mask is {@code hidden > 0}.
+     * Backward from {@code dy} [n × M]: adds the parameter gradients to {@code grads} and returns
+     * {@code dx}. ReLU'(0) = 0, so the mask is {@code hidden > 0}.
      */
-    public FMatrixRMaj backward(Activations a, FMatrixRMaj dy, MatMul mm) {
+    public FMatrixRMaj backward(Activations a, FMatrixRMaj dy, ExpertGrads grads, MatMul mm) {
         Checks.shape("expert output gradient", dy, a.output().numRows, modelDim());
-        mm.mulTransA(a.hidden(), dy, dW2, true);
-        Rows.addColumnSums(dy, dB2);
+        mm.mulTransA(a.hidden(), dy, grads.w2(), true);
+        Rows.addColumnSums(dy, grads.b2());
         FMatrixRMaj dHidden = new FMatrixRMaj(dy.numRows, hiddenDim());
         mm.mulTransB(dy, w2, dHidden, false);
         float[] h = a.hidden().data;
         int n = dy.numRows * hiddenDim();
         for (int i = 0; i < n; i++) if (h[i] <= 0f) dHidden.data[i] = 0f;
-        mm.mulTransA(a.input(), dHidden, dW1, true);
-        Rows.addColumnSums(dHidden, dB1);
+        mm.mulTransA(a.input(), dHidden, grads.w1(), true);
+        Rows.addColumnSums(dHidden, grads.b1());
         FMatrixRMaj dx = new FMatrixRMaj(dy.numRows, modelDim());
         mm.mulTransB(dHidden, w1, dx, false);
         return dx;
-    }
-
-    public void zeroGrad() {
-        dW1.zero();
-        dB1.zero();
-        dW2.zero();
-        dB2.zero();
     }
 }

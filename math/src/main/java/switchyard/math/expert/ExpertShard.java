@@ -52,10 +52,13 @@ public final class ExpertShard {
     }
 
     /**
-     * Backward from the output gradients each source sent back along the forward route;
-     * accumulates the experts' parameter gradients and returns the input gradients per source.
+     * Backward from the output gradients each source sent back along the forward route; adds the
+     * experts' parameter gradients to {@code grads} (one per local expert) and returns the input
+     * gradients per source.
      */
-    public List<ExpertRows> backward(Pass pass, List<ExpertRows> gradientsFromSources, MatMul mm) {
+    public List<ExpertRows> backward(Pass pass, List<ExpertRows> gradientsFromSources, List<ExpertGrads> grads, MatMul mm) {
+        if (grads.size() != size())
+            throw new IllegalArgumentException(grads.size() + " gradient holders for " + size() + " experts");
         int[][] counts = countsOf(gradientsFromSources, "output gradient");
         for (int r = 0; r < counts.length; r++) {
             if (!java.util.Arrays.equals(counts[r], pass.counts()[r]))
@@ -66,13 +69,16 @@ public final class ExpertShard {
         List<FMatrixRMaj> inputGradients = new ArrayList<>(size());
         for (int l = 0; l < size(); l++) {
             FMatrixRMaj dy = stack(gradientsFromSources, counts, l);
-            inputGradients.add(experts.get(l).backward(pass.activations().get(l), dy, mm));
+            inputGradients.add(experts.get(l).backward(pass.activations().get(l), dy, grads.get(l), mm));
         }
         return unstack(inputGradients, counts);
     }
 
-    public void zeroGrad() {
-        experts.forEach(Expert::zeroGrad);
+    /** Zero gradients for every local expert. */
+    public List<ExpertGrads> newGrads() {
+        List<ExpertGrads> grads = new ArrayList<>(size());
+        for (Expert e : experts) grads.add(e.newGrads());
+        return grads;
     }
 
     private int[][] countsOf(List<ExpertRows> blocks, String what) {

@@ -8,14 +8,13 @@ import switchyard.math.tensor.Elementwise;
 /**
  * One replica of the router: {@code logits = x·Wg}, softmax, top-k choices, capacity, combine
  * weights, {@code l_aux} and z-loss (DESIGN.md §1), and the backward pass of all of it.
- * Holds the weight {@code Wg [M×E]} and its gradient; the weight is changed only by an optimizer.
+ * Holds the weight {@code Wg [M×E]}; the weight is changed only by an optimizer.
  */
 public final class Gate {
     /** Float32 machine epsilon: the clamp on the combine-weight denominator. */
     static final float EPS = Math.ulp(1f);
 
     private final FMatrixRMaj weight;
-    private final FMatrixRMaj grad;
     private final RoutingOptions options;
 
     public Gate(FMatrixRMaj weight, RoutingOptions options) {
@@ -27,15 +26,11 @@ public final class Gate {
                     + options.topK() + " experts, but the gate weight has E=" + weight.numCols);
         Checks.finite("gate weight", weight);
         this.weight = weight;
-        this.grad = new FMatrixRMaj(weight.numRows, weight.numCols);
         this.options = options;
     }
 
     /** Wg, [M × E]. Optimizers update it in place. */
     public FMatrixRMaj weight() { return weight; }
-
-    /** dLoss/dWg accumulated by {@link #backward}, [M × E]. */
-    public FMatrixRMaj grad() { return grad; }
 
     public RoutingOptions options() { return options; }
 
@@ -141,25 +136,28 @@ public final class Gate {
     /**
      * Backward of routing. Given {@code dWeight[s·k+j] = dLoss/dw_j(s)} (from the combine), adds the
      * gradients of the router loss ({@code l_aux} through {@code me}, z-loss through the logits),
-     * runs the softmax backward, accumulates {@code dLoss/dWg} into {@link #grad()} and returns the
+     * runs the softmax backward, adds {@code dLoss/dWg} to {@code weightGradient} and returns the
      * gradient of the loss with respect to the gate input {@code x} [S × M] along the gate path.
+     *
+     * @param weightGradient {@code dLoss/dWg} [M × E] is added to it
      */
-    public FMatrixRMaj backward(Routing routing, float[] dWeight, MatMul mm) {
+    public FMatrixRMaj backward(Routing routing, float[] dWeight, FMatrixRMaj weightGradient, MatMul mm) {
         int tokens = routing.tokens();
         int k = routing.topK();
         if (dWeight.length != tokens * k)
             throw new IllegalArgumentException("weight gradient has " + dWeight.length + " entries, routing has "
                     + tokens + " tokens x top-" + k);
         FMatrixRMaj dLogits = GateBackward.logitGradients(routing, dWeight);
-        mm.mulTransA(routing.routerInput(), dLogits, grad, true);
+        Checks.shape("gate weight gradient", weightGradient, modelDim(), experts());
+        mm.mulTransA(routing.routerInput(), dLogits, weightGradient, true);
         FMatrixRMaj dx = new FMatrixRMaj(tokens, modelDim());
         mm.mulTransB(dLogits, weight, dx, false);
         if (routing.jitter() != null) Elementwise.hadamardInPlace(dx, routing.jitter());
         return dx;
     }
 
-    /** Sets the accumulated gradient to zero. */
-    public void zeroGrad() {
-        grad.zero();
+    /** A zero gradient of the weight's shape. */
+    public FMatrixRMaj newGrad() {
+        return new FMatrixRMaj(modelDim(), experts());
     }
 }

@@ -3,6 +3,7 @@ package switchyard.math.layer;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
 import switchyard.math.expert.ExpertShard;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
@@ -20,6 +21,8 @@ import java.util.List;
 public final class MoeLayer {
     private final List<Gate> gates;
     private final List<ExpertShard> shards;
+    private final List<FMatrixRMaj> gateGrads = new ArrayList<>();
+    private final List<List<ExpertGrads>> expertGrads = new ArrayList<>();
     private final MatMul mm;
 
     /**
@@ -44,6 +47,8 @@ public final class MoeLayer {
         this.gates = List.copyOf(gates);
         this.shards = List.copyOf(shards);
         this.mm = mm;
+        for (Gate g : this.gates) gateGrads.add(g.newGrad());
+        for (ExpertShard shard : this.shards) expertGrads.add(shard.newGrads());
     }
 
     public int worldSize() { return gates.size(); }
@@ -51,6 +56,15 @@ public final class MoeLayer {
     public Gate gate(int rank) { return gates.get(rank); }
 
     public ExpertShard shard(int rank) { return shards.get(rank); }
+
+    /** {@code dLoss/dWg} of rank r's replica, accumulated by {@link #backward} since {@link #zeroGrad()}. */
+    public FMatrixRMaj gateGrad(int rank) { return gateGrads.get(rank); }
+
+    /** Parameter gradients of global expert {@code e}, accumulated like {@link #gateGrad}. */
+    public ExpertGrads expertGrad(int e) {
+        int local = shards.get(0).size();
+        return expertGrads.get(e / local).get(e % local);
+    }
 
     /** A forward pass, kept for its backward. */
     public record Forward(List<SourceStep> sources, List<ExpertShard.Pass> passes, List<FMatrixRMaj> outputs) {}
@@ -62,7 +76,9 @@ public final class MoeLayer {
             throw new IllegalArgumentException("need " + w + " input blocks and noise sources, got "
                     + inputs.size() + " and " + noise.size());
         List<SourceStep> sources = new ArrayList<>(w);
-        for (int r = 0; r < w; r++) sources.add(new SourceStep(gates.get(r), inputs.get(r), noise.get(r), training, w, mm));
+        for (int r = 0; r < w; r++) {
+            sources.add(new SourceStep(gates.get(r).route(inputs.get(r), noise.get(r), training, mm), inputs.get(r), w));
+        }
         List<ExpertShard.Pass> passes = new ArrayList<>(w);
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
@@ -86,16 +102,21 @@ public final class MoeLayer {
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
             for (int r = 0; r < w; r++) arriving.add(forward.sources().get(r).gradientsTo(owner, dOut.get(r)));
-            List<ExpertRows> back = shards.get(owner).backward(forward.passes().get(owner), arriving, mm);
+            List<ExpertRows> back = shards.get(owner).backward(forward.passes().get(owner), arriving, expertGrads.get(owner), mm);
             for (int r = 0; r < w; r++) forward.sources().get(r).acceptInputGradients(owner, back.get(r));
         }
         List<FMatrixRMaj> dx = new ArrayList<>(w);
-        for (SourceStep source : forward.sources()) dx.add(source.inputGradient(mm));
+        for (int r = 0; r < w; r++) {
+            SourceStep source = forward.sources().get(r);
+            FMatrixRMaj gatePath = gates.get(r).backward(source.routing(), source.weightGradients(), gateGrads.get(r), mm);
+            source.addInputGradients(gatePath);
+            dx.add(gatePath);
+        }
         return dx;
     }
 
     public void zeroGrad() {
-        gates.forEach(Gate::zeroGrad);
-        shards.forEach(ExpertShard::zeroGrad);
+        gateGrads.forEach(FMatrixRMaj::zero);
+        expertGrads.forEach(list -> list.forEach(ExpertGrads::zero));
     }
 }

@@ -4,10 +4,7 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.math.dispatch.Combine;
 import switchyard.math.dispatch.Dispatch;
 import switchyard.math.dispatch.ExpertRows;
-import switchyard.math.gate.Gate;
-import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
-import switchyard.math.linalg.MatMul;
 
 /**
  * The source side of one step on one rank: its tokens, their routing, the expert outputs that came
@@ -18,7 +15,6 @@ import switchyard.math.linalg.MatMul;
  * per owner and summed in owner-rank order, so the result is bit-identical however messages arrive.
  */
 public final class SourceStep {
-    private final Gate gate;
     private final FMatrixRMaj input;
     private final Routing routing;
     private final int worldSize;
@@ -27,14 +23,16 @@ public final class SourceStep {
     private final ExpertRows[] inputGradients;
     private float[] weightGradients;
 
-    public SourceStep(Gate gate, FMatrixRMaj input, GateNoise noise, boolean training, int worldSize, MatMul mm) {
-        if (gate.experts() % worldSize != 0)
-            throw new IllegalArgumentException("E=" + gate.experts() + " experts cannot be split over W=" + worldSize + " ranks");
-        this.gate = gate;
+    /** @param routing the gate's routing of {@code input} [S × M] */
+    public SourceStep(Routing routing, FMatrixRMaj input, int worldSize) {
+        if (routing.experts() % worldSize != 0)
+            throw new IllegalArgumentException("E=" + routing.experts() + " experts cannot be split over W=" + worldSize + " ranks");
+        if (input.numRows != routing.tokens())
+            throw new IllegalArgumentException("input has " + input.numRows + " rows but routing has " + routing.tokens() + " tokens");
         this.input = input;
         this.worldSize = worldSize;
-        this.localExperts = gate.experts() / worldSize;
-        this.routing = gate.route(input, noise, training, mm);
+        this.localExperts = routing.experts() / worldSize;
+        this.routing = routing;
         this.outputs = new ExpertRows[worldSize];
         this.inputGradients = new ExpertRows[worldSize];
     }
@@ -74,8 +72,7 @@ public final class SourceStep {
         if (dOut.numRows != routing.tokens() || dOut.numCols != input.numCols)
             throw new IllegalArgumentException("output gradient is " + dOut.numRows + "x" + dOut.numCols
                     + " but the output is " + routing.tokens() + "x" + input.numCols);
-        if (weightGradients == null) weightGradients = new float[routing.tokens() * routing.topK()];
-        Combine.weightGradients(routing, owner * localExperts, require(outputs, owner, "expert outputs"), dOut, weightGradients);
+        Combine.weightGradients(routing, owner * localExperts, require(outputs, owner, "expert outputs"), dOut, weightGradients());
         return Dispatch.gather(routing, dOut, owner * localExperts, (owner + 1) * localExperts, true);
     }
 
@@ -89,16 +86,22 @@ public final class SourceStep {
     public boolean hasInputGradientsFrom(int owner) { return inputGradients[owner] != null; }
 
     /**
-     * {@code dLoss/dx}: the gate path (which also accumulates the gate weight's gradient) plus the
-     * expert paths, summed in owner-rank order. Needs {@link #gradientsTo} for every owner first.
+     * {@code dLoss/dw} for every choice, for the gate backward; complete once {@link #gradientsTo}
+     * ran for every owner (dropped choices stay 0).
      */
-    public FMatrixRMaj inputGradient(MatMul mm) {
+    public float[] weightGradients() {
         if (weightGradients == null) weightGradients = new float[routing.tokens() * routing.topK()];
-        FMatrixRMaj dx = gate.backward(routing, weightGradients, mm);
+        return weightGradients;
+    }
+
+    /**
+     * Adds the expert paths of {@code dLoss/dx} to {@code dx} (which holds the gate path), in
+     * owner-rank order. Needs every owner's input gradients.
+     */
+    public void addInputGradients(FMatrixRMaj dx) {
         for (int owner = 0; owner < worldSize; owner++) {
             Combine.scatterAdd(routing, owner * localExperts, require(inputGradients, owner, "input gradients"), false, dx);
         }
-        return dx;
     }
 
     private void checkOwner(int owner, ExpertRows[] slots, String what) {

@@ -48,14 +48,15 @@ class GradientCheckTest {
         List<Check> checks = new ArrayList<>();
         for (int r = 0; r < f.worldSize; r++) {
             checks.add(new Check("input of rank " + r, f.inputs.get(r), dx.get(r)));
-            checks.add(new Check("gate replica of rank " + r, f.gates.get(r).weight(), f.gates.get(r).grad()));
+            checks.add(new Check("gate replica of rank " + r, f.gates.get(r).weight(), f.layer.gateGrad(r)));
         }
         for (int e = 0; e < f.experts.size(); e++) {
             var x = f.experts.get(e);
-            checks.add(new Check("W1 of expert " + e, x.w1(), x.gradW1()));
-            checks.add(new Check("b1 of expert " + e, x.b1(), x.gradB1()));
-            checks.add(new Check("W2 of expert " + e, x.w2(), x.gradW2()));
-            checks.add(new Check("b2 of expert " + e, x.b2(), x.gradB2()));
+            var g = f.layer.expertGrad(e);
+            checks.add(new Check("W1 of expert " + e, x.w1(), g.w1()));
+            checks.add(new Check("b1 of expert " + e, x.b1(), g.b1()));
+            checks.add(new Check("W2 of expert " + e, x.w2(), g.w2()));
+            checks.add(new Check("b2 of expert " + e, x.b2(), g.b2()));
         }
         SplittableRandom pick = new SplittableRandom(7);
         int checked = 0, skipped = 0;

@@ -1,0 +1,29 @@
+package switchyard.math.expert;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.tensor.Checks;
+
+/** Gradients of one expert's parameters, laid out like the parameters. */
+public record ExpertGrads(FMatrixRMaj w1, FMatrixRMaj b1, FMatrixRMaj w2, FMatrixRMaj b2) {
+
+    public void zero() {
+        w1.zero();
+        b1.zero();
+        w2.zero();
+        b2.zero();
+    }
+
+    /** {@code this += other}, element by element. */
+    public void add(ExpertGrads other) {
+        add(w1, other.w1);
+        add(b1, other.b1);
+        add(w2, other.w2);
+        add(b2, other.b2);
+    }
+
+    private static void add(FMatrixRMaj into, FMatrixRMaj from) {
+        Checks.shape("gradient", from, into.numRows, into.numCols);
+        int n = into.numRows * into.numCols;
+        for (int i = 0; i < n; i++) into.data[i] += from.data[i];
+    }
+}
