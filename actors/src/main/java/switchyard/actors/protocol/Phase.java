@@ -1,0 +1,28 @@
+package switchyard.actors.protocol;
+
+/**
+ * The stages of one step on one rank. Each gather ({@code DISPATCH} … {@code INPUT_GRAD}) waits
+ * for one message from every rank and has its own deadline.
+ */
+public enum Phase {
+    /** The gate actor routes the rank's tokens. */
+    ROUTE,
+    /** Expert side: a {@code Dispatch} from every source rank. */
+    DISPATCH,
+    /** Expert side: running the local experts forward. */
+    EXPERT_FORWARD,
+    /** Token side: the expert outputs from every owner rank. */
+    EXPERT_OUTPUT,
+    /** Token side: combine and loss. */
+    COMBINE,
+    /** Expert side: the output gradients from every source rank. */
+    OUTPUT_GRAD,
+    /** Expert side: running the local experts backward. */
+    EXPERT_BACKWARD,
+    /** Token side: the input gradients from every owner rank. */
+    INPUT_GRAD,
+    /** The gate actor's backward pass. */
+    GATE_BACKWARD,
+    /** Applying the optimizer after the step. */
+    UPDATE
+}

@@ -1,0 +1,39 @@
+package switchyard.actors.protocol;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.wire.WireMessage;
+import switchyard.math.expert.ExpertGrads;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** What ranks tell the driver. Errors are values: they name the rank, the step and the phase. */
+public sealed interface RankReply extends WireMessage {
+
+    int rank();
+
+    /** The token side of {@code step} finished on {@code rank}. {@code gateGradient} is null for forward-only steps. */
+    record StepDone(long step, int rank, StepReport report, FMatrixRMaj gateGradient, StepTensors tensors)
+            implements RankReply {}
+
+    /** {@code step} cannot finish on {@code rank}: the ranks in {@code missing} did not answer in {@code phase}, or {@code reason}. */
+    record StepFailed(long step, int rank, Phase phase, int[] missing, String reason) implements RankReply {
+        @Override
+        public String toString() {
+            return "step " + step + " failed on rank " + rank + " in phase " + phase
+                    + (missing.length > 0 ? ", missing ranks " + Arrays.toString(missing) : "") + ": " + reason;
+        }
+    }
+
+    /** A message that belongs to no step this rank can serve (stale, unknown or duplicate); the rank carries on. */
+    record Rejected(long step, int rank, String reason) implements RankReply {}
+
+    /** The optimizer ran on {@code rank} with the gradients of {@code steps}. */
+    record Updated(int rank, long[] steps) implements RankReply {}
+
+    /** SHA-256 of the raw float bits of the rank's gate replica and of each local expert (W1, b1, W2, b2). */
+    record ParameterDigest(int rank, byte[] gate, List<byte[]> experts) implements RankReply {}
+
+    /** The gradients a step left on {@code rank}'s experts (for inspection before an update). */
+    record Gradients(long step, int rank, List<ExpertGrads> experts) implements RankReply {}
+}

@@ -1,0 +1,25 @@
+package switchyard.actors.protocol;
+
+/**
+ * What one rank measured in one step: losses, load, drops, traffic and time.
+ *
+ * @param tokens           S, tokens on this rank
+ * @param taskLoss         the objective's loss on this rank's output
+ * @param lAux             raw {@code l_aux}
+ * @param zLoss            raw router z-loss
+ * @param routerLoss       weighted router losses added to the loss
+ * @param capacity         C for this rank's tokens
+ * @param tokensPerExpert  kept assignments per expert (E entries)
+ * @param droppedPerChoice dropped assignments per choice (k entries)
+ * @param droppedTokens    tokens with no kept choice
+ * @param rowsSent         {@code rowsSent[p][d]}: rows this rank sent to rank d in exchange phase p
+ *                         (0 dispatch, 1 expert output, 2 output gradient, 3 input gradient)
+ * @param bytesSent        the same in payload bytes, including message headers
+ * @param phaseNanos       wall time spent in each {@link Phase} on this rank (by ordinal)
+ */
+public record StepReport(int tokens, double taskLoss, float lAux, float zLoss, float routerLoss, int capacity,
+                         int[] tokensPerExpert, int[] droppedPerChoice, int droppedTokens,
+                         int[][] rowsSent, long[][] bytesSent, long[] phaseNanos) {
+    /** Number of exchange phases in {@link #rowsSent}. */
+    public static final int EXCHANGES = 4;
+}

@@ -1,0 +1,11 @@
+package switchyard.actors.protocol;
+
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * The full numeric result of a step on one rank, returned only on request (tests, vector checks).
+ *
+ * @param expert choice j of token s at {@code s·k+j}; likewise {@code slot}, {@code kept}, {@code weight}
+ */
+public record StepTensors(int topK, int[] expert, int[] slot, boolean[] kept, float[] weight,
+                          FMatrixRMaj output, FMatrixRMaj inputGradient) {}

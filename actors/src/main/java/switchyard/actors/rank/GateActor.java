@@ -1,0 +1,104 @@
+package switchyard.actors.rank;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.gate.Gate;
+import switchyard.math.gate.GateNoise;
+import switchyard.math.gate.Routing;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.optim.Optimizer;
+import switchyard.math.optim.Param;
+
+import java.util.List;
+
+/**
+ * One rank's gate replica. Routes the rank's tokens and runs the gate backward; applies the
+ * all-reduced gradient, so that every replica, fed the same sums, stays bit-identical.
+ * Always a local child of its rank: its messages never cross nodes.
+ */
+public final class GateActor extends AbstractBehavior<GateActor.Command> {
+
+    public sealed interface Command extends NoSerializationVerificationNeeded permits Route, Backward, Update, Digest {}
+
+    /** Route {@code input}; noise is drawn from {@code (seed, rank, step)}. */
+    public record Route(long step, FMatrixRMaj input, boolean training, ActorRef<RankActor.Command> replyTo) implements Command {}
+
+    /** Gate backward of {@code routing} with {@code dLoss/dw} per choice. */
+    public record Backward(long step, Routing routing, float[] weightGradients, ActorRef<RankActor.Command> replyTo) implements Command {}
+
+    /** Apply the optimizer with the gradient summed over every replica. */
+    public record Update(long[] steps, FMatrixRMaj gradientSum, ActorRef<RankActor.Command> replyTo) implements Command {}
+
+    /** Digest of the replica's weight. */
+    public record Digest(ActorRef<RankActor.Command> replyTo) implements Command {}
+
+    private final Gate gate;
+    private final int rank;
+    private final long seed;
+    private final MatMul mm;
+    private final Optimizer optimizer;
+
+    public static Behavior<Command> create(Gate gate, int rank, long seed, MatMul mm, Optimizer optimizer) {
+        return Behaviors.setup(ctx -> new GateActor(ctx, gate, rank, seed, mm, optimizer));
+    }
+
+    private GateActor(ActorContext<Command> ctx, Gate gate, int rank, long seed, MatMul mm, Optimizer optimizer) {
+        super(ctx);
+        this.gate = gate;
+        this.rank = rank;
+        this.seed = seed;
+        this.mm = mm;
+        this.optimizer = optimizer;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Route.class, this::onRoute)
+                .onMessage(Backward.class, this::onBackward)
+                .onMessage(Update.class, this::onUpdate)
+                .onMessage(Digest.class, this::onDigest)
+                .build();
+    }
+
+    private Behavior<Command> onRoute(Route m) {
+        long t0 = System.nanoTime();
+        try {
+            Routing routing = gate.route(m.input(), GateNoise.seeded(seed, rank, m.step()), m.training(), mm);
+            m.replyTo().tell(new RankActor.Routed(m.step(), routing, null, System.nanoTime() - t0));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            m.replyTo().tell(new RankActor.Routed(m.step(), null, e.getMessage(), System.nanoTime() - t0));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onBackward(Backward m) {
+        long t0 = System.nanoTime();
+        FMatrixRMaj weightGradient = gate.newGrad();
+        FMatrixRMaj inputGradient = gate.backward(m.routing(), m.weightGradients(), weightGradient, mm);
+        m.replyTo().tell(new RankActor.GateBackwardDone(m.step(), inputGradient, weightGradient, System.nanoTime() - t0));
+        return this;
+    }
+
+    private Behavior<Command> onUpdate(Update m) {
+        String error = null;
+        try {
+            optimizer.step(List.of(new Param("gate", gate.weight(), m.gradientSum())));
+        } catch (IllegalArgumentException e) {
+            error = e.getMessage();
+        }
+        m.replyTo().tell(new RankActor.GateUpdated(m.steps(), error));
+        return this;
+    }
+
+    private Behavior<Command> onDigest(Digest m) {
+        m.replyTo().tell(new RankActor.GateDigest(ParameterDigests.of(List.of(gate.weight()))));
+        return this;
+    }
+}

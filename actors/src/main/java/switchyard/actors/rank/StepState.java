@@ -1,0 +1,80 @@
+package switchyard.actors.rank;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.Objective;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.StepReport;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.layer.SourceStep;
+
+/**
+ * Everything one rank holds for one step in flight: the token side (its own tokens, routing,
+ * outputs and gradients coming home) and the expert side (rows from every source, the shard's
+ * activations). Created by the step's first message, whichever side it reaches.
+ */
+final class StepState {
+    final long step;
+    final int worldSize;
+
+    // token side
+    RankActor.RunStep request;
+    FMatrixRMaj input;
+    Objective objective;
+    boolean backward;
+    SourceStep source;
+    Gather<ExpertRows> outputs;
+    Gather<ExpertRows> inputGradients;
+    double taskLoss;
+    FMatrixRMaj output;
+    boolean tokenSideDone;
+
+    // expert side
+    final Gather<RankActor.Dispatch> dispatches;
+    ExpertShard.Pass pass;
+    Gather<ExpertRows> outputGradients;
+    boolean expertSideDone;
+
+    // what the step report carries
+    final int[][] rowsSent;
+    final long[][] bytesSent;
+    final long[] phaseNanos = new long[Phase.values().length];
+    final long[] phaseStarted = new long[Phase.values().length];
+
+    StepState(long step, int worldSize) {
+        this.step = step;
+        this.worldSize = worldSize;
+        this.dispatches = new Gather<>(Phase.DISPATCH, worldSize);
+        this.rowsSent = new int[StepReport.EXCHANGES][worldSize];
+        this.bytesSent = new long[StepReport.EXCHANGES][worldSize];
+        begin(Phase.DISPATCH);
+    }
+
+    void begin(Phase p) {
+        phaseStarted[p.ordinal()] = System.nanoTime();
+    }
+
+    void end(Phase p) {
+        phaseNanos[p.ordinal()] += System.nanoTime() - phaseStarted[p.ordinal()];
+    }
+
+    void sent(int exchange, int to, int rows, long bytes) {
+        rowsSent[exchange][to] += rows;
+        bytesSent[exchange][to] += bytes;
+    }
+
+    /** The gather that the given phase waits on, or null if the phase is not a gather or has not begun. */
+    Gather<?> gatherOf(Phase p) {
+        return switch (p) {
+            case DISPATCH -> dispatches;
+            case EXPERT_OUTPUT -> outputs;
+            case OUTPUT_GRAD -> outputGradients;
+            case INPUT_GRAD -> inputGradients;
+            default -> null;
+        };
+    }
+
+    boolean done() {
+        return tokenSideDone && expertSideDone;
+    }
+}

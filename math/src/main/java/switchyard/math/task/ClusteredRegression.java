@@ -1,0 +1,71 @@
+package switchyard.math.task;
+
+import org.ejml.data.FMatrixRMaj;
+
+import java.util.SplittableRandom;
+
+/**
+ * The synthetic training task: tokens are drawn around K cluster centres, and the target of a token
+ * from cluster k is {@code x·A_k} with a cluster-specific random linear map. A dense layer cannot
+ * fit all K maps at once, experts can specialise on clusters, and the gate can learn which is which.
+ * Everything is a pure function of the seed, the rank and the step, so every node that is asked for
+ * a batch produces the same one.
+ */
+public final class ClusteredRegression {
+    /** What defines the task; small enough to send instead of the data. */
+    public record Spec(long seed, int clusters, int modelDim, int tokens) {
+        public Spec {
+            if (clusters < 1) throw new IllegalArgumentException("clusters must be >= 1, got " + clusters);
+            if (modelDim < 1) throw new IllegalArgumentException("model dim must be >= 1, got " + modelDim);
+            if (tokens < 1) throw new IllegalArgumentException("tokens must be >= 1, got " + tokens);
+        }
+    }
+
+    /** One rank's batch: inputs and targets, both [S × M]. */
+    public record Batch(FMatrixRMaj input, FMatrixRMaj target) {}
+
+    private final Spec spec;
+    private final FMatrixRMaj centres;   // [K × M]
+    private final FMatrixRMaj[] maps;    // K of [M × M]
+
+    public ClusteredRegression(Spec spec) {
+        this.spec = spec;
+        SplittableRandom random = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
+        int m = spec.modelDim();
+        centres = gaussian(spec.clusters(), m, 2.0, random);
+        maps = new FMatrixRMaj[spec.clusters()];
+        for (int k = 0; k < spec.clusters(); k++) maps[k] = gaussian(m, m, 1.0 / Math.sqrt(m), random);
+    }
+
+    public Spec spec() { return spec; }
+
+    /** The batch of {@code rank} at {@code step}. */
+    public Batch batch(int rank, long step) {
+        int m = spec.modelDim();
+        SplittableRandom random = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL + step);
+        FMatrixRMaj x = new FMatrixRMaj(spec.tokens(), m);
+        FMatrixRMaj y = new FMatrixRMaj(spec.tokens(), m);
+        for (int s = 0; s < spec.tokens(); s++) {
+            int k = random.nextInt(spec.clusters());
+            for (int c = 0; c < m; c++) x.data[s * m + c] = centres.data[k * m + c] + (float) (0.5 * gaussian(random));
+            FMatrixRMaj a = maps[k];
+            for (int j = 0; j < m; j++) {
+                float sum = 0f;
+                for (int c = 0; c < m; c++) sum += x.data[s * m + c] * a.data[c * m + j];
+                y.data[s * m + j] = sum;
+            }
+        }
+        return new Batch(x, y);
+    }
+
+    private static FMatrixRMaj gaussian(int rows, int cols, double scale, SplittableRandom random) {
+        FMatrixRMaj out = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < out.data.length; i++) out.data[i] = (float) (scale * gaussian(random));
+        return out;
+    }
+
+    private static double gaussian(SplittableRandom random) {
+        double u = random.nextDouble(), v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+}
