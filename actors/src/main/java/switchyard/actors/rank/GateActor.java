@@ -26,8 +26,9 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
     public sealed interface Command extends NoSerializationVerificationNeeded permits Route, Backward, Update, Digest {}
 
-    /** Route {@code input}; noise is drawn from {@code (seed, rank, step)}. */
-    public record Route(long step, FMatrixRMaj input, boolean training, ActorRef<RankActor.Command> replyTo) implements Command {}
+    /** Route {@code input}; Gumbel noise is {@code recordedNoise} if given, else drawn from {@code (seed, rank, step)}. */
+    public record Route(long step, FMatrixRMaj input, boolean training, FMatrixRMaj recordedNoise,
+                        ActorRef<RankActor.Command> replyTo) implements Command {}
 
     /** Gate backward of {@code routing} with {@code dLoss/dw} per choice. */
     public record Backward(long step, Routing routing, float[] weightGradients, ActorRef<RankActor.Command> replyTo) implements Command {}
@@ -70,7 +71,8 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
     private Behavior<Command> onRoute(Route m) {
         long t0 = System.nanoTime();
         try {
-            Routing routing = gate.route(m.input(), GateNoise.seeded(seed, rank, m.step()), m.training(), mm);
+            GateNoise noise = m.recordedNoise() != null ? GateNoise.recorded(m.recordedNoise()) : GateNoise.seeded(seed, rank, m.step());
+            Routing routing = gate.route(m.input(), noise, m.training(), mm);
             m.replyTo().tell(new RankActor.Routed(m.step(), routing, null, System.nanoTime() - t0));
         } catch (IllegalArgumentException | IllegalStateException e) {
             m.replyTo().tell(new RankActor.Routed(m.step(), null, e.getMessage(), System.nanoTime() - t0));

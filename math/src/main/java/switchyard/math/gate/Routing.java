@@ -98,6 +98,21 @@ public final class Routing {
     /** Combine weight by flat index {@code s·k + j}. */
     public float weightAt(int flat) { return weight[flat]; }
 
+    /** Copy of every choice's expert, flat [S·k] with choice j of token s at {@code s·k+j}. */
+    public int[] expertArray() { return expert.clone(); }
+
+    /** Copy of every choice's queue position, flat like {@link #expertArray()}. */
+    public int[] slotArray() { return slot.clone(); }
+
+    /** Copy of every choice's kept flag, flat like {@link #expertArray()}. */
+    public boolean[] keptArray() { return kept.clone(); }
+
+    /** Copy of every choice's combine weight, flat like {@link #expertArray()}. */
+    public float[] weightArray() { return weight.clone(); }
+
+    /** Copy of {@code count1} for all experts. */
+    public int[] firstChoiceCounts() { return firstChoiceCounts.clone(); }
+
     /** Number of tokens whose first choice is {@code e}, before the capacity cut ({@code count1}). */
     public int firstChoiceCount(int e) { return firstChoiceCounts[e]; }
 

@@ -1,0 +1,543 @@
+package switchyard.actors.rank;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.ServiceKey;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.Batch;
+import switchyard.actors.protocol.Objective;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.wire.WireMessage;
+import switchyard.actors.wire.WireSizes;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.gate.Gate;
+import switchyard.math.gate.Routing;
+import switchyard.math.layer.ModelInit;
+import switchyard.math.layer.SourceStep;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.MatMuls;
+import switchyard.math.optim.Optimizer;
+import switchyard.math.optim.Param;
+import switchyard.math.task.ClusteredRegression;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One rank of the expert-parallel layer: the token side of its own tokens and the expert side of
+ * its {@code L} experts, in one actor. The all-to-all is scatter/gather: for step t the rank sends
+ * every rank exactly one {@link Dispatch} (empty ones too), gathers one from every rank, runs each
+ * local expert once, and answers each source; backward retraces the same routes.
+ *
+ * <p>State is per step, so several steps can be in flight. Every gather has a deadline. Bad input
+ * (shapes, unknown steps, duplicates) is answered with an error value and the rank carries on.
+ */
+public final class RankActor extends AbstractBehavior<RankActor.Command> {
+
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-rank");
+
+    public sealed interface Command permits Topology, RunStep, Dispatch, ExpertOutput, OutputGradient, InputGradient,
+            ApplyUpdate, AbortStep, ReportDigest, InspectGradients, Routed, GateBackwardDone, GateUpdated, GateDigest,
+            PhaseDeadline {}
+
+    /** Who is who: {@code ranks.get(r)} is rank r. Must come before any step. */
+    public record Topology(List<ActorRef<Command>> ranks, ActorRef<RankReply> driver) implements Command, WireMessage {}
+
+    /** Run one step on this rank's tokens; {@code training} adds the backward pass. */
+    public record RunStep(long step, Batch batch, boolean training, boolean returnTensors, ActorRef<RankReply> replyTo)
+            implements Command, WireMessage {}
+
+    /**
+     * Forward route, source → owner: the source's tokens for the owner's experts. Row tags are
+     * run-length encoded in {@code rows.counts()}: local expert l, slots {@code 0..counts[l]-1}.
+     */
+    public record Dispatch(long step, int source, boolean backward, ExpertRows rows) implements Command, WireMessage {}
+
+    /** Owner → source: the expert outputs for a {@link Dispatch}, rows in the same order. */
+    public record ExpertOutput(long step, int owner, ExpertRows rows) implements Command, WireMessage {}
+
+    /** Backward, source → owner along the forward route: {@code w·dLoss/doutput} per dispatched row. */
+    public record OutputGradient(long step, int source, ExpertRows rows) implements Command, WireMessage {}
+
+    /** Backward, owner → source: {@code dLoss/dinput} per dispatched row. */
+    public record InputGradient(long step, int owner, ExpertRows rows) implements Command, WireMessage {}
+
+    /** Apply the optimizer with the gradients of {@code steps} (summed in step order) and the all-reduced gate gradient. */
+    public record ApplyUpdate(long[] steps, FMatrixRMaj gateGradient, ActorRef<RankReply> replyTo)
+            implements Command, WireMessage {}
+
+    /** The driver gave up on {@code step}: drop its state. */
+    public record AbortStep(long step, String reason) implements Command, WireMessage {}
+
+    /** Answer with {@link RankReply.ParameterDigest}. */
+    public record ReportDigest(ActorRef<RankReply> replyTo) implements Command, WireMessage {}
+
+    /** Answer with the gradients {@code step} left on this rank's experts ({@link RankReply.Gradients}). */
+    public record InspectGradients(long step, ActorRef<RankReply> replyTo) implements Command, WireMessage {}
+
+    record Routed(long step, Routing routing, String error, long nanos) implements Command, NoSerializationVerificationNeeded {}
+
+    record GateBackwardDone(long step, FMatrixRMaj inputGradient, FMatrixRMaj weightGradient, long nanos)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    record GateUpdated(long[] steps, String error) implements Command, NoSerializationVerificationNeeded {}
+
+    record GateDigest(byte[] digest) implements Command, NoSerializationVerificationNeeded {}
+
+    private record PhaseDeadline(long step, Phase phase) implements Command, NoSerializationVerificationNeeded {}
+
+    private record DeadlineKey(long step, Phase phase) {}
+
+    private final RankSettings settings;
+    private final TimerScheduler<Command> timers;
+    private final MatMul mm;
+    private final ExpertShard shard;
+    private final Optimizer expertOptimizer;
+    private final ActorRef<GateActor.Command> gate;
+    private final Map<Long, StepState> steps = new HashMap<>();
+    private final RetiredSteps retired = new RetiredSteps(4096);
+    private final Map<Long, List<ExpertGrads>> gradients = new TreeMap<>();
+    private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
+    private ActorRef<RankReply> updateReplyTo;
+    private List<ActorRef<Command>> ranks;
+    private ActorRef<RankReply> driver;
+    private long newestStarted = -1;
+    private ClusteredRegression task;
+
+    /** A rank whose parameters start from {@link ModelInit} with the settings' seed. */
+    public static Behavior<Command> create(RankSettings settings) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RankActor(ctx, timers, settings)));
+    }
+
+    private RankActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, RankSettings settings) {
+        super(ctx);
+        this.settings = settings;
+        this.timers = timers;
+        this.mm = MatMuls.byName(settings.matmul());
+        List<Expert> experts = new ArrayList<>();
+        for (int l = 0; l < settings.localExperts(); l++) {
+            experts.add(ModelInit.expert(settings.seed(), settings.firstExpert() + l, settings.modelDim(), settings.hiddenDim()));
+        }
+        this.shard = new ExpertShard(settings.firstExpert(), experts);
+        this.expertOptimizer = settings.optimizer().create();
+        Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
+        this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
+                "gate", DispatcherSelector.sameAsParent());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Topology.class, this::onTopology)
+                .onMessage(RunStep.class, this::onRunStep)
+                .onMessage(Routed.class, this::onRouted)
+                .onMessage(Dispatch.class, this::onDispatch)
+                .onMessage(ExpertOutput.class, this::onExpertOutput)
+                .onMessage(OutputGradient.class, this::onOutputGradient)
+                .onMessage(InputGradient.class, this::onInputGradient)
+                .onMessage(GateBackwardDone.class, this::onGateBackwardDone)
+                .onMessage(PhaseDeadline.class, this::onPhaseDeadline)
+                .onMessage(AbortStep.class, this::onAbortStep)
+                .onMessage(ApplyUpdate.class, this::onApplyUpdate)
+                .onMessage(GateUpdated.class, this::onGateUpdated)
+                .onMessage(ReportDigest.class, this::onReportDigest)
+                .onMessage(GateDigest.class, this::onGateDigest)
+                .onMessage(InspectGradients.class, this::onInspectGradients)
+                .build();
+    }
+
+    private int rank() { return settings.rank(); }
+
+    // ---- set-up ---------------------------------------------------------------------------
+
+    private Behavior<Command> onTopology(Topology t) {
+        if (t.ranks().size() != settings.worldSize()) {
+            getContext().getLog().error("rank {}: topology lists {} ranks, expected W={}", rank(), t.ranks().size(), settings.worldSize());
+            t.driver().tell(new RankReply.Rejected(-1, rank(), "topology lists " + t.ranks().size()
+                    + " ranks but this job has W=" + settings.worldSize()));
+            return this;
+        }
+        ranks = List.copyOf(t.ranks());
+        driver = t.driver();
+        return this;
+    }
+
+    // ---- token side: route and dispatch ------------------------------------------------------
+
+    private Behavior<Command> onRunStep(RunStep m) {
+        if (ranks == null) {
+            m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank() + " has no topology yet"));
+            return this;
+        }
+        if (retired.contains(m.step()) || (steps.containsKey(m.step()) && steps.get(m.step()).request != null)) {
+            m.replyTo().tell(new RankReply.Rejected(m.step(), rank(), "duplicate RunStep for step " + m.step() + " on rank " + rank()));
+            return this;
+        }
+        FMatrixRMaj input;
+        Objective objective;
+        FMatrixRMaj noise = null;
+        if (m.batch() instanceof Batch.Given given) {
+            input = given.input();
+            objective = given.objective();
+            noise = given.gumbelNoise();
+        } else {
+            ClusteredRegression.Spec spec = ((Batch.Synthetic) m.batch()).spec();
+            if (task == null || !task.spec().equals(spec)) task = new ClusteredRegression(spec);
+            ClusteredRegression.Batch b = task.batch(rank(), m.step());
+            input = b.input();
+            objective = new Objective.Mse(b.target());
+        }
+        if (input.numCols != settings.modelDim()) {
+            m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank()
+                    + " got tokens of shape " + input.numRows + "x" + input.numCols + " but the model has M=" + settings.modelDim()));
+            return this;
+        }
+        StepState state = steps.computeIfAbsent(m.step(), this::open);
+        state.request = m;
+        state.input = input;
+        state.objective = objective;
+        state.backward = m.training() && !(objective instanceof Objective.None);
+        newestStarted = Math.max(newestStarted, m.step());
+        state.begin(Phase.ROUTE);
+        startDeadline(m.step(), Phase.ROUTE);
+        gate.tell(new GateActor.Route(m.step(), input, m.training(), noise, getContext().getSelf()));
+        return this;
+    }
+
+    private StepState open(long step) {
+        startDeadline(step, Phase.DISPATCH);
+        return new StepState(step, settings.worldSize());
+    }
+
+    private Behavior<Command> onRouted(Routed m) {
+        StepState state = steps.get(m.step());
+        if (state == null) return this; // aborted meanwhile
+        timers.cancel(new DeadlineKey(m.step(), Phase.ROUTE));
+        state.phaseNanos[Phase.ROUTE.ordinal()] += m.nanos();
+        if (m.error() != null) return fail(state, Phase.ROUTE, new int[0], m.error());
+        state.source = new SourceStep(m.routing(), state.input, settings.worldSize());
+        state.outputs = new Gather<>(Phase.EXPERT_OUTPUT, settings.worldSize());
+        state.begin(Phase.EXPERT_OUTPUT);
+        startDeadline(m.step(), Phase.EXPERT_OUTPUT);
+        for (int owner = 0; owner < settings.worldSize(); owner++) {
+            ExpertRows rows = state.source.dispatchTo(owner);
+            state.sent(0, owner, rows.rows().numRows, WireSizes.exchange(rows));
+            ranks.get(owner).tell(new Dispatch(m.step(), rank(), state.backward, rows));
+        }
+        return this;
+    }
+
+    // ---- expert side: gather, run experts, answer ---------------------------------------------
+
+    private Behavior<Command> onDispatch(Dispatch m) {
+        if (ranks == null) return reject(m.step(), "Dispatch from rank " + m.source() + " before the topology");
+        if (retired.contains(m.step()))
+            return reject(m.step(), "Dispatch from rank " + m.source() + " for step " + m.step() + ", which already ended on rank " + rank());
+        if (!steps.containsKey(m.step()) && (m.step() < 0 || m.step() > newestStarted + settings.maxStepsAhead()))
+            return reject(m.step(), "Dispatch from rank " + m.source() + " for unknown step " + m.step()
+                    + " (newest started here: " + newestStarted + ")");
+        StepState state = steps.computeIfAbsent(m.step(), this::open);
+        String shapeError = checkBlock("Dispatch", m.source(), m.rows());
+        if (shapeError != null) return fail(state, Phase.DISPATCH, new int[0], shapeError);
+        String error = state.dispatches.offer(m.source(), m);
+        if (error != null) return reject(m.step(), error + " for step " + m.step());
+        if (!state.dispatches.complete()) return this;
+
+        timers.cancel(new DeadlineKey(m.step(), Phase.DISPATCH));
+        state.end(Phase.DISPATCH);
+        List<Dispatch> all = state.dispatches.inRankOrder();
+        boolean backward = all.get(0).backward();
+        for (Dispatch d : all) {
+            if (d.backward() != backward)
+                return fail(state, Phase.DISPATCH, new int[0], "ranks disagree whether step " + m.step() + " has a backward pass");
+        }
+        List<ExpertRows> blocks = new ArrayList<>(all.size());
+        for (Dispatch d : all) blocks.add(d.rows());
+        state.begin(Phase.EXPERT_FORWARD);
+        state.pass = shard.forward(blocks, mm);
+        state.end(Phase.EXPERT_FORWARD);
+        if (backward) {
+            state.outputGradients = new Gather<>(Phase.OUTPUT_GRAD, settings.worldSize());
+            state.begin(Phase.OUTPUT_GRAD);
+            startDeadline(m.step(), Phase.OUTPUT_GRAD);
+        }
+        for (int source = 0; source < settings.worldSize(); source++) {
+            ExpertRows out = state.pass.outputs().get(source);
+            state.sent(1, source, out.rows().numRows, WireSizes.exchange(out));
+            ranks.get(source).tell(new ExpertOutput(m.step(), rank(), out));
+        }
+        if (!backward) {
+            state.pass = null;
+            state.expertSideDone = true;
+            retireIfDone(state);
+        }
+        return this;
+    }
+
+    // ---- token side: combine, loss, output gradients -------------------------------------------
+
+    private Behavior<Command> onExpertOutput(ExpertOutput m) {
+        StepState state = steps.get(m.step());
+        if (state == null || state.outputs == null)
+            return reject(m.step(), "ExpertOutput from rank " + m.owner() + " for step " + m.step() + ", which rank " + rank() + " did not dispatch");
+        String error = state.outputs.offer(m.owner(), m.rows());
+        if (error != null) return reject(m.step(), error + " for step " + m.step());
+        try {
+            state.source.acceptOutputs(m.owner(), m.rows());
+        } catch (IllegalArgumentException e) {
+            return fail(state, Phase.EXPERT_OUTPUT, new int[0], e.getMessage());
+        }
+        if (!state.outputs.complete()) return this;
+
+        timers.cancel(new DeadlineKey(m.step(), Phase.EXPERT_OUTPUT));
+        state.end(Phase.EXPERT_OUTPUT);
+        state.begin(Phase.COMBINE);
+        state.output = state.source.combine();
+        state.taskLoss = state.objective.loss(state.output);
+        FMatrixRMaj dOut = state.backward ? state.objective.gradient(state.output) : null;
+        if (!state.backward) {
+            state.end(Phase.COMBINE);
+            return finishTokenSide(state, null, null);
+        }
+        state.inputGradients = new Gather<>(Phase.INPUT_GRAD, settings.worldSize());
+        List<ExpertRows> outgoing = new ArrayList<>(settings.worldSize());
+        for (int owner = 0; owner < settings.worldSize(); owner++) outgoing.add(state.source.gradientsTo(owner, dOut));
+        state.end(Phase.COMBINE);
+        state.begin(Phase.INPUT_GRAD);
+        startDeadline(m.step(), Phase.INPUT_GRAD);
+        for (int owner = 0; owner < settings.worldSize(); owner++) {
+            ExpertRows rows = outgoing.get(owner);
+            state.sent(2, owner, rows.rows().numRows, WireSizes.exchange(rows));
+            ranks.get(owner).tell(new OutputGradient(m.step(), rank(), rows));
+        }
+        return this;
+    }
+
+    // ---- expert side: backward ----------------------------------------------------------------
+
+    private Behavior<Command> onOutputGradient(OutputGradient m) {
+        StepState state = steps.get(m.step());
+        if (state == null || state.outputGradients == null)
+            return reject(m.step(), "OutputGradient from rank " + m.source() + " for step " + m.step()
+                    + ", for which rank " + rank() + " expects no output gradients");
+        String shapeError = checkBlock("OutputGradient", m.source(), m.rows());
+        if (shapeError != null) return fail(state, Phase.OUTPUT_GRAD, new int[0], shapeError);
+        String error = state.outputGradients.offer(m.source(), m.rows());
+        if (error != null) return reject(m.step(), error + " for step " + m.step());
+        if (!state.outputGradients.complete()) return this;
+
+        timers.cancel(new DeadlineKey(m.step(), Phase.OUTPUT_GRAD));
+        state.end(Phase.OUTPUT_GRAD);
+        state.begin(Phase.EXPERT_BACKWARD);
+        List<ExpertGrads> grads = shard.newGrads();
+        List<ExpertRows> back;
+        try {
+            back = shard.backward(state.pass, state.outputGradients.inRankOrder(), grads, mm);
+        } catch (IllegalArgumentException e) {
+            return fail(state, Phase.OUTPUT_GRAD, new int[0], e.getMessage());
+        }
+        state.end(Phase.EXPERT_BACKWARD);
+        gradients.put(m.step(), grads);
+        for (int source = 0; source < settings.worldSize(); source++) {
+            ExpertRows rows = back.get(source);
+            state.sent(3, source, rows.rows().numRows, WireSizes.exchange(rows));
+            ranks.get(source).tell(new InputGradient(m.step(), rank(), rows));
+        }
+        state.pass = null;
+        state.expertSideDone = true;
+        retireIfDone(state);
+        return this;
+    }
+
+    // ---- token side: input gradients and the gate backward --------------------------------------
+
+    private Behavior<Command> onInputGradient(InputGradient m) {
+        StepState state = steps.get(m.step());
+        if (state == null || state.inputGradients == null)
+            return reject(m.step(), "InputGradient from rank " + m.owner() + " for step " + m.step()
+                    + ", for which rank " + rank() + " sent no output gradients");
+        String error = state.inputGradients.offer(m.owner(), m.rows());
+        if (error != null) return reject(m.step(), error + " for step " + m.step());
+        try {
+            state.source.acceptInputGradients(m.owner(), m.rows());
+        } catch (IllegalArgumentException e) {
+            return fail(state, Phase.INPUT_GRAD, new int[0], e.getMessage());
+        }
+        if (!state.inputGradients.complete()) return this;
+
+        timers.cancel(new DeadlineKey(m.step(), Phase.INPUT_GRAD));
+        state.end(Phase.INPUT_GRAD);
+        startDeadline(m.step(), Phase.GATE_BACKWARD);
+        gate.tell(new GateActor.Backward(m.step(), state.source.routing(), state.source.weightGradients(), getContext().getSelf()));
+        return this;
+    }
+
+    private Behavior<Command> onGateBackwardDone(GateBackwardDone m) {
+        StepState state = steps.get(m.step());
+        if (state == null) return this;
+        timers.cancel(new DeadlineKey(m.step(), Phase.GATE_BACKWARD));
+        state.phaseNanos[Phase.GATE_BACKWARD.ordinal()] += m.nanos();
+        FMatrixRMaj dx = m.inputGradient();
+        state.source.addInputGradients(dx);
+        return finishTokenSide(state, m.weightGradient(), dx);
+    }
+
+    private Behavior<Command> finishTokenSide(StepState state, FMatrixRMaj gateGradient, FMatrixRMaj dx) {
+        RankReply.StepDone done = StepReports.done(state, rank(), gateGradient, dx);
+        state.request.replyTo().tell(done);
+        state.tokenSideDone = true;
+        state.source = null;
+        retireIfDone(state);
+        return this;
+    }
+
+    // ---- deadlines, failures, rejections ---------------------------------------------------------
+
+    private void startDeadline(long step, Phase phase) {
+        timers.startSingleTimer(new DeadlineKey(step, phase), new PhaseDeadline(step, phase), settings.gatherDeadline());
+    }
+
+    private Behavior<Command> onPhaseDeadline(PhaseDeadline m) {
+        StepState state = steps.get(m.step());
+        if (state == null) return this;
+        Gather<?> gather = state.gatherOf(m.phase());
+        int[] missing = gather != null ? gather.missing() : new int[] {rank()};
+        return fail(state, m.phase(), missing, "no answer within the " + settings.gatherDeadline().toMillis() + " ms deadline");
+    }
+
+    private Behavior<Command> fail(StepState state, Phase phase, int[] missing, String reason) {
+        RankReply.StepFailed failed = new RankReply.StepFailed(state.step, rank(), phase, missing, reason);
+        getContext().getLog().warn("{}", failed);
+        ActorRef<RankReply> to = state.request != null ? state.request.replyTo() : driver;
+        if (to != null) to.tell(failed);
+        retire(state.step);
+        return this;
+    }
+
+    private Behavior<Command> reject(long step, String reason) {
+        getContext().getLog().warn("rank {} rejected a message: {}", rank(), reason);
+        if (driver != null) driver.tell(new RankReply.Rejected(step, rank(), reason));
+        return this;
+    }
+
+    private Behavior<Command> onAbortStep(AbortStep m) {
+        if (steps.containsKey(m.step())) {
+            getContext().getLog().info("rank {} drops step {}: {}", rank(), m.step(), m.reason());
+            retire(m.step());
+        }
+        gradients.remove(m.step());
+        return this;
+    }
+
+    private void retireIfDone(StepState state) {
+        if (state.done()) retire(state.step);
+    }
+
+    private void retire(long step) {
+        steps.remove(step);
+        retired.add(step);
+        for (Phase p : Phase.values()) timers.cancel(new DeadlineKey(step, p));
+    }
+
+    /** A block for this rank's experts must cover exactly L experts at width M. */
+    private String checkBlock(String what, int from, ExpertRows rows) {
+        if (from < 0 || from >= settings.worldSize())
+            return what + " from rank " + from + ", but ranks are 0.." + (settings.worldSize() - 1);
+        if (rows.experts() != settings.localExperts())
+            return what + " from rank " + from + " covers " + rows.experts() + " experts, rank " + rank()
+                    + " owns " + settings.localExperts();
+        if (rows.rows().numCols != settings.modelDim())
+            return what + " from rank " + from + " has rows of width " + rows.rows().numCols + ", expected M=" + settings.modelDim();
+        return null;
+    }
+
+    // ---- optimizer and inspection -----------------------------------------------------------------
+
+    private Behavior<Command> onApplyUpdate(ApplyUpdate m) {
+        long[] order = m.steps().clone();
+        Arrays.sort(order);
+        List<ExpertGrads> sum = null;
+        for (long step : order) {
+            List<ExpertGrads> g = gradients.get(step);
+            if (g == null) {
+                m.replyTo().tell(new RankReply.StepFailed(step, rank(), Phase.UPDATE, new int[0],
+                        "rank " + rank() + " holds no gradients for step " + step));
+                return this;
+            }
+            if (sum == null) {
+                sum = g;
+            } else {
+                for (int l = 0; l < sum.size(); l++) sum.get(l).add(g.get(l));
+            }
+        }
+        for (long step : order) gradients.remove(step);
+        if (sum != null) expertOptimizer.step(expertParams(sum));
+        updateReplyTo = m.replyTo();
+        gate.tell(new GateActor.Update(order, m.gateGradient(), getContext().getSelf()));
+        return this;
+    }
+
+    private List<Param> expertParams(List<ExpertGrads> grads) {
+        List<Param> params = new ArrayList<>(4 * shard.size());
+        for (int l = 0; l < shard.size(); l++) {
+            Expert e = shard.expert(l);
+            ExpertGrads g = grads.get(l);
+            String name = "expert" + (shard.firstExpert() + l) + ".";
+            params.add(new Param(name + "W1", e.w1(), g.w1()));
+            params.add(new Param(name + "b1", e.b1(), g.b1()));
+            params.add(new Param(name + "W2", e.w2(), g.w2()));
+            params.add(new Param(name + "b2", e.b2(), g.b2()));
+        }
+        return params;
+    }
+
+    private Behavior<Command> onGateUpdated(GateUpdated m) {
+        if (updateReplyTo == null) return this;
+        if (m.error() != null) {
+            updateReplyTo.tell(new RankReply.StepFailed(m.steps().length > 0 ? m.steps()[0] : -1, rank(), Phase.UPDATE, new int[0], m.error()));
+        } else {
+            updateReplyTo.tell(new RankReply.Updated(rank(), m.steps()));
+        }
+        updateReplyTo = null;
+        return this;
+    }
+
+    private Behavior<Command> onReportDigest(ReportDigest m) {
+        digestRequests.add(m.replyTo());
+        gate.tell(new GateActor.Digest(getContext().getSelf()));
+        return this;
+    }
+
+    private Behavior<Command> onGateDigest(GateDigest m) {
+        List<byte[]> experts = new ArrayList<>();
+        for (Expert e : shard.experts()) experts.add(ParameterDigests.of(List.of(e.w1(), e.b1(), e.w2(), e.b2())));
+        for (ActorRef<RankReply> to : digestRequests) to.tell(new RankReply.ParameterDigest(rank(), m.digest(), experts));
+        digestRequests.clear();
+        return this;
+    }
+
+    private Behavior<Command> onInspectGradients(InspectGradients m) {
+        List<ExpertGrads> g = gradients.get(m.step());
+        if (g == null) {
+            m.replyTo().tell(new RankReply.Rejected(m.step(), rank(), "rank " + rank() + " holds no gradients for step " + m.step()));
+        } else {
+            m.replyTo().tell(new RankReply.Gradients(m.step(), rank(), g));
+        }
+        return this;
+    }
+}

@@ -1,0 +1,28 @@
+package switchyard.actors.rank;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.StepReport;
+import switchyard.actors.protocol.StepTensors;
+import switchyard.math.gate.Routing;
+
+/** Turns a finished step's state into the reply the driver gets. */
+final class StepReports {
+    private StepReports() {}
+
+    static RankReply.StepDone done(StepState state, int rank, FMatrixRMaj gateGradient, FMatrixRMaj dx) {
+        Routing r = state.source.routing();
+        int[] perExpert = new int[r.experts()];
+        for (int e = 0; e < perExpert.length; e++) perExpert[e] = r.tokensAt(e);
+        int[] dropped = new int[r.topK()];
+        for (int j = 0; j < dropped.length; j++) dropped[j] = r.dropped(j);
+        StepReport report = new StepReport(r.tokens(), state.taskLoss, r.lAux(), r.zLoss(), r.routerLoss(), r.capacity(),
+                perExpert, dropped, r.droppedTokens(), state.rowsSent, state.bytesSent, state.phaseNanos);
+        StepTensors tensors = state.request.returnTensors() ? tensors(r, state.output, dx) : null;
+        return new RankReply.StepDone(state.step, rank, report, gateGradient, tensors);
+    }
+
+    private static StepTensors tensors(Routing r, FMatrixRMaj output, FMatrixRMaj dx) {
+        return new StepTensors(r.topK(), r.expertArray(), r.slotArray(), r.keptArray(), r.weightArray(), output, dx);
+    }
+}

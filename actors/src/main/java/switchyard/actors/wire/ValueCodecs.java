@@ -1,0 +1,147 @@
+package switchyard.actors.wire;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.Batch;
+import switchyard.actors.protocol.Objective;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.StepReport;
+import switchyard.actors.protocol.StepTensors;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.task.ClusteredRegression;
+
+/** Encodings of the values nested in messages. Tags are single bytes; unknown tags are format errors. */
+public final class ValueCodecs {
+    private ValueCodecs() {}
+
+    public static void writeRows(ExpertRows rows, WireWriter out) {
+        out.putMatrix(rows.rows());
+        out.putInts(rows.counts());
+    }
+
+    public static ExpertRows readRows(WireReader in) {
+        FMatrixRMaj m = in.getMatrix();
+        int[] counts = in.getInts();
+        try {
+            return new ExpertRows(m, counts);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("inconsistent rows block: " + e.getMessage());
+        }
+    }
+
+    public static void writeNullableMatrix(FMatrixRMaj m, WireWriter out) {
+        out.putBoolean(m != null);
+        if (m != null) out.putMatrix(m);
+    }
+
+    public static FMatrixRMaj readNullableMatrix(WireReader in) {
+        return in.getBoolean() ? in.getMatrix() : null;
+    }
+
+    public static void writeObjective(Objective o, WireWriter out) {
+        if (o instanceof Objective.Mse mse) {
+            out.putByte(1).putMatrix(mse.target());
+        } else if (o instanceof Objective.Linear lin) {
+            out.putByte(2).putMatrix(lin.weights());
+        } else {
+            out.putByte(0);
+        }
+    }
+
+    public static Objective readObjective(WireReader in) {
+        int tag = in.getByte();
+        return switch (tag) {
+            case 0 -> new Objective.None();
+            case 1 -> new Objective.Mse(in.getMatrix());
+            case 2 -> new Objective.Linear(in.getMatrix());
+            default -> throw new WireFormatException("unknown objective tag " + tag);
+        };
+    }
+
+    public static void writeBatch(Batch b, WireWriter out) {
+        if (b instanceof Batch.Given g) {
+            out.putByte(0).putMatrix(g.input());
+            writeObjective(g.objective(), out);
+            writeNullableMatrix(g.gumbelNoise(), out);
+        } else {
+            ClusteredRegression.Spec s = ((Batch.Synthetic) b).spec();
+            out.putByte(1).putLong(s.seed()).putInt(s.clusters()).putInt(s.modelDim()).putInt(s.tokens());
+        }
+    }
+
+    public static Batch readBatch(WireReader in) {
+        int tag = in.getByte();
+        return switch (tag) {
+            case 0 -> new Batch.Given(in.getMatrix(), readObjective(in), readNullableMatrix(in));
+            case 1 -> {
+                long seed = in.getLong();
+                int clusters = in.getInt(), dim = in.getInt(), tokens = in.getInt();
+                try {
+                    yield new Batch.Synthetic(new ClusteredRegression.Spec(seed, clusters, dim, tokens));
+                } catch (IllegalArgumentException e) {
+                    throw new WireFormatException("bad synthetic task: " + e.getMessage());
+                }
+            }
+            default -> throw new WireFormatException("unknown batch tag " + tag);
+        };
+    }
+
+    public static void writePhase(Phase p, WireWriter out) {
+        out.putByte(p.ordinal());
+    }
+
+    public static Phase readPhase(WireReader in) {
+        int ordinal = in.getByte();
+        if (ordinal < 0 || ordinal >= Phase.values().length) throw new WireFormatException("unknown phase " + ordinal);
+        return Phase.values()[ordinal];
+    }
+
+    public static void writeReport(StepReport r, WireWriter out) {
+        out.putInt(r.tokens()).putDouble(r.taskLoss()).putFloat(r.lAux()).putFloat(r.zLoss()).putFloat(r.routerLoss())
+                .putInt(r.capacity()).putInts(r.tokensPerExpert()).putInts(r.droppedPerChoice()).putInt(r.droppedTokens());
+        out.putInt(r.rowsSent().length);
+        for (int[] row : r.rowsSent()) out.putInts(row);
+        out.putInt(r.bytesSent().length);
+        for (long[] row : r.bytesSent()) out.putLongs(row);
+        out.putLongs(r.phaseNanos());
+    }
+
+    public static StepReport readReport(WireReader in) {
+        int tokens = in.getInt();
+        double taskLoss = in.getDouble();
+        float lAux = in.getFloat(), zLoss = in.getFloat(), routerLoss = in.getFloat();
+        int capacity = in.getInt();
+        int[] perExpert = in.getInts();
+        int[] dropped = in.getInts();
+        int droppedTokens = in.getInt();
+        int[][] rows = new int[in.getInt("exchange count", StepReport.EXCHANGES, StepReport.EXCHANGES)][];
+        for (int i = 0; i < rows.length; i++) rows[i] = in.getInts();
+        long[][] bytes = new long[in.getInt("exchange count", StepReport.EXCHANGES, StepReport.EXCHANGES)][];
+        for (int i = 0; i < bytes.length; i++) bytes[i] = in.getLongs();
+        long[] nanos = in.getLongs();
+        return new StepReport(tokens, taskLoss, lAux, zLoss, routerLoss, capacity, perExpert, dropped, droppedTokens,
+                rows, bytes, nanos);
+    }
+
+    public static void writeTensors(StepTensors t, WireWriter out) {
+        out.putBoolean(t != null);
+        if (t == null) return;
+        out.putInt(t.topK()).putInts(t.expert()).putInts(t.slot()).putBooleans(t.kept()).putFloats(t.weight());
+        writeNullableMatrix(t.output(), out);
+        writeNullableMatrix(t.inputGradient(), out);
+    }
+
+    public static StepTensors readTensors(WireReader in) {
+        if (!in.getBoolean()) return null;
+        return new StepTensors(in.getInt(), in.getInts(), in.getInts(), in.getBooleans(), in.getFloats(),
+                readNullableMatrix(in), readNullableMatrix(in));
+    }
+
+    public static void writeGrads(ExpertGrads g, WireWriter out) {
+        out.putMatrix(g.w1()).putMatrix(g.b1()).putMatrix(g.w2()).putMatrix(g.b2());
+    }
+
+    public static ExpertGrads readGrads(WireReader in) {
+        return new ExpertGrads(in.getMatrix(), in.getMatrix(), in.getMatrix(), in.getMatrix());
+    }
+}
