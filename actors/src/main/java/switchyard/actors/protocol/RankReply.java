@@ -34,6 +34,9 @@ public sealed interface RankReply extends WireMessage {
     /** SHA-256 of the raw float bits of the rank's gate replica and of each local expert (W1, b1, W2, b2). */
     record ParameterDigest(int rank, byte[] gate, List<byte[]> experts) implements RankReply {}
 
+    /** New parameters are in place on {@code rank}. */
+    record Loaded(int rank) implements RankReply {}
+
     /** The gradients a step left on {@code rank}'s experts (for inspection before an update). */
     record Gradients(long step, int rank, List<ExpertGrads> experts) implements RankReply {}
 }

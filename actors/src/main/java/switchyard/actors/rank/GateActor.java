@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RankReply;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
@@ -24,7 +25,7 @@ import java.util.List;
  */
 public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
-    public sealed interface Command extends NoSerializationVerificationNeeded permits Route, Backward, Update, Digest {}
+    public sealed interface Command extends NoSerializationVerificationNeeded permits Route, Backward, Update, Digest, Load {}
 
     /** Route {@code input}; Gumbel noise is {@code recordedNoise} if given, else drawn from {@code (seed, rank, step)}. */
     public record Route(long step, FMatrixRMaj input, boolean training, FMatrixRMaj recordedNoise,
@@ -38,6 +39,9 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
     /** Digest of the replica's weight. */
     public record Digest(ActorRef<RankActor.Command> replyTo) implements Command {}
+
+    /** Overwrite the replica's weight; {@code replyTo} hears {@link RankReply.Loaded} for {@code rank}. */
+    public record Load(FMatrixRMaj weight, ActorRef<RankReply> replyTo, int rank) implements Command {}
 
     private final Gate gate;
     private final int rank;
@@ -65,6 +69,7 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
                 .onMessage(Backward.class, this::onBackward)
                 .onMessage(Update.class, this::onUpdate)
                 .onMessage(Digest.class, this::onDigest)
+                .onMessage(Load.class, this::onLoad)
                 .build();
     }
 
@@ -101,6 +106,12 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
     private Behavior<Command> onDigest(Digest m) {
         m.replyTo().tell(new RankActor.GateDigest(ParameterDigests.of(List.of(gate.weight()))));
+        return this;
+    }
+
+    private Behavior<Command> onLoad(Load m) {
+        gate.weight().setTo(m.weight());
+        m.replyTo().tell(new RankReply.Loaded(m.rank()));
         return this;
     }
 }

@@ -52,7 +52,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-rank");
 
     public sealed interface Command permits Topology, RunStep, Dispatch, ExpertOutput, OutputGradient, InputGradient,
-            ApplyUpdate, AbortStep, ReportDigest, InspectGradients, Routed, GateBackwardDone, GateUpdated, GateDigest,
+            ApplyUpdate, AbortStep, ReportDigest, InspectGradients, LoadParameters, Routed, GateBackwardDone, GateUpdated, GateDigest,
             PhaseDeadline {}
 
     /** Who is who: {@code ranks.get(r)} is rank r. Must come before any step. */
@@ -89,6 +89,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     /** Answer with the gradients {@code step} left on this rank's experts ({@link RankReply.Gradients}). */
     public record InspectGradients(long step, ActorRef<RankReply> replyTo) implements Command, WireMessage {}
+
+    /** Replace the gate replica and the local experts (L of them, in local order); answered with {@link RankReply.Loaded}. */
+    public record LoadParameters(FMatrixRMaj gateWeight, List<Expert> experts, ActorRef<RankReply> replyTo)
+            implements Command, WireMessage {}
 
     record Routed(long step, Routing routing, String error, long nanos) implements Command, NoSerializationVerificationNeeded {}
 
@@ -158,6 +162,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 .onMessage(ReportDigest.class, this::onReportDigest)
                 .onMessage(GateDigest.class, this::onGateDigest)
                 .onMessage(InspectGradients.class, this::onInspectGradients)
+                .onMessage(LoadParameters.class, this::onLoadParameters)
                 .build();
     }
 
@@ -538,6 +543,22 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         } else {
             m.replyTo().tell(new RankReply.Gradients(m.step(), rank(), g));
         }
+        return this;
+    }
+
+    private Behavior<Command> onLoadParameters(LoadParameters m) {
+        try {
+            if (m.experts().size() != shard.size())
+                throw new IllegalArgumentException(m.experts().size() + " experts sent to rank " + rank() + ", which holds " + shard.size());
+            if (m.gateWeight().numRows != settings.modelDim() || m.gateWeight().numCols != settings.experts())
+                throw new IllegalArgumentException("gate weight is " + m.gateWeight().numRows + "x" + m.gateWeight().numCols
+                        + ", expected " + settings.modelDim() + "x" + settings.experts());
+            for (int l = 0; l < shard.size(); l++) shard.expert(l).copyFrom(m.experts().get(l));
+        } catch (IllegalArgumentException e) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), "cannot load parameters: " + e.getMessage()));
+            return this;
+        }
+        gate.tell(new GateActor.Load(m.gateWeight(), m.replyTo(), rank()));
         return this;
     }
 }

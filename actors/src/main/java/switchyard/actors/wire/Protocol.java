@@ -3,7 +3,9 @@ package switchyard.actors.wire;
 import akka.actor.typed.ActorRef;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.RankActor;
+import org.ejml.data.FMatrixRMaj;
 import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
 
 import java.util.ArrayList;
@@ -95,6 +97,27 @@ public final class Protocol {
                 return new RankActor.InspectGradients(in.getLong(), refs.read(in));
             }
         });
+        register(RankActor.LoadParameters.class, "L", new Codec<>() {
+            public void write(RankActor.LoadParameters m, WireWriter out, Refs refs) {
+                out.putMatrix(m.gateWeight()).putInt(m.experts().size());
+                for (Expert e : m.experts()) out.putMatrix(e.w1()).putMatrix(e.b1()).putMatrix(e.w2()).putMatrix(e.b2());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankActor.LoadParameters read(WireReader in, Refs refs) {
+                FMatrixRMaj gate = in.getMatrix();
+                int n = in.getInt("expert count", 0, 1 << 16);
+                List<Expert> experts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    try {
+                        experts.add(new Expert(in.getMatrix(), in.getMatrix(), in.getMatrix(), in.getMatrix()));
+                    } catch (IllegalArgumentException e) {
+                        throw new WireFormatException("bad expert " + i + ": " + e.getMessage());
+                    }
+                }
+                return new RankActor.LoadParameters(gate, experts, refs.read(in));
+            }
+        });
         registerReplies();
     }
 
@@ -153,6 +176,15 @@ public final class Protocol {
                 List<byte[]> experts = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) experts.add(in.getBytes());
                 return new RankReply.ParameterDigest(rank, gate, experts);
+            }
+        });
+        register(RankReply.Loaded.class, "rL", new Codec<>() {
+            public void write(RankReply.Loaded m, WireWriter out, Refs refs) {
+                out.putInt(m.rank());
+            }
+
+            public RankReply.Loaded read(WireReader in, Refs refs) {
+                return new RankReply.Loaded(in.getInt());
             }
         });
         register(RankReply.Gradients.class, "rG", new Codec<>() {

@@ -50,6 +50,17 @@ public final class Expert {
     public FMatrixRMaj w2() { return w2; }
     public FMatrixRMaj b2() { return b2; }
 
+    /** Overwrites this expert's parameters with {@code other}'s (same shapes). */
+    public void copyFrom(Expert other) {
+        if (other.modelDim() != modelDim() || other.hiddenDim() != hiddenDim())
+            throw new IllegalArgumentException("cannot load an expert with M=" + other.modelDim() + ", H=" + other.hiddenDim()
+                    + " into one with M=" + modelDim() + ", H=" + hiddenDim());
+        w1.setTo(other.w1);
+        b1.setTo(other.b1);
+        w2.setTo(other.w2);
+        b2.setTo(other.b2);
+    }
+
     /** A zero gradient of this expert's shape. */
     public ExpertGrads newGrads() {
         return new ExpertGrads(new FMatrixRMaj(modelDim(), hiddenDim()), new FMatrixRMaj(1, hiddenDim()),

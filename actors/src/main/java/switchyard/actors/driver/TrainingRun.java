@@ -1,0 +1,233 @@
+package switchyard.actors.driver;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.rank.ParameterDigests;
+import switchyard.actors.rank.RankActor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The driver: starts steps, collects every rank's answer, all-reduces the gate gradients (summed
+ * in step and rank order, so every replica receives the very same sum and stays bit-identical),
+ * applies the update, and finally asks every rank for a digest of its parameters.
+ * Any failure ends the run with a {@link Failed} that says which step, rank and phase.
+ */
+public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
+
+    public sealed interface Command permits Reply, RoundTimeout {}
+
+    private record Reply(RankReply reply) implements Command, NoSerializationVerificationNeeded {}
+
+    private record RoundTimeout(int round) implements Command, NoSerializationVerificationNeeded {}
+
+    /** What the run reports to its listener (always a local actor). */
+    public sealed interface Event extends NoSerializationVerificationNeeded permits StepCompleted, Finished, Failed {}
+
+    public record StepCompleted(StepMetrics metrics) implements Event {}
+
+    /** @param digest SHA-256 (hex) over the gate replica and every expert in global order */
+    public record Finished(String digest, int updates) implements Event {}
+
+    public record Failed(String reason) implements Event {}
+
+    private enum Stage { STEPS, UPDATE, DIGEST }
+
+    private final List<ActorRef<RankActor.Command>> ranks;
+    private final TrainingPlan plan;
+    private final int experts;
+    private final ActorRef<Event> listener;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<RankReply> self;
+    private final int worldSize;
+
+    private Stage stage;
+    private int update;
+    private int round;
+    private long updateStarted;
+    private int nextMicro;
+    private final TreeMap<Long, RankReply.StepDone[]> done = new TreeMap<>();
+    private int updated;
+    private final RankReply.ParameterDigest[] digests;
+
+    public static Behavior<Command> create(List<ActorRef<RankActor.Command>> ranks, TrainingPlan plan, int experts,
+                                           ActorRef<Event> listener) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TrainingRun(ctx, timers, ranks, plan, experts, listener)));
+    }
+
+    private TrainingRun(ActorContext<Command> ctx, TimerScheduler<Command> timers, List<ActorRef<RankActor.Command>> ranks,
+                        TrainingPlan plan, int experts, ActorRef<Event> listener) {
+        super(ctx);
+        this.ranks = List.copyOf(ranks);
+        this.plan = plan;
+        this.experts = experts;
+        this.listener = listener;
+        this.timers = timers;
+        this.worldSize = ranks.size();
+        this.digests = new RankReply.ParameterDigest[worldSize];
+        this.self = ctx.messageAdapter(RankReply.class, Reply::new);
+        for (ActorRef<RankActor.Command> r : this.ranks) r.tell(new RankActor.Topology(this.ranks, self));
+        startUpdate(0);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Reply.class, r -> onReply(r.reply()))
+                .onMessage(RoundTimeout.class, this::onTimeout)
+                .build();
+    }
+
+    private long stepId(int micro) {
+        return (long) update * plan.microBatches() + micro;
+    }
+
+    private void startUpdate(int u) {
+        update = u;
+        stage = Stage.STEPS;
+        done.clear();
+        updated = 0;
+        nextMicro = 0;
+        updateStarted = System.nanoTime();
+        int first = plan.pipelined() ? plan.microBatches() : 1;
+        for (int i = 0; i < first; i++) startMicro();
+        armTimer();
+    }
+
+    private void startMicro() {
+        long step = stepId(nextMicro++);
+        done.put(step, new RankReply.StepDone[worldSize]);
+        for (int r = 0; r < worldSize; r++) {
+            ranks.get(r).tell(new RankActor.RunStep(step, plan.batches().batch(step, r), plan.training(), false, self));
+        }
+    }
+
+    private void armTimer() {
+        round++;
+        timers.startSingleTimer("round", new RoundTimeout(round), plan.stepDeadline());
+    }
+
+    private Behavior<Command> onReply(RankReply reply) {
+        if (reply instanceof RankReply.StepDone d) return onStepDone(d);
+        if (reply instanceof RankReply.Updated u) return onUpdated(u);
+        if (reply instanceof RankReply.ParameterDigest p) return onDigest(p);
+        if (reply instanceof RankReply.StepFailed f) return failRun(f.toString(), f.step());
+        if (reply instanceof RankReply.Rejected rej) {
+            getContext().getLog().warn("rank {} rejected a message for step {}: {}", rej.rank(), rej.step(), rej.reason());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStepDone(RankReply.StepDone d) {
+        RankReply.StepDone[] slots = done.get(d.step());
+        if (stage != Stage.STEPS || slots == null || d.rank() < 0 || d.rank() >= worldSize || slots[d.rank()] != null) {
+            getContext().getLog().warn("unexpected StepDone for step {} from rank {}", d.step(), d.rank());
+            return this;
+        }
+        slots[d.rank()] = d;
+        if (!allIn(slots)) return this;
+        if (nextMicro < plan.microBatches()) {
+            startMicro();
+            armTimer();
+            return this;
+        }
+        for (RankReply.StepDone[] s : done.values()) if (!allIn(s)) return this;
+        if (!plan.training()) return completeUpdate();
+        stage = Stage.UPDATE;
+        FMatrixRMaj sum = null;
+        for (RankReply.StepDone[] s : done.values()) {
+            for (RankReply.StepDone rankDone : s) {
+                if (sum == null) {
+                    sum = rankDone.gateGradient().copy();
+                } else {
+                    for (int i = 0; i < sum.data.length; i++) sum.data[i] += rankDone.gateGradient().data[i];
+                }
+            }
+        }
+        long[] steps = done.keySet().stream().mapToLong(Long::longValue).toArray();
+        for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.ApplyUpdate(steps, sum, self));
+        armTimer();
+        return this;
+    }
+
+    private Behavior<Command> onUpdated(RankReply.Updated u) {
+        if (stage != Stage.UPDATE) return this;
+        if (++updated < worldSize) return this;
+        return completeUpdate();
+    }
+
+    private Behavior<Command> completeUpdate() {
+        List<RankReply.StepDone> all = new ArrayList<>();
+        for (RankReply.StepDone[] s : done.values()) all.addAll(Arrays.asList(s));
+        listener.tell(new StepCompleted(StepMetrics.of(update, worldSize, experts, all, System.nanoTime() - updateStarted)));
+        if (update + 1 < plan.updates()) {
+            startUpdate(update + 1);
+            return this;
+        }
+        stage = Stage.DIGEST;
+        for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.ReportDigest(self));
+        armTimer();
+        return this;
+    }
+
+    private Behavior<Command> onDigest(RankReply.ParameterDigest p) {
+        if (stage != Stage.DIGEST || p.rank() < 0 || p.rank() >= worldSize) return this;
+        digests[p.rank()] = p;
+        for (RankReply.ParameterDigest d : digests) if (d == null) return this;
+        timers.cancel("round");
+        for (RankReply.ParameterDigest d : digests) {
+            if (!Arrays.equals(d.gate(), digests[0].gate())) {
+                listener.tell(new Failed("gate replicas diverged: rank " + d.rank() + " differs from rank 0"));
+                return Behaviors.stopped();
+            }
+        }
+        List<byte[]> parts = new ArrayList<>();
+        parts.add(digests[0].gate());
+        for (RankReply.ParameterDigest d : digests) parts.addAll(d.experts());
+        listener.tell(new Finished(ParameterDigests.hex(ParameterDigests.combine(parts)), plan.updates()));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onTimeout(RoundTimeout t) {
+        if (t.round() != round) return this;
+        List<Integer> silent = new ArrayList<>();
+        String what;
+        switch (stage) {
+            case STEPS -> {
+                for (var e : done.entrySet())
+                    for (int r = 0; r < worldSize; r++) if (e.getValue()[r] == null && !silent.contains(r)) silent.add(r);
+                what = "step " + done.lastKey();
+            }
+            case UPDATE -> what = "the update after step " + done.lastKey();
+            default -> {
+                for (int r = 0; r < worldSize; r++) if (digests[r] == null) silent.add(r);
+                what = "the parameter digest";
+            }
+        }
+        return failRun("no answer from ranks " + (silent.isEmpty() ? "(some)" : silent) + " for " + what
+                + " within " + plan.stepDeadline().toMillis() + " ms", done.isEmpty() ? -1 : done.lastKey());
+    }
+
+    private Behavior<Command> failRun(String reason, long step) {
+        getContext().getLog().error("run failed: {}", reason);
+        for (long s : done.keySet()) for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.AbortStep(s, reason));
+        listener.tell(new Failed(reason));
+        return Behaviors.stopped();
+    }
+
+    private static boolean allIn(Object[] slots) {
+        for (Object o : slots) if (o == null) return false;
+        return true;
+    }
+}
