@@ -1,0 +1,30 @@
+package switchyard.actors.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code switchyard} command line. */
+@Command(name = "switchyard", mixinStandardHelpOptions = true, version = "switchyard 0.1.0",
+        description = "Mixture-of-Experts expert parallelism on Akka: route, exchange, train and measure.",
+        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests drive it through the same object. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new UserErrors());
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,47 @@
+package switchyard.actors.sim;
+
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.rank.RankSettings;
+import switchyard.math.gate.RoutingOptions;
+import switchyard.math.task.ClusteredRegression;
+
+import java.time.Duration;
+
+/**
+ * One simulated training job: W ranks × L experts in one JVM on the clustered-regression task.
+ *
+ * @param tokens tokens per rank per step (S)
+ */
+public record SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters,
+                                int steps, int microBatches, boolean pipelined, long seed, RoutingOptions routing,
+                                OptimizerSpec optimizer, String matmul, Duration gatherDeadline) {
+
+    /** Defaults that train visibly in a few seconds. */
+    public static SimulationOptions defaults() {
+        return new SimulationOptions(2, 2, 512, 64, 256, 8, 40, 1, false, 42,
+                RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.003"),
+                "best", Duration.ofSeconds(60));
+    }
+
+    public SimulationOptions {
+        if (worldSize < 1 || worldSize > 1024) throw new IllegalArgumentException("ranks must be in 1..1024, got " + worldSize);
+        if (localExperts < 1) throw new IllegalArgumentException("experts per rank must be >= 1, got " + localExperts);
+        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        if (routing.topK() > worldSize * localExperts)
+            throw new IllegalArgumentException("top-" + routing.topK() + " needs at least " + routing.topK()
+                    + " experts, but ranks × experts-per-rank = " + worldSize * localExperts);
+        new ClusteredRegression.Spec(seed, clusters, modelDim, tokens); // validates the task's numbers
+        if (hiddenDim < 1) throw new IllegalArgumentException("hidden dim must be >= 1, got " + hiddenDim);
+    }
+
+    public int experts() { return worldSize * localExperts; }
+
+    public ClusteredRegression.Spec task() {
+        return new ClusteredRegression.Spec(seed, clusters, modelDim, tokens);
+    }
+
+    public RankSettings rankSettings(int rank, int maxStepsAhead) {
+        return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
+                gatherDeadline, maxStepsAhead, matmul);
+    }
+}
