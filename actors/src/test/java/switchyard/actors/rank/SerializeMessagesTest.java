@@ -22,6 +22,11 @@ class SerializeMessagesTest {
         kit.shutdownTestKit();
     }
 
+    @org.junit.jupiter.api.Test
+    void theProfileIsOn() {
+        org.junit.jupiter.api.Assertions.assertTrue(kit.system().settings().config().getBoolean("akka.actor.serialize-messages"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void referenceCasesPassWithEveryMessageSerialized(String name, ReferenceCase c) {

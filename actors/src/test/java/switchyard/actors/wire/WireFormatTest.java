@@ -1,0 +1,130 @@
+package switchyard.actors.wire;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializers;
+import akka.actor.typed.javadsl.Adapter;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import switchyard.actors.protocol.Batch;
+import switchyard.actors.protocol.Objective;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.rank.RankActor;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.task.ClusteredRegression;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The binary format: what Akka picks for our messages, exact round trips, exact sizes, strict refusal. */
+class WireFormatTest {
+    static final ActorTestKit kit = ActorTestKit.create("wire");
+    static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
+
+    @AfterAll
+    static void cleanup() {
+        kit.shutdownTestKit();
+    }
+
+    private static Object roundTrip(Object message) {
+        var serializer = serialization.findSerializerFor(message);
+        assertInstanceOf(MoeSerializer.class, serializer, "serializer for " + message.getClass().getSimpleName());
+        byte[] bytes = serialization.serialize(message).get();
+        Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+        assertNotSame(message, back);
+        return back;
+    }
+
+    private static FMatrixRMaj matrix(int rows, int cols, float seed) {
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = seed + i * 0.25f - (i % 3 == 0 ? Float.MIN_VALUE : 0);
+        return m;
+    }
+
+    @Test
+    void exchangeMessagesRoundTripBitForBitAndHaveTheDocumentedSize() {
+        ExpertRows rows = new ExpertRows(matrix(5, 3, -1.5f), new int[] {2, 0, 3});
+        RankActor.Dispatch d = new RankActor.Dispatch(42, 3, true, rows);
+        RankActor.Dispatch back = (RankActor.Dispatch) roundTrip(d);
+        assertEquals(42, back.step());
+        assertEquals(3, back.source());
+        assertTrue(back.backward());
+        assertArrayEquals(rows.counts(), back.rows().counts());
+        assertArrayEquals(rows.rows().data, back.rows().rows().data);
+        assertEquals(WireSizes.exchange(rows), serialization.serialize(d).get().length);
+        assertEquals(WireSizes.exchange(rows), serialization.serialize(new RankActor.InputGradient(1, 2, rows)).get().length);
+        RankActor.ExpertOutput empty = (RankActor.ExpertOutput) roundTrip(new RankActor.ExpertOutput(7, 1, ExpertRows.empty(2, 4)));
+        assertEquals(0, empty.rows().rows().numRows);
+        assertEquals(4, empty.rows().rows().numCols);
+    }
+
+    @Test
+    void controlMessagesAndRepliesRoundTrip() {
+        TestProbe<RankReply> probe = kit.createTestProbe(RankReply.class);
+        TestProbe<RankActor.Command> rank = kit.createTestProbe(RankActor.Command.class);
+        RankActor.Topology t = (RankActor.Topology) roundTrip(new RankActor.Topology(List.of(rank.getRef(), rank.getRef()), probe.getRef()));
+        assertEquals(List.of(rank.getRef(), rank.getRef()), t.ranks());
+        assertEquals(probe.getRef(), t.driver());
+
+        RankActor.RunStep given = (RankActor.RunStep) roundTrip(new RankActor.RunStep(9, new Batch.Given(matrix(2, 3, 1),
+                new Objective.Linear(matrix(2, 3, 2)), matrix(2, 4, 3)), true, true, probe.getRef()));
+        Batch.Given g = (Batch.Given) given.batch();
+        assertArrayEquals(matrix(2, 4, 3).data, g.gumbelNoise().data);
+        assertArrayEquals(matrix(2, 3, 2).data, ((Objective.Linear) g.objective()).weights().data);
+        ClusteredRegression.Spec spec = new ClusteredRegression.Spec(5, 3, 8, 16);
+        RankActor.RunStep synthetic = (RankActor.RunStep) roundTrip(new RankActor.RunStep(1, new Batch.Synthetic(spec), false, false, probe.getRef()));
+        assertEquals(spec, ((Batch.Synthetic) synthetic.batch()).spec());
+
+        RankReply.StepFailed failed = (RankReply.StepFailed) roundTrip(new RankReply.StepFailed(3, 1, Phase.INPUT_GRAD, new int[] {0, 2}, "late"));
+        assertEquals(Phase.INPUT_GRAD, failed.phase());
+        assertArrayEquals(new int[] {0, 2}, failed.missing());
+        RankReply.ParameterDigest digest = (RankReply.ParameterDigest) roundTrip(
+                new RankReply.ParameterDigest(2, new byte[] {1, 2}, List.of(new byte[] {3}, new byte[0])));
+        assertArrayEquals(new byte[] {3}, digest.experts().get(0));
+        RankActor.ApplyUpdate update = (RankActor.ApplyUpdate) roundTrip(new RankActor.ApplyUpdate(new long[] {4, 5}, matrix(3, 2, 0), probe.getRef()));
+        assertArrayEquals(new long[] {4, 5}, update.steps());
+    }
+
+    @Test
+    void malformedBytesAreRefusedWithAClearError() {
+        MoeSerializer s = (MoeSerializer) serialization.serializerByIdentity().apply(MoeSerializer.IDENTIFIER);
+        byte[] good = s.toBinary(new RankActor.Dispatch(1, 0, false, new ExpertRows(matrix(2, 2, 0), new int[] {2})));
+
+        var unknown = assertThrows(WireFormatException.class, () -> s.fromBinary(good, "no-such-manifest"));
+        assertTrue(unknown.getMessage().contains("unknown manifest"), unknown.getMessage());
+
+        var truncated = assertThrows(WireFormatException.class, () -> s.fromBinary(Arrays.copyOf(good, good.length - 3), "D"));
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        assertThrows(WireFormatException.class, () -> s.fromBinary(trailing, "D"));
+
+        byte[] negative = good.clone();
+        ByteBuffer.wrap(negative).order(ByteOrder.LITTLE_ENDIAN).putInt(13, -1); // matrix rows
+        var neg = assertThrows(WireFormatException.class, () -> s.fromBinary(negative, "D"));
+        assertTrue(neg.getMessage().contains("negative"), neg.getMessage());
+
+        byte[] huge = good.clone();
+        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(13, 1 << 20).putInt(17, 1 << 20);
+        var big = assertThrows(WireFormatException.class, () -> s.fromBinary(huge, "D"));
+        assertTrue(big.getMessage().contains("exceeds"), big.getMessage());
+
+        byte[] badCounts = good.clone();
+        ByteBuffer.wrap(badCounts).order(ByteOrder.LITTLE_ENDIAN).putInt(good.length - 4, 5); // counts say 5 rows, block has 2
+        var counts = assertThrows(WireFormatException.class, () -> s.fromBinary(badCounts, "D"));
+        assertTrue(counts.getMessage().contains("add up to 5"), counts.getMessage());
+    }
+}
