@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
@@ -80,7 +81,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         SimulationOptions options = new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters,
                 steps, microBatches, pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
-                Duration.ofMillis((long) (deadlineSeconds * 1000)));
+                Duration.ofMillis((long) (deadlineSeconds * 1000)), ExchangeSettings.direct());
         switchyard.math.linalg.MatMuls.byName(matmul); // fail on a bad kernel name before any actor starts
         PrintWriter out = spec.commandLine().getOut();
         StepPrinter printer = new StepPrinter(out, options, verbose);

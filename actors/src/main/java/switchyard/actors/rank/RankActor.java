@@ -15,6 +15,7 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.RowPart;
 import switchyard.actors.wire.WireMessage;
 import switchyard.actors.wire.WireSizes;
 import switchyard.math.dispatch.ExpertRows;
@@ -52,7 +53,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-rank");
 
     public sealed interface Command permits Topology, RunStep, Dispatch, ExpertOutput, OutputGradient, InputGradient,
-            ApplyUpdate, AbortStep, ReportDigest, InspectGradients, LoadParameters, Routed, GateBackwardDone, GateUpdated, GateDigest,
+            ChunkAck, ApplyUpdate, AbortStep, ReportDigest, InspectGradients, LoadParameters, Routed, GateBackwardDone, GateUpdated, GateDigest,
             PhaseDeadline {}
 
     /** Who is who: {@code ranks.get(r)} is rank r. Must come before any step. */
@@ -63,19 +64,23 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             implements Command, WireMessage {}
 
     /**
-     * Forward route, source → owner: the source's tokens for the owner's experts. Row tags are
-     * run-length encoded in {@code rows.counts()}: local expert l, slots {@code 0..counts[l]-1}.
+     * Forward route, source → owner: the source's tokens for the owner's experts (one block per
+     * pair per step, possibly empty, in one or more parts). Row tags are run-length encoded in
+     * {@code part.counts()}: local expert l, slots {@code 0..counts[l]-1}.
      */
-    public record Dispatch(long step, int source, boolean backward, ExpertRows rows) implements Command, WireMessage {}
+    public record Dispatch(long step, int source, boolean backward, RowPart part) implements Command, WireMessage {}
 
     /** Owner → source: the expert outputs for a {@link Dispatch}, rows in the same order. */
-    public record ExpertOutput(long step, int owner, ExpertRows rows) implements Command, WireMessage {}
+    public record ExpertOutput(long step, int owner, RowPart part) implements Command, WireMessage {}
 
     /** Backward, source → owner along the forward route: {@code w·dLoss/doutput} per dispatched row. */
-    public record OutputGradient(long step, int source, ExpertRows rows) implements Command, WireMessage {}
+    public record OutputGradient(long step, int source, RowPart part) implements Command, WireMessage {}
 
     /** Backward, owner → source: {@code dLoss/dinput} per dispatched row. */
-    public record InputGradient(long step, int owner, ExpertRows rows) implements Command, WireMessage {}
+    public record InputGradient(long step, int owner, RowPart part) implements Command, WireMessage {}
+
+    /** Rank {@code from} received one exchange part from this rank: one credit back (paced exchanges only). */
+    public record ChunkAck(int from) implements Command, WireMessage {}
 
     /** Apply the optimizer with the gradients of {@code steps} (summed in step order) and the all-reduced gate gradient. */
     public record ApplyUpdate(long[] steps, FMatrixRMaj gateGradient, ActorRef<RankReply> replyTo)
@@ -119,6 +124,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
     private List<ActorRef<Command>> ranks;
+    private Outbox outbox;
     private ActorRef<RankReply> driver;
     private long newestStarted = -1;
     private ClusteredRegression task;
@@ -154,6 +160,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 .onMessage(ExpertOutput.class, this::onExpertOutput)
                 .onMessage(OutputGradient.class, this::onOutputGradient)
                 .onMessage(InputGradient.class, this::onInputGradient)
+                .onMessage(ChunkAck.class, m -> {
+                    if (outbox != null) outbox.acknowledged(m.from());
+                    return this;
+                })
                 .onMessage(GateBackwardDone.class, this::onGateBackwardDone)
                 .onMessage(PhaseDeadline.class, this::onPhaseDeadline)
                 .onMessage(AbortStep.class, this::onAbortStep)
@@ -179,6 +189,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         ranks = List.copyOf(t.ranks());
         driver = t.driver();
+        outbox = new Outbox(settings.worldSize(), settings.exchange().window());
         return this;
     }
 
@@ -226,7 +237,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     private StepState open(long step) {
         startDeadline(step, Phase.DISPATCH);
-        return new StepState(step, settings.worldSize());
+        return new StepState(step, settings.worldSize(), settings.modelDim());
     }
 
     private Behavior<Command> onRouted(Routed m) {
@@ -236,13 +247,12 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         state.phaseNanos[Phase.ROUTE.ordinal()] += m.nanos();
         if (m.error() != null) return fail(state, Phase.ROUTE, new int[0], m.error());
         state.source = new SourceStep(m.routing(), state.input, settings.worldSize());
-        state.outputs = new Gather<>(Phase.EXPERT_OUTPUT, settings.worldSize());
+        state.outputs = new PartGather(Phase.EXPERT_OUTPUT, settings.worldSize(), settings.modelDim());
         state.begin(Phase.EXPERT_OUTPUT);
         startDeadline(m.step(), Phase.EXPERT_OUTPUT);
+        boolean backward = state.backward;
         for (int owner = 0; owner < settings.worldSize(); owner++) {
-            ExpertRows rows = state.source.dispatchTo(owner);
-            state.sent(0, owner, rows.rows().numRows, WireSizes.exchange(rows));
-            ranks.get(owner).tell(new Dispatch(m.step(), rank(), state.backward, rows));
+            sendBlock(state, 0, owner, state.source.dispatchTo(owner), part -> new Dispatch(m.step(), rank(), backward, part));
         }
         return this;
     }
@@ -257,34 +267,31 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             return reject(m.step(), "Dispatch from rank " + m.source() + " for unknown step " + m.step()
                     + " (newest started here: " + newestStarted + ")");
         StepState state = steps.computeIfAbsent(m.step(), this::open);
-        String shapeError = checkBlock("Dispatch", m.source(), m.rows());
+        String shapeError = checkPart("Dispatch", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.DISPATCH, new int[0], shapeError);
-        String error = state.dispatches.offer(m.source(), m);
+        String error = state.dispatches.offer(m.source(), m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
+        acknowledge(m.source());
+        state.dispatchBackward[m.source()] = m.backward();
         if (!state.dispatches.complete()) return this;
 
         timers.cancel(new DeadlineKey(m.step(), Phase.DISPATCH));
         state.end(Phase.DISPATCH);
-        List<Dispatch> all = state.dispatches.inRankOrder();
-        boolean backward = all.get(0).backward();
-        for (Dispatch d : all) {
-            if (d.backward() != backward)
+        boolean backward = state.dispatchBackward[0];
+        for (boolean b : state.dispatchBackward) {
+            if (b != backward)
                 return fail(state, Phase.DISPATCH, new int[0], "ranks disagree whether step " + m.step() + " has a backward pass");
         }
-        List<ExpertRows> blocks = new ArrayList<>(all.size());
-        for (Dispatch d : all) blocks.add(d.rows());
         state.begin(Phase.EXPERT_FORWARD);
-        state.pass = shard.forward(blocks, mm);
+        state.pass = shard.forward(state.dispatches.inRankOrder(), mm);
         state.end(Phase.EXPERT_FORWARD);
         if (backward) {
-            state.outputGradients = new Gather<>(Phase.OUTPUT_GRAD, settings.worldSize());
+            state.outputGradients = new PartGather(Phase.OUTPUT_GRAD, settings.worldSize(), settings.modelDim());
             state.begin(Phase.OUTPUT_GRAD);
             startDeadline(m.step(), Phase.OUTPUT_GRAD);
         }
         for (int source = 0; source < settings.worldSize(); source++) {
-            ExpertRows out = state.pass.outputs().get(source);
-            state.sent(1, source, out.rows().numRows, WireSizes.exchange(out));
-            ranks.get(source).tell(new ExpertOutput(m.step(), rank(), out));
+            sendBlock(state, 1, source, state.pass.outputs().get(source), part -> new ExpertOutput(m.step(), rank(), part));
         }
         if (!backward) {
             state.pass = null;
@@ -294,16 +301,32 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         return this;
     }
 
+    /** Sends one exchange block to {@code dest} in parts, counting its traffic. */
+    private void sendBlock(StepState state, int exchange, int dest, ExpertRows block,
+                           java.util.function.Function<RowPart, Command> message) {
+        for (RowPart part : RowPart.split(block, settings.exchange().rowsPerPart(settings.modelDim()))) {
+            state.sent(exchange, dest, part.rows().numRows, WireSizes.exchange(part));
+            outbox.send(dest, ranks.get(dest), message.apply(part));
+        }
+    }
+
+    /** One credit back to the sender of a part, when exchanges are paced. */
+    private void acknowledge(int from) {
+        if (outbox.paced()) ranks.get(from).tell(new ChunkAck(rank()));
+    }
+
     // ---- token side: combine, loss, output gradients -------------------------------------------
 
     private Behavior<Command> onExpertOutput(ExpertOutput m) {
         StepState state = steps.get(m.step());
         if (state == null || state.outputs == null)
             return reject(m.step(), "ExpertOutput from rank " + m.owner() + " for step " + m.step() + ", which rank " + rank() + " did not dispatch");
-        String error = state.outputs.offer(m.owner(), m.rows());
+        String error = state.outputs.offer(m.owner(), m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
+        acknowledge(m.owner());
+        if (!state.outputs.completeFrom(m.owner())) return this;
         try {
-            state.source.acceptOutputs(m.owner(), m.rows());
+            state.source.acceptOutputs(m.owner(), state.outputs.block(m.owner()));
         } catch (IllegalArgumentException e) {
             return fail(state, Phase.EXPERT_OUTPUT, new int[0], e.getMessage());
         }
@@ -319,16 +342,14 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             state.end(Phase.COMBINE);
             return finishTokenSide(state, null, null);
         }
-        state.inputGradients = new Gather<>(Phase.INPUT_GRAD, settings.worldSize());
+        state.inputGradients = new PartGather(Phase.INPUT_GRAD, settings.worldSize(), settings.modelDim());
         List<ExpertRows> outgoing = new ArrayList<>(settings.worldSize());
         for (int owner = 0; owner < settings.worldSize(); owner++) outgoing.add(state.source.gradientsTo(owner, dOut));
         state.end(Phase.COMBINE);
         state.begin(Phase.INPUT_GRAD);
         startDeadline(m.step(), Phase.INPUT_GRAD);
         for (int owner = 0; owner < settings.worldSize(); owner++) {
-            ExpertRows rows = outgoing.get(owner);
-            state.sent(2, owner, rows.rows().numRows, WireSizes.exchange(rows));
-            ranks.get(owner).tell(new OutputGradient(m.step(), rank(), rows));
+            sendBlock(state, 2, owner, outgoing.get(owner), part -> new OutputGradient(m.step(), rank(), part));
         }
         return this;
     }
@@ -340,10 +361,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (state == null || state.outputGradients == null)
             return reject(m.step(), "OutputGradient from rank " + m.source() + " for step " + m.step()
                     + ", for which rank " + rank() + " expects no output gradients");
-        String shapeError = checkBlock("OutputGradient", m.source(), m.rows());
+        String shapeError = checkPart("OutputGradient", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.OUTPUT_GRAD, new int[0], shapeError);
-        String error = state.outputGradients.offer(m.source(), m.rows());
+        String error = state.outputGradients.offer(m.source(), m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
+        acknowledge(m.source());
         if (!state.outputGradients.complete()) return this;
 
         timers.cancel(new DeadlineKey(m.step(), Phase.OUTPUT_GRAD));
@@ -359,9 +381,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         state.end(Phase.EXPERT_BACKWARD);
         gradients.put(m.step(), grads);
         for (int source = 0; source < settings.worldSize(); source++) {
-            ExpertRows rows = back.get(source);
-            state.sent(3, source, rows.rows().numRows, WireSizes.exchange(rows));
-            ranks.get(source).tell(new InputGradient(m.step(), rank(), rows));
+            sendBlock(state, 3, source, back.get(source), part -> new InputGradient(m.step(), rank(), part));
         }
         state.pass = null;
         state.expertSideDone = true;
@@ -376,10 +396,12 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (state == null || state.inputGradients == null)
             return reject(m.step(), "InputGradient from rank " + m.owner() + " for step " + m.step()
                     + ", for which rank " + rank() + " sent no output gradients");
-        String error = state.inputGradients.offer(m.owner(), m.rows());
+        String error = state.inputGradients.offer(m.owner(), m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
+        acknowledge(m.owner());
+        if (!state.inputGradients.completeFrom(m.owner())) return this;
         try {
-            state.source.acceptInputGradients(m.owner(), m.rows());
+            state.source.acceptInputGradients(m.owner(), state.inputGradients.block(m.owner()));
         } catch (IllegalArgumentException e) {
             return fail(state, Phase.INPUT_GRAD, new int[0], e.getMessage());
         }
@@ -420,7 +442,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private Behavior<Command> onPhaseDeadline(PhaseDeadline m) {
         StepState state = steps.get(m.step());
         if (state == null) return this;
-        Gather<?> gather = state.gatherOf(m.phase());
+        PartGather gather = state.gatherOf(m.phase());
         int[] missing = gather != null ? gather.missing() : new int[] {rank()};
         return fail(state, m.phase(), missing, "no answer within the " + settings.gatherDeadline().toMillis() + " ms deadline");
     }
@@ -459,15 +481,15 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         for (Phase p : Phase.values()) timers.cancel(new DeadlineKey(step, p));
     }
 
-    /** A block for this rank's experts must cover exactly L experts at width M. */
-    private String checkBlock(String what, int from, ExpertRows rows) {
+    /** A part for this rank's experts must cover exactly L experts at width M. */
+    private String checkPart(String what, int from, RowPart part) {
         if (from < 0 || from >= settings.worldSize())
             return what + " from rank " + from + ", but ranks are 0.." + (settings.worldSize() - 1);
-        if (rows.experts() != settings.localExperts())
-            return what + " from rank " + from + " covers " + rows.experts() + " experts, rank " + rank()
+        if (part.counts().length != settings.localExperts())
+            return what + " from rank " + from + " covers " + part.counts().length + " experts, rank " + rank()
                     + " owns " + settings.localExperts();
-        if (rows.rows().numCols != settings.modelDim())
-            return what + " from rank " + from + " has rows of width " + rows.rows().numCols + ", expected M=" + settings.modelDim();
+        if (part.rows().numCols != settings.modelDim())
+            return what + " from rank " + from + " has rows of width " + part.rows().numCols + ", expected M=" + settings.modelDim();
         return null;
     }
 

@@ -13,10 +13,11 @@ import java.time.Duration;
  * @param maxStepsAhead  how far past the newest started step a first {@code Dispatch} may be
  *                       (anything further is an unknown step id)
  * @param matmul         kernel name for {@code MatMuls.byName}
+ * @param exchange       how exchange blocks are split and paced
  */
 public record RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim,
                            RoutingOptions routing, long seed, OptimizerSpec optimizer,
-                           Duration gatherDeadline, int maxStepsAhead, String matmul) {
+                           Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange) {
     public RankSettings {
         if (worldSize < 1) throw new IllegalArgumentException("world size must be >= 1, got " + worldSize);
         if (rank < 0 || rank >= worldSize) throw new IllegalArgumentException("rank " + rank + " outside 0.." + (worldSize - 1));
@@ -30,12 +31,18 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
             throw new IllegalArgumentException("gather deadline must be positive, got " + gatherDeadline);
     }
 
+    /** The same settings with another way of moving exchange blocks. */
+    public RankSettings withExchange(ExchangeSettings e) {
+        return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
+                gatherDeadline, maxStepsAhead, matmul, e);
+    }
+
     public int experts() { return worldSize * localExperts; }
 
     public int firstExpert() { return rank * localExperts; }
 
     public RankSettings forRank(int r) {
         return new RankSettings(r, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul);
+                gatherDeadline, maxStepsAhead, matmul, exchange);
     }
 }

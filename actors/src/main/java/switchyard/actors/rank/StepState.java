@@ -4,7 +4,6 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.StepReport;
-import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.expert.ExpertShard;
 import switchyard.math.layer.SourceStep;
 
@@ -23,16 +22,17 @@ final class StepState {
     Objective objective;
     boolean backward;
     SourceStep source;
-    Gather<ExpertRows> outputs;
-    Gather<ExpertRows> inputGradients;
+    PartGather outputs;
+    PartGather inputGradients;
     double taskLoss;
     FMatrixRMaj output;
     boolean tokenSideDone;
 
     // expert side
-    final Gather<RankActor.Dispatch> dispatches;
+    final PartGather dispatches;
+    final boolean[] dispatchBackward;
     ExpertShard.Pass pass;
-    Gather<ExpertRows> outputGradients;
+    PartGather outputGradients;
     boolean expertSideDone;
 
     // what the step report carries
@@ -41,10 +41,11 @@ final class StepState {
     final long[] phaseNanos = new long[Phase.values().length];
     final long[] phaseStarted = new long[Phase.values().length];
 
-    StepState(long step, int worldSize) {
+    StepState(long step, int worldSize, int cols) {
         this.step = step;
         this.worldSize = worldSize;
-        this.dispatches = new Gather<>(Phase.DISPATCH, worldSize);
+        this.dispatches = new PartGather(Phase.DISPATCH, worldSize, cols);
+        this.dispatchBackward = new boolean[worldSize];
         this.rowsSent = new int[StepReport.EXCHANGES][worldSize];
         this.bytesSent = new long[StepReport.EXCHANGES][worldSize];
         begin(Phase.DISPATCH);
@@ -64,7 +65,7 @@ final class StepState {
     }
 
     /** The gather that the given phase waits on, or null if the phase is not a gather or has not begun. */
-    Gather<?> gatherOf(Phase p) {
+    PartGather gatherOf(Phase p) {
         return switch (p) {
             case DISPATCH -> dispatches;
             case EXPERT_OUTPUT -> outputs;

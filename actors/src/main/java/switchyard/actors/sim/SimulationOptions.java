@@ -1,5 +1,6 @@
 package switchyard.actors.sim;
 
+import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankSettings;
 import switchyard.math.gate.RoutingOptions;
@@ -10,17 +11,18 @@ import java.time.Duration;
 /**
  * One simulated training job: W ranks × L experts in one JVM on the clustered-regression task.
  *
- * @param tokens tokens per rank per step (S)
+ * @param tokens   tokens per rank per step (S)
+ * @param exchange how exchange blocks travel (direct in one JVM; split and paced across nodes)
  */
 public record SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters,
                                 int steps, int microBatches, boolean pipelined, long seed, RoutingOptions routing,
-                                OptimizerSpec optimizer, String matmul, Duration gatherDeadline) {
+                                OptimizerSpec optimizer, String matmul, Duration gatherDeadline, ExchangeSettings exchange) {
 
     /** Defaults that train visibly in a few seconds. */
     public static SimulationOptions defaults() {
         return new SimulationOptions(2, 2, 512, 64, 256, 8, 40, 1, false, 42,
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.003"),
-                "best", Duration.ofSeconds(60));
+                "best", Duration.ofSeconds(60), ExchangeSettings.direct());
     }
 
     public SimulationOptions {
@@ -36,12 +38,17 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
 
     public int experts() { return worldSize * localExperts; }
 
+    public SimulationOptions withExchange(ExchangeSettings e) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e);
+    }
+
     public ClusteredRegression.Spec task() {
         return new ClusteredRegression.Spec(seed, clusters, modelDim, tokens);
     }
 
     public RankSettings rankSettings(int rank, int maxStepsAhead) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul);
+                gatherDeadline, maxStepsAhead, matmul, exchange);
     }
 }

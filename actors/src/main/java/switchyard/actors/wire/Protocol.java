@@ -4,7 +4,7 @@ import akka.actor.typed.ActorRef;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.RankActor;
 import org.ejml.data.FMatrixRMaj;
-import switchyard.math.dispatch.ExpertRows;
+import switchyard.actors.protocol.RowPart;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
 
@@ -51,14 +51,23 @@ public final class Protocol {
                 return new RankActor.RunStep(step, readBatch(in), training, tensors, refs.read(in));
             }
         });
-        registerExchange(RankActor.Dispatch.class, "D", (m, out) -> exchange(out, m.step(), m.source(), m.backward(), m.rows()),
-                (step, rank, flag, rows) -> new RankActor.Dispatch(step, rank, flag, rows));
-        registerExchange(RankActor.ExpertOutput.class, "O", (m, out) -> exchange(out, m.step(), m.owner(), false, m.rows()),
-                (step, rank, flag, rows) -> new RankActor.ExpertOutput(step, rank, rows));
-        registerExchange(RankActor.OutputGradient.class, "G", (m, out) -> exchange(out, m.step(), m.source(), false, m.rows()),
-                (step, rank, flag, rows) -> new RankActor.OutputGradient(step, rank, rows));
-        registerExchange(RankActor.InputGradient.class, "I", (m, out) -> exchange(out, m.step(), m.owner(), false, m.rows()),
-                (step, rank, flag, rows) -> new RankActor.InputGradient(step, rank, rows));
+        registerExchange(RankActor.Dispatch.class, "D", (m, out) -> exchange(out, m.step(), m.source(), m.backward(), m.part()),
+                (step, rank, flag, part) -> new RankActor.Dispatch(step, rank, flag, part));
+        registerExchange(RankActor.ExpertOutput.class, "O", (m, out) -> exchange(out, m.step(), m.owner(), false, m.part()),
+                (step, rank, flag, part) -> new RankActor.ExpertOutput(step, rank, part));
+        registerExchange(RankActor.OutputGradient.class, "G", (m, out) -> exchange(out, m.step(), m.source(), false, m.part()),
+                (step, rank, flag, part) -> new RankActor.OutputGradient(step, rank, part));
+        registerExchange(RankActor.InputGradient.class, "I", (m, out) -> exchange(out, m.step(), m.owner(), false, m.part()),
+                (step, rank, flag, part) -> new RankActor.InputGradient(step, rank, part));
+        register(RankActor.ChunkAck.class, "K", new Codec<>() {
+            public void write(RankActor.ChunkAck m, WireWriter out, Refs refs) {
+                out.putInt(m.from());
+            }
+
+            public RankActor.ChunkAck read(WireReader in, Refs refs) {
+                return new RankActor.ChunkAck(in.getInt());
+            }
+        });
         register(RankActor.ApplyUpdate.class, "U", new Codec<>() {
             public void write(RankActor.ApplyUpdate m, WireWriter out, Refs refs) {
                 out.putLongs(m.steps()).putMatrix(m.gateGradient());
@@ -209,7 +218,7 @@ public final class Protocol {
     }
 
     private interface ExchangeReader<T> {
-        T make(long step, int rank, boolean flag, ExpertRows rows);
+        T make(long step, int rank, boolean flag, RowPart part);
     }
 
     /** The four exchange messages share one layout (see {@link WireSizes}). */
@@ -223,14 +232,14 @@ public final class Protocol {
                 long step = in.getLong();
                 int rank = in.getInt();
                 boolean flag = in.getBoolean();
-                return reader.make(step, rank, flag, readRows(in));
+                return reader.make(step, rank, flag, readPart(in));
             }
         });
     }
 
-    private static void exchange(WireWriter out, long step, int rank, boolean flag, ExpertRows rows) {
+    private static void exchange(WireWriter out, long step, int rank, boolean flag, RowPart part) {
         out.putLong(step).putInt(rank).putBoolean(flag);
-        writeRows(rows, out);
+        writePart(part, out);
     }
 
     /** Adds a message type; used by the cluster layer for its own messages too. */

@@ -6,7 +6,7 @@ import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.StepReport;
 import switchyard.actors.protocol.StepTensors;
-import switchyard.math.dispatch.ExpertRows;
+import switchyard.actors.protocol.RowPart;
 import switchyard.math.expert.ExpertGrads;
 import switchyard.math.task.ClusteredRegression;
 
@@ -14,18 +14,18 @@ import switchyard.math.task.ClusteredRegression;
 public final class ValueCodecs {
     private ValueCodecs() {}
 
-    public static void writeRows(ExpertRows rows, WireWriter out) {
-        out.putMatrix(rows.rows());
-        out.putInts(rows.counts());
+    public static void writePart(RowPart part, WireWriter out) {
+        out.putInt(part.firstRow()).putInts(part.counts()).putMatrix(part.rows());
     }
 
-    public static ExpertRows readRows(WireReader in) {
-        FMatrixRMaj m = in.getMatrix();
+    public static RowPart readPart(WireReader in) {
+        int first = in.getInt();
         int[] counts = in.getInts();
+        FMatrixRMaj m = in.getMatrix();
         try {
-            return new ExpertRows(m, counts);
+            return new RowPart(counts, first, m);
         } catch (IllegalArgumentException e) {
-            throw new WireFormatException("inconsistent rows block: " + e.getMessage());
+            throw new WireFormatException("inconsistent rows part: " + e.getMessage());
         }
     }
 

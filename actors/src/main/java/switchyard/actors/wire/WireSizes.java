@@ -1,21 +1,21 @@
 package switchyard.actors.wire;
 
-import switchyard.math.dispatch.ExpertRows;
+import switchyard.actors.protocol.RowPart;
 
 /**
  * Exact encoded sizes of the exchange messages, for traffic accounting without encoding. All four
- * exchange messages share one layout: step (8), rank (4), flags (1), then the rows block:
- * shape (8), {@code rows·M} floats, the per-expert counts (4 + 4·L).
+ * exchange messages share one layout: step (8), rank (4), flags (1), the part's first row (4),
+ * the block's per-expert counts (4 + 4·L), then the rows: shape (8) and {@code rows·M} floats.
  */
 public final class WireSizes {
     private WireSizes() {}
 
     /** Bytes of the fixed part of an exchange message with {@code localExperts} experts. */
     public static long exchangeHeader(int localExperts) {
-        return 8 + 4 + 1 + 8 + 4 + 4L * localExperts;
+        return 8 + 4 + 1 + 4 + 4 + 4L * localExperts + 8;
     }
 
-    public static long exchange(ExpertRows rows) {
-        return exchangeHeader(rows.experts()) + 4L * rows.rows().numRows * rows.rows().numCols;
+    public static long exchange(RowPart part) {
+        return exchangeHeader(part.counts().length) + 4L * part.rows().numRows * part.rows().numCols;
     }
 }

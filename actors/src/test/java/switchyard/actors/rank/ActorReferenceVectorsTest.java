@@ -48,7 +48,11 @@ class ActorReferenceVectorsTest {
     /** Runs one case on rank actors; shared with the serialize-messages profile. */
     static final class VectorRun {
         static ReferenceResult run(ActorTestKit kit, ReferenceCase c) {
-            RankSettings settings = VectorSettings.of(c);
+            return run(kit, c, ExchangeSettings.direct());
+        }
+
+        static ReferenceResult run(ActorTestKit kit, ReferenceCase c, ExchangeSettings exchange) {
+            RankSettings settings = VectorSettings.of(c).withExchange(exchange);
             RankHarness h = new RankHarness(kit, settings);
             for (int r = 0; r < c.worldSize(); r++) {
                 h.ranks.get(r).tell(new RankActor.LoadParameters(toF32(c.gateWeight()), VectorSettings.expertsOf(c, r), h.driver.getRef()));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.RowPart;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.task.ClusteredRegression;
@@ -51,7 +52,7 @@ class ArrivalOrderTest {
     private Result runWithPeerOrder(int[] order) {
         int dim = 6;
         RankSettings s = new RankSettings(0, 3, 2, dim, 10, RoutingOptions.builder().dropless(true).build(), 11,
-                OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 8, "best");
+                OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 8, "best", ExchangeSettings.direct());
         TestProbe<RankActor.Command> p1 = kit.createTestProbe(RankActor.Command.class);
         TestProbe<RankActor.Command> p2 = kit.createTestProbe(RankActor.Command.class);
         RankHarness h = new RankHarness(kit, s, r -> r == 1 ? p1.getRef() : r == 2 ? p2.getRef() : null);
@@ -67,19 +68,19 @@ class ArrivalOrderTest {
         // forward: peers dispatch to rank 0, then answer rank 0's dispatch with outputs
         RankActor.Dispatch[] fromRank0 = new RankActor.Dispatch[3];
         for (int r = 1; r <= 2; r++) fromRank0[r] = peers.get(r).expectMessageClass(RankActor.Dispatch.class, Duration.ofSeconds(10));
-        for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, peerDispatch[r]));
+        for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
         for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.ExpertOutput.class, Duration.ofSeconds(10));
         SplittableRandom answers = new SplittableRandom(7);
-        ExpertRows[] outputs = {null, rows(answers, fromRank0[1].rows().counts(), dim), rows(answers, fromRank0[2].rows().counts(), dim)};
-        for (int r : order) rank0.tell(new RankActor.ExpertOutput(0, r, outputs[r]));
+        ExpertRows[] outputs = {null, rows(answers, fromRank0[1].part().counts(), dim), rows(answers, fromRank0[2].part().counts(), dim)};
+        for (int r : order) rank0.tell(new RankActor.ExpertOutput(0, r, RowPart.whole(outputs[r])));
 
         // backward: rank 0 sends output gradients; peers send theirs for rank 0's experts, then input gradients
         for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.OutputGradient.class, Duration.ofSeconds(10));
         ExpertRows[] peerGrads = {null, rows(answers, peerDispatch[1].counts(), dim), rows(answers, peerDispatch[2].counts(), dim)};
-        for (int r : order) rank0.tell(new RankActor.OutputGradient(0, r, peerGrads[r]));
+        for (int r : order) rank0.tell(new RankActor.OutputGradient(0, r, RowPart.whole(peerGrads[r])));
         for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.InputGradient.class, Duration.ofSeconds(10));
-        ExpertRows[] inputGrads = {null, rows(answers, fromRank0[1].rows().counts(), dim), rows(answers, fromRank0[2].rows().counts(), dim)};
-        for (int r : order) rank0.tell(new RankActor.InputGradient(0, r, inputGrads[r]));
+        ExpertRows[] inputGrads = {null, rows(answers, fromRank0[1].part().counts(), dim), rows(answers, fromRank0[2].part().counts(), dim)};
+        for (int r : order) rank0.tell(new RankActor.InputGradient(0, r, RowPart.whole(inputGrads[r])));
 
         RankReply.StepDone done = assertInstanceOf(RankReply.StepDone.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         rank0.tell(new RankActor.InspectGradients(0, h.driver.getRef()));

@@ -38,7 +38,7 @@ class ExchangeRoutesTest {
     /** Dropless, so that where a token goes depends on the gate alone. */
     private static RankSettings settings(int worldSize) {
         return new RankSettings(0, worldSize, 1, 8, 16, RoutingOptions.builder().dropless(true).build(), 7, OptimizerSpec.parse("sgd"),
-                Duration.ofSeconds(20), 64, "best");
+                Duration.ofSeconds(20), 64, "best", ExchangeSettings.direct());
     }
 
     /** Every rank, wrapped so that a probe sees a copy of each message it receives. */
@@ -79,7 +79,7 @@ class ExchangeRoutesTest {
                     if (c instanceof RankActor.Dispatch d) {
                         assertEquals(step, d.step());
                         fromSource[d.source()]++;
-                        if (d.source() == 0 && d.rows().rows().numRows == 0) emptyFromRank0++;
+                        if (d.source() == 0 && d.part().rows().numRows == 0) emptyFromRank0++;
                     }
                 }
                 assertArrayEquals(new int[] {1, 1, 1}, fromSource, "dispatches received by rank " + owner + " in step " + step);
@@ -106,10 +106,10 @@ class ExchangeRoutesTest {
             for (RankActor.Command c : drain(h.ranks.get(receiver), seen.get(receiver))) {
                 int kind, from;
                 int n;
-                if (c instanceof RankActor.Dispatch d) { kind = 0; from = d.source(); n = d.rows().rows().numRows; }
-                else if (c instanceof RankActor.ExpertOutput o) { kind = 1; from = o.owner(); n = o.rows().rows().numRows; }
-                else if (c instanceof RankActor.OutputGradient g) { kind = 2; from = g.source(); n = g.rows().rows().numRows; }
-                else if (c instanceof RankActor.InputGradient g) { kind = 3; from = g.owner(); n = g.rows().rows().numRows; }
+                if (c instanceof RankActor.Dispatch d) { kind = 0; from = d.source(); n = d.part().rows().numRows; }
+                else if (c instanceof RankActor.ExpertOutput o) { kind = 1; from = o.owner(); n = o.part().rows().numRows; }
+                else if (c instanceof RankActor.OutputGradient g) { kind = 2; from = g.source(); n = g.part().rows().numRows; }
+                else if (c instanceof RankActor.InputGradient g) { kind = 3; from = g.owner(); n = g.part().rows().numRows; }
                 else continue;
                 rows[kind][from][receiver] += n;
                 messages[kind][from][receiver]++;

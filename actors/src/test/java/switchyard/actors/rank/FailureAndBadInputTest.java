@@ -10,6 +10,7 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.RowPart;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.task.ClusteredRegression;
@@ -37,7 +38,7 @@ class FailureAndBadInputTest {
 
     private static RankSettings settings(int worldSize, int modelDim) {
         return new RankSettings(0, worldSize, 1, modelDim, 16, RoutingOptions.builder().build(), 5, OptimizerSpec.parse("sgd"),
-                DEADLINE, 8, "best");
+                DEADLINE, 8, "best", ExchangeSettings.direct());
     }
 
     private static Batch batch(int rank, long step, int tokens, int dim) {
@@ -84,30 +85,30 @@ class FailureAndBadInputTest {
         assertTrue(shape.reason().contains("4x5") && shape.reason().contains("M=8"), shape.reason());
 
         // a dispatch for a step nobody started
-        rank0.tell(new RankActor.Dispatch(1000, 1, false, ExpertRows.empty(1, 8)));
+        rank0.tell(new RankActor.Dispatch(1000, 1, false, RowPart.whole(ExpertRows.empty(1, 8))));
         RankReply.Rejected unknown = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(unknown.reason().contains("unknown step 1000"), unknown.reason());
 
         // a duplicate dispatch: the second one is rejected, the step goes on
         rank0.tell(new RankActor.RunStep(1, batch(0, 1, 4, 8), false, false, h.driver.getRef()));
-        rank0.tell(new RankActor.Dispatch(1, 1, false, ExpertRows.empty(1, 8)));
-        rank0.tell(new RankActor.Dispatch(1, 1, false, ExpertRows.empty(1, 8)));
+        rank0.tell(new RankActor.Dispatch(1, 1, false, RowPart.whole(ExpertRows.empty(1, 8))));
+        rank0.tell(new RankActor.Dispatch(1, 1, false, RowPart.whole(ExpertRows.empty(1, 8))));
         RankReply.Rejected duplicate = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(duplicate.reason().contains("duplicate DISPATCH message from rank 1"), duplicate.reason());
         // play rank 1: answer rank 0's dispatch with outputs of the right row counts
         RankActor.Dispatch toPeer = peer.expectMessageClass(RankActor.Dispatch.class, Duration.ofSeconds(10));
-        rank0.tell(new RankActor.ExpertOutput(1, 1, new ExpertRows(new FMatrixRMaj(toPeer.rows().rows().numRows, 8), toPeer.rows().counts())));
+        rank0.tell(new RankActor.ExpertOutput(1, 1, RowPart.whole(new ExpertRows(new FMatrixRMaj(toPeer.part().rows().numRows, 8), toPeer.part().counts()))));
         RankReply.StepDone done = assertInstanceOf(RankReply.StepDone.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertEquals(1, done.step());
 
         // a late message for the finished step is recognised as such
-        rank0.tell(new RankActor.ExpertOutput(1, 1, ExpertRows.empty(1, 8)));
+        rank0.tell(new RankActor.ExpertOutput(1, 1, RowPart.whole(ExpertRows.empty(1, 8))));
         RankReply.Rejected stale = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(stale.reason().contains("step 1"), stale.reason());
 
         // rows of the wrong width fail the step, naming the source
         rank0.tell(new RankActor.RunStep(2, batch(0, 2, 4, 8), false, false, h.driver.getRef()));
-        rank0.tell(new RankActor.Dispatch(2, 1, false, ExpertRows.empty(1, 6)));
+        rank0.tell(new RankActor.Dispatch(2, 1, false, RowPart.whole(ExpertRows.empty(1, 6))));
         RankReply.StepFailed width = assertInstanceOf(RankReply.StepFailed.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(width.reason().contains("rank 1") && width.reason().contains("M=8"), width.reason());
     }

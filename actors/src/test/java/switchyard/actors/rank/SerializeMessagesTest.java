@@ -32,4 +32,11 @@ class SerializeMessagesTest {
     void referenceCasesPassWithEveryMessageSerialized(String name, ReferenceCase c) {
         ReferenceCheck.assertMatches(c, ActorReferenceVectorsTest.VectorRun.run(kit, c));
     }
+
+    /** Blocks split into parts of 3 rows with at most 2 unacknowledged parts per pair: the cross-node path. */
+    @ParameterizedTest(name = "{0}, split and paced")
+    @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
+    void referenceCasesPassSplitIntoPacedParts(String name, ReferenceCase c) {
+        ReferenceCheck.assertMatches(c, ActorReferenceVectorsTest.VectorRun.run(kit, c, new ExchangeSettings(3L * 4 * c.dModel(), 2)));
+    }
 }

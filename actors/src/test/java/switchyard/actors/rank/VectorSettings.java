@@ -17,7 +17,7 @@ public final class VectorSettings {
 
     public static RankSettings of(ReferenceCase c) {
         return new RankSettings(0, c.worldSize(), c.localExperts(), c.dModel(), c.dHidden(), ReferenceResult.optionsFor(c),
-                0, OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 64, "best");
+                0, OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 64, "best", ExchangeSettings.direct());
     }
 
     /** The case's parameters for rank {@code r}: its experts in local order. */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.math.gate.RoutingOptions;
 
@@ -26,7 +27,7 @@ class SimulationTest {
     private static SimulationOptions options(int steps, int microBatches, boolean pipelined, long seed) {
         return new SimulationOptions(3, 2, 64, 16, 32, 6, steps, microBatches, pipelined, seed,
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), ExchangeSettings.direct());
     }
 
     private static Simulation.Outcome run(SimulationOptions o, Config config) {
@@ -59,7 +60,10 @@ class SimulationTest {
         Simulation.Outcome a = run(options(5, 2, true, 3), DEFAULT);
         Simulation.Outcome b = run(options(5, 2, true, 3), SERIALIZED_ONE_THREAD);
         Simulation.Outcome other = run(options(5, 2, true, 4), DEFAULT);
+        // split into parts of 3 rows, at most 2 unacknowledged parts per pair
+        Simulation.Outcome paced = run(options(5, 2, true, 3).withExchange(new ExchangeSettings(3 * 16 * 4, 2)), SERIALIZED_ONE_THREAD);
         assertEquals(a.digest(), b.digest());
+        assertEquals(a.digest(), paced.digest());
         assertNotEquals(a.digest(), other.digest(), "a different seed must change the digest");
     }
 

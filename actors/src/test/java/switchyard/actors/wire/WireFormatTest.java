@@ -13,6 +13,7 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.RowPart;
 import switchyard.actors.rank.RankActor;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.task.ClusteredRegression;
@@ -57,18 +58,22 @@ class WireFormatTest {
     @Test
     void exchangeMessagesRoundTripBitForBitAndHaveTheDocumentedSize() {
         ExpertRows rows = new ExpertRows(matrix(5, 3, -1.5f), new int[] {2, 0, 3});
-        RankActor.Dispatch d = new RankActor.Dispatch(42, 3, true, rows);
+        RankActor.Dispatch d = new RankActor.Dispatch(42, 3, true, RowPart.whole(rows));
         RankActor.Dispatch back = (RankActor.Dispatch) roundTrip(d);
         assertEquals(42, back.step());
         assertEquals(3, back.source());
         assertTrue(back.backward());
-        assertArrayEquals(rows.counts(), back.rows().counts());
-        assertArrayEquals(rows.rows().data, back.rows().rows().data);
-        assertEquals(WireSizes.exchange(rows), serialization.serialize(d).get().length);
-        assertEquals(WireSizes.exchange(rows), serialization.serialize(new RankActor.InputGradient(1, 2, rows)).get().length);
-        RankActor.ExpertOutput empty = (RankActor.ExpertOutput) roundTrip(new RankActor.ExpertOutput(7, 1, ExpertRows.empty(2, 4)));
-        assertEquals(0, empty.rows().rows().numRows);
-        assertEquals(4, empty.rows().rows().numCols);
+        assertArrayEquals(rows.counts(), back.part().counts());
+        assertArrayEquals(rows.rows().data, back.part().rows().data);
+        assertEquals(WireSizes.exchange(d.part()), serialization.serialize(d).get().length);
+        RowPart tail = RowPart.split(rows, 2).get(2);
+        RankActor.InputGradient g = (RankActor.InputGradient) roundTrip(new RankActor.InputGradient(1, 2, tail));
+        assertEquals(4, g.part().firstRow());
+        assertArrayEquals(tail.rows().data, g.part().rows().data);
+        assertEquals(WireSizes.exchange(tail), serialization.serialize(g).get().length);
+        RankActor.ExpertOutput empty = (RankActor.ExpertOutput) roundTrip(new RankActor.ExpertOutput(7, 1, RowPart.whole(ExpertRows.empty(2, 4))));
+        assertEquals(0, empty.part().rows().numRows);
+        assertEquals(4, empty.part().rows().numCols);
     }
 
     @Test
@@ -101,7 +106,8 @@ class WireFormatTest {
     @Test
     void malformedBytesAreRefusedWithAClearError() {
         MoeSerializer s = (MoeSerializer) serialization.serializerByIdentity().apply(MoeSerializer.IDENTIFIER);
-        byte[] good = s.toBinary(new RankActor.Dispatch(1, 0, false, new ExpertRows(matrix(2, 2, 0), new int[] {2})));
+        // layout: step 0, rank 8, flag 12, first row 13, counts length 17, counts[0] 21, rows 25, cols 29, data 33
+        byte[] good = s.toBinary(new RankActor.Dispatch(1, 0, false, RowPart.whole(new ExpertRows(matrix(2, 2, 0), new int[] {2}))));
 
         var unknown = assertThrows(WireFormatException.class, () -> s.fromBinary(good, "no-such-manifest"));
         assertTrue(unknown.getMessage().contains("unknown manifest"), unknown.getMessage());
@@ -113,18 +119,19 @@ class WireFormatTest {
         assertThrows(WireFormatException.class, () -> s.fromBinary(trailing, "D"));
 
         byte[] negative = good.clone();
-        ByteBuffer.wrap(negative).order(ByteOrder.LITTLE_ENDIAN).putInt(13, -1); // matrix rows
+        ByteBuffer.wrap(negative).order(ByteOrder.LITTLE_ENDIAN).putInt(25, -1); // matrix rows
         var neg = assertThrows(WireFormatException.class, () -> s.fromBinary(negative, "D"));
         assertTrue(neg.getMessage().contains("negative"), neg.getMessage());
 
         byte[] huge = good.clone();
-        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(13, 1 << 20).putInt(17, 1 << 20);
+        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(25, 1 << 20).putInt(29, 1 << 20);
         var big = assertThrows(WireFormatException.class, () -> s.fromBinary(huge, "D"));
         assertTrue(big.getMessage().contains("exceeds"), big.getMessage());
 
         byte[] badCounts = good.clone();
-        ByteBuffer.wrap(badCounts).order(ByteOrder.LITTLE_ENDIAN).putInt(good.length - 4, 5); // counts say 5 rows, block has 2
+        ByteBuffer.wrap(badCounts).order(ByteOrder.LITTLE_ENDIAN).putInt(21, 5); // counts say 5 rows, the part has 2 starting at row 0: fine; start it past the end instead
+        ByteBuffer.wrap(badCounts).order(ByteOrder.LITTLE_ENDIAN).putInt(13, 4);
         var counts = assertThrows(WireFormatException.class, () -> s.fromBinary(badCounts, "D"));
-        assertTrue(counts.getMessage().contains("add up to 5"), counts.getMessage());
+        assertTrue(counts.getMessage().contains("outside a block of 5 rows"), counts.getMessage());
     }
 }

@@ -1,0 +1,60 @@
+package switchyard.actors.rank;
+
+import akka.actor.typed.ActorRef;
+
+import java.util.ArrayDeque;
+
+/**
+ * Credit-based pacing of exchange parts, per destination rank: at most {@code window} parts are
+ * unacknowledged on any sender→receiver pair, the rest wait here. Artery drops messages when its
+ * send queue is full instead of pushing back, so without this a burst of large parts is lost.
+ * A window of 0 sends everything at once (one JVM: there is no queue to overflow).
+ */
+final class Outbox {
+    private record Pending(ActorRef<RankActor.Command> to, RankActor.Command message) {}
+
+    private final int window;
+    private final int[] inFlight;
+    private final ArrayDeque<Pending>[] waiting;
+
+    @SuppressWarnings("unchecked")
+    Outbox(int worldSize, int window) {
+        this.window = window;
+        this.inFlight = new int[worldSize];
+        this.waiting = new ArrayDeque[worldSize];
+        for (int d = 0; d < worldSize; d++) waiting[d] = new ArrayDeque<>();
+    }
+
+    /** Whether receivers must acknowledge every part. */
+    boolean paced() {
+        return window > 0;
+    }
+
+    void send(int dest, ActorRef<RankActor.Command> to, RankActor.Command message) {
+        if (!paced()) {
+            to.tell(message);
+            return;
+        }
+        waiting[dest].addLast(new Pending(to, message));
+        pump(dest);
+    }
+
+    /** {@code dest} received one part: one more may go. */
+    void acknowledged(int dest) {
+        if (dest < 0 || dest >= inFlight.length || inFlight[dest] == 0) return;
+        inFlight[dest]--;
+        pump(dest);
+    }
+
+    int queued(int dest) {
+        return waiting[dest].size();
+    }
+
+    private void pump(int dest) {
+        while (inFlight[dest] < window && !waiting[dest].isEmpty()) {
+            Pending p = waiting[dest].removeFirst();
+            inFlight[dest]++;
+            p.to().tell(p.message());
+        }
+    }
+}

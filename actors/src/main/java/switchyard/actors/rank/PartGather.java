@@ -1,0 +1,81 @@
+package switchyard.actors.rank;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.RowPart;
+import switchyard.math.dispatch.ExpertRows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One block of rows from every rank for one phase of one step, arriving in one or more parts.
+ * Parts from one sender arrive in order (Akka keeps per-pair order), so each must continue where
+ * the last ended. Blocks are read back in rank order, never arrival order.
+ */
+final class PartGather {
+    private final Phase phase;
+    private final int cols;
+    private final FMatrixRMaj[] blocks;
+    private final int[][] counts;
+    private final int[] received;
+    private int complete;
+
+    PartGather(Phase phase, int worldSize, int cols) {
+        this.phase = phase;
+        this.cols = cols;
+        this.blocks = new FMatrixRMaj[worldSize];
+        this.counts = new int[worldSize][];
+        this.received = new int[worldSize];
+    }
+
+    Phase phase() { return phase; }
+
+    /** Adds a part from {@code rank}; returns an error text, or null. */
+    String offer(int rank, RowPart part) {
+        if (rank < 0 || rank >= blocks.length)
+            return phase + " part from rank " + rank + ", but ranks are 0.." + (blocks.length - 1);
+        if (part.rows().numCols != cols)
+            return phase + " part from rank " + rank + " has rows of width " + part.rows().numCols + ", expected M=" + cols;
+        if (counts[rank] == null) {
+            counts[rank] = part.counts().clone();
+            blocks[rank] = new FMatrixRMaj(part.total(), cols);
+        } else if (received[rank] == blocks[rank].numRows) {
+            return "duplicate " + phase + " message from rank " + rank;
+        } else if (!Arrays.equals(counts[rank], part.counts())) {
+            return phase + " parts from rank " + rank + " disagree on the block's row counts";
+        }
+        if (part.firstRow() != received[rank])
+            return phase + " part from rank " + rank + " starts at row " + part.firstRow() + ", expected " + received[rank];
+        System.arraycopy(part.rows().data, 0, blocks[rank].data, part.firstRow() * cols, part.rows().numRows * cols);
+        received[rank] += part.rows().numRows;
+        if (received[rank] == blocks[rank].numRows) complete++;
+        return null;
+    }
+
+    boolean complete() { return complete == blocks.length; }
+
+    boolean completeFrom(int rank) {
+        return counts[rank] != null && received[rank] == blocks[rank].numRows;
+    }
+
+    /** The assembled block from {@code rank}; only once it is complete. */
+    ExpertRows block(int rank) {
+        if (!completeFrom(rank)) throw new IllegalStateException(phase + " block from rank " + rank + " is incomplete");
+        return new ExpertRows(blocks[rank], counts[rank]);
+    }
+
+    List<ExpertRows> inRankOrder() {
+        List<ExpertRows> out = new ArrayList<>(blocks.length);
+        for (int r = 0; r < blocks.length; r++) out.add(block(r));
+        return out;
+    }
+
+    int[] missing() {
+        int[] out = new int[blocks.length - complete];
+        int n = 0;
+        for (int r = 0; r < blocks.length; r++) if (!completeFrom(r)) out[n++] = r;
+        return out;
+    }
+}
