@@ -6,13 +6,15 @@ import picocli.CommandLine.Command;
 /** The {@code switchyard} command line. */
 @Command(name = "switchyard", mixinStandardHelpOptions = true, version = "switchyard 0.1.0",
         description = "Mixture-of-Experts expert parallelism on Akka: route, exchange, train and measure.",
-        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, TrainCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // bring logging up on this thread before Akka's threads race to do it (avoids SLF4J's replay notice)
+        org.slf4j.LoggerFactory.getLogger(Main.class);
         System.exit(commandLine().execute(args));
     }
 

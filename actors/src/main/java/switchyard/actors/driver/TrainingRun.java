@@ -26,7 +26,10 @@ import java.util.TreeMap;
  */
 public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
-    public sealed interface Command permits Reply, RoundTimeout {}
+    public sealed interface Command permits Reply, RoundTimeout, RanksLost {}
+
+    /** The node hosting {@code ranks} became unreachable or left: fail now rather than at a deadline. */
+    public record RanksLost(int[] ranks, String node, String how) implements Command, NoSerializationVerificationNeeded {}
 
     private record Reply(RankReply reply) implements Command, NoSerializationVerificationNeeded {}
 
@@ -86,6 +89,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         return newReceiveBuilder()
                 .onMessage(Reply.class, r -> onReply(r.reply()))
                 .onMessage(RoundTimeout.class, this::onTimeout)
+                .onMessage(RanksLost.class, m -> failRun("rank" + (m.ranks().length > 1 ? "s " : " ")
+                        + Arrays.toString(m.ranks()).replaceAll("[\\[\\]]", "") + " on node " + m.node() + " " + m.how()
+                        + " during " + (stage == Stage.DIGEST ? "the parameter digest" : "step " + (done.isEmpty() ? -1 : done.lastKey()))))
                 .build();
     }
 
@@ -122,7 +128,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         if (reply instanceof RankReply.StepDone d) return onStepDone(d);
         if (reply instanceof RankReply.Updated u) return onUpdated(u);
         if (reply instanceof RankReply.ParameterDigest p) return onDigest(p);
-        if (reply instanceof RankReply.StepFailed f) return failRun(f.toString(), f.step());
+        if (reply instanceof RankReply.StepFailed f) return failRun(f.toString());
         if (reply instanceof RankReply.Rejected rej) {
             getContext().getLog().warn("rank {} rejected a message for step {}: {}", rej.rank(), rej.step(), rej.reason());
         }
@@ -216,10 +222,10 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             }
         }
         return failRun("no answer from ranks " + (silent.isEmpty() ? "(some)" : silent) + " for " + what
-                + " within " + plan.stepDeadline().toMillis() + " ms", done.isEmpty() ? -1 : done.lastKey());
+                + " within " + plan.stepDeadline().toMillis() + " ms");
     }
 
-    private Behavior<Command> failRun(String reason, long step) {
+    private Behavior<Command> failRun(String reason) {
         getContext().getLog().error("run failed: {}", reason);
         for (long s : done.keySet()) for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.AbortStep(s, reason));
         listener.tell(new Failed(reason));

@@ -16,6 +16,7 @@ import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.RowPart;
+import switchyard.actors.transport.Outbox;
 import switchyard.actors.wire.WireMessage;
 import switchyard.actors.wire.WireSizes;
 import switchyard.math.dispatch.ExpertRows;
@@ -124,7 +125,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
     private List<ActorRef<Command>> ranks;
-    private Outbox outbox;
+    private Outbox<Command> outbox;
     private ActorRef<RankReply> driver;
     private long newestStarted = -1;
     private ClusteredRegression task;
@@ -189,7 +190,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         ranks = List.copyOf(t.ranks());
         driver = t.driver();
-        outbox = new Outbox(settings.worldSize(), settings.exchange().window());
+        outbox = new Outbox<>(settings.worldSize(), settings.exchange().window());
         return this;
     }
 

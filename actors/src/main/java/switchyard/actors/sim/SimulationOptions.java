@@ -1,5 +1,7 @@
 package switchyard.actors.sim;
 
+import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.protocol.Batch;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankSettings;
@@ -47,8 +49,16 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
         return new ClusteredRegression.Spec(seed, clusters, modelDim, tokens);
     }
 
-    public RankSettings rankSettings(int rank, int maxStepsAhead) {
+    /** Rank r's settings; a first Dispatch may run a few updates' worth of micro-batches ahead. */
+    public RankSettings rankSettings(int rank) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, exchange);
+                gatherDeadline, 4 * microBatches + 4, matmul, exchange);
+    }
+
+    /** The driver's plan: every rank draws its batch from the synthetic task's spec. */
+    public TrainingPlan plan() {
+        Batch batch = new Batch.Synthetic(task());
+        // a step may legitimately take a while on big shapes; every gather has its own deadline too
+        return new TrainingPlan(steps, microBatches, pipelined, true, (step, rank) -> batch, gatherDeadline.multipliedBy(4));
     }
 }

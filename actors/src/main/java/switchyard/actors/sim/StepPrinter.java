@@ -1,5 +1,6 @@
 package switchyard.actors.sim;
 
+import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.protocol.Phase;
 
@@ -41,7 +42,7 @@ public final class StepPrinter {
         out.flush();
     }
 
-    public void summary(Simulation.Outcome outcome) {
+    public void summary(RunListener.Outcome outcome) {
         var steps = outcome.steps();
         if (!steps.isEmpty()) {
             StepMetrics first = steps.get(0), last = steps.get(steps.size() - 1);

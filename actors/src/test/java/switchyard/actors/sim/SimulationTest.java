@@ -3,6 +3,7 @@ package switchyard.actors.sim;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
+import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
@@ -30,8 +31,8 @@ class SimulationTest {
                 Duration.ofSeconds(30), ExchangeSettings.direct());
     }
 
-    private static Simulation.Outcome run(SimulationOptions o, Config config) {
-        Simulation.Outcome outcome = Simulation.run(o, config, null, Duration.ofMinutes(3));
+    private static RunListener.Outcome run(SimulationOptions o, Config config) {
+        RunListener.Outcome outcome = Simulation.run(o, config, null, Duration.ofMinutes(3));
         assertTrue(outcome.succeeded(), () -> "run failed: " + outcome.failure());
         return outcome;
     }
@@ -39,7 +40,7 @@ class SimulationTest {
     @Test
     void twentyStepsLearnAndKeepGateReplicasBitIdentical() {
         // the driver compares every rank's gate digest and reports Failed if any differs
-        Simulation.Outcome outcome = run(options(20, 1, false, 1), DEFAULT);
+        RunListener.Outcome outcome = run(options(20, 1, false, 1), DEFAULT);
         List<StepMetrics> steps = outcome.steps();
         assertEquals(20, steps.size());
         assertTrue(steps.get(19).taskLoss() < 0.5 * steps.get(0).taskLoss(),
@@ -49,19 +50,19 @@ class SimulationTest {
 
     @Test
     void stepsInFlightGiveTheSameResultsAsSequentialSteps() {
-        Simulation.Outcome sequential = run(options(4, 3, false, 2), DEFAULT);
-        Simulation.Outcome pipelined = run(options(4, 3, true, 2), DEFAULT);
+        RunListener.Outcome sequential = run(options(4, 3, false, 2), DEFAULT);
+        RunListener.Outcome pipelined = run(options(4, 3, true, 2), DEFAULT);
         assertEquals(sequential.digest(), pipelined.digest());
         for (int i = 0; i < 4; i++) assertEquals(sequential.steps().get(i).loss(), pipelined.steps().get(i).loss(), 0.0);
     }
 
     @Test
     void sameSeedSameDigestWhateverTheMessageInterleaving() {
-        Simulation.Outcome a = run(options(5, 2, true, 3), DEFAULT);
-        Simulation.Outcome b = run(options(5, 2, true, 3), SERIALIZED_ONE_THREAD);
-        Simulation.Outcome other = run(options(5, 2, true, 4), DEFAULT);
+        RunListener.Outcome a = run(options(5, 2, true, 3), DEFAULT);
+        RunListener.Outcome b = run(options(5, 2, true, 3), SERIALIZED_ONE_THREAD);
+        RunListener.Outcome other = run(options(5, 2, true, 4), DEFAULT);
         // split into parts of 3 rows, at most 2 unacknowledged parts per pair
-        Simulation.Outcome paced = run(options(5, 2, true, 3).withExchange(new ExchangeSettings(3 * 16 * 4, 2)), SERIALIZED_ONE_THREAD);
+        RunListener.Outcome paced = run(options(5, 2, true, 3).withExchange(new ExchangeSettings(3 * 16 * 4, 2)), SERIALIZED_ONE_THREAD);
         assertEquals(a.digest(), b.digest());
         assertEquals(a.digest(), paced.digest());
         assertNotEquals(a.digest(), other.digest(), "a different seed must change the digest");

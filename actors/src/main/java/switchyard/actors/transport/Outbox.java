@@ -1,4 +1,4 @@
-package switchyard.actors.rank;
+package switchyard.actors.transport;
 
 import akka.actor.typed.ActorRef;
 
@@ -10,15 +10,15 @@ import java.util.ArrayDeque;
  * send queue is full instead of pushing back, so without this a burst of large parts is lost.
  * A window of 0 sends everything at once (one JVM: there is no queue to overflow).
  */
-final class Outbox {
-    private record Pending(ActorRef<RankActor.Command> to, RankActor.Command message) {}
+public final class Outbox<M> {
+    private record Pending<M>(ActorRef<M> to, M message) {}
 
     private final int window;
     private final int[] inFlight;
-    private final ArrayDeque<Pending>[] waiting;
+    private final ArrayDeque<Pending<M>>[] waiting;
 
     @SuppressWarnings("unchecked")
-    Outbox(int worldSize, int window) {
+    public Outbox(int worldSize, int window) {
         this.window = window;
         this.inFlight = new int[worldSize];
         this.waiting = new ArrayDeque[worldSize];
@@ -26,33 +26,33 @@ final class Outbox {
     }
 
     /** Whether receivers must acknowledge every part. */
-    boolean paced() {
+    public boolean paced() {
         return window > 0;
     }
 
-    void send(int dest, ActorRef<RankActor.Command> to, RankActor.Command message) {
+    public void send(int dest, ActorRef<M> to, M message) {
         if (!paced()) {
             to.tell(message);
             return;
         }
-        waiting[dest].addLast(new Pending(to, message));
+        waiting[dest].addLast(new Pending<>(to, message));
         pump(dest);
     }
 
     /** {@code dest} received one part: one more may go. */
-    void acknowledged(int dest) {
+    public void acknowledged(int dest) {
         if (dest < 0 || dest >= inFlight.length || inFlight[dest] == 0) return;
         inFlight[dest]--;
         pump(dest);
     }
 
-    int queued(int dest) {
+    public int queued(int dest) {
         return waiting[dest].size();
     }
 
     private void pump(int dest) {
         while (inFlight[dest] < window && !waiting[dest].isEmpty()) {
-            Pending p = waiting[dest].removeFirst();
+            Pending<M> p = waiting[dest].removeFirst();
             inFlight[dest]++;
             p.to().tell(p.message());
         }

@@ -1,0 +1,42 @@
+package switchyard.actors.cli;
+
+import com.typesafe.config.Config;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.actors.sim.StepPrinter;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/** The job options and the run of a cluster driver (shared by {@code node --role driver} and {@code train}). */
+final class DriverMixin {
+    @Mixin
+    JobMixin job;
+
+    @Option(names = "--keep-nodes", description = "Leave the rank nodes running when the job ends (default: stop them).")
+    boolean keepNodes;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Limit for the whole job, in seconds (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds = 3600;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print every traffic matrix and, on errors, stack traces.")
+    boolean verbose;
+
+    int run(Config config, CommandLine cli) {
+        if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
+        SimulationOptions options = job.toOptions(ClusterNode.exchange(config));
+        PrintWriter out = cli.getOut();
+        StepPrinter printer = new StepPrinter(out, options, verbose);
+        printer.header();
+        RunListener.Outcome outcome = ClusterNode.runDriver(config, options, !keepNodes,
+                Duration.ofMillis((long) (timeoutSeconds * 1000)), printer::step);
+        printer.summary(outcome);
+        if (!outcome.succeeded() && outcome.failure().contains("could not join the cluster"))
+            throw new IllegalArgumentException(outcome.failure());
+        return outcome.succeeded() ? 0 : UserErrors.FAILED;
+    }
+}

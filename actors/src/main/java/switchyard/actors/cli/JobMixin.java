@@ -1,0 +1,66 @@
+package switchyard.actors.cli;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.linalg.MatMuls;
+
+import java.time.Duration;
+
+/**
+ * What defines a training job: shapes, data, steps, seed, routing, optimizer. Shared by
+ * {@code simulate} (one JVM) and the cluster driver, so the same flags give the same digest.
+ */
+final class JobMixin {
+    @Option(names = {"-W", "--ranks"}, paramLabel = "W", description = "Ranks (default: ${DEFAULT-VALUE}).")
+    int ranks = 2;
+
+    @Option(names = {"-L", "--experts-per-rank"}, paramLabel = "L", description = "Experts on each rank (default: ${DEFAULT-VALUE}).")
+    int expertsPerRank = 2;
+
+    @Option(names = {"-S", "--tokens"}, paramLabel = "S", description = "Tokens per rank per step (default: ${DEFAULT-VALUE}).")
+    int tokens = 512;
+
+    @Option(names = {"-M", "--model-dim"}, paramLabel = "M", description = "Model width (default: ${DEFAULT-VALUE}).")
+    int modelDim = 64;
+
+    @Option(names = {"-H", "--hidden-dim"}, paramLabel = "H", description = "Expert hidden width (default: ${DEFAULT-VALUE}).")
+    int hiddenDim = 256;
+
+    @Option(names = "--clusters", paramLabel = "K", description = "Clusters in the synthetic task (default: ${DEFAULT-VALUE}).")
+    int clusters = 8;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Optimizer updates (default: ${DEFAULT-VALUE}).")
+    int steps = 40;
+
+    @Option(names = "--micro-batches", paramLabel = "N", description = "Steps whose gradients make one update (default: ${DEFAULT-VALUE}).")
+    int microBatches = 1;
+
+    @Option(names = "--pipelined", description = "Keep all micro-batches of an update in flight at once.")
+    boolean pipelined;
+
+    @Option(names = "--seed", paramLabel = "SEED", description = "Seed for parameters, data and noise (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--optimizer", paramLabel = "SPEC", description = "sgd[:lr=X,momentum=Y] or adam[:lr=X] (default: ${DEFAULT-VALUE}).")
+    String optimizer = "adam:lr=0.003";
+
+    @Option(names = "--matmul", paramLabel = "KERNEL", description = "best, vector, vector:N (N threads) or ejml (default: ${DEFAULT-VALUE}).")
+    String matmul = "best";
+
+    @Option(names = "--deadline", paramLabel = "SECONDS", description = "Deadline of every gather, in seconds (default: ${DEFAULT-VALUE}).")
+    double deadlineSeconds = 60;
+
+    @Mixin
+    RoutingMixin routing;
+
+    SimulationOptions toOptions(ExchangeSettings exchange) {
+        if (!(deadlineSeconds > 0)) throw new IllegalArgumentException("--deadline must be positive, got " + deadlineSeconds);
+        MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
+        return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
+                Duration.ofMillis((long) (deadlineSeconds * 1000)), exchange);
+    }
+}

@@ -1,0 +1,196 @@
+package switchyard.actors.cluster;
+
+import akka.actor.Address;
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.ClusterEvent;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
+import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.driver.TrainingRun;
+import switchyard.actors.rank.RankActor;
+import switchyard.actors.rank.RankSettings;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
+
+/**
+ * The driver of a cluster job: waits until exactly W rank slots are registered (naming the missing
+ * ones if they do not come), sends each the job's settings, hands the rank actors to a
+ * {@link TrainingRun}, and watches membership so that a node that becomes unreachable fails the
+ * run at once instead of at the next deadline.
+ */
+public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command> {
+
+    public sealed interface Command extends NoSerializationVerificationNeeded
+            permits Listing, HostAnswer, Member, Reachability, Timeout, RunEnded {}
+
+    private record Listing(Receptionist.Listing listing) implements Command {}
+
+    private record HostAnswer(RankHost.HostReply reply) implements Command {}
+
+    private record Member(ClusterEvent.MemberEvent event) implements Command {}
+
+    private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
+
+    private record Timeout(String stage) implements Command {}
+
+    private record RunEnded(TrainingRun.Event event) implements Command {}
+
+    private final int worldSize;
+    private final IntFunction<RankSettings> settings;
+    private final TrainingPlan plan;
+    private final ActorRef<TrainingRun.Event> listener;
+    private final boolean shutdownNodes;
+    private final TimerScheduler<Command> timers;
+    private final Duration discoveryTimeout;
+    private final Map<Integer, ActorRef<RankHost.Command>> hosts = new TreeMap<>();
+    private final Map<Integer, ActorRef<RankActor.Command>> configured = new TreeMap<>();
+    private ActorRef<TrainingRun.Command> run;
+    private ActorRef<TrainingRun.Event> runEvents;
+
+    /**
+     * @param settings      rank r's settings
+     * @param shutdownNodes tell every rank node to stop when the run ends
+     */
+    public static Behavior<Command> create(int worldSize, IntFunction<RankSettings> settings, TrainingPlan plan,
+                                           Duration discoveryTimeout, ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new ClusterDriver(ctx, timers, worldSize, settings, plan, discoveryTimeout, listener, shutdownNodes)));
+    }
+
+    private ClusterDriver(ActorContext<Command> ctx, TimerScheduler<Command> timers, int worldSize,
+                          IntFunction<RankSettings> settings, TrainingPlan plan, Duration discoveryTimeout,
+                          ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
+        super(ctx);
+        this.timers = timers;
+        this.worldSize = worldSize;
+        this.settings = settings;
+        this.plan = plan;
+        this.discoveryTimeout = discoveryTimeout;
+        this.listener = listener;
+        this.shutdownNodes = shutdownNodes;
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(RankHost.KEY, ctx.messageAdapter(Receptionist.Listing.class, Listing::new)));
+        timers.startSingleTimer(new Timeout("discovery"), discoveryTimeout);
+        ctx.getLog().info("waiting for {} rank slots to register", worldSize);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Listing.class, this::onListing)
+                .onMessage(HostAnswer.class, this::onHostAnswer)
+                .onMessage(Member.class, m -> onMember(m.event()))
+                .onMessage(Reachability.class, m -> onReachability(m.event()))
+                .onMessage(Timeout.class, this::onTimeout)
+                .onMessage(RunEnded.class, this::onRunEnded)
+                .build();
+    }
+
+    private Behavior<Command> onListing(Listing m) {
+        if (!configured.isEmpty() || run != null) return this; // discovery is over
+        hosts.clear();
+        for (ActorRef<RankHost.Command> host : m.listing().getServiceInstances(RankHost.KEY)) {
+            int rank = RankHost.rankOf(host);
+            if (rank < 0 || rank >= worldSize) {
+                return fail("a node registered rank slot " + host.path().name() + " at " + host.path().address()
+                        + ", but this job has ranks 0.." + (worldSize - 1));
+            }
+            ActorRef<RankHost.Command> other = hosts.put(rank, host);
+            if (other != null && !other.equals(host)) {
+                return fail("rank " + rank + " is hosted twice: on " + other.path().address() + " and on " + host.path().address());
+            }
+        }
+        if (hosts.size() < worldSize) return this;
+        timers.cancel(new Timeout("discovery"));
+        getContext().getLog().info("all {} ranks registered; configuring them", worldSize);
+        ActorRef<RankHost.HostReply> replies = getContext().messageAdapter(RankHost.HostReply.class, HostAnswer::new);
+        for (var e : hosts.entrySet()) e.getValue().tell(new RankHost.Configure(settings.apply(e.getKey()), replies));
+        timers.startSingleTimer(new Timeout("configuration"), discoveryTimeout);
+        return this;
+    }
+
+    private Behavior<Command> onHostAnswer(HostAnswer m) {
+        if (m.reply() instanceof RankHost.HostReply.Refused r) return fail("rank " + r.rank() + " refused its settings: " + r.reason());
+        if (!(m.reply() instanceof RankHost.HostReply.Configured c) || run != null) return this;
+        configured.put(c.rank(), c.rankActor());
+        if (configured.size() < worldSize) return this;
+        timers.cancel(new Timeout("configuration"));
+        Cluster cluster = Cluster.get(getContext().getSystem());
+        cluster.subscriptions().tell(Subscribe.create(getContext().messageAdapter(ClusterEvent.MemberEvent.class, Member::new),
+                ClusterEvent.MemberEvent.class));
+        cluster.subscriptions().tell(Subscribe.create(getContext().messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
+                ClusterEvent.ReachabilityEvent.class));
+        runEvents = getContext().messageAdapter(TrainingRun.Event.class, RunEnded::new);
+        run = getContext().spawn(TrainingRun.create(new ArrayList<>(configured.values()), plan, worldSize * settings.apply(0).localExperts(),
+                runEvents), "run");
+        return this;
+    }
+
+    private Behavior<Command> onReachability(ClusterEvent.ReachabilityEvent e) {
+        if (e instanceof ClusterEvent.UnreachableMember u) lost(u.member().address(), "became unreachable");
+        return this;
+    }
+
+    private Behavior<Command> onMember(ClusterEvent.MemberEvent e) {
+        if (e instanceof ClusterEvent.MemberRemoved r) lost(r.member().address(), "left the cluster");
+        else if (e instanceof ClusterEvent.MemberLeft l) lost(l.member().address(), "is leaving the cluster");
+        return this;
+    }
+
+    /** Tells the run which of its ranks lived on {@code node}, if any. */
+    private void lost(Address node, String how) {
+        if (run == null) return;
+        Set<Integer> ranks = new TreeSet<>();
+        for (var e : configured.entrySet()) if (nodeOf(e.getValue()).equals(node)) ranks.add(e.getKey());
+        if (ranks.isEmpty()) return;
+        run.tell(new TrainingRun.RanksLost(ranks.stream().mapToInt(Integer::intValue).toArray(), node.toString(), how));
+    }
+
+    private Address nodeOf(ActorRef<?> ref) {
+        Address a = ref.path().address();
+        return a.hasGlobalScope() ? a : Cluster.get(getContext().getSystem()).selfMember().address();
+    }
+
+    private Behavior<Command> onTimeout(Timeout t) {
+        if (t.stage().equals("discovery")) {
+            List<Integer> missing = new ArrayList<>();
+            for (int r = 0; r < worldSize; r++) if (!hosts.containsKey(r)) missing.add(r);
+            return fail("only " + hosts.size() + " of " + worldSize + " ranks registered within " + discoveryTimeout.toSeconds()
+                    + " s; missing ranks " + missing);
+        }
+        List<Integer> silent = new ArrayList<>();
+        for (int r = 0; r < worldSize; r++) if (!configured.containsKey(r)) silent.add(r);
+        return fail("ranks " + silent + " did not confirm their settings within " + discoveryTimeout.toSeconds() + " s");
+    }
+
+    private Behavior<Command> onRunEnded(RunEnded m) {
+        listener.tell(m.event());
+        if (m.event() instanceof TrainingRun.StepCompleted) return this;
+        return finish(m.event() instanceof TrainingRun.Failed f ? f.reason() : "job finished");
+    }
+
+    private Behavior<Command> fail(String reason) {
+        getContext().getLog().error("{}", reason);
+        listener.tell(new TrainingRun.Failed(reason));
+        return finish(reason);
+    }
+
+    private Behavior<Command> finish(String reason) {
+        if (shutdownNodes) for (ActorRef<RankHost.Command> host : hosts.values()) host.tell(new RankHost.Shutdown(reason));
+        return Behaviors.stopped();
+    }
+}

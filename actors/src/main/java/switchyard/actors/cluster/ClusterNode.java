@@ -1,0 +1,116 @@
+package switchyard.actors.cluster;
+
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.ClusterEvent;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.driver.TrainingRun;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.sim.Jobs;
+import switchyard.actors.sim.SimulationOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Starting cluster nodes: rank nodes that host rank slots, and the driver node that runs a job. */
+public final class ClusterNode {
+    /** Every node of a cluster has this actor system name. */
+    public static final String SYSTEM = "switchyard";
+
+    private ClusterNode() {}
+
+    /**
+     * A node's configuration: {@code overrides} first, then {@code file} (its includes resolve
+     * next to it), then the library defaults.
+     */
+    public static Config config(Path file, Map<String, Object> overrides) {
+        if (file != null && !Files.isRegularFile(file))
+            throw new IllegalArgumentException("config file " + file + " does not exist");
+        Config base = file == null ? ConfigFactory.empty() : ConfigFactory.parseFile(file.toFile());
+        try {
+            return ConfigFactory.parseMap(overrides).withFallback(base).withFallback(ConfigFactory.load()).resolve();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad configuration" + (file == null ? "" : " in " + file) + ": " + e.getMessage());
+        }
+    }
+
+    /** Starts a node hosting the given rank slots. */
+    public static ActorSystem<Void> startRanks(Config config, int[] ranks) {
+        return ActorSystem.create(Behaviors.setup(ctx -> {
+            for (int r : ranks) ctx.spawn(RankHost.create(r), RankHost.name(r));
+            return Behaviors.<Void>empty();
+        }), SYSTEM, config);
+    }
+
+    /** The exchange settings a driver sends its ranks, from {@code switchyard.exchange}. */
+    public static ExchangeSettings exchange(Config config) {
+        return new ExchangeSettings(config.getBytes("switchyard.exchange.chunk-bytes"), config.getInt("switchyard.exchange.window"));
+    }
+
+    /**
+     * Starts the driver node, runs {@code job} on the ranks that register, and waits for the end.
+     *
+     * @param shutdownNodes stop every rank node when the job ends
+     */
+    public static RunListener.Outcome runDriver(Config config, SimulationOptions job, boolean shutdownNodes,
+                                                Duration timeout, Consumer<StepMetrics> onStep) {
+        SimulationOptions withExchange = job.withExchange(exchange(config));
+        Duration discovery = config.getDuration("switchyard.discovery-timeout");
+        CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+            ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
+            ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan(), discovery,
+                    listener, shutdownNodes), "driver");
+            return Behaviors.<Void>empty();
+        }), SYSTEM, config);
+        failWhenTheNodeStops(system, outcome);
+        return Jobs.await(system, outcome, timeout);
+    }
+
+    /** A driver whose node cannot join (or is downed) must not wait for its whole timeout. */
+    private static void failWhenTheNodeStops(ActorSystem<?> system, CompletableFuture<RunListener.Outcome> outcome) {
+        system.getWhenTerminated().thenRun(() -> outcome.complete(new RunListener.Outcome(java.util.List.of(), null,
+                "the driver's node stopped: " + shutdownReason(system), 0)));
+    }
+
+    /** Why a node's actor system stopped, in words, or "unknown". */
+    public static String shutdownReason(ActorSystem<?> system) {
+        Optional<CoordinatedShutdown.Reason> reason = CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason();
+        if (reason.isEmpty()) return "unknown";
+        CoordinatedShutdown.Reason r = reason.get();
+        if (r instanceof CoordinatedShutdown.ClusterJoinUnsuccessfulReason$)
+            return "could not join the cluster through seed nodes " + system.settings().config().getStringList("akka.cluster.seed-nodes");
+        if (r instanceof CoordinatedShutdown.ClusterDowningReason$) return "this node was downed by the cluster";
+        return r.toString();
+    }
+
+    /** Whether the node stopped because it never joined: a user error (wrong or unreachable seed nodes). */
+    public static boolean failedToJoin(ActorSystem<?> system) {
+        return CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason()
+                .map(r -> r instanceof CoordinatedShutdown.ClusterJoinUnsuccessfulReason$).orElse(false);
+    }
+
+    /** Blocks until the node's actor system has stopped (for at most {@code max}). */
+    public static boolean awaitTermination(ActorSystem<?> system, Duration max) {
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(max.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package switchyard.actors.cluster;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import switchyard.actors.rank.RankActor;
+import switchyard.actors.rank.RankSettings;
+import switchyard.actors.wire.WireMessage;
+
+/**
+ * A slot for one rank on a node, named {@code rank-<r>} and registered with the Receptionist under
+ * {@link #KEY}. Nodes only say which ranks they host; the driver sends every slot the job's
+ * settings and gets back the rank actor. So a job is configured in one place, and a checkpoint can
+ * be resumed with ranks on other nodes.
+ */
+public final class RankHost extends AbstractBehavior<RankHost.Command> {
+
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-rank");
+
+    public sealed interface Command extends WireMessage permits Configure, Ping, Shutdown {}
+
+    /** Start (or restart) this slot's rank with {@code settings}; answered with {@link HostReply}. */
+    public record Configure(RankSettings settings, ActorRef<HostReply> replyTo) implements Command {}
+
+    /** Liveness check; answered with {@link HostReply.Pong}. */
+    public record Ping(ActorRef<HostReply> replyTo) implements Command {}
+
+    /** The job is over: stop this node's actor system (the node's JVM exits with it). */
+    public record Shutdown(String reason) implements Command {}
+
+    /** What a slot answers. */
+    public sealed interface HostReply extends WireMessage permits HostReply.Configured, HostReply.Refused, HostReply.Pong {
+        int rank();
+
+        record Configured(int rank, ActorRef<RankActor.Command> rankActor) implements HostReply {}
+
+        record Refused(int rank, String reason) implements HostReply {}
+
+        record Pong(int rank) implements HostReply {}
+    }
+
+    private final int rank;
+    private ActorRef<RankActor.Command> worker;
+    private int generation;
+
+    public static Behavior<Command> create(int rank) {
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+            return new RankHost(ctx, rank);
+        });
+    }
+
+    /** The slot's actor name: the driver reads the rank from it. */
+    public static String name(int rank) {
+        return "rank-" + rank;
+    }
+
+    /** The rank a slot's name stands for, or -1. */
+    public static int rankOf(ActorRef<?> host) {
+        String name = host.path().name();
+        if (!name.startsWith("rank-")) return -1;
+        try {
+            return Integer.parseInt(name.substring(5));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private RankHost(ActorContext<Command> ctx, int rank) {
+        super(ctx);
+        this.rank = rank;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Configure.class, this::onConfigure)
+                .onMessage(Ping.class, m -> {
+                    m.replyTo().tell(new HostReply.Pong(rank));
+                    return this;
+                })
+                .onMessage(Shutdown.class, m -> {
+                    getContext().getLog().info("rank slot {} shutting down: {}", rank, m.reason());
+                    getContext().getSystem().terminate();
+                    return Behaviors.stopped();
+                })
+                .build();
+    }
+
+    private Behavior<Command> onConfigure(Configure m) {
+        if (m.settings().rank() != rank) {
+            m.replyTo().tell(new HostReply.Refused(rank, "slot rank-" + rank + " was sent the settings of rank " + m.settings().rank()));
+            return this;
+        }
+        if (worker != null) getContext().stop(worker);
+        try {
+            // a fresh name per generation: the stopped worker's name may not be free yet
+            worker = getContext().spawn(RankActor.create(m.settings()), "worker-" + (generation++),
+                    DispatcherSelector.fromConfig("switchyard.compute-dispatcher"));
+        } catch (IllegalArgumentException e) {
+            m.replyTo().tell(new HostReply.Refused(rank, e.getMessage()));
+            return this;
+        }
+        m.replyTo().tell(new HostReply.Configured(rank, worker));
+        return this;
+    }
+}
