@@ -1,6 +1,8 @@
 package switchyard.actors.rank;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,45 +45,5 @@ class ActorReferenceVectorsTest {
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void rankActorsMatchTheReference(String name, ReferenceCase c) {
         ReferenceCheck.assertMatches(c, VectorRun.run(kit, c));
-    }
-
-    /** Runs one case on rank actors; shared with the serialize-messages profile. */
-    static final class VectorRun {
-        static ReferenceResult run(ActorTestKit kit, ReferenceCase c) {
-            return run(kit, c, ExchangeSettings.direct());
-        }
-
-        static ReferenceResult run(ActorTestKit kit, ReferenceCase c, ExchangeSettings exchange) {
-            RankSettings settings = VectorSettings.of(c).withExchange(exchange);
-            RankHarness h = new RankHarness(kit, settings);
-            for (int r = 0; r < c.worldSize(); r++) {
-                h.ranks.get(r).tell(new RankActor.LoadParameters(toF32(c.gateWeight()), VectorSettings.expertsOf(c, r), h.driver.getRef()));
-                h.driver.expectMessage(Duration.ofSeconds(10), new RankReply.Loaded(r));
-            }
-            h.start(0, r -> new Batch.Given(toF32(c.rank(r).input()), new Objective.Linear(toF32(c.rank(r).lossWeights())),
-                    toF32(c.rank(r).noise())), true, true);
-            RankReply.StepDone[] done = h.awaitDone(c.worldSize(), Duration.ofSeconds(30));
-            List<ReferenceResult.Rank> ranks = new ArrayList<>();
-            for (RankReply.StepDone d : done) {
-                StepTensors t = d.tensors();
-                int[] counts = firstChoiceCounts(t, c.numExperts());
-                ranks.add(new ReferenceResult.Rank(t.expert(), t.slot(), t.kept(), t.weight(), counts, d.report().lAux(),
-                        t.output(), t.inputGradient(), d.gateGradient()));
-            }
-            List<ExpertGrads> grads = new ArrayList<>();
-            for (int r = 0; r < c.worldSize(); r++) {
-                h.ranks.get(r).tell(new RankActor.InspectGradients(0, h.driver.getRef()));
-                RankReply reply = h.driver.receiveMessage(Duration.ofSeconds(10));
-                if (!(reply instanceof RankReply.Gradients g) || g.rank() != r) throw new AssertionError("expected gradients of rank " + r + ", got " + reply);
-                grads.addAll(g.experts());
-            }
-            return new ReferenceResult(ranks, grads);
-        }
-
-        private static int[] firstChoiceCounts(StepTensors t, int experts) {
-            int[] counts = new int[experts];
-            for (int s = 0; s < t.expert().length / t.topK(); s++) counts[t.expert()[s * t.topK()]]++;
-            return counts;
-        }
     }
 }

@@ -30,13 +30,13 @@ class SerializeMessagesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void referenceCasesPassWithEveryMessageSerialized(String name, ReferenceCase c) {
-        ReferenceCheck.assertMatches(c, ActorReferenceVectorsTest.VectorRun.run(kit, c));
+        ReferenceCheck.assertMatches(c, VectorRun.run(kit, c));
     }
 
     /** Blocks split into parts of 3 rows with at most 2 unacknowledged parts per pair: the cross-node path. */
     @ParameterizedTest(name = "{0}, split and paced")
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void referenceCasesPassSplitIntoPacedParts(String name, ReferenceCase c) {
-        ReferenceCheck.assertMatches(c, ActorReferenceVectorsTest.VectorRun.run(kit, c, new ExchangeSettings(3L * 4 * c.dModel(), 2)));
+        ReferenceCheck.assertMatches(c, VectorRun.run(kit, c, new ExchangeSettings(3L * 4 * c.dModel(), 2)));
     }
 }

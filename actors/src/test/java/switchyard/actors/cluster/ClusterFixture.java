@@ -1,0 +1,83 @@
+package switchyard.actors.cluster;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import switchyard.actors.rank.RankActor;
+import switchyard.actors.rank.RankSettings;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/**
+ * N actor systems in this JVM joined as a real Akka Cluster over Artery TCP on 127.0.0.1 (free
+ * ports), so messages between them really go through the network stack and the serializer.
+ */
+public final class ClusterFixture implements AutoCloseable {
+    public final List<ActorTestKit> nodes = new ArrayList<>();
+
+    /** The cluster settings of cluster-config/cluster.conf, adapted to one JVM and test speed. */
+    public static Config config(String extra) {
+        return ConfigFactory.parseString(extra + """
+                akka.actor.provider = cluster
+                akka.remote.artery.canonical.hostname = "127.0.0.1"
+                akka.remote.artery.canonical.port = 0
+                akka.remote.artery.large-message-destinations = ["/user/rank-*/**", "/user/driver/**", "/system/testProbe*"]
+                akka.remote.artery.advanced.maximum-large-frame-size = 2 MiB
+                akka.remote.artery.advanced.large-buffer-pool-size = 4
+                akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+                akka.cluster.downing-provider-class = "akka.cluster.sbr.SplitBrainResolverProvider"
+                akka.cluster.split-brain-resolver.stable-after = 3s
+                akka.coordinated-shutdown.exit-jvm = off
+                akka.loglevel = WARNING
+                """).withFallback(ActorTestKit.applicationTestConfig());
+    }
+
+    public ClusterFixture(int n, String extraConfig) {
+        Config config = config(extraConfig);
+        for (int i = 0; i < n; i++) nodes.add(ActorTestKit.create(ClusterNode.SYSTEM, config));
+        var seed = Cluster.get(nodes.get(0).system()).selfMember().address();
+        for (ActorTestKit node : nodes) Cluster.get(node.system()).manager().tell(Join.create(seed));
+        TestProbe<Object> probe = nodes.get(0).createTestProbe();
+        probe.awaitAssert(Duration.ofSeconds(30), () -> {
+            for (ActorTestKit node : nodes) {
+                long up = StreamSupport.stream(Cluster.get(node.system()).state().getMembers().spliterator(), false)
+                        .filter(m -> m.status() == MemberStatus.up()).count();
+                assertEquals(n, up, "members up as seen from " + node.system().address());
+            }
+            return null;
+        });
+    }
+
+    /** Spawns rank slot {@code r} on node {@code node}. */
+    public ActorRef<RankHost.Command> host(int node, int rank) {
+        return nodes.get(node).spawn(RankHost.create(rank), RankHost.name(rank));
+    }
+
+    /** Configures the given slots (slot r gets {@code settings.forRank(r)}) and returns the rank actors. */
+    public List<ActorRef<RankActor.Command>> configure(List<ActorRef<RankHost.Command>> hosts, RankSettings settings) {
+        TestProbe<RankHost.HostReply> replies = nodes.get(0).createTestProbe(RankHost.HostReply.class);
+        List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
+        for (int r = 0; r < hosts.size(); r++) {
+            hosts.get(r).tell(new RankHost.Configure(settings.forRank(r), replies.getRef()));
+            RankHost.HostReply reply = replies.receiveMessage(Duration.ofSeconds(20));
+            ranks.add(assertInstanceOf(RankHost.HostReply.Configured.class, reply, "slot " + r + ": " + reply).rankActor());
+        }
+        return ranks;
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) nodes.get(i).shutdownTestKit();
+    }
+}

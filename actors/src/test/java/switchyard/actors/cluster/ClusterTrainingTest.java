@@ -1,0 +1,81 @@
+package switchyard.actors.cluster;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.TrainingRun;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.sim.Simulation;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.gate.RoutingOptions;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Training through the cluster driver on 3 in-JVM nodes: discovery, digest, failures. */
+class ClusterTrainingTest {
+    private static SimulationOptions job(int steps) {
+        return new SimulationOptions(3, 2, 48, 16, 24, 5, steps, 2, true, 9,
+                RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
+                Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2));
+    }
+
+    private static ActorRef<ClusterDriver.Command> startDriver(ClusterFixture c, SimulationOptions job, TestProbe<TrainingRun.Event> events,
+                                                               Duration discovery) {
+        return c.nodes.get(0).spawn(ClusterDriver.create(job.worldSize(), job::rankSettings, job.plan(), discovery,
+                events.getRef(), false), "driver");
+    }
+
+    @Test
+    void aClusterRunGivesTheDigestOfTheSingleJvmRun() {
+        SimulationOptions job = job(4);
+        RunListener.Outcome local = Simulation.run(job.withExchange(ExchangeSettings.direct()), ConfigFactory.load(), null, Duration.ofMinutes(2));
+        assertTrue(local.succeeded(), local.failure());
+        try (ClusterFixture c = new ClusterFixture(3, "")) {
+            c.host(1, 0);
+            c.host(2, 1);
+            c.host(1, 2);
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            startDriver(c, job, events, Duration.ofSeconds(30));
+            for (int i = 0; i < 4; i++) assertInstanceOf(TrainingRun.StepCompleted.class, events.receiveMessage(Duration.ofSeconds(60)));
+            TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, events.receiveMessage(Duration.ofSeconds(30)));
+            assertEquals(local.digest(), done.digest());
+        }
+    }
+
+    @Test
+    void discoveryNamesTheRanksThatNeverRegistered() {
+        try (ClusterFixture c = new ClusterFixture(2, "")) {
+            c.host(1, 1);
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            startDriver(c, job(1), events, Duration.ofSeconds(3));
+            TrainingRun.Failed failed = assertInstanceOf(TrainingRun.Failed.class, events.receiveMessage(Duration.ofSeconds(20)));
+            assertTrue(failed.reason().contains("missing ranks [0, 2]"), failed.reason());
+        }
+    }
+
+    @Test
+    void aNodeThatLeavesFailsTheRunNamingItsRanksAndNode() {
+        try (ClusterFixture c = new ClusterFixture(3, "")) {
+            c.host(1, 0);
+            c.host(2, 1);
+            c.host(2, 2);
+            String lostNode = c.nodes.get(2).system().address().toString();
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            startDriver(c, job(1000), events, Duration.ofSeconds(30));
+            assertInstanceOf(TrainingRun.StepCompleted.class, events.receiveMessage(Duration.ofSeconds(60)));
+            c.nodes.get(2).shutdownTestKit();
+            TrainingRun.Event e = events.fishForMessage(Duration.ofSeconds(30), m -> m instanceof TrainingRun.Failed
+                    ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                    : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+            String reason = ((TrainingRun.Failed) e).reason();
+            assertTrue(reason.contains("ranks 1, 2") && reason.contains(lostNode), reason);
+        }
+    }
+}

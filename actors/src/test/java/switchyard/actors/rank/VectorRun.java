@@ -1,0 +1,76 @@
+package switchyard.actors.rank;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import switchyard.actors.protocol.Batch;
+import switchyard.actors.protocol.Objective;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.StepTensors;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.reference.ReferenceCase;
+import switchyard.math.reference.ReferenceResult;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static switchyard.math.reference.ReferenceCase.toF32;
+
+/** Runs one reference case on rank actors; shared by the one-JVM, serialized and cluster vector tests. */
+public final class VectorRun {
+    private VectorRun() {}
+
+    static ReferenceResult run(ActorTestKit kit, ReferenceCase c) {
+        return run(kit, c, ExchangeSettings.direct());
+    }
+
+    static ReferenceResult run(ActorTestKit kit, ReferenceCase c, ExchangeSettings exchange) {
+        RankSettings settings = VectorSettings.of(c).withExchange(exchange);
+        RankHarness h = new RankHarness(kit, settings);
+        return drive(h.ranks, h.driver, c);
+    }
+
+    /**
+     * Runs the case on existing rank actors (wherever they live) with {@code driver} as their
+     * driver: topology, parameters, one training step, then each rank's expert gradients.
+     */
+    public static ReferenceResult drive(List<ActorRef<RankActor.Command>> rankRefs, TestProbe<RankReply> driver, ReferenceCase c) {
+        for (ActorRef<RankActor.Command> r : rankRefs) r.tell(new RankActor.Topology(rankRefs, driver.getRef()));
+        for (int r = 0; r < c.worldSize(); r++) {
+            rankRefs.get(r).tell(new RankActor.LoadParameters(toF32(c.gateWeight()), VectorSettings.expertsOf(c, r), driver.getRef()));
+            driver.expectMessage(Duration.ofSeconds(20), new RankReply.Loaded(r));
+        }
+        for (int r = 0; r < c.worldSize(); r++) {
+            rankRefs.get(r).tell(new RankActor.RunStep(0, new Batch.Given(toF32(c.rank(r).input()),
+                    new Objective.Linear(toF32(c.rank(r).lossWeights())), toF32(c.rank(r).noise())), true, true, driver.getRef()));
+        }
+        RankReply.StepDone[] done = new RankReply.StepDone[c.worldSize()];
+        for (int i = 0; i < c.worldSize(); i++) {
+            RankReply reply = driver.receiveMessage(Duration.ofSeconds(30));
+            if (!(reply instanceof RankReply.StepDone d)) throw new AssertionError("expected StepDone, got " + reply);
+            done[d.rank()] = d;
+        }
+        List<ReferenceResult.Rank> ranks = new ArrayList<>();
+        for (RankReply.StepDone d : done) {
+            StepTensors t = d.tensors();
+            int[] counts = firstChoiceCounts(t, c.numExperts());
+            ranks.add(new ReferenceResult.Rank(t.expert(), t.slot(), t.kept(), t.weight(), counts, d.report().lAux(),
+                    t.output(), t.inputGradient(), d.gateGradient()));
+        }
+        List<ExpertGrads> grads = new ArrayList<>();
+        for (int r = 0; r < c.worldSize(); r++) {
+            rankRefs.get(r).tell(new RankActor.InspectGradients(0, driver.getRef()));
+            RankReply reply = driver.receiveMessage(Duration.ofSeconds(20));
+            if (!(reply instanceof RankReply.Gradients g) || g.rank() != r) throw new AssertionError("expected gradients of rank " + r + ", got " + reply);
+            grads.addAll(g.experts());
+        }
+        return new ReferenceResult(ranks, grads);
+    }
+
+    private static int[] firstChoiceCounts(StepTensors t, int experts) {
+        int[] counts = new int[experts];
+        for (int s = 0; s < t.expert().length / t.topK(); s++) counts[t.expert()[s * t.topK()]]++;
+        return counts;
+    }
+}
