@@ -42,8 +42,15 @@ public final class NodeCommand implements Callable<Integer> {
     @Mixin
     DriverMixin driver;
 
+    @Option(names = "--watch-parent", paramLabel = "PID", hidden = true,
+            description = "Exit when process PID ends (used by tests that start nodes, so none outlives its test).")
+    Long parentPid;
+
     @Override
     public Integer call() {
+        if (parentPid != null) {
+            ProcessHandle.of(parentPid).ifPresentOrElse(p -> p.onExit().thenRun(() -> System.exit(3)), () -> System.exit(3));
+        }
         return switch (role) {
             case "rank" -> runRanks();
             case "driver" -> driver.run(node.load("driver"), spec.commandLine());

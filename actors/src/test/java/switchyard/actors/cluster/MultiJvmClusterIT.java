@@ -1,0 +1,92 @@
+package switchyard.actors.cluster;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.TrainingRun;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.rank.RankActor;
+import switchyard.actors.rank.VectorRun;
+import switchyard.actors.rank.VectorSettings;
+import switchyard.actors.sim.Simulation;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.gate.RoutingOptions;
+import switchyard.math.reference.ReferenceCase;
+import switchyard.math.reference.ReferenceCheck;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three rank nodes as separate JVM processes (the packaged jar, cluster-config/cluster.conf) and
+ * this JVM as seed and driver: the reference vectors and a training run across processes.
+ */
+class MultiJvmClusterIT {
+    static DriverNode driver;
+    static final List<NodeProcess> nodes = new ArrayList<>();
+    static Map<Integer, ActorRef<RankHost.Command>> hosts;
+
+    @BeforeAll
+    static void start() throws Exception {
+        driver = new DriverNode();
+        nodes.add(new NodeProcess("vectors-node-0", driver.port, "0,3"));
+        nodes.add(new NodeProcess("vectors-node-1", driver.port, "1"));
+        nodes.add(new NodeProcess("vectors-node-2", driver.port, "2"));
+        hosts = driver.awaitRanks(Set.of(0, 1, 2, 3), Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(NodeProcess::close);
+        if (driver != null) driver.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
+    void separateJvmsMatchTheReference(String name, ReferenceCase c) {
+        var settings = VectorSettings.of(c).withExchange(new ExchangeSettings(3L * 4 * c.dModel(), 2));
+        List<ActorRef<RankActor.Command>> ranks = configure(c.worldSize(), settings);
+        TestProbe<RankReply> probe = driver.kit.createTestProbe(RankReply.class);
+        ReferenceCheck.assertMatches(c, VectorRun.drive(ranks, probe, c));
+    }
+
+    @Test
+    void trainingAcrossJvmsGivesTheSingleJvmDigest() {
+        SimulationOptions job = new SimulationOptions(4, 2, 64, 16, 32, 6, 3, 1, false, 21,
+                RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
+                Duration.ofSeconds(30), new ExchangeSettings(8L * 16 * 4, 3));
+        RunListener.Outcome local = Simulation.run(job.withExchange(ExchangeSettings.direct()), ConfigFactory.load(), null, Duration.ofMinutes(2));
+        assertTrue(local.succeeded(), local.failure());
+        TestProbe<TrainingRun.Event> events = driver.kit.createTestProbe(TrainingRun.Event.class);
+        driver.kit.spawn(ClusterDriver.create(4, job::rankSettings, job.plan(), Duration.ofSeconds(60), events.getRef(), false), "driver");
+        for (int i = 0; i < 3; i++) assertInstanceOf(TrainingRun.StepCompleted.class, events.receiveMessage(Duration.ofSeconds(90)));
+        TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, events.receiveMessage(Duration.ofSeconds(60)));
+        assertEquals(local.digest(), done.digest());
+    }
+
+    private static List<ActorRef<RankActor.Command>> configure(int worldSize, switchyard.actors.rank.RankSettings settings) {
+        TestProbe<RankHost.HostReply> replies = driver.kit.createTestProbe(RankHost.HostReply.class);
+        List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
+        for (int r = 0; r < worldSize; r++) {
+            hosts.get(r).tell(new RankHost.Configure(settings.forRank(r), replies.getRef()));
+            RankHost.HostReply reply = replies.receiveMessage(Duration.ofSeconds(30));
+            ranks.add(assertInstanceOf(RankHost.HostReply.Configured.class, reply, "slot " + r + ": " + reply).rankActor());
+        }
+        return ranks;
+    }
+}
