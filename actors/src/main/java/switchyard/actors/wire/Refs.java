@@ -27,6 +27,11 @@ public final class Refs {
     }
 
     public <T> ActorRef<T> read(WireReader in) {
-        return resolver().resolveActorRef(in.getString());
+        String text = in.getString();
+        try {
+            return resolver().resolveActorRef(text);
+        } catch (RuntimeException e) { // Akka parses the path and uid itself and throws what it meets
+            throw new WireFormatException("bad actor reference '" + text + "': " + e.getMessage());
+        }
     }
 }

@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 public final class ClusterFixture implements AutoCloseable {
     public final List<ActorTestKit> nodes = new ArrayList<>();
 
-    /** The cluster settings of cluster-config/cluster.conf, adapted to one JVM and test speed. */
+    /** The cluster settings of cluster-config/cluster.conf, adapted to one JVM and test speed; {@code extra} wins. */
     public static Config config(String extra) {
-        return ConfigFactory.parseString(extra + """
+        return ConfigFactory.parseString(extra).withFallback(ConfigFactory.parseString("""
                 akka.actor.provider = cluster
                 akka.remote.artery.canonical.hostname = "127.0.0.1"
                 akka.remote.artery.canonical.port = 0
@@ -40,7 +40,7 @@ public final class ClusterFixture implements AutoCloseable {
                 akka.cluster.split-brain-resolver.stable-after = 3s
                 akka.coordinated-shutdown.exit-jvm = off
                 akka.loglevel = WARNING
-                """).withFallback(ActorTestKit.applicationTestConfig());
+                """)).withFallback(ActorTestKit.applicationTestConfig());
     }
 
     public ClusterFixture(int n, String extraConfig) {
