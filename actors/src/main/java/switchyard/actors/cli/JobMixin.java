@@ -2,6 +2,7 @@ package switchyard.actors.cli;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.SimulationOptions;
@@ -53,6 +54,17 @@ final class JobMixin {
     @Option(names = "--deadline", paramLabel = "SECONDS", description = "Deadline of every gather, in seconds (default: ${DEFAULT-VALUE}).")
     double deadlineSeconds = 60;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Save a checkpoint here (every rank writes rank-<r>.ckpt; with several machines, a shared directory).")
+    String checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Save after every N updates as well as after the last (default: only after the last).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Resume from the checkpoint in DIR and continue up to --steps updates in all; ranks may sit on other nodes than before.")
+    String resume;
+
     @Mixin
     RoutingMixin routing;
 
@@ -61,6 +73,6 @@ final class JobMixin {
         MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
         return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
-                Duration.ofMillis((long) (deadlineSeconds * 1000)), exchange);
+                Duration.ofMillis((long) (deadlineSeconds * 1000)), exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume));
     }
 }

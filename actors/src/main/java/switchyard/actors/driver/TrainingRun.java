@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.ParameterDigests;
 import switchyard.actors.rank.RankActor;
@@ -45,7 +46,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
     public record Failed(String reason) implements Event {}
 
-    private enum Stage { STEPS, UPDATE, DIGEST }
+    private enum Stage { RESTORE, STEPS, UPDATE, CHECKPOINT, DIGEST }
 
     private final List<ActorRef<RankActor.Command>> ranks;
     private final TrainingPlan plan;
@@ -62,6 +63,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private int nextMicro;
     private final TreeMap<Long, RankReply.StepDone[]> done = new TreeMap<>();
     private int updated;
+    private int answered;
+    private long restoredUpdates = -1;
     private final RankReply.ParameterDigest[] digests;
 
     public static Behavior<Command> create(List<ActorRef<RankActor.Command>> ranks, TrainingPlan plan, int experts,
@@ -81,7 +84,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         this.digests = new RankReply.ParameterDigest[worldSize];
         this.self = ctx.messageAdapter(RankReply.class, Reply::new);
         for (ActorRef<RankActor.Command> r : this.ranks) r.tell(new RankActor.Topology(this.ranks, self));
-        startUpdate(0);
+        if (plan.checkpoint().resumeFrom() != null) {
+            startRestore();
+        } else {
+            startUpdate(0);
+        }
     }
 
     @Override
@@ -129,7 +136,10 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         if (reply instanceof RankReply.Updated u) return onUpdated(u);
         if (reply instanceof RankReply.ParameterDigest p) return onDigest(p);
         if (reply instanceof RankReply.StepFailed f) return failRun(f.toString());
+        if (reply instanceof RankReply.Restored r) return onRestored(r);
+        if (reply instanceof RankReply.CheckpointSaved c) return onCheckpointSaved(c);
         if (reply instanceof RankReply.Rejected rej) {
+            if (stage == Stage.RESTORE || stage == Stage.CHECKPOINT) return failRun(rej.reason());
             getContext().getLog().warn("rank {} rejected a message for step {}: {}", rej.rank(), rej.step(), rej.reason());
         }
         return this;
@@ -177,14 +187,65 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         List<RankReply.StepDone> all = new ArrayList<>();
         for (RankReply.StepDone[] s : done.values()) all.addAll(Arrays.asList(s));
         listener.tell(new StepCompleted(StepMetrics.of(update, worldSize, experts, all, System.nanoTime() - updateStarted)));
-        if (update + 1 < plan.updates()) {
-            startUpdate(update + 1);
+        if (plan.checkpoint().dueAfter(update + 1, plan.updates())) {
+            stage = Stage.CHECKPOINT;
+            answered = 0;
+            for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.SaveCheckpoint(plan.checkpoint().dir(), update + 1, self));
+            armTimer();
+            return this;
+        }
+        return next(update + 1);
+    }
+
+    /** Starts update {@code u}, or the digest when the plan is done. */
+    private Behavior<Command> next(int u) {
+        if (u < plan.updates()) {
+            startUpdate(u);
             return this;
         }
         stage = Stage.DIGEST;
         for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.ReportDigest(self));
         armTimer();
         return this;
+    }
+
+    private Behavior<Command> onCheckpointSaved(RankReply.CheckpointSaved c) {
+        if (stage != Stage.CHECKPOINT || ++answered < worldSize) return this;
+        try {
+            new CheckpointManifest(worldSize, update + 1).write(java.nio.file.Path.of(plan.checkpoint().dir()));
+        } catch (java.io.IOException e) {
+            return failRun("cannot write the checkpoint manifest in " + plan.checkpoint().dir() + ": " + e);
+        }
+        getContext().getLog().info("checkpoint after {} updates written to {}", update + 1, plan.checkpoint().dir());
+        return next(update + 1);
+    }
+
+    private void startRestore() {
+        stage = Stage.RESTORE;
+        answered = 0;
+        java.nio.file.Path dir = java.nio.file.Path.of(plan.checkpoint().resumeFrom());
+        try {
+            CheckpointManifest manifest = CheckpointManifest.read(dir);
+            if (manifest.worldSize() != worldSize)
+                throw new IllegalArgumentException("the checkpoint in " + dir + " was made by W=" + manifest.worldSize()
+                        + " ranks; this job has W=" + worldSize);
+        } catch (IllegalArgumentException e) {
+            getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, e.getMessage())));
+            return;
+        }
+        for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.RestoreCheckpoint(plan.checkpoint().resumeFrom(), self));
+        armTimer();
+    }
+
+    private Behavior<Command> onRestored(RankReply.Restored r) {
+        if (stage != Stage.RESTORE) return this;
+        if (restoredUpdates >= 0 && r.updatesDone() != restoredUpdates)
+            return failRun("checkpoint files disagree: rank " + r.rank() + " was saved after " + r.updatesDone()
+                    + " updates, others after " + restoredUpdates);
+        restoredUpdates = r.updatesDone();
+        if (++answered < worldSize) return this;
+        getContext().getLog().info("resumed from {} after {} updates", plan.checkpoint().resumeFrom(), restoredUpdates);
+        return next((int) restoredUpdates);
     }
 
     private Behavior<Command> onDigest(RankReply.ParameterDigest p) {
@@ -216,6 +277,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
                 what = "step " + done.lastKey();
             }
             case UPDATE -> what = "the update after step " + done.lastKey();
+            case RESTORE -> what = "restoring the checkpoint";
+            case CHECKPOINT -> what = "writing the checkpoint";
             default -> {
                 for (int r = 0; r < worldSize; r++) if (digests[r] == null) silent.add(r);
                 what = "the parameter digest";

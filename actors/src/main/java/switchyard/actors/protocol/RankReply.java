@@ -34,6 +34,12 @@ public sealed interface RankReply extends WireMessage {
     /** SHA-256 of the raw float bits of the rank's gate replica and of each local expert (W1, b1, W2, b2). */
     record ParameterDigest(int rank, byte[] gate, List<byte[]> experts) implements RankReply {}
 
+    /** {@code rank} wrote its checkpoint file to {@code path}. */
+    record CheckpointSaved(int rank, String path) implements RankReply {}
+
+    /** {@code rank} resumed from a checkpoint made after {@code updatesDone} updates. */
+    record Restored(int rank, long updatesDone) implements RankReply {}
+
     /** New parameters are in place on {@code rank}. */
     record Loaded(int rank) implements RankReply {}
 

@@ -14,6 +14,7 @@ import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.optim.Optimizer;
+import switchyard.math.optim.OptimizerState;
 import switchyard.math.optim.Param;
 
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.List;
  */
 public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
-    public sealed interface Command extends NoSerializationVerificationNeeded permits Route, Backward, Update, Digest, Load {}
+    public sealed interface Command extends NoSerializationVerificationNeeded permits Route, Backward, Update, Digest, Load, Snapshot, Restore {}
 
     /** Route {@code input}; Gumbel noise is {@code recordedNoise} if given, else drawn from {@code (seed, rank, step)}. */
     public record Route(long step, FMatrixRMaj input, boolean training, FMatrixRMaj recordedNoise,
@@ -42,6 +43,13 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
     /** Overwrite the replica's weight; {@code replyTo} hears {@link RankReply.Loaded} for {@code rank}. */
     public record Load(FMatrixRMaj weight, ActorRef<RankReply> replyTo, int rank) implements Command {}
+
+    /** A copy of the weight and the optimizer state, for a checkpoint. */
+    public record Snapshot(ActorRef<RankActor.Command> replyTo) implements Command {}
+
+    /** Resume from a checkpoint; {@code replyTo} hears {@link RankReply.Restored}. */
+    public record Restore(FMatrixRMaj weight, OptimizerState optimizerState, long updatesDone, int rank,
+                          ActorRef<RankReply> replyTo) implements Command {}
 
     private final Gate gate;
     private final int rank;
@@ -70,6 +78,11 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
                 .onMessage(Update.class, this::onUpdate)
                 .onMessage(Digest.class, this::onDigest)
                 .onMessage(Load.class, this::onLoad)
+                .onMessage(Snapshot.class, m -> {
+                    m.replyTo().tell(new RankActor.GateSnapshot(gate.weight().copy(), optimizer.state()));
+                    return this;
+                })
+                .onMessage(Restore.class, this::onRestore)
                 .build();
     }
 
@@ -112,6 +125,18 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
     private Behavior<Command> onLoad(Load m) {
         gate.weight().setTo(m.weight());
         m.replyTo().tell(new RankReply.Loaded(m.rank()));
+        return this;
+    }
+
+    private Behavior<Command> onRestore(Restore m) {
+        try {
+            optimizer.restore(m.optimizerState());
+        } catch (IllegalArgumentException e) {
+            m.replyTo().tell(new RankReply.Rejected(-1, m.rank(), "gate optimizer state of rank " + m.rank() + ": " + e.getMessage()));
+            return this;
+        }
+        gate.weight().setTo(m.weight());
+        m.replyTo().tell(new RankReply.Restored(m.rank(), m.updatesDone()));
         return this;
     }
 }

@@ -11,6 +11,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.ServiceKey;
 import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.checkpoint.RankCheckpoint;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
@@ -30,6 +31,7 @@ import switchyard.math.layer.SourceStep;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 import switchyard.math.optim.Optimizer;
+import switchyard.math.optim.OptimizerState;
 import switchyard.math.optim.Param;
 import switchyard.math.task.ClusteredRegression;
 
@@ -54,7 +56,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-rank");
 
     public sealed interface Command permits Topology, RunStep, Dispatch, ExpertOutput, OutputGradient, InputGradient,
-            ChunkAck, ApplyUpdate, AbortStep, ReportDigest, InspectGradients, LoadParameters, Routed, GateBackwardDone, GateUpdated, GateDigest,
+            ChunkAck, ApplyUpdate, AbortStep, ReportDigest, InspectGradients, LoadParameters, SaveCheckpoint,
+            RestoreCheckpoint, GateSnapshot, Routed, GateBackwardDone, GateUpdated, GateDigest,
             PhaseDeadline {}
 
     /** Who is who: {@code ranks.get(r)} is rank r. Must come before any step. */
@@ -100,6 +103,14 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     public record LoadParameters(FMatrixRMaj gateWeight, List<Expert> experts, ActorRef<RankReply> replyTo)
             implements Command, WireMessage {}
 
+    /** Write this rank's checkpoint file into {@code dir}; answered with {@link RankReply.CheckpointSaved}. */
+    public record SaveCheckpoint(String dir, long updatesDone, ActorRef<RankReply> replyTo) implements Command, WireMessage {}
+
+    /** Load this rank's checkpoint file from {@code dir}; answered with {@link RankReply.Restored}. */
+    public record RestoreCheckpoint(String dir, ActorRef<RankReply> replyTo) implements Command, WireMessage {}
+
+    record GateSnapshot(FMatrixRMaj weight, OptimizerState optimizer) implements Command, NoSerializationVerificationNeeded {}
+
     record Routed(long step, Routing routing, String error, long nanos) implements Command, NoSerializationVerificationNeeded {}
 
     record GateBackwardDone(long step, FMatrixRMaj inputGradient, FMatrixRMaj weightGradient, long nanos)
@@ -124,6 +135,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private final Map<Long, List<ExpertGrads>> gradients = new TreeMap<>();
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
+    private SaveCheckpoint pendingSave;
     private List<ActorRef<Command>> ranks;
     private Outbox<Command> outbox;
     private ActorRef<RankReply> driver;
@@ -174,6 +186,9 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 .onMessage(GateDigest.class, this::onGateDigest)
                 .onMessage(InspectGradients.class, this::onInspectGradients)
                 .onMessage(LoadParameters.class, this::onLoadParameters)
+                .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
+                .onMessage(GateSnapshot.class, this::onGateSnapshot)
+                .onMessage(RestoreCheckpoint.class, this::onRestoreCheckpoint)
                 .build();
     }
 
@@ -582,6 +597,48 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             return this;
         }
         gate.tell(new GateActor.Load(m.gateWeight(), m.replyTo(), rank()));
+        return this;
+    }
+
+    // ---- checkpoints ---------------------------------------------------------------------------
+
+    private Behavior<Command> onSaveCheckpoint(SaveCheckpoint m) {
+        if (pendingSave != null) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), "a checkpoint is already being written on rank " + rank()));
+            return this;
+        }
+        pendingSave = m;
+        gate.tell(new GateActor.Snapshot(getContext().getSelf()));
+        return this;
+    }
+
+    private Behavior<Command> onGateSnapshot(GateSnapshot g) {
+        SaveCheckpoint m = pendingSave;
+        pendingSave = null;
+        if (m == null) return this;
+        RankCheckpoint checkpoint = new RankCheckpoint(rank(), settings.worldSize(), settings.localExperts(), settings.modelDim(),
+                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), shard.experts(), expertOptimizer.state(), g.optimizer());
+        try {
+            java.nio.file.Path path = checkpoint.write(java.nio.file.Path.of(m.dir()));
+            m.replyTo().tell(new RankReply.CheckpointSaved(rank(), path.toString()));
+        } catch (java.io.IOException | RuntimeException e) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), "rank " + rank() + " cannot write its checkpoint to " + m.dir() + ": " + e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRestoreCheckpoint(RestoreCheckpoint m) {
+        RankCheckpoint c;
+        try {
+            c = RankCheckpoint.read(java.nio.file.Path.of(m.dir()), settings);
+            expertOptimizer.restore(c.expertOptimizer());
+            for (int l = 0; l < shard.size(); l++) shard.expert(l).copyFrom(c.experts().get(l));
+        } catch (IllegalArgumentException e) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), e.getMessage()));
+            return this;
+        }
+        gradients.clear();
+        gate.tell(new GateActor.Restore(c.gateWeight(), c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
         return this;
     }
 }

@@ -1,5 +1,6 @@
 package switchyard.actors.sim;
 
+import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.rank.ExchangeSettings;
@@ -14,17 +15,19 @@ import java.time.Duration;
  * One simulated training job: W ranks × L experts in one JVM on the clustered-regression task.
  *
  * @param tokens   tokens per rank per step (S)
- * @param exchange how exchange blocks travel (direct in one JVM; split and paced across nodes)
+ * @param exchange   how exchange blocks travel (direct in one JVM; split and paced across nodes)
+ * @param checkpoint when to save checkpoints and where to resume from
  */
 public record SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters,
                                 int steps, int microBatches, boolean pipelined, long seed, RoutingOptions routing,
-                                OptimizerSpec optimizer, String matmul, Duration gatherDeadline, ExchangeSettings exchange) {
+                                OptimizerSpec optimizer, String matmul, Duration gatherDeadline, ExchangeSettings exchange,
+                                CheckpointPlan checkpoint) {
 
     /** Defaults that train visibly in a few seconds. */
     public static SimulationOptions defaults() {
         return new SimulationOptions(2, 2, 512, 64, 256, 8, 40, 1, false, 42,
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.003"),
-                "best", Duration.ofSeconds(60), ExchangeSettings.direct());
+                "best", Duration.ofSeconds(60), ExchangeSettings.direct(), CheckpointPlan.none());
     }
 
     public SimulationOptions {
@@ -36,13 +39,24 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
                     + " experts, but ranks × experts-per-rank = " + worldSize * localExperts);
         new ClusteredRegression.Spec(seed, clusters, modelDim, tokens); // validates the task's numbers
         if (hiddenDim < 1) throw new IllegalArgumentException("hidden dim must be >= 1, got " + hiddenDim);
+        if (checkpoint == null) checkpoint = CheckpointPlan.none();
     }
 
     public int experts() { return worldSize * localExperts; }
 
     public SimulationOptions withExchange(ExchangeSettings e) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint);
+    }
+
+    public SimulationOptions withCheckpoint(CheckpointPlan c) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c);
+    }
+
+    public SimulationOptions withSteps(int n) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, n, microBatches,
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint);
     }
 
     public ClusteredRegression.Spec task() {
@@ -59,6 +73,6 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
     public TrainingPlan plan() {
         Batch batch = new Batch.Synthetic(task());
         // a step may legitimately take a while on big shapes; every gather has its own deadline too
-        return new TrainingPlan(steps, microBatches, pipelined, true, (step, rank) -> batch, gatherDeadline.multipliedBy(4));
+        return new TrainingPlan(steps, microBatches, pipelined, true, (step, rank) -> batch, gatherDeadline.multipliedBy(4), checkpoint);
     }
 }

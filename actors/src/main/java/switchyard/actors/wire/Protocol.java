@@ -128,6 +128,26 @@ public final class Protocol {
                 return new RankActor.LoadParameters(gate, experts, refs.read(in));
             }
         });
+        register(RankActor.SaveCheckpoint.class, "cS", new Codec<>() {
+            public void write(RankActor.SaveCheckpoint m, WireWriter out, Refs refs) {
+                out.putString(m.dir()).putLong(m.updatesDone());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankActor.SaveCheckpoint read(WireReader in, Refs refs) {
+                return new RankActor.SaveCheckpoint(in.getString(), in.getLong(), refs.read(in));
+            }
+        });
+        register(RankActor.RestoreCheckpoint.class, "cR", new Codec<>() {
+            public void write(RankActor.RestoreCheckpoint m, WireWriter out, Refs refs) {
+                out.putString(m.dir());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankActor.RestoreCheckpoint read(WireReader in, Refs refs) {
+                return new RankActor.RestoreCheckpoint(in.getString(), refs.read(in));
+            }
+        });
         registerReplies();
         registerHosts();
     }
@@ -246,6 +266,24 @@ public final class Protocol {
                 List<byte[]> experts = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) experts.add(in.getBytes());
                 return new RankReply.ParameterDigest(rank, gate, experts);
+            }
+        });
+        register(RankReply.CheckpointSaved.class, "rC", new Codec<>() {
+            public void write(RankReply.CheckpointSaved m, WireWriter out, Refs refs) {
+                out.putInt(m.rank()).putString(m.path());
+            }
+
+            public RankReply.CheckpointSaved read(WireReader in, Refs refs) {
+                return new RankReply.CheckpointSaved(in.getInt(), in.getString());
+            }
+        });
+        register(RankReply.Restored.class, "rX", new Codec<>() {
+            public void write(RankReply.Restored m, WireWriter out, Refs refs) {
+                out.putInt(m.rank()).putLong(m.updatesDone());
+            }
+
+            public RankReply.Restored read(WireReader in, Refs refs) {
+                return new RankReply.Restored(in.getInt(), in.getLong());
             }
         });
         register(RankReply.Loaded.class, "rL", new Codec<>() {

@@ -23,7 +23,7 @@ class ClusterTrainingTest {
     private static SimulationOptions job(int steps) {
         return new SimulationOptions(3, 2, 48, 16, 24, 5, steps, 2, true, 9,
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
-                Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2));
+                Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2), null);
     }
 
     private static ActorRef<ClusterDriver.Command> startDriver(ClusterFixture c, SimulationOptions job, TestProbe<TrainingRun.Event> events,

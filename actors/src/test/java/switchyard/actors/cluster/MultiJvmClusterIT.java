@@ -69,7 +69,7 @@ class MultiJvmClusterIT {
     void trainingAcrossJvmsGivesTheSingleJvmDigest() {
         SimulationOptions job = new SimulationOptions(4, 2, 64, 16, 32, 6, 3, 1, false, 21,
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
-                Duration.ofSeconds(30), new ExchangeSettings(8L * 16 * 4, 3));
+                Duration.ofSeconds(30), new ExchangeSettings(8L * 16 * 4, 3), null);
         RunListener.Outcome local = Simulation.run(job.withExchange(ExchangeSettings.direct()), ConfigFactory.load(), null, Duration.ofMinutes(2));
         assertTrue(local.succeeded(), local.failure());
         TestProbe<TrainingRun.Event> events = driver.kit.createTestProbe(TrainingRun.Event.class);

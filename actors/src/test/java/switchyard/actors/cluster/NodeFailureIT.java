@@ -35,7 +35,7 @@ class NodeFailureIT {
             Map<Integer, ActorRef<RankHost.Command>> hosts = driver.awaitRanks(Set.of(0, 1, 2), Duration.ofSeconds(90));
             SimulationOptions job = new SimulationOptions(3, 2, 256, 32, 64, 6, 100_000, 1, false, 5,
                     RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("sgd:lr=0.01"), "best",
-                    DEADLINE, new ExchangeSettings(1 << 14, 4));
+                    DEADLINE, new ExchangeSettings(1 << 14, 4), null);
             TestProbe<TrainingRun.Event> events = driver.kit.createTestProbe(TrainingRun.Event.class);
             driver.kit.spawn(ClusterDriver.create(3, job::rankSettings, job.plan(), Duration.ofSeconds(60), events.getRef(), false), "driver");
             assertInstanceOf(TrainingRun.StepCompleted.class, events.receiveMessage(Duration.ofSeconds(90)));

@@ -28,7 +28,7 @@ class SimulationTest {
     private static SimulationOptions options(int steps, int microBatches, boolean pipelined, long seed) {
         return new SimulationOptions(3, 2, 64, 16, 32, 6, steps, microBatches, pipelined, seed,
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
-                Duration.ofSeconds(30), ExchangeSettings.direct());
+                Duration.ofSeconds(30), ExchangeSettings.direct(), null);
     }
 
     private static RunListener.Outcome run(SimulationOptions o, Config config) {

@@ -1,0 +1,101 @@
+package switchyard.actors.checkpoint;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import switchyard.actors.cluster.ClusterDriver;
+import switchyard.actors.cluster.ClusterFixture;
+import switchyard.actors.driver.CheckpointPlan;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.TrainingRun;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.sim.Simulation;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.gate.RoutingOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Train 10 updates and checkpoint, stop the whole cluster, start a new one with the ranks on other
+ * nodes, resume and train 10 more: the digest equals an uninterrupted 20-update run. Corrupt or
+ * mismatched checkpoints are refused with a message that says what is wrong.
+ */
+class CheckpointTest {
+    private static SimulationOptions job(int steps) {
+        return new SimulationOptions(3, 2, 48, 16, 24, 5, steps, 1, false, 17,
+                RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
+                Duration.ofSeconds(20), new ExchangeSettings(6L * 16 * 4, 2), null);
+    }
+
+    /** Runs {@code job} through the cluster driver on a fresh 3-node cluster; rank r on node (r + shift) mod 3. */
+    private static TrainingRun.Event runOnCluster(SimulationOptions job, int shift) {
+        try (ClusterFixture c = new ClusterFixture(3, "")) {
+            for (int r = 0; r < 3; r++) c.host((r + shift) % 3, r);
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            c.nodes.get(0).spawn(ClusterDriver.create(3, job::rankSettings, job.plan(), Duration.ofSeconds(30), events.getRef(), false), "driver");
+            List<TrainingRun.Event> seen = events.fishForMessage(Duration.ofSeconds(120), e -> e instanceof TrainingRun.StepCompleted
+                    ? akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()
+                    : akka.actor.testkit.typed.javadsl.FishingOutcomes.complete());
+            return seen.get(seen.size() - 1);
+        }
+    }
+
+    @Test
+    void resumingOnOtherNodesGivesTheUninterruptedDigest(@TempDir Path dir) {
+        RunListener.Outcome straight = Simulation.run(job(20).withExchange(ExchangeSettings.direct()), ConfigFactory.load(), null,
+                Duration.ofMinutes(2));
+        assertTrue(straight.succeeded(), straight.failure());
+
+        TrainingRun.Event first = runOnCluster(job(10).withCheckpoint(new CheckpointPlan(dir.toString(), 5, null)), 0);
+        assertInstanceOf(TrainingRun.Finished.class, first, first.toString());
+        for (int r = 0; r < 3; r++) assertTrue(Files.isRegularFile(RankCheckpoint.file(dir, r)));
+        assertEquals(10, CheckpointManifest.read(dir).updatesDone());
+
+        TrainingRun.Event resumed = runOnCluster(job(20).withCheckpoint(new CheckpointPlan(null, 0, dir.toString())), 1);
+        TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, resumed, resumed.toString());
+        assertEquals(straight.digest(), done.digest());
+    }
+
+    @Test
+    void corruptAndMismatchedCheckpointsAreRefused(@TempDir Path dir) throws Exception {
+        SimulationOptions saved = job(2).withExchange(ExchangeSettings.direct()).withCheckpoint(new CheckpointPlan(dir.toString(), 0, null));
+        assertTrue(Simulation.run(saved, ConfigFactory.load(), null, Duration.ofMinutes(1)).succeeded());
+        CheckpointPlan resume = new CheckpointPlan(null, 0, dir.toString());
+
+        // another job shape: the rank files say which job they belong to
+        SimulationOptions wider = new SimulationOptions(3, 2, 48, 20, 24, 5, 4, 1, false, 17, saved.routing(), saved.optimizer(),
+                "best", Duration.ofSeconds(20), ExchangeSettings.direct(), resume);
+        String mismatch = Simulation.run(wider, ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
+        assertTrue(mismatch != null && mismatch.contains("M=16") && mismatch.contains("M=20"), mismatch);
+
+        // another world size: the manifest says so
+        SimulationOptions fewer = new SimulationOptions(2, 3, 48, 16, 24, 5, 4, 1, false, 17, saved.routing(), saved.optimizer(),
+                "best", Duration.ofSeconds(20), ExchangeSettings.direct(), resume);
+        String world = Simulation.run(fewer, ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
+        assertTrue(world != null && world.contains("W=3") && world.contains("W=2"), world);
+
+        // one flipped byte in a rank file
+        Path file = RankCheckpoint.file(dir, 1);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(file, bytes);
+        String corrupt = Simulation.run(saved.withCheckpoint(resume).withSteps(4), ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
+        assertTrue(corrupt != null && corrupt.contains("corrupt") && corrupt.contains("rank-1.ckpt"), corrupt);
+
+        // no manifest: the checkpoint never completed
+        Files.delete(dir.resolve(CheckpointManifest.FILE));
+        String incomplete = Simulation.run(saved.withCheckpoint(resume).withSteps(4), ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
+        assertTrue(incomplete != null && incomplete.contains("no complete checkpoint"), incomplete);
+        assertFalse(Files.exists(dir.resolve("rank-0.ckpt.tmp")), "no temporary file is left behind");
+    }
+}
