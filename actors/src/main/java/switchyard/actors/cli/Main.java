@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code switchyard} command line. */
 @Command(name = "switchyard", mixinStandardHelpOptions = true, version = "switchyard 0.1.0",
         description = "Mixture-of-Experts expert parallelism on Akka: route, exchange, train and measure.",
-        subcommands = {SimulateCommand.class, TrainCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, TrainCommand.class, NodeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -10,6 +10,7 @@ import akka.cluster.ClusterEvent;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import switchyard.actors.bench.ExchangePeer;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingRun;
@@ -52,6 +53,7 @@ public final class ClusterNode {
     public static ActorSystem<Void> startRanks(Config config, int[] ranks) {
         return ActorSystem.create(Behaviors.setup(ctx -> {
             for (int r : ranks) ctx.spawn(RankHost.create(r), RankHost.name(r));
+            ctx.spawn(ExchangePeer.create(), "exchange-peer");
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
     }

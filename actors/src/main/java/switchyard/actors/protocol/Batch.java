@@ -21,4 +21,14 @@ public sealed interface Batch {
      * so the driver sends a few bytes instead of the data.
      */
     record Synthetic(ClusteredRegression.Spec spec) implements Batch {}
+
+    /**
+     * Uniform random tokens and loss weights R ({@code loss = Σ out·R}), drawn by the rank from
+     * {@code (seed, rank, step)}: the cheapest batch there is, for throughput measurements.
+     */
+    record Noise(long seed, int tokens, int modelDim) implements Batch {
+        public Noise {
+            if (tokens < 1 || modelDim < 1) throw new IllegalArgumentException("noise batch needs tokens, dim >= 1, got " + tokens + ", " + modelDim);
+        }
+    }
 }

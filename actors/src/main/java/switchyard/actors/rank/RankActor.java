@@ -227,6 +227,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             input = given.input();
             objective = given.objective();
             noise = given.gumbelNoise();
+        } else if (m.batch() instanceof Batch.Noise n) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(n.seed() * 0x9E3779B97F4A7C15L + rank() * 31L + m.step());
+            input = uniform(n.tokens(), n.modelDim(), random);
+            objective = new Objective.Linear(uniform(n.tokens(), n.modelDim(), random));
         } else {
             ClusteredRegression.Spec spec = ((Batch.Synthetic) m.batch()).spec();
             if (task == null || !task.spec().equals(spec)) task = new ClusteredRegression(spec);
@@ -249,6 +253,12 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         startDeadline(m.step(), Phase.ROUTE);
         gate.tell(new GateActor.Route(m.step(), input, m.training(), noise, getContext().getSelf()));
         return this;
+    }
+
+    private static FMatrixRMaj uniform(int rows, int cols, java.util.SplittableRandom random) {
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
+        return m;
     }
 
     private StepState open(long step) {

@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.rank.RankActor;
 
@@ -27,12 +28,18 @@ public final class Simulation {
      * @param timeout the whole run's limit; the system is shut down either way
      */
     public static RunListener.Outcome run(SimulationOptions options, Config config, Consumer<StepMetrics> onStep, Duration timeout) {
+        return run(options, options.plan(), config, onStep, timeout);
+    }
+
+    /** Runs {@code plan} (its own batches, forward-only or training) on ranks built from {@code options}. */
+    public static RunListener.Outcome run(SimulationOptions options, TrainingPlan plan, Config config, Consumer<StepMetrics> onStep,
+                                          Duration timeout) {
         CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
-        ActorSystem<Void> system = ActorSystem.create(guardian(options, onStep, outcome), "switchyard", config);
+        ActorSystem<Void> system = ActorSystem.create(guardian(options, plan, onStep, outcome), "switchyard", config);
         return Jobs.await(system, outcome, timeout);
     }
 
-    private static Behavior<Void> guardian(SimulationOptions o, Consumer<StepMetrics> onStep,
+    private static Behavior<Void> guardian(SimulationOptions o, TrainingPlan plan, Consumer<StepMetrics> onStep,
                                            CompletableFuture<RunListener.Outcome> outcome) {
         return Behaviors.setup(ctx -> {
             List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
@@ -41,7 +48,7 @@ public final class Simulation {
                         DispatcherSelector.fromConfig("switchyard.compute-dispatcher")));
             }
             ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
-            ctx.spawn(TrainingRun.create(ranks, o.plan(), o.experts(), listener), "driver");
+            ctx.spawn(TrainingRun.create(ranks, plan, o.experts(), listener), "driver");
             return Behaviors.empty();
         });
     }

@@ -70,9 +70,12 @@ public final class ValueCodecs {
             out.putByte(0).putMatrix(g.input());
             writeObjective(g.objective(), out);
             writeNullableMatrix(g.gumbelNoise(), out);
-        } else {
-            ClusteredRegression.Spec s = ((Batch.Synthetic) b).spec();
+        } else if (b instanceof Batch.Synthetic syn) {
+            ClusteredRegression.Spec s = syn.spec();
             out.putByte(1).putLong(s.seed()).putInt(s.clusters()).putInt(s.modelDim()).putInt(s.tokens());
+        } else {
+            Batch.Noise n = (Batch.Noise) b;
+            out.putByte(2).putLong(n.seed()).putInt(n.tokens()).putInt(n.modelDim());
         }
     }
 
@@ -87,6 +90,15 @@ public final class ValueCodecs {
                     yield new Batch.Synthetic(new ClusteredRegression.Spec(seed, clusters, dim, tokens));
                 } catch (IllegalArgumentException e) {
                     throw new WireFormatException("bad synthetic task: " + e.getMessage());
+                }
+            }
+            case 2 -> {
+                long seed = in.getLong();
+                int tokens = in.getInt(), dim = in.getInt();
+                try {
+                    yield new Batch.Noise(seed, tokens, dim);
+                } catch (IllegalArgumentException e) {
+                    throw new WireFormatException("bad noise batch: " + e.getMessage());
                 }
             }
             default -> throw new WireFormatException("unknown batch tag " + tag);

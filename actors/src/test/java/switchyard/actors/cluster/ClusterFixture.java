@@ -32,7 +32,7 @@ public final class ClusterFixture implements AutoCloseable {
                 akka.actor.provider = cluster
                 akka.remote.artery.canonical.hostname = "127.0.0.1"
                 akka.remote.artery.canonical.port = 0
-                akka.remote.artery.large-message-destinations = ["/user/rank-*/**", "/user/driver/**", "/system/testProbe*"]
+                akka.remote.artery.large-message-destinations = ["/user/rank-*/*", "/user/driver/**", "/system/testProbe*"]
                 akka.remote.artery.advanced.maximum-large-frame-size = 2 MiB
                 akka.remote.artery.advanced.large-buffer-pool-size = 4
                 akka.cluster.jmx.multi-mbeans-in-same-jvm = on

@@ -29,9 +29,9 @@ class NodeFailureIT {
     @Test
     void aKilledNodeFailsTheRunAndTheSurvivorsStayResponsive() throws Exception {
         try (DriverNode driver = new DriverNode();
-             NodeProcess n0 = new NodeProcess("failure-node-0", driver.port, "0");
-             NodeProcess n1 = new NodeProcess("failure-node-1", driver.port, "1");
-             NodeProcess n2 = new NodeProcess("failure-node-2", driver.port, "2")) {
+             NodeLauncher n0 = NodeProcess.start("failure-node-0", driver.port, "0");
+             NodeLauncher n1 = NodeProcess.start("failure-node-1", driver.port, "1");
+             NodeLauncher n2 = NodeProcess.start("failure-node-2", driver.port, "2")) {
             Map<Integer, ActorRef<RankHost.Command>> hosts = driver.awaitRanks(Set.of(0, 1, 2), Duration.ofSeconds(90));
             SimulationOptions job = new SimulationOptions(3, 2, 256, 32, 64, 6, 100_000, 1, false, 5,
                     RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("sgd:lr=0.01"), "best",

@@ -23,6 +23,8 @@ public final class OracleBench {
     public record Result(LayerConfig config, int worldSize, double forwardTokensPerSecond, double fwdBwdTokensPerSecond) {}
 
     public static Result measure(LayerConfig config, int worldSize, MatMul mm, int warmups, int reps) {
+        if (config.experts() % worldSize != 0)
+            throw new IllegalArgumentException(config + " cannot be split over W=" + worldSize + " ranks");
         SplittableRandom random = new SplittableRandom(1);
         List<Gate> gates = new ArrayList<>();
         FMatrixRMaj wg = uniform(config.modelDim(), config.experts(), 0.1, random);

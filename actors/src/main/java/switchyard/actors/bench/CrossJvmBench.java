@@ -1,0 +1,191 @@
+package switchyard.actors.bench;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import com.typesafe.config.Config;
+import switchyard.actors.cluster.ClusterDriver;
+import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.cluster.NodeLauncher;
+import switchyard.actors.cluster.RankHost;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.bench.LayerConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measurements across two node JVMs on loopback: this JVM (seed, driver, rank 0) and a child node
+ * (rank 1, plus a raw-socket server). The all-to-all moves the same bytes both ways at once, like
+ * the raw socket copy it is compared with; and the layer runs with one rank in each JVM.
+ */
+public final class CrossJvmBench {
+    private CrossJvmBench() {}
+
+    /** MB/s count the bytes moved in both directions (10^6 bytes per MB). */
+    public record Exchange(long bytesPerDirection, double switchyardMBps, double rawSocketMBps) {
+        public double ratio() { return switchyardMBps / rawSocketMBps; }
+    }
+
+    public record Results(List<Exchange> exchanges, LayerBench.Result layer) {}
+
+    private sealed interface Guardian extends NoSerializationVerificationNeeded permits Run, FindPeers, FindHosts, Blast {}
+
+    private record Run(SimulationOptions job, TrainingPlan plan, CompletableFuture<RunListener.Outcome> outcome) implements Guardian {}
+
+    private record FindPeers(ActorRef<Receptionist.Listing> replyTo) implements Guardian {}
+
+    private record FindHosts(ActorRef<Receptionist.Listing> replyTo) implements Guardian {}
+
+    private record Blast(List<ActorRef<ExchangePeer.Command>> peers, long bytes, long chunk, int window,
+                         CompletableFuture<Double> seconds) implements Guardian {}
+
+    private static int runs;
+
+    /** Starts one exchange on every peer and completes with the seconds until all have reported. */
+    private static Behavior<ExchangePeer.Done> collector(Blast b, long id) {
+        return Behaviors.setup(ctx -> {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < b.peers().size(); i++) {
+                b.peers().get(i).tell(new ExchangePeer.Start(id, b.peers(), i, b.bytes(), b.chunk(), b.window(), ctx.getSelf()));
+            }
+            int[] done = {0};
+            return Behaviors.receive(ExchangePeer.Done.class).onMessage(ExchangePeer.Done.class, d -> {
+                if (d.id() == id && ++done[0] == b.peers().size()) {
+                    b.seconds().complete((System.nanoTime() - t0) / 1e9);
+                    return Behaviors.stopped();
+                }
+                return Behaviors.same();
+            }).build();
+        });
+    }
+
+    private static Behavior<Guardian> guardian() {
+        return Behaviors.setup(ctx -> {
+            ctx.spawn(RankHost.create(0), RankHost.name(0));
+            ctx.spawn(ExchangePeer.create(), "exchange-peer");
+            return Behaviors.receive(Guardian.class)
+                    .onMessage(Run.class, r -> {
+                        int n = runs++;
+                        var listener = ctx.spawn(RunListener.create(null, r.outcome()), "listener-" + n);
+                        ctx.spawn(ClusterDriver.create(r.job().worldSize(), r.job()::rankSettings, r.plan(), Duration.ofSeconds(60),
+                                listener, false), "driver-" + n);
+                        return Behaviors.same();
+                    })
+                    .onMessage(Blast.class, b -> {
+                        int n = runs++;
+                        ctx.spawn(collector(b, n), "blast-" + n);
+                        return Behaviors.same();
+                    })
+                    .onMessage(FindHosts.class, f -> {
+                        ctx.getSystem().receptionist().tell(Receptionist.find(RankHost.KEY, f.replyTo()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(FindPeers.class, f -> {
+                        ctx.getSystem().receptionist().tell(Receptionist.find(ExchangePeer.KEY, f.replyTo()));
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    /**
+     * @param classPath   where the child JVM finds Switchyard
+     * @param clusterConf cluster-config/cluster.conf
+     * @param layer       the layer configuration to train across the two JVMs, or null
+     */
+    public static Results run(String classPath, Path clusterConf, List<Long> sizes, int repeats, LayerConfig layer,
+                              int warmups, int steps, Path logDir) throws Exception {
+        int seedPort = NodeLauncher.freePort();
+        int rawPort = NodeLauncher.freePort();
+        Config config = ClusterNode.config(clusterConf, Map.of(
+                "akka.remote.artery.canonical.hostname", "127.0.0.1",
+                "akka.remote.artery.canonical.port", seedPort,
+                "akka.cluster.seed-nodes", List.of("akka://" + ClusterNode.SYSTEM + "@127.0.0.1:" + seedPort),
+                "akka.cluster.roles", List.of("driver")));
+        ActorSystem<Guardian> system = ActorSystem.create(guardian(), ClusterNode.SYSTEM, config);
+        try (NodeLauncher child = new NodeLauncher(classPath, clusterConf, "bench-peer", seedPort, "1", logDir,
+                List.of("--raw-copy-port", Integer.toString(rawPort)))) {
+            List<ActorRef<ExchangePeer.Command>> peers = awaitPeers(system, child);
+            List<Exchange> exchanges = new ArrayList<>();
+            long chunk = config.getBytes("switchyard.exchange.chunk-bytes");
+            int window = config.getInt("switchyard.exchange.window");
+            for (long size : sizes) {
+                double best = 0, bestRaw = 0;
+                for (int i = 0; i <= repeats; i++) { // the first round warms up and is not counted
+                    double seconds = exchange(system, peers, size, chunk, window);
+                    double raw = RawSocketCopy.run(rawPort, size);
+                    if (i == 0) continue;
+                    best = Math.max(best, 2.0 * size / seconds / 1e6);
+                    bestRaw = Math.max(bestRaw, 2.0 * size / raw / 1e6);
+                }
+                exchanges.add(new Exchange(size, best, bestRaw));
+            }
+            LayerBench.Result layerResult = null;
+            if (layer != null) {
+                SimulationOptions job = LayerBench.job(layer, 2, "best", ClusterNode.exchange(config));
+                layerResult = LayerBench.measure(layer, 2, warmups, steps, (plan, j) -> {
+                    CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
+                    system.tell(new Run(j, plan, outcome));
+                    try {
+                        return outcome.get(1, TimeUnit.HOURS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cross-JVM layer run did not finish: " + e, e);
+                    }
+                }, job);
+            }
+            stopPeerNode(system, child);
+            return new Results(exchanges, layerResult);
+        } finally {
+            system.terminate();
+            ClusterNode.awaitTermination(system, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Asks the peer node to stop (so neither side logs the other as unreachable) and waits for it. */
+    private static void stopPeerNode(ActorSystem<Guardian> system, NodeLauncher child) throws Exception {
+        CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system,
+                r -> new FindHosts(r), Duration.ofSeconds(5), system.scheduler());
+        for (ActorRef<RankHost.Command> h : listing.toCompletableFuture().get(10, TimeUnit.SECONDS).getServiceInstances(RankHost.KEY)) {
+            if (h.path().address().hasGlobalScope()) h.tell(new RankHost.Shutdown("benchmark over"));
+        }
+        child.awaitExit(30);
+    }
+
+    private static List<ActorRef<ExchangePeer.Command>> awaitPeers(ActorSystem<Guardian> system, NodeLauncher child) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!child.process().isAlive()) throw new IllegalStateException("the peer node exited:\n" + child.logText());
+            CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system, FindPeers::new, Duration.ofSeconds(5), system.scheduler());
+            var found = listing.toCompletableFuture().get(10, TimeUnit.SECONDS).getServiceInstances(ExchangePeer.KEY);
+            if (found.size() == 2) {
+                List<ActorRef<ExchangePeer.Command>> peers = new ArrayList<>(found);
+                // this JVM's peer first
+                peers.sort((a, b) -> Boolean.compare(a.path().address().hasGlobalScope(), b.path().address().hasGlobalScope()));
+                return peers;
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("the peer node did not join within 90 s:\n" + child.logText());
+    }
+
+    /** One all-to-all of {@code size} bytes per direction; seconds until both peers have everything. */
+    private static double exchange(ActorSystem<Guardian> system, List<ActorRef<ExchangePeer.Command>> peers, long size,
+                                   long chunk, int window) throws Exception {
+        CompletableFuture<Double> seconds = new CompletableFuture<>();
+        system.tell(new Blast(peers, size, chunk, window, seconds));
+        return seconds.get(10, TimeUnit.MINUTES);
+    }
+}

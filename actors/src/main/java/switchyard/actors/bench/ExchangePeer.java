@@ -1,0 +1,95 @@
+package switchyard.actors.bench;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RowPart;
+import switchyard.actors.transport.Outbox;
+import switchyard.actors.wire.WireMessage;
+import switchyard.math.dispatch.ExpertRows;
+
+import java.util.List;
+
+/**
+ * One end of the all-to-all benchmark: sends {@code bytesPerPair} to every other peer the way
+ * ranks send exchange blocks (row parts, credit window) and reports when it has received as much
+ * from each. Lives on every node so the exchange can be measured without any expert compute.
+ */
+public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-exchange-peer");
+    /** Rows of this many floats; parts are whole rows. */
+    static final int COLS = 1024;
+
+    public sealed interface Command extends WireMessage permits Start, Part, Ack {}
+
+    /** Exchange {@code bytesPerPair} with every other peer in {@code peers}; this peer is {@code self}. */
+    public record Start(long id, List<ActorRef<Command>> peers, int self, long bytesPerPair, long chunkBytes, int window,
+                        ActorRef<Done> replyTo) implements Command {}
+
+    public record Part(long id, int from, RowPart part) implements Command {}
+
+    public record Ack(int from) implements Command {}
+
+    /** This peer received everything of exchange {@code id}. */
+    public record Done(long id, int peer, long bytesReceived) implements WireMessage {}
+
+    private Start current;
+    private Outbox<Command> outbox;
+    private long received;
+    private long expected;
+
+    public static Behavior<Command> create() {
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+            return new ExchangePeer(ctx);
+        });
+    }
+
+    private ExchangePeer(ActorContext<Command> ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Start.class, this::onStart)
+                .onMessage(Part.class, this::onPart)
+                .onMessage(Ack.class, a -> {
+                    if (outbox != null) outbox.acknowledged(a.from());
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onStart(Start s) {
+        current = s;
+        received = 0;
+        expected = s.bytesPerPair() * (s.peers().size() - 1);
+        outbox = new Outbox<>(s.peers().size(), s.window());
+        int rows = (int) (s.bytesPerPair() / (4L * COLS));
+        // one payload block, shared by every part (never changed after sending)
+        FMatrixRMaj block = new FMatrixRMaj(rows, COLS);
+        for (int i = 0; i < block.data.length; i++) block.data[i] = i & 1023;
+        List<RowPart> parts = RowPart.split(new ExpertRows(block, new int[] {rows}), (int) Math.max(1, s.chunkBytes() / (4L * COLS)));
+        for (int d = 0; d < s.peers().size(); d++) {
+            if (d == s.self()) continue;
+            for (RowPart p : parts) outbox.send(d, s.peers().get(d), new Part(s.id(), s.self(), p));
+        }
+        if (expected == 0) s.replyTo().tell(new Done(s.id(), s.self(), 0));
+        return this;
+    }
+
+    private Behavior<Command> onPart(Part p) {
+        if (current == null || p.id() != current.id()) return this;
+        received += 4L * p.part().rows().numRows * p.part().rows().numCols;
+        if (outbox.paced()) current.peers().get(p.from()).tell(new Ack(current.self()));
+        if (received == expected) current.replyTo().tell(new Done(current.id(), current.self(), received));
+        return this;
+    }
+}

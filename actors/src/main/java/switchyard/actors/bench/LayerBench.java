@@ -1,0 +1,68 @@
+package switchyard.actors.bench;
+
+import com.typesafe.config.Config;
+import switchyard.actors.driver.CheckpointPlan;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.protocol.Batch;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.sim.Simulation;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.bench.LayerConfig;
+import switchyard.math.gate.RoutingOptions;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Throughput of the whole actor layer: W rank actors, real scatter/gather, random tokens. Tokens/s
+ * count the tokens of all ranks; the first steps warm the JIT up and are not counted.
+ */
+public final class LayerBench {
+    private LayerBench() {}
+
+    /** Forward and forward+backward (with an SGD update) tokens/s of one configuration. */
+    public record Result(LayerConfig config, int worldSize, double forwardTokensPerSecond, double fwdBwdTokensPerSecond) {}
+
+    /** A job of this shape; the experts are spread evenly over the ranks. */
+    public static SimulationOptions job(LayerConfig config, int worldSize, String matmul, ExchangeSettings exchange) {
+        if (config.experts() % worldSize != 0)
+            throw new IllegalArgumentException(config + " has E=" + config.experts() + " experts, not divisible by W=" + worldSize);
+        return new SimulationOptions(worldSize, config.experts() / worldSize, config.tokens(), config.modelDim(), config.hiddenDim(),
+                1, 1, 1, false, 1, RoutingOptions.reference(), OptimizerSpec.parse("sgd:lr=0.0001"), matmul,
+                Duration.ofMinutes(5), exchange, CheckpointPlan.none());
+    }
+
+    /** The plan: {@code steps} updates of random tokens, forward only or training. */
+    public static TrainingPlan plan(LayerConfig config, int steps, boolean training) {
+        Batch batch = new Batch.Noise(1, config.tokens(), config.modelDim());
+        return new TrainingPlan(steps, 1, false, training, (step, rank) -> batch, Duration.ofMinutes(20), null);
+    }
+
+    public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, int steps) {
+        return measure(config, worldSize, warmups, steps, (plan, job) -> Simulation.run(job, plan, akka, null, Duration.ofHours(1)),
+                job(config, worldSize, matmul, ExchangeSettings.direct()));
+    }
+
+    /** Measures with any runner (one JVM, or a cluster driver). */
+    public static Result measure(LayerConfig config, int worldSize, int warmups, int steps,
+                                 BiFunction<TrainingPlan, SimulationOptions, RunListener.Outcome> runner, SimulationOptions job) {
+        double forward = tokensPerSecond(runner.apply(plan(config, warmups + steps, false), job), warmups);
+        double fwdBwd = tokensPerSecond(runner.apply(plan(config, warmups + steps, true), job), warmups);
+        return new Result(config, worldSize, forward, fwdBwd);
+    }
+
+    private static double tokensPerSecond(RunListener.Outcome outcome, int warmups) {
+        if (!outcome.succeeded()) throw new IllegalStateException("benchmark run failed: " + outcome.failure());
+        List<StepMetrics> counted = outcome.steps().subList(warmups, outcome.steps().size());
+        long tokens = 0, nanos = 0;
+        for (StepMetrics m : counted) {
+            tokens += m.tokens();
+            nanos += m.wallNanos();
+        }
+        return tokens / (nanos / 1e9);
+    }
+}

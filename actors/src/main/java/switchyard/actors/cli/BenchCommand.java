@@ -1,0 +1,178 @@
+package switchyard.actors.cli;
+
+import com.google.gson.GsonBuilder;
+import com.typesafe.config.ConfigFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import switchyard.actors.bench.CrossJvmBench;
+import switchyard.actors.bench.LayerBench;
+import switchyard.math.bench.LayerConfig;
+import switchyard.math.bench.MatMulBench;
+import switchyard.math.bench.OracleBench;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.MatMuls;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code switchyard bench}: the figures every performance claim in the README comes from. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure Switchyard on this machine and print the figures (optionally as JSON):",
+                "  kernels    GFLOP/s of the EJML and Vector-API multiplies (4096x512 · 512x2048, and the backward shapes)",
+                "  oracle     tokens/s of the single-process layer, forward and forward+backward",
+                "  layer      tokens/s of the actor layer in one JVM (W rank actors, real scatter/gather)",
+                "  cross-jvm  all-to-all MB/s between two node JVMs next to a raw socket copy, and the layer on 2 JVMs",
+                "Tokens/s always count the tokens of all ranks. Configurations: large = S 4096, M 512, H 2048, E 8;",
+                "small = S 1024, M 128, H 512, E 4 (S per rank)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--what", paramLabel = "LIST", split = ",",
+            description = "Sections to run: kernels, oracle, layer, cross-jvm (default: all).")
+    List<String> what = List.of("kernels", "oracle", "layer", "cross-jvm");
+
+    @Option(names = "--config", paramLabel = "NAME", description = "large, small or both (default: ${DEFAULT-VALUE}).")
+    String config = "both";
+
+    @Option(names = "--world", paramLabel = "W", split = ",", description = "Ranks in one JVM for the layer section (default: 1,2).")
+    List<Integer> world = List.of(1, 2);
+
+    @Option(names = "--steps", paramLabel = "N", description = "Measured steps per layer figure (default: ${DEFAULT-VALUE}).")
+    int steps = 6;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Steps run before measuring (default: ${DEFAULT-VALUE}).")
+    int warmup = 3;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--cluster-config", paramLabel = "FILE", description = "Cluster configuration for cross-jvm (default: ${DEFAULT-VALUE}).")
+    Path clusterConfig = Path.of("cluster-config", "cluster.conf");
+
+    @Override
+    public Integer call() throws Exception {
+        Set<String> known = Set.of("kernels", "oracle", "layer", "cross-jvm");
+        for (String w : what) if (!known.contains(w)) throw new IllegalArgumentException("--what takes " + known + ", got '" + w + "'");
+        for (int w : world) if (w < 1) throw new IllegalArgumentException("--world values must be >= 1, got " + w);
+        if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
+        List<LayerConfig> configs = switch (config) {
+            case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
+            case "large", "small" -> List.of(LayerConfig.byName(config));
+            default -> throw new IllegalArgumentException("--config must be large, small or both, got '" + config + "'");
+        };
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("machine", machine(out));
+
+        if (what.contains("kernels")) figures.put("kernels", kernels(out));
+        if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
+        if (what.contains("layer")) figures.put("layer", layer(out, configs));
+        if (what.contains("cross-jvm")) figures.put("cross_jvm", crossJvm(out));
+
+        if (json != null) {
+            Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(figures));
+            out.println("figures written to " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Map<String, Object> machine(PrintWriter out) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("flags", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("matmul", MatMuls.best().name());
+        out.printf("JVM %s, %d cores, flags %s, kernel %s%n%n", m.get("jvm"), m.get("cores"), m.get("flags"), m.get("matmul"));
+        return m;
+    }
+
+    private List<Map<String, Object>> kernels(PrintWriter out) {
+        out.println("matrix multiply, float32            GFLOP/s");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<MatMul> kernels = List.of(MatMuls.ejml(), MatMuls.byName("vector:1"), MatMuls.best());
+        String[][] shapes = {{"mul", "4096", "512", "2048"}, {"mulTransA", "512", "4096", "2048"}, {"mulTransB", "4096", "2048", "512"}};
+        for (String[] s : shapes) {
+            for (MatMul mm : kernels) {
+                int m = Integer.parseInt(s[1]), k = Integer.parseInt(s[2]), n = Integer.parseInt(s[3]);
+                boolean ejml = mm.name().equals("ejml");
+                double g = MatMulBench.gflops(mm, m, k, n, s[0], ejml ? 2 : 10);
+                out.printf(Locale.ROOT, "  %-10s %4dx%-4d · %4dx%-4d %-18s %8.1f%n", s[0], m, k, k, n, mm.name(), g);
+                rows.add(Map.of("op", s[0], "m", m, "k", k, "n", n, "kernel", mm.name(), "gflops", g));
+            }
+        }
+        out.println();
+        return rows;
+    }
+
+    private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
+        out.println("oracle layer (one process)            forward tok/s   fwd+bwd tok/s");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (LayerConfig c : configs) {
+            for (int w : world) {
+                if (c.experts() % w != 0) continue;
+                OracleBench.Result r = OracleBench.measure(c, w, MatMuls.best(), warmup, steps);
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+                rows.add(Map.of("config", c.name(), "world", w, "forward_tokens_per_s", r.forwardTokensPerSecond(),
+                        "fwdbwd_tokens_per_s", r.fwdBwdTokensPerSecond()));
+            }
+        }
+        out.println();
+        return rows;
+    }
+
+    private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs) {
+        out.println("actor layer (W ranks in one JVM)      forward tok/s   fwd+bwd tok/s");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (LayerConfig c : configs) {
+            for (int w : world) {
+                if (c.experts() % w != 0) continue;
+                LayerBench.Result r = LayerBench.measure(c, w, "best", ConfigFactory.load(), warmup, steps);
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+                out.flush();
+                rows.add(Map.of("config", c.name(), "world", w, "forward_tokens_per_s", r.forwardTokensPerSecond(),
+                        "fwdbwd_tokens_per_s", r.fwdBwdTokensPerSecond()));
+            }
+        }
+        out.println();
+        return rows;
+    }
+
+    private Map<String, Object> crossJvm(PrintWriter out) throws Exception {
+        if (!Files.isRegularFile(clusterConfig))
+            throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
+        String classPath = System.getProperty("java.class.path");
+        CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 3,
+                config.equals("small") ? LayerConfig.SMALL : LayerConfig.LARGE, warmup, steps, Path.of("target", "bench-logs"));
+        out.println("all-to-all between 2 node JVMs        switchyard MB/s   raw socket MB/s   ratio");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CrossJvmBench.Exchange e : r.exchanges()) {
+            out.printf(Locale.ROOT, "  %4d MiB each way %28.0f %17.0f %7.2f%n", e.bytesPerDirection() >> 20, e.switchyardMBps(),
+                    e.rawSocketMBps(), e.ratio());
+            rows.add(Map.of("mib_each_way", e.bytesPerDirection() >> 20, "switchyard_mb_per_s", e.switchyardMBps(),
+                    "raw_socket_mb_per_s", e.rawSocketMBps(), "ratio", e.ratio()));
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("exchange", rows);
+        if (r.layer() != null) {
+            out.printf(Locale.ROOT, "  layer %s on 2 JVMs (1 rank each): forward %.0f tok/s, fwd+bwd %.0f tok/s%n", r.layer().config().name(),
+                    r.layer().forwardTokensPerSecond(), r.layer().fwdBwdTokensPerSecond());
+            result.put("layer", Map.of("config", r.layer().config().name(), "world", 2, "forward_tokens_per_s",
+                    r.layer().forwardTokensPerSecond(), "fwdbwd_tokens_per_s", r.layer().fwdBwdTokensPerSecond()));
+        }
+        out.println();
+        return result;
+    }
+}

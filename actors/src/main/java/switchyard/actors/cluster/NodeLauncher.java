@@ -1,0 +1,73 @@
+package switchyard.actors.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a Switchyard rank node in its own JVM on 127.0.0.1 (for the cross-JVM benchmark and the
+ * multi-JVM tests). The child exits when this JVM ends, and is killed by {@link #close()}.
+ */
+public final class NodeLauncher implements AutoCloseable {
+    public final int port;
+    public final Path log;
+    private final Process process;
+
+    /**
+     * @param classPath  where the child finds Switchyard (the jar, or a class path)
+     * @param config     the node's configuration file
+     * @param extraArgs  further {@code node} options, e.g. {@code --raw-copy-port 1234}
+     */
+    public NodeLauncher(String classPath, Path config, String name, int seedPort, String hostRanks, Path logDir,
+                        List<String> extraArgs) throws IOException {
+        this.port = freePort();
+        this.log = Files.createDirectories(logDir).resolve(name + ".log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Xmx2g", "-XX:+UseParallelGC",
+                "-cp", classPath, "switchyard.actors.cli.Main", "node",
+                "--config", config.toString(), "--role", "rank", "--host-ranks", hostRanks,
+                "--hostname", "127.0.0.1", "--port", Integer.toString(port),
+                "--seed-nodes", "akka://" + ClusterNode.SYSTEM + "@127.0.0.1:" + seedPort,
+                "--watch-parent", Long.toString(ProcessHandle.current().pid())));
+        cmd.addAll(extraArgs);
+        this.process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** A loopback port that was free a moment ago. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public Process process() { return process; }
+
+    /** kill -9. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Waits for the process to end by itself; its exit code, or null on timeout. */
+    public Integer awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+    }
+
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) process.destroyForcibly();
+    }
+}
