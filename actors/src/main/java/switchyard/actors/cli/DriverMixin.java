@@ -28,7 +28,7 @@ final class DriverMixin {
 
     int run(Config config, CommandLine cli) {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
-        SimulationOptions options = job.toOptions(ClusterNode.exchange(config));
+        SimulationOptions options = job.toOptions(ClusterNode.exchange(config), config);
         PrintWriter out = cli.getOut();
         StepPrinter printer = new StepPrinter(out, options, verbose);
         printer.header();

@@ -51,8 +51,9 @@ final class JobMixin {
     @Option(names = "--matmul", paramLabel = "KERNEL", description = "best, vector, vector:N (N threads) or ejml (default: ${DEFAULT-VALUE}).")
     String matmul = "best";
 
-    @Option(names = "--deadline", paramLabel = "SECONDS", description = "Deadline of every gather, in seconds (default: ${DEFAULT-VALUE}).")
-    double deadlineSeconds = 60;
+    @Option(names = "--deadline", paramLabel = "SECONDS",
+            description = "Deadline of every gather, in seconds (default: switchyard.gather-deadline of the configuration, 60 s).")
+    Double deadlineSeconds;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
             description = "Save a checkpoint here (every rank writes rank-<r>.ckpt; with several machines, a shared directory).")
@@ -68,11 +69,13 @@ final class JobMixin {
     @Mixin
     RoutingMixin routing;
 
-    SimulationOptions toOptions(ExchangeSettings exchange) {
-        if (!(deadlineSeconds > 0)) throw new IllegalArgumentException("--deadline must be positive, got " + deadlineSeconds);
+    SimulationOptions toOptions(ExchangeSettings exchange, com.typesafe.config.Config config) {
+        Duration deadline = deadlineSeconds == null ? config.getDuration("switchyard.gather-deadline")
+                : Duration.ofMillis((long) (deadlineSeconds * 1000));
+        if (deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("--deadline must be positive, got " + deadlineSeconds);
         MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
         return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
-                Duration.ofMillis((long) (deadlineSeconds * 1000)), exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume));
+                deadline, exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume));
     }
 }

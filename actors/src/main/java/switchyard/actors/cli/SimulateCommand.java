@@ -39,11 +39,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
-        SimulationOptions options = job.toOptions(ExchangeSettings.direct());
+        Config config = ConfigFactory.load();
+        SimulationOptions options = job.toOptions(ExchangeSettings.direct(), config);
         PrintWriter out = spec.commandLine().getOut();
         StepPrinter printer = new StepPrinter(out, options, verbose);
         printer.header();
-        Config config = ConfigFactory.load();
         RunListener.Outcome outcome = Simulation.run(options, config, printer::step,
                 Duration.ofMillis((long) (timeoutSeconds * 1000)));
         printer.summary(outcome);

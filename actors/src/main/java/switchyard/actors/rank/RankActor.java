@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.ServiceKey;
 import org.ejml.data.FMatrixRMaj;
@@ -32,8 +33,6 @@ import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 import switchyard.math.optim.Optimizer;
 import switchyard.math.optim.OptimizerState;
-import switchyard.math.optim.Param;
-import switchyard.math.task.ClusteredRegression;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,6 +125,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     private final RankSettings settings;
     private final TimerScheduler<Command> timers;
+    private final StashBuffer<Command> early;
     private final MatMul mm;
     private final ExpertShard shard;
     private final Optimizer expertOptimizer;
@@ -140,17 +140,25 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private Outbox<Command> outbox;
     private ActorRef<RankReply> driver;
     private long newestStarted = -1;
-    private ClusteredRegression task;
+    private final Batches batches = new Batches();
 
     /** A rank whose parameters start from {@link ModelInit} with the settings' seed. */
     public static Behavior<Command> create(RankSettings settings) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RankActor(ctx, timers, settings)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(EARLY_MESSAGES,
+                stash -> new RankActor(ctx, timers, stash, settings))));
     }
 
-    private RankActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, RankSettings settings) {
+    /**
+     * Peers may be told the topology a moment before this rank is (the driver's messages and a
+     * peer's first Dispatch travel different routes), so exchange messages that come first wait.
+     */
+    private static final int EARLY_MESSAGES = 100_000;
+
+    private RankActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> early, RankSettings settings) {
         super(ctx);
         this.settings = settings;
         this.timers = timers;
+        this.early = early;
         this.mm = MatMuls.byName(settings.matmul());
         List<Expert> experts = new ArrayList<>();
         for (int l = 0; l < settings.localExperts(); l++) {
@@ -206,7 +214,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         ranks = List.copyOf(t.ranks());
         driver = t.driver();
         outbox = new Outbox<>(settings.worldSize(), settings.exchange().window());
-        return this;
+        return early.unstashAll(this);
     }
 
     // ---- token side: route and dispatch ------------------------------------------------------
@@ -220,24 +228,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             m.replyTo().tell(new RankReply.Rejected(m.step(), rank(), "duplicate RunStep for step " + m.step() + " on rank " + rank()));
             return this;
         }
-        FMatrixRMaj input;
-        Objective objective;
-        FMatrixRMaj noise = null;
-        if (m.batch() instanceof Batch.Given given) {
-            input = given.input();
-            objective = given.objective();
-            noise = given.gumbelNoise();
-        } else if (m.batch() instanceof Batch.Noise n) {
-            java.util.SplittableRandom random = new java.util.SplittableRandom(n.seed() * 0x9E3779B97F4A7C15L + rank() * 31L + m.step());
-            input = uniform(n.tokens(), n.modelDim(), random);
-            objective = new Objective.Linear(uniform(n.tokens(), n.modelDim(), random));
-        } else {
-            ClusteredRegression.Spec spec = ((Batch.Synthetic) m.batch()).spec();
-            if (task == null || !task.spec().equals(spec)) task = new ClusteredRegression(spec);
-            ClusteredRegression.Batch b = task.batch(rank(), m.step());
-            input = b.input();
-            objective = new Objective.Mse(b.target());
-        }
+        Batches.Materialised batch = batches.materialise(m.batch(), rank(), m.step());
+        FMatrixRMaj input = batch.input();
+        Objective objective = batch.objective();
+        FMatrixRMaj noise = batch.gumbelNoise();
         if (input.numCols != settings.modelDim()) {
             m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank()
                     + " got tokens of shape " + input.numRows + "x" + input.numCols + " but the model has M=" + settings.modelDim()));
@@ -253,12 +247,6 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         startDeadline(m.step(), Phase.ROUTE);
         gate.tell(new GateActor.Route(m.step(), input, m.training(), noise, getContext().getSelf()));
         return this;
-    }
-
-    private static FMatrixRMaj uniform(int rows, int cols, java.util.SplittableRandom random) {
-        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
-        return m;
     }
 
     private StepState open(long step) {
@@ -286,7 +274,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     // ---- expert side: gather, run experts, answer ---------------------------------------------
 
     private Behavior<Command> onDispatch(Dispatch m) {
-        if (ranks == null) return reject(m.step(), "Dispatch from rank " + m.source() + " before the topology");
+        if (ranks == null) {
+            if (early.isFull()) return reject(m.step(), "Dispatch from rank " + m.source() + " before the topology, and too many waiting");
+            early.stash(m);
+            return this;
+        }
         if (retired.contains(m.step()))
             return reject(m.step(), "Dispatch from rank " + m.source() + " for step " + m.step() + ", which already ended on rank " + rank());
         if (!steps.containsKey(m.step()) && (m.step() < 0 || m.step() > newestStarted + settings.maxStepsAhead()))
@@ -539,24 +531,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             }
         }
         for (long step : order) gradients.remove(step);
-        if (sum != null) expertOptimizer.step(expertParams(sum));
+        if (sum != null) expertOptimizer.step(shard.params(sum));
         updateReplyTo = m.replyTo();
         gate.tell(new GateActor.Update(order, m.gateGradient(), getContext().getSelf()));
         return this;
-    }
-
-    private List<Param> expertParams(List<ExpertGrads> grads) {
-        List<Param> params = new ArrayList<>(4 * shard.size());
-        for (int l = 0; l < shard.size(); l++) {
-            Expert e = shard.expert(l);
-            ExpertGrads g = grads.get(l);
-            String name = "expert" + (shard.firstExpert() + l) + ".";
-            params.add(new Param(name + "W1", e.w1(), g.w1()));
-            params.add(new Param(name + "b1", e.b1(), g.b1()));
-            params.add(new Param(name + "W2", e.w2(), g.w2()));
-            params.add(new Param(name + "b2", e.b2(), g.b2()));
-        }
-        return params;
     }
 
     private Behavior<Command> onGateUpdated(GateUpdated m) {

@@ -3,6 +3,7 @@ package switchyard.math.expert;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.linalg.MatMul;
+import switchyard.math.optim.Param;
 import switchyard.math.tensor.Rows;
 
 import java.util.ArrayList;
@@ -72,6 +73,21 @@ public final class ExpertShard {
             inputGradients.add(experts.get(l).backward(pass.activations().get(l), dy, grads.get(l), mm));
         }
         return unstack(inputGradients, counts);
+    }
+
+    /** The experts' parameters paired with {@code grads}, named {@code expert<e>.W1} etc. by global id, for an optimizer. */
+    public List<Param> params(List<ExpertGrads> grads) {
+        List<Param> params = new ArrayList<>(4 * size());
+        for (int l = 0; l < size(); l++) {
+            Expert e = experts.get(l);
+            ExpertGrads g = grads.get(l);
+            String name = "expert" + (firstExpert + l) + ".";
+            params.add(new Param(name + "W1", e.w1(), g.w1()));
+            params.add(new Param(name + "b1", e.b1(), g.b1()));
+            params.add(new Param(name + "W2", e.w2(), g.w2()));
+            params.add(new Param(name + "b2", e.b2(), g.b2()));
+        }
+        return params;
     }
 
     /** Zero gradients for every local expert. */

@@ -1,0 +1,82 @@
+package switchyard.actors.wire;
+
+import akka.actor.typed.ActorRef;
+import switchyard.actors.bench.ExchangePeer;
+import switchyard.actors.cluster.RankHost;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.rank.RankActor;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RowPart;
+import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static switchyard.actors.wire.ValueCodecs.*;
+
+/** Codecs of the rank-slot messages (cluster set-up). */
+final class HostCodecs {
+    private HostCodecs() {}
+
+    static void register(Protocol p) {
+        p.register(RankHost.Configure.class, "hC", new Codec<>() {
+            public void write(RankHost.Configure m, WireWriter out, Refs refs) {
+                writeSettings(m.settings(), out);
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankHost.Configure read(WireReader in, Refs refs) {
+                return new RankHost.Configure(readSettings(in), refs.read(in));
+            }
+        });
+        p.register(RankHost.Ping.class, "hP", new Codec<>() {
+            public void write(RankHost.Ping m, WireWriter out, Refs refs) {
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankHost.Ping read(WireReader in, Refs refs) {
+                return new RankHost.Ping(refs.read(in));
+            }
+        });
+        p.register(RankHost.Shutdown.class, "hS", new Codec<>() {
+            public void write(RankHost.Shutdown m, WireWriter out, Refs refs) {
+                out.putString(m.reason());
+            }
+
+            public RankHost.Shutdown read(WireReader in, Refs refs) {
+                return new RankHost.Shutdown(in.getString());
+            }
+        });
+        p.register(RankHost.HostReply.Configured.class, "hc", new Codec<>() {
+            public void write(RankHost.HostReply.Configured m, WireWriter out, Refs refs) {
+                out.putInt(m.rank());
+                refs.write(m.rankActor(), out);
+            }
+
+            public RankHost.HostReply.Configured read(WireReader in, Refs refs) {
+                return new RankHost.HostReply.Configured(in.getInt(), refs.read(in));
+            }
+        });
+        p.register(RankHost.HostReply.Refused.class, "hr", new Codec<>() {
+            public void write(RankHost.HostReply.Refused m, WireWriter out, Refs refs) {
+                out.putInt(m.rank()).putString(m.reason());
+            }
+
+            public RankHost.HostReply.Refused read(WireReader in, Refs refs) {
+                return new RankHost.HostReply.Refused(in.getInt(), in.getString());
+            }
+        });
+        p.register(RankHost.HostReply.Pong.class, "hp", new Codec<>() {
+            public void write(RankHost.HostReply.Pong m, WireWriter out, Refs refs) {
+                out.putInt(m.rank());
+            }
+
+            public RankHost.HostReply.Pong read(WireReader in, Refs refs) {
+                return new RankHost.HostReply.Pong(in.getInt());
+            }
+        });
+        }
+}
