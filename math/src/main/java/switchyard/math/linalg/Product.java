@@ -68,13 +68,16 @@ final class Product implements WorkerPool.Task {
 
     /**
      * Chooses how to cut the product into at most {@code maxParts} parts and returns the count.
-     * Rows are preferred: each part then packs B itself, which is the smaller operand in the
-     * token-major shapes this project runs. Columns serve products with few rows.
+     * Each part packs its own operand blocks, so a row split repeats the packing of B (k×n) in
+     * every part and a column split repeats A (m×k): cut along the dimension whose repeat is
+     * cheaper, unless it has too few tiles to share out.
      */
     int plan(int maxParts) {
         int rowStrips = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
-        splitRows = rowStrips >= maxParts * 4 || rowStrips >= colPanels;
+        boolean rowsCheaper = n <= m;
+        splitRows = rowsCheaper ? rowStrips >= maxParts || rowStrips >= colPanels
+                                : colPanels < maxParts && rowStrips > colPanels;
         parts = Math.max(1, Math.min(maxParts, splitRows ? rowStrips : colPanels));
         return parts;
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Holds the vector kernel (one and two threads) to EJML on all four products, and both to a
  * double-precision reference on small shapes. Shapes straddle every blocking boundary of the
- * kernel: the 8-row and 32-column tile (16 lanes × 2), the 256-step k block and the 256-row A block.
+ * kernel: the 8-row and 32-column tile (16 lanes × 2), the 256-step k block, and the row and
+ * column blocks that BlockedProduct sizes from n and k.
  */
 class MatMulTest {
 
@@ -34,6 +35,8 @@ class MatMulTest {
             {7, 3, 31}, {8, 8, 32}, {9, 17, 33}, {15, 16, 47}, {16, 32, 64}, {17, 31, 65},
             {33, 100, 95}, {64, 255, 96}, {65, 256, 97}, {31, 257, 33}, {12, 513, 20},
             {257, 40, 31}, {300, 70, 130}, {130, 300, 70}, {40, 520, 200}, {261, 131, 67},
+            // Several column blocks (k so large that packed B is split) and several row blocks.
+            {9, 20000, 200}, {300, 20, 1100},
     };
 
     static Stream<Arguments> cases() {
