@@ -16,8 +16,14 @@ import org.ejml.data.FMatrixRMaj;
  *   <li>Results are <b>deterministic</b>: each output element is summed in an order fixed by the
  *       shapes alone, never by the thread count or scheduling, so a run is bit-reproducible on
  *       any machine with the same kernel. (The reduction dimension is never split across threads.)</li>
- *   <li>Shape mismatches throw {@link IllegalArgumentException} naming both shapes.</li>
+ *   <li>Shape mismatches throw {@link IllegalArgumentException} naming both shapes (and a
+ *       rejected call leaves {@code c} untouched).</li>
+ *   <li>Empty shapes are legal: with k = 0 every sum is empty, so {@code c} becomes zeros (or is
+ *       left as is when accumulating) and {@code mulBias} yields {@code act(bias)} in every row;
+ *       with m = 0 or n = 0 {@code c} is just reshaped.</li>
  * </ul>
+ *
+ * <p>Use {@link MatMuls#best()} to get the fastest implementation this JVM can run.
  */
 public interface MatMul {
 
