@@ -281,7 +281,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         if (retired.contains(m.step()))
             return reject(m.step(), "Dispatch from rank " + m.source() + " for step " + m.step() + ", which already ended on rank " + rank());
-        if (!steps.containsKey(m.step()) && (m.step() < 0 || m.step() > newestStarted + settings.maxStepsAhead()))
+        // before its first RunStep a rank cannot know where the driver starts counting (a resumed run
+        // starts past 0), so only the sign is checked then; every new step state has its deadline
+        boolean tooFarAhead = newestStarted >= 0 && m.step() > newestStarted + settings.maxStepsAhead();
+        if (!steps.containsKey(m.step()) && (m.step() < 0 || tooFarAhead))
             return reject(m.step(), "Dispatch from rank " + m.source() + " for unknown step " + m.step()
                     + " (newest started here: " + newestStarted + ")");
         StepState state = steps.computeIfAbsent(m.step(), this::open);

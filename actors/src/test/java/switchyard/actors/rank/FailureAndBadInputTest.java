@@ -84,11 +84,6 @@ class FailureAndBadInputTest {
         RankReply.StepFailed shape = assertInstanceOf(RankReply.StepFailed.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(shape.reason().contains("4x5") && shape.reason().contains("M=8"), shape.reason());
 
-        // a dispatch for a step nobody started
-        rank0.tell(new RankActor.Dispatch(1000, 1, false, RowPart.whole(ExpertRows.empty(1, 8))));
-        RankReply.Rejected unknown = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
-        assertTrue(unknown.reason().contains("unknown step 1000"), unknown.reason());
-
         // a duplicate dispatch: the second one is rejected, the step goes on
         rank0.tell(new RankActor.RunStep(1, batch(0, 1, 4, 8), false, false, h.driver.getRef()));
         rank0.tell(new RankActor.Dispatch(1, 1, false, RowPart.whole(ExpertRows.empty(1, 8))));
@@ -105,6 +100,11 @@ class FailureAndBadInputTest {
         rank0.tell(new RankActor.ExpertOutput(1, 1, RowPart.whole(ExpertRows.empty(1, 8))));
         RankReply.Rejected stale = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(stale.reason().contains("step 1"), stale.reason());
+
+        // a dispatch for a step far beyond any the driver started
+        rank0.tell(new RankActor.Dispatch(1000, 1, false, RowPart.whole(ExpertRows.empty(1, 8))));
+        RankReply.Rejected unknown = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
+        assertTrue(unknown.reason().contains("unknown step 1000"), unknown.reason());
 
         // rows of the wrong width fail the step, naming the source
         rank0.tell(new RankActor.RunStep(2, batch(0, 2, 4, 8), false, false, h.driver.getRef()));
