@@ -117,33 +117,35 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
+    /** One measured configuration: forward and forward+backward tokens/s. */
+    private record Throughput(double forward, double fwdBwd) {}
+
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
-        out.println("oracle layer (one process)            forward tok/s   fwd+bwd tok/s");
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (LayerConfig c : configs) {
-            for (int w : world) {
-                if (c.experts() % w != 0) continue;
-                OracleBench.Result r = OracleBench.measure(c, w, MatMuls.best(), warmup, steps);
-                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
-                rows.add(Map.of("config", c.name(), "world", w, "forward_tokens_per_s", r.forwardTokensPerSecond(),
-                        "fwdbwd_tokens_per_s", r.fwdBwdTokensPerSecond()));
-            }
-        }
-        out.println();
-        return rows;
+        return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
+            OracleBench.Result r = OracleBench.measure(c, w, MatMuls.best(), warmup, steps);
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+        });
     }
 
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs) {
-        out.println("actor layer (W ranks in one JVM)      forward tok/s   fwd+bwd tok/s");
+        return throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
+            LayerBench.Result r = LayerBench.measure(c, w, "best", ConfigFactory.load(), warmup, steps);
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+        });
+    }
+
+    /** Measures every configuration at every --world that divides its experts, printing as it goes. */
+    private List<Map<String, Object>> throughputTable(PrintWriter out, String title, List<LayerConfig> configs,
+                                                      java.util.function.BiFunction<LayerConfig, Integer, Throughput> measure) {
+        out.printf("%-37s %13s %15s%n", title, "forward tok/s", "fwd+bwd tok/s");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LayerConfig c : configs) {
             for (int w : world) {
                 if (c.experts() % w != 0) continue;
-                LayerBench.Result r = LayerBench.measure(c, w, "best", ConfigFactory.load(), warmup, steps);
-                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+                Throughput t = measure.apply(c, w);
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, t.forward(), t.fwdBwd());
                 out.flush();
-                rows.add(Map.of("config", c.name(), "world", w, "forward_tokens_per_s", r.forwardTokensPerSecond(),
-                        "fwdbwd_tokens_per_s", r.fwdBwdTokensPerSecond()));
+                rows.add(Map.of("config", c.name(), "world", w, "forward_tokens_per_s", t.forward(), "fwdbwd_tokens_per_s", t.fwdBwd()));
             }
         }
         out.println();

@@ -338,23 +338,37 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     // ---- token side: combine, loss, output gradients -------------------------------------------
 
+    /**
+     * Adds a part coming home to the token side and hands each owner's completed block to
+     * {@code accept}. True once every owner's block is in; false while waiting, or when the part
+     * was rejected or failed the step (already answered).
+     */
+    private boolean gatherHome(StepState state, PartGather gather, int owner, RowPart part,
+                               java.util.function.BiConsumer<Integer, ExpertRows> accept) {
+        String error = gather.offer(owner, part);
+        if (error != null) {
+            reject(state.step, error + " for step " + state.step);
+            return false;
+        }
+        acknowledge(owner);
+        if (!gather.completeFrom(owner)) return false;
+        try {
+            accept.accept(owner, gather.block(owner));
+        } catch (IllegalArgumentException e) {
+            fail(state, gather.phase(), new int[0], e.getMessage());
+            return false;
+        }
+        if (!gather.complete()) return false;
+        timers.cancel(new DeadlineKey(state.step, gather.phase()));
+        state.end(gather.phase());
+        return true;
+    }
+
     private Behavior<Command> onExpertOutput(ExpertOutput m) {
         StepState state = steps.get(m.step());
         if (state == null || state.outputs == null)
             return reject(m.step(), "ExpertOutput from rank " + m.owner() + " for step " + m.step() + ", which rank " + rank() + " did not dispatch");
-        String error = state.outputs.offer(m.owner(), m.part());
-        if (error != null) return reject(m.step(), error + " for step " + m.step());
-        acknowledge(m.owner());
-        if (!state.outputs.completeFrom(m.owner())) return this;
-        try {
-            state.source.acceptOutputs(m.owner(), state.outputs.block(m.owner()));
-        } catch (IllegalArgumentException e) {
-            return fail(state, Phase.EXPERT_OUTPUT, new int[0], e.getMessage());
-        }
-        if (!state.outputs.complete()) return this;
-
-        timers.cancel(new DeadlineKey(m.step(), Phase.EXPERT_OUTPUT));
-        state.end(Phase.EXPERT_OUTPUT);
+        if (!gatherHome(state, state.outputs, m.owner(), m.part(), state.source::acceptOutputs)) return this;
         state.begin(Phase.COMBINE);
         state.output = state.source.combine();
         state.taskLoss = state.objective.loss(state.output);
@@ -417,19 +431,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (state == null || state.inputGradients == null)
             return reject(m.step(), "InputGradient from rank " + m.owner() + " for step " + m.step()
                     + ", for which rank " + rank() + " sent no output gradients");
-        String error = state.inputGradients.offer(m.owner(), m.part());
-        if (error != null) return reject(m.step(), error + " for step " + m.step());
-        acknowledge(m.owner());
-        if (!state.inputGradients.completeFrom(m.owner())) return this;
-        try {
-            state.source.acceptInputGradients(m.owner(), state.inputGradients.block(m.owner()));
-        } catch (IllegalArgumentException e) {
-            return fail(state, Phase.INPUT_GRAD, new int[0], e.getMessage());
-        }
-        if (!state.inputGradients.complete()) return this;
-
-        timers.cancel(new DeadlineKey(m.step(), Phase.INPUT_GRAD));
-        state.end(Phase.INPUT_GRAD);
+        if (!gatherHome(state, state.inputGradients, m.owner(), m.part(), state.source::acceptInputGradients)) return this;
         startDeadline(m.step(), Phase.GATE_BACKWARD);
         gate.tell(new GateActor.Backward(m.step(), state.source.routing(), state.source.weightGradients(), getContext().getSelf()));
         return this;

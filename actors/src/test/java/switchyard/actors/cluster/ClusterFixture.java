@@ -66,7 +66,12 @@ public final class ClusterFixture implements AutoCloseable {
 
     /** Configures the given slots (slot r gets {@code settings.forRank(r)}) and returns the rank actors. */
     public List<ActorRef<RankActor.Command>> configure(List<ActorRef<RankHost.Command>> hosts, RankSettings settings) {
-        TestProbe<RankHost.HostReply> replies = nodes.get(0).createTestProbe(RankHost.HostReply.class);
+        return configure(nodes.get(0), hosts, settings);
+    }
+
+    /** The same, with {@code kit} as the driver's node. */
+    public static List<ActorRef<RankActor.Command>> configure(ActorTestKit kit, List<ActorRef<RankHost.Command>> hosts, RankSettings settings) {
+        TestProbe<RankHost.HostReply> replies = kit.createTestProbe(RankHost.HostReply.class);
         List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
         for (int r = 0; r < hosts.size(); r++) {
             hosts.get(r).tell(new RankHost.Configure(settings.forRank(r), replies.getRef()));

@@ -60,7 +60,9 @@ class MultiJvmClusterIT {
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void separateJvmsMatchTheReference(String name, ReferenceCase c) {
         var settings = VectorSettings.of(c).withExchange(new ExchangeSettings(3L * 4 * c.dModel(), 2));
-        List<ActorRef<RankActor.Command>> ranks = configure(c.worldSize(), settings);
+        List<ActorRef<RankHost.Command>> slots = new ArrayList<>();
+        for (int r = 0; r < c.worldSize(); r++) slots.add(hosts.get(r));
+        List<ActorRef<RankActor.Command>> ranks = ClusterFixture.configure(driver.kit, slots, settings);
         TestProbe<RankReply> probe = driver.kit.createTestProbe(RankReply.class);
         ReferenceCheck.assertMatches(c, VectorRun.drive(ranks, probe, c));
     }
@@ -79,16 +81,5 @@ class MultiJvmClusterIT {
         for (int i = 0; i < 3; i++) assertInstanceOf(TrainingRun.StepCompleted.class, events.receiveMessage(Duration.ofSeconds(90)));
         TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, events.receiveMessage(Duration.ofSeconds(60)));
         assertEquals(local.digest(), done.digest());
-    }
-
-    private static List<ActorRef<RankActor.Command>> configure(int worldSize, switchyard.actors.rank.RankSettings settings) {
-        TestProbe<RankHost.HostReply> replies = driver.kit.createTestProbe(RankHost.HostReply.class);
-        List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
-        for (int r = 0; r < worldSize; r++) {
-            hosts.get(r).tell(new RankHost.Configure(settings.forRank(r), replies.getRef()));
-            RankHost.HostReply reply = replies.receiveMessage(Duration.ofSeconds(30));
-            ranks.add(assertInstanceOf(RankHost.HostReply.Configured.class, reply, "slot " + r + ": " + reply).rankActor());
-        }
-        return ranks;
     }
 }
