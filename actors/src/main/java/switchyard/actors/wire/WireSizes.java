@@ -16,6 +16,11 @@ public final class WireSizes {
     }
 
     public static long exchange(ExpertRows rows) {
-        return exchangeHeader(rows.experts()) + 4L * rows.rows().numRows * rows.rows().numCols;
+        return exchange(rows.experts(), rows.rows().numRows, rows.rows().numCols);
+    }
+
+    /** An exchange message carrying {@code rows} rows of width {@code cols} for {@code localExperts} experts. */
+    public static long exchange(int localExperts, long rows, int cols) {
+        return exchangeHeader(localExperts) + 4L * rows * cols;
     }
 }
