@@ -93,17 +93,24 @@ public final class VectorMath {
         for (; i < length; i++) a[from + i] *= factor;
     }
 
-    /** Sum of {@code a[from .. from+length-1]} in double, in a fixed order (four interleaved partial sums). */
+    /**
+     * Sum of {@code a[from .. from+length-1]}, within float rounding of the exact sum: compensated
+     * (Kahan) sums in float lanes, whose results are added in double, in a fixed order. A plain
+     * double loop is bound by the latency of each addition and was the slowest part of a wide softmax.
+     */
     public static double sum(float[] a, int from, int length) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        FloatVector sum = FloatVector.zero(F);
+        FloatVector compensation = FloatVector.zero(F);
         int i = 0;
-        for (; i + 3 < length; i += 4) {
-            s0 += a[from + i];
-            s1 += a[from + i + 1];
-            s2 += a[from + i + 2];
-            s3 += a[from + i + 3];
+        for (int bound = F.loopBound(length); i < bound; i += F.length()) {
+            FloatVector y = FloatVector.fromArray(F, a, from + i).sub(compensation);
+            FloatVector t = sum.add(y);
+            compensation = t.sub(sum).sub(y);
+            sum = t;
         }
-        for (; i < length; i++) s0 += a[from + i];
-        return (s0 + s1) + (s2 + s3);
+        double total = 0;
+        for (int lane = 0; lane < F.length(); lane++) total += (double) sum.lane(lane) - compensation.lane(lane);
+        for (; i < length; i++) total += a[from + i];
+        return total;
     }
 }
