@@ -6,13 +6,14 @@ import picocli.CommandLine.Command;
 /** The {@code switchyard} command line. */
 @Command(name = "switchyard", mixinStandardHelpOptions = true, version = "switchyard 0.1.0",
         description = "Mixture-of-Experts expert parallelism on Akka: route, exchange, train and measure.",
-        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // reports draw PNGs; there is never a display
         System.exit(commandLine().execute(args));
     }
 
