@@ -20,7 +20,8 @@ public final class Main implements Runnable {
     /** The configured command line; tests drive it through the same object. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(new UserErrors());
+        UserErrors errors = new UserErrors();
+        cli.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
         return cli;
     }
 

@@ -50,7 +50,8 @@ final class Sweep {
             out.printf("%n=== sweep %s %s%n", option.longestName(), value);
             out.flush();
             CommandLine run = new CommandLine(new SimulateCommand());
-            run.setOut(out).setErr(spec.commandLine().getErr()).setExecutionExceptionHandler(new UserErrors());
+            UserErrors errors = new UserErrors();
+            run.setOut(out).setErr(spec.commandLine().getErr()).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
             int code = run.execute(args.toArray(String[]::new));
             if (code != 0) return code;
             List<StepMetrics> steps = MetricsLog.read(report.resolve(dir).resolve(MetricsLog.FILE));

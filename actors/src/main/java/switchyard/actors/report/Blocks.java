@@ -41,7 +41,7 @@ record Blocks(double[][] cells, List<String> rowLabels, List<String> columnLabel
         List<String> labels = new ArrayList<>();
         for (int first = 0; first < n; first += span) {
             int last = Math.min(n, first + span) - 1;
-            labels.add(span == 1 ? String.valueOf(first + base) : (first + base) + "-" + (last + base));
+            labels.add(first == last ? String.valueOf(first + base) : (first + base) + "-" + (last + base));
         }
         return labels;
     }
