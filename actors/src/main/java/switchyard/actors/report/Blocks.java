@@ -7,13 +7,15 @@ import java.util.List;
 
 /**
  * A matrix reduced to at most a given number of rows and columns by averaging blocks of cells, with
- * a label per block ("8-15"): what a heatmap of 256 ranks or 2048 experts can show legibly.
+ * a label per block (its first index): what a heatmap of 256 ranks or 2048 experts can show legibly.
  *
  * @param cells        [rows][cols] block means
  * @param rowLabels    one per block row
  * @param columnLabels one per block column
+ * @param rowSpan      rows of the matrix per block row
+ * @param columnSpan   columns of the matrix per block column
  */
-record Blocks(double[][] cells, List<String> rowLabels, List<String> columnLabels) {
+record Blocks(double[][] cells, List<String> rowLabels, List<String> columnLabels, int rowSpan, int columnSpan) {
 
     /** Blocks of {@code m} ({@code m[row][col]}); labels count from {@code rowBase} and {@code colBase}. */
     static Blocks mean(double[][] m, int maxRows, int maxCols, int rowBase, int colBase) {
@@ -30,7 +32,7 @@ record Blocks(double[][] cells, List<String> rowLabels, List<String> columnLabel
             }
         }
         for (int i = 0; i < cells.length; i++) for (int j = 0; j < cells[i].length; j++) cells[i][j] /= count[i][j];
-        return new Blocks(cells, labels(rows, rowSpan, rowBase), labels(cols, colSpan, colBase));
+        return new Blocks(cells, labels(rows, rowSpan, rowBase), labels(cols, colSpan, colBase), rowSpan, colSpan);
     }
 
     private static int span(int n, int max) {
@@ -39,10 +41,7 @@ record Blocks(double[][] cells, List<String> rowLabels, List<String> columnLabel
 
     private static List<String> labels(int n, int span, int base) {
         List<String> labels = new ArrayList<>();
-        for (int first = 0; first < n; first += span) {
-            int last = Math.min(n, first + span) - 1;
-            labels.add(first == last ? String.valueOf(first + base) : (first + base) + "-" + (last + base));
-        }
+        for (int first = 0; first < n; first += span) labels.add(String.valueOf(first + base));
         return labels;
     }
 
@@ -51,7 +50,7 @@ record Blocks(double[][] cells, List<String> rowLabels, List<String> columnLabel
         int cols = rows == 0 ? 0 : cells[0].length;
         double[][] t = new double[cols][rows];
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j][i] = cells[i][j];
-        return new Blocks(t, columnLabels, rowLabels);
+        return new Blocks(t, columnLabels, rowLabels, columnSpan, rowSpan);
     }
 
     double min() {
@@ -72,8 +71,15 @@ record Blocks(double[][] cells, List<String> rowLabels, List<String> columnLabel
         return out;
     }
 
-    /** Rows become the x axis, columns the y axis. */
+    /** " (blocks of n)" when cells were merged, for an axis title. */
+    static String blocksOf(int span) {
+        return span == 1 ? "" : " (mean of blocks of " + span + ")";
+    }
+
+    /** Rows become the x axis, columns the y axis; axis titles say how many were merged. */
     void addTo(HeatMapChart chart, String name) {
+        chart.setXAxisTitle(chart.getXAxisTitle() + blocksOf(rowSpan));
+        chart.setYAxisTitle(chart.getYAxisTitle() + blocksOf(columnSpan));
         List<Number[]> heat = new ArrayList<>();
         for (int x = 0; x < cells.length; x++) for (int y = 0; y < cells[x].length; y++) heat.add(new Number[] {x, y, cells[x][y]});
         chart.addSeries(name, rowLabels, columnLabels, heat);

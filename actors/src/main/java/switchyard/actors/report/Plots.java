@@ -145,6 +145,7 @@ public final class Plots {
             }
             if (!any) continue;
             Blocks blocks = Blocks.mean(perRank, 1, MAX_CELLS, 0, 0);
+            chart.setXAxisTitle("rank" + Blocks.blocksOf(blocks.columnSpan()));
             chart.addSeries(MetricsLog.key(p), blocks.columnLabels(), blocks.row(0));
         }
         if (chart.getSeriesMap().isEmpty()) chart.addSeries("no time measured", List.of("0"), List.of(0));

@@ -71,7 +71,7 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
     public List<Map.Entry<String, String>> rows() {
         List<Map.Entry<String, String>> t = new ArrayList<>();
         t.add(Map.entry("updates", String.valueOf(steps)));
-        t.add(Map.entry("loss", fmt("%.5f -> %.5f", firstLoss, lastLoss)));
+        t.add(Map.entry("loss", fmt("%.5g -> %.5g", firstLoss, lastLoss)));
         t.add(Map.entry("expert load", fmt("mean %.3f, worst %.3f of capacity", meanLoad, worstLoad)));
         t.add(Map.entry("dropped", fmt("%.2f %% of (token, expert) assignments", droppedPercent)));
         t.add(Map.entry("bytes per step", Sizes.bytes(bytesPerStep) + " (all four exchanges)"));

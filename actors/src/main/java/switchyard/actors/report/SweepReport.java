@@ -56,7 +56,7 @@ public final class SweepReport {
             String[] cells = {String.format(Locale.ROOT, "%.2f", s.droppedPercent()), String.format(Locale.ROOT, "%.3f", s.meanLoad()),
                     String.format(Locale.ROOT, "%.3f", s.worstLoad()), Sizes.bytes(s.bytesPerStep()),
                     Sizes.seconds(s.network().communicationSeconds()), Sizes.seconds(s.network().stepSeconds()),
-                    String.format(Locale.ROOT, "%.5f", s.lastLoss())};
+                    String.format(Locale.ROOT, "%.5g", s.lastLoss())};
             text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %12s %12s %12s %12s%n", run, cells[0], cells[1], cells[2],
                     cells[3], cells[4], cells[5], cells[6]));
             html.append("<tr><th><a href=\"").append(HtmlIndex.escape(run)).append("/index.html\">").append(HtmlIndex.escape(run))

@@ -33,13 +33,14 @@ public final class StepPrinter {
                 routingOnly ? " --routing-only" : "", options.worldSize(), options.localExperts(), options.experts(), options.tokens(),
                 options.modelDim(), options.hiddenDim(), options.routing().topK(), options.steps(), options.seed());
         out.printf("network model: %s%n", network);
-        out.printf(Locale.ROOT, "%5s %9s %8s %8s %9s %10s %8s %9s  %s%n", "step", "loss", "l_aux", "dropped", "load max", "bytes",
+        out.printf(Locale.ROOT, "%5s %10s %10s %8s %9s %10s %8s %9s  %s%n", "step", "loss", "l_aux", "dropped", "load max", "bytes",
                 "ms", "est. ms", "tokens per expert");
         out.flush();
     }
 
     public synchronized void step(StepMetrics m) {
-        out.printf(Locale.ROOT, "%5d %9.5f %8.5f %7.2f%% %8.2fC %10s %8.1f %9.3f  %s%n", m.update() + 1, m.loss(), m.lAux(),
+        // %g: with thousands of experts l_aux is about 1/E², and a routing-only loss is weight·l_aux
+        out.printf(Locale.ROOT, "%5d %10.5g %10.4g %7.2f%% %8.2fC %10s %8.1f %9.3f  %s%n", m.update() + 1, m.loss(), m.lAux(),
                 m.droppedPercent(), m.maxLoad(), Sizes.bytes(m.totalBytes()), m.wallNanos() / 1e6,
                 network.estimate(m).stepSeconds() * 1e3, experts(m.tokensPerExpert()));
         if (verbose || options.worldSize() <= 4) out.printf("      dispatch rows rank->rank %s%n", matrix(m.rows()[0]));
