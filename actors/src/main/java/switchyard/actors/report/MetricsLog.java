@@ -63,13 +63,18 @@ public final class MetricsLog {
         }
         o.add("phase_ns", phases);
         o.addProperty("wall_ns", m.wallNanos());
+        o.add("network", json(estimate));
+        return o.toString();
+    }
+
+    /** {@code {dispatch_s, expert_output_s, output_grad_s, input_grad_s, compute_s, comm_s, step_s}}. */
+    static JsonObject json(NetworkModel.Estimate estimate) {
         JsonObject net = new JsonObject();
         for (Exchange x : Exchange.values()) net.addProperty(key(x) + "_s", estimate.exchangeSeconds()[x.ordinal()]);
         net.addProperty("compute_s", estimate.computeSeconds());
         net.addProperty("comm_s", estimate.communicationSeconds());
         net.addProperty("step_s", estimate.stepSeconds());
-        o.add("network", net);
-        return o.toString();
+        return net;
     }
 
     /** Reads every update back; a malformed line is a user error naming the file and line. */

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The report's pictures, as PNG. Heatmaps with more rows or columns than fit legibly are shown in
@@ -85,31 +86,29 @@ public final class Plots {
 
     static XYChart dropped(List<StepMetrics> steps) {
         XYChart chart = lineChart(DROPPED, "% of all");
-        double[] assignments = new double[steps.size()];
-        double[] tokens = new double[steps.size()];
-        for (int t = 0; t < steps.size(); t++) {
-            StepMetrics m = steps.get(t);
-            assignments[t] = m.droppedPercent();
-            tokens[t] = m.tokens() == 0 ? 0 : 100.0 * m.droppedTokens() / m.tokens();
-        }
-        chart.addSeries("dropped (token, expert) assignments", stepAxis(steps), assignments).setMarker(SeriesMarkers.NONE);
-        chart.addSeries("tokens with no expert at all", stepAxis(steps), tokens).setMarker(SeriesMarkers.NONE);
+        double[] x = perStep(steps, m -> m.update() + 1);
+        chart.addSeries("dropped (token, expert) assignments", x, perStep(steps, StepMetrics::droppedPercent))
+                .setMarker(SeriesMarkers.NONE);
+        chart.addSeries("tokens with no expert at all", x, perStep(steps, m -> m.tokens() == 0 ? 0 : 100.0 * m.droppedTokens() / m.tokens()))
+                .setMarker(SeriesMarkers.NONE);
         return chart;
     }
 
     static XYChart loss(List<StepMetrics> steps) {
         XYChart chart = lineChart(LOSS, "loss");
-        double[] loss = new double[steps.size()];
-        double[] aux = new double[steps.size()];
-        for (int t = 0; t < steps.size(); t++) {
-            loss[t] = steps.get(t).loss();
-            aux[t] = steps.get(t).lAux();
-        }
-        chart.addSeries("loss", stepAxis(steps), loss).setMarker(SeriesMarkers.NONE);
-        chart.addSeries("l_aux (right axis)", stepAxis(steps), aux).setMarker(SeriesMarkers.NONE).setYAxisGroup(1);
+        double[] x = perStep(steps, m -> m.update() + 1);
+        chart.addSeries("loss", x, perStep(steps, StepMetrics::loss)).setMarker(SeriesMarkers.NONE);
+        chart.addSeries("l_aux (right axis)", x, perStep(steps, StepMetrics::lAux)).setMarker(SeriesMarkers.NONE).setYAxisGroup(1);
         chart.setYAxisGroupTitle(1, "l_aux");
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         return chart;
+    }
+
+    /** One value per update, for a line chart. */
+    static double[] perStep(List<StepMetrics> steps, ToDoubleFunction<StepMetrics> value) {
+        double[] out = new double[steps.size()];
+        for (int t = 0; t < out.length; t++) out[t] = value.applyAsDouble(steps.get(t));
+        return out;
     }
 
     static HeatMapChart traffic(List<StepMetrics> steps, Exchange x) {
@@ -168,11 +167,5 @@ public final class Plots {
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         return chart;
-    }
-
-    private static double[] stepAxis(List<StepMetrics> steps) {
-        double[] x = new double[steps.size()];
-        for (int t = 0; t < x.length; t++) x[t] = steps.get(t).update() + 1;
-        return x;
     }
 }

@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.network.NetworkModel;
-import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.Phase;
 
 import java.io.BufferedWriter;
@@ -134,12 +133,8 @@ public final class ReportWriter implements AutoCloseable {
         JsonObject phases = new JsonObject();
         for (Phase p : Phase.values()) phases.addProperty(MetricsLog.key(p), s.phaseMillis()[p.ordinal()]);
         o.add("phase_ms_per_rank", phases);
-        JsonObject net = new JsonObject();
+        JsonObject net = MetricsLog.json(s.network().mean());
         net.addProperty("model", s.network().model());
-        for (Exchange x : Exchange.values()) net.addProperty(MetricsLog.key(x) + "_s", s.network().exchangeSeconds()[x.ordinal()]);
-        net.addProperty("compute_s", s.network().computeSeconds());
-        net.addProperty("comm_s", s.network().communicationSeconds());
-        net.addProperty("step_s", s.network().stepSeconds());
         o.add("network", net);
         return o;
     }

@@ -29,16 +29,8 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
                          double droppedPercent, double bytesPerStep, double[] phaseMillis, double wallSecondsPerStep,
                          double tokensPerSecond, NetworkMeans network) {
 
-    /**
-     * @param exchangeSeconds estimated all-to-all seconds per {@link Exchange}, mean per update
-     */
-    public record NetworkMeans(String model, double computeSeconds, double[] exchangeSeconds, double stepSeconds) {
-        public double communicationSeconds() {
-            double sum = 0;
-            for (double s : exchangeSeconds) sum += s;
-            return sum;
-        }
-    }
+    /** @param mean the network model's estimate, each figure averaged over the updates */
+    public record NetworkMeans(String model, NetworkModel.Estimate mean) {}
 
     public static RunSummary of(List<StepMetrics> steps, NetworkModel net) {
         if (steps.isEmpty()) throw new IllegalArgumentException("a run with no completed step has no summary");
@@ -64,7 +56,8 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         }
         double droppedPercent = kept + dropped == 0 ? 0 : 100.0 * dropped / (kept + dropped);
         return new RunSummary(n, steps.get(0).loss(), steps.get(n - 1).loss(), meanLoad, worst, droppedPercent, bytes,
-                phase, wall / n, wall > 0 ? tokens / wall : 0, new NetworkMeans(net.toString(), compute, exchange, stepTime));
+                phase, wall / n, wall > 0 ? tokens / wall : 0,
+                new NetworkMeans(net.toString(), new NetworkModel.Estimate(compute, exchange, stepTime)));
     }
 
     /** The figures as (name, value) rows: the closing table of {@code simulate} and {@code report}, and index.html's. */
@@ -84,11 +77,12 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         t.add(Map.entry("time per phase", phases + " ms (mean per rank per step)"));
         t.add(Map.entry("network", network.model()));
         StringBuilder exchanges = new StringBuilder();
+        NetworkModel.Estimate mean = network.mean();
         for (Exchange x : Exchange.values())
-            exchanges.append(exchanges.length() > 0 ? ", " : "").append(x.label()).append(' ').append(Sizes.seconds(network.exchangeSeconds[x.ordinal()]));
+            exchanges.append(exchanges.length() > 0 ? ", " : "").append(x.label()).append(' ').append(Sizes.seconds(mean.exchangeSeconds()[x.ordinal()]));
         t.add(Map.entry("all-to-all (est.)", exchanges.toString()));
-        t.add(Map.entry("step (est.)", "compute " + Sizes.seconds(network.computeSeconds) + " + communication "
-                + Sizes.seconds(network.communicationSeconds()) + " -> " + Sizes.seconds(network.stepSeconds)));
+        t.add(Map.entry("step (est.)", "compute " + Sizes.seconds(mean.computeSeconds()) + " + communication "
+                + Sizes.seconds(mean.communicationSeconds()) + " -> " + Sizes.seconds(mean.stepSeconds())));
         return t;
     }
 

@@ -30,15 +30,8 @@ public final class SweepReport {
         XYChart chart = new XYChartBuilder().width(DROPPED.width()).height(DROPPED.height()).title(DROPPED.title())
                 .xAxisTitle("step").yAxisTitle("% of (token, expert) assignments").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        runs.forEach((run, steps) -> {
-            double[] x = new double[steps.size()];
-            double[] y = new double[steps.size()];
-            for (int t = 0; t < x.length; t++) {
-                x[t] = steps.get(t).update() + 1;
-                y[t] = steps.get(t).droppedPercent();
-            }
-            chart.addSeries(run, x, y).setMarker(SeriesMarkers.CIRCLE);
-        });
+        runs.forEach((run, steps) -> chart.addSeries(run, Plots.perStep(steps, m -> m.update() + 1),
+                Plots.perStep(steps, StepMetrics::droppedPercent)).setMarker(SeriesMarkers.CIRCLE));
         try (OutputStream out = Files.newOutputStream(dir.resolve(DROPPED.file()))) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
@@ -55,7 +48,7 @@ public final class SweepReport {
         summaries.forEach((run, s) -> {
             String[] cells = {String.format(Locale.ROOT, "%.2f", s.droppedPercent()), String.format(Locale.ROOT, "%.3f", s.meanLoad()),
                     String.format(Locale.ROOT, "%.3f", s.worstLoad()), Sizes.bytes(s.bytesPerStep()),
-                    Sizes.seconds(s.network().communicationSeconds()), Sizes.seconds(s.network().stepSeconds()),
+                    Sizes.seconds(s.network().mean().communicationSeconds()), Sizes.seconds(s.network().mean().stepSeconds()),
                     String.format(Locale.ROOT, "%.5g", s.lastLoss())};
             text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %12s %12s %12s %12s%n", run, cells[0], cells[1], cells[2],
                     cells[3], cells[4], cells[5], cells[6]));
