@@ -82,7 +82,7 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Route, apply the capacity and account the traffic on every rank in a plain loop: no actors, no experts, no training (the gate keeps its initial weight; loss = router loss). For large clusters, e.g. -W 256 -L 8 -S 4096.")
     boolean routingOnly;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Ranks routed at once with --routing-only (default: the cores, ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", description = "Ranks routed at once with --routing-only, each with a single-threaded matrix kernel (--matmul best means vector there) (default: the cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--network", paramLabel = "SPEC",
