@@ -93,23 +93,32 @@ public final class VectorMath {
         for (; i < length; i++) a[from + i] *= factor;
     }
 
+    /** Partial sums of {@link #sum}: a fixed number, so the result does not depend on the machine's vector width. */
+    static final int PARTIALS = 16;
+    private static final VectorSpecies<Float> SUM = F.length() <= PARTIALS ? F : FloatVector.SPECIES_512;
+
     /**
-     * Sum of {@code a[from .. from+length-1]}, within float rounding of the exact sum: compensated
-     * (Kahan) sums in float lanes, whose results are added in double, in a fixed order. A plain
-     * double loop is bound by the latency of each addition and was the slowest part of a wide softmax.
+     * Sum of {@code a[from .. from+length-1]}, within float rounding of the exact sum: 16 compensated
+     * (Kahan) float sums, partial sum i taking the elements ≡ i mod 16, added in double in a fixed
+     * order. The same bits on a 128-, 256- or 512-bit machine. A plain double loop is bound by the
+     * latency of each addition and was the slowest part of a wide softmax.
      */
     public static double sum(float[] a, int from, int length) {
-        FloatVector sum = FloatVector.zero(F);
-        FloatVector compensation = FloatVector.zero(F);
+        // partial sums live in arrays rather than in an array of vectors, which C2 would not keep in registers
+        float[] sum = new float[PARTIALS];
+        float[] compensation = new float[PARTIALS];
         int i = 0;
-        for (int bound = F.loopBound(length); i < bound; i += F.length()) {
-            FloatVector y = FloatVector.fromArray(F, a, from + i).sub(compensation);
-            FloatVector t = sum.add(y);
-            compensation = t.sub(sum).sub(y);
-            sum = t;
+        for (; i + PARTIALS <= length; i += PARTIALS) {
+            for (int p = 0; p < PARTIALS; p += SUM.length()) {
+                FloatVector s = FloatVector.fromArray(SUM, sum, p);
+                FloatVector y = FloatVector.fromArray(SUM, a, from + i + p).sub(FloatVector.fromArray(SUM, compensation, p));
+                FloatVector t = s.add(y);
+                t.sub(s).sub(y).intoArray(compensation, p);
+                t.intoArray(sum, p);
+            }
         }
         double total = 0;
-        for (int lane = 0; lane < F.length(); lane++) total += (double) sum.lane(lane) - compensation.lane(lane);
+        for (int p = 0; p < PARTIALS; p++) total += (double) sum[p] - compensation[p];
         for (; i < length; i++) total += a[from + i];
         return total;
     }

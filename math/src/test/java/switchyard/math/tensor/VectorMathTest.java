@@ -57,6 +57,29 @@ class VectorMathTest {
     }
 
     @Test
+    void sumHasTheBitsOfSixteenScalarKahanSumsWhateverTheVectorWidth() {
+        SplittableRandom random = new SplittableRandom(5);
+        float[] a = new float[1000 + 7];
+        for (int i = 0; i < a.length; i++) a[i] = (float) (random.nextDouble() * Math.exp(10 * random.nextGaussian()));
+        int from = 3, length = a.length - from;
+        float[] sum = new float[VectorMath.PARTIALS];
+        float[] compensation = new float[VectorMath.PARTIALS];
+        int i = 0;
+        for (; i + VectorMath.PARTIALS <= length; i += VectorMath.PARTIALS) {
+            for (int p = 0; p < VectorMath.PARTIALS; p++) {
+                float y = a[from + i + p] - compensation[p];
+                float t = sum[p] + y;
+                compensation[p] = (t - sum[p]) - y;
+                sum[p] = t;
+            }
+        }
+        double expected = 0;
+        for (int p = 0; p < VectorMath.PARTIALS; p++) expected += (double) sum[p] - compensation[p];
+        for (; i < length; i++) expected += a[from + i];
+        assertEquals(expected, VectorMath.sum(a, from, length), 0.0);
+    }
+
+    @Test
     void maxSumAndScaleCoverTheTailOfARange() {
         SplittableRandom random = new SplittableRandom(7);
         float[] a = new float[37];
