@@ -6,6 +6,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import switchyard.actors.cluster.ClusterNode;
 import switchyard.actors.driver.RunListener;
+import switchyard.actors.network.NetworkModel;
+import switchyard.actors.report.ReportWriter;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.sim.StepPrinter;
 
@@ -26,15 +28,35 @@ final class DriverMixin {
     @Option(names = {"-v", "--verbose"}, description = "Print every traffic matrix and, on errors, stack traces.")
     boolean verbose;
 
+    @Option(names = "--network", paramLabel = "SPEC",
+            description = "Network that prices each step's traffic, as for simulate (default: ${DEFAULT-VALUE}).")
+    String network = NetworkModel.DEFAULT_SPEC;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write metrics.jsonl, summary.json, PNG plots and index.html into DIR.")
+    java.nio.file.Path report;
+
     int run(Config config, CommandLine cli) {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         SimulationOptions options = job.toOptions(ClusterNode.exchange(config), config);
         PrintWriter out = cli.getOut();
-        StepPrinter printer = new StepPrinter(out, options, verbose);
-        printer.header();
+        NetworkModel net = NetworkModel.parse(network);
+        StepPrinter printer = new StepPrinter(out, options, net, verbose);
+        printer.header(false);
+        ReportWriter writer = report == null ? null : new ReportWriter(report, SimulateCommand.optionValues(cli.getCommandSpec()), net);
+        java.util.function.Consumer<switchyard.actors.driver.StepMetrics> onStep = printer::step;
+        if (writer != null) onStep = onStep.andThen(writer::step);
         RunListener.Outcome outcome = ClusterNode.runDriver(config, options, !keepNodes,
-                Duration.ofMillis((long) (timeoutSeconds * 1000)), printer::step);
+                Duration.ofMillis((long) (timeoutSeconds * 1000)), onStep);
         printer.summary(outcome);
+        if (writer != null) {
+            try {
+                writer.finish(outcome.steps(), outcome.digest(), outcome.failure(), outcome.wallNanos());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot write a report to " + report + ": " + e.getMessage());
+            }
+            out.println("report: " + report.resolve(ReportWriter.INDEX));
+        }
         if (!outcome.succeeded() && outcome.failure().contains("could not join the cluster"))
             throw new IllegalArgumentException(outcome.failure());
         return outcome.succeeded() ? 0 : UserErrors.FAILED;

@@ -24,10 +24,10 @@ final class JobMixin {
     @Option(names = {"-S", "--tokens"}, paramLabel = "S", description = "Tokens per rank per step (default: ${DEFAULT-VALUE}).")
     int tokens = 512;
 
-    @Option(names = {"-M", "--model-dim"}, paramLabel = "M", description = "Model width (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-M", "--model-dim"}, paramLabel = "M", description = "Model width: floats per token, 4·M bytes per row on the wire (default: ${DEFAULT-VALUE}).")
     int modelDim = 64;
 
-    @Option(names = {"-H", "--hidden-dim"}, paramLabel = "H", description = "Expert hidden width (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-H", "--hidden-dim"}, paramLabel = "H", description = "Expert hidden width, floats (default: ${DEFAULT-VALUE}).")
     int hiddenDim = 256;
 
     @Option(names = "--clusters", paramLabel = "K", description = "Clusters in the synthetic task (default: ${DEFAULT-VALUE}).")

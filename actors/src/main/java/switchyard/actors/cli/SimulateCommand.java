@@ -1,6 +1,5 @@
 package switchyard.actors.cli;
 
-import switchyard.actors.driver.RunListener;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine.Command;
@@ -8,21 +7,32 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import com.typesafe.config.ConfigException;
+import picocli.CommandLine.Model.OptionSpec;
+import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.network.NetworkModel;
+import switchyard.actors.driver.RunListener;
 import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.report.ReportWriter;
+import switchyard.actors.sim.RoutingOnly;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.sim.StepPrinter;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** {@code switchyard simulate}: W ranks in one JVM train on the synthetic task. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an expert-parallel MoE layer with W rank actors in one JVM on a synthetic task",
-                "(inputs from K clusters, each mapped by its own linear map; loss = MSE + aux-weight·l_aux).",
-                "Prints loss, l_aux, expert load, drops, traffic and phase times per step, then a digest",
-                "of the final parameters that is the same for the same seed and options wherever ranks run."})
+        header = "Run W ranks in one JVM on a synthetic task and measure routing, traffic and time.",
+        description = "Train an expert-parallel MoE layer with W rank actors in one JVM on a synthetic task (inputs from K clusters, each mapped by its own linear map; loss = MSE + aux-weight·l_aux). Prints loss, l_aux, expert load, drops, traffic, phase times and the network model's step estimate per step, a summary table, then a digest of the final parameters that is the same for the same seed and options wherever ranks run. --routing-only studies routing and traffic alone, for hundreds of ranks; --report DIR adds plots and a page. Exit codes: 0 done, 1 the run failed, 2 a user error.")
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,20 +43,81 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Limit for the whole run, in seconds (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds = 3600;
 
+    @Option(names = "--routing-only",
+            description = "Route, apply the capacity and account the traffic on every rank in a plain loop: no actors, no experts, no training (the gate keeps its initial weight; loss = router loss). For large clusters, e.g. -W 256 -L 8 -S 4096.")
+    boolean routingOnly;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Ranks routed at once with --routing-only, each with a single-threaded matrix kernel (--matmul best means vector there) (default: the cores, ${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--network", paramLabel = "SPEC",
+            description = "Network that prices each step's traffic: latency=T,bandwidth=B[,topology=flat|2level:G] [,inter-latency=T,inter-bandwidth=B][,overlap]. T in ns, us, ms or s; B in bps, Kbps, Mbps, Gbps, Tbps (bits) or B/s, KB/s, MB/s, GB/s, GiB/s (bytes). 2level: G ranks per group; between groups by default twice the latency and a quarter of the bandwidth. Default: ${DEFAULT-VALUE}.")
+    String network = NetworkModel.DEFAULT_SPEC;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write metrics.jsonl (one line per step), summary.json, PNG plots and index.html into DIR.")
+    Path report;
+
+    @Option(names = "--sweep", paramLabel = "OPTION=V1,V2,...",
+            description = "Run once per value of one option on the same data and compare, e.g. capacity-factor=1,1.25,2, top-k=1,2 or noise=gumbel,jitter,none. Needs --report DIR: run i reports into DIR/OPTION=Vi and DIR/index.html compares them.")
+    String sweep;
+
+    @Option(names = "--progress", negatable = true,
+            description = "A progress bar (step, loss, tokens/s) on stderr instead of a line per step. Default: only on a terminal.")
+    Boolean progress;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file whose settings override the actor system's.")
+    Path config;
+
     @Option(names = {"-v", "--verbose"}, description = "Print every traffic matrix and, on errors, stack traces.")
     boolean verbose;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
-        Config config = ConfigFactory.load();
-        SimulationOptions options = job.toOptions(ExchangeSettings.direct(), config);
+        NetworkModel net = NetworkModel.parse(network);
+        if (sweep != null) return Sweep.run(spec, sweep, report, net);
+        Config akka = actorConfig();
+        SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
         PrintWriter out = spec.commandLine().getOut();
-        StepPrinter printer = new StepPrinter(out, options, verbose);
-        printer.header();
-        RunListener.Outcome outcome = Simulation.run(options, config, printer::step,
-                Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        StepPrinter printer = new StepPrinter(out, options, net, verbose);
+        printer.header(routingOnly);
+        ReportWriter writer = report == null ? null : new ReportWriter(report, optionValues(spec), net);
+        RunListener.Outcome outcome;
+        try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {
+            Consumer<StepMetrics> onStep = bar != null ? bar : printer::step;
+            if (writer != null) onStep = onStep.andThen(writer::step);
+            outcome = routingOnly
+                    ? RoutingOnly.run(options, threads, onStep)
+                    : Simulation.run(options, akka, onStep, Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        }
         printer.summary(outcome);
+        if (writer != null) {
+            writer.finish(outcome.steps(), outcome.digest(), outcome.failure(), outcome.wallNanos());
+            out.println("report: " + report.resolve(ReportWriter.INDEX));
+            out.flush();
+        }
         return outcome.succeeded() ? 0 : UserErrors.FAILED;
+    }
+
+    private Config actorConfig() {
+        if (config == null) return ConfigFactory.load();
+        if (!Files.isRegularFile(config)) throw new IllegalArgumentException("config file " + config + " does not exist");
+        try {
+            return ConfigFactory.parseFile(config.toFile()).withFallback(ConfigFactory.load()).resolve();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("config file " + config + ": " + e.getMessage());
+        }
+    }
+
+    /** Every option of the command as given or defaulted, for the report. */
+    static Map<String, String> optionValues(CommandSpec spec) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (OptionSpec o : spec.options()) {
+            if (o.usageHelp() || o.versionHelp()) continue;
+            Object v = o.getValue();
+            values.put(o.longestName(), v == null ? "(unset)" : String.valueOf(v));
+        }
+        return values;
     }
 }

@@ -1,5 +1,7 @@
 package switchyard.actors.protocol;
 
+import switchyard.math.gate.Routing;
+
 /**
  * What one rank measured in one step: losses, load, drops, traffic and time.
  *
@@ -22,4 +24,14 @@ public record StepReport(int tokens, double taskLoss, float lAux, float zLoss, f
                          int[][] rowsSent, long[][] bytesSent, long[] phaseNanos) {
     /** Number of exchange phases in {@link #rowsSent}. */
     public static final int EXCHANGES = 4;
+
+    /** The report of a step whose tokens were routed by {@code r}; load and drops come from the routing. */
+    public static StepReport of(Routing r, double taskLoss, int[][] rowsSent, long[][] bytesSent, long[] phaseNanos) {
+        int[] perExpert = new int[r.experts()];
+        for (int e = 0; e < perExpert.length; e++) perExpert[e] = r.tokensAt(e);
+        int[] dropped = new int[r.topK()];
+        for (int j = 0; j < dropped.length; j++) dropped[j] = r.dropped(j);
+        return new StepReport(r.tokens(), taskLoss, r.lAux(), r.zLoss(), r.routerLoss(), r.capacity(), perExpert, dropped,
+                r.droppedTokens(), rowsSent, bytesSent, phaseNanos);
+    }
 }

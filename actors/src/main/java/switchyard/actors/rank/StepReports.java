@@ -12,12 +12,7 @@ final class StepReports {
 
     static RankReply.StepDone done(StepState state, int rank, FMatrixRMaj gateGradient, FMatrixRMaj dx) {
         Routing r = state.source.routing();
-        int[] perExpert = new int[r.experts()];
-        for (int e = 0; e < perExpert.length; e++) perExpert[e] = r.tokensAt(e);
-        int[] dropped = new int[r.topK()];
-        for (int j = 0; j < dropped.length; j++) dropped[j] = r.dropped(j);
-        StepReport report = new StepReport(r.tokens(), state.taskLoss, r.lAux(), r.zLoss(), r.routerLoss(), r.capacity(),
-                perExpert, dropped, r.droppedTokens(), state.rowsSent, state.bytesSent, state.phaseNanos);
+        StepReport report = StepReport.of(r, state.taskLoss, state.rowsSent, state.bytesSent, state.phaseNanos);
         StepTensors tensors = state.request.returnTensors() ? tensors(r, state.output, dx) : null;
         return new RankReply.StepDone(state.step, rank, report, gateGradient, tensors);
     }

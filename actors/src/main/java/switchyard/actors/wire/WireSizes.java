@@ -16,6 +16,11 @@ public final class WireSizes {
     }
 
     public static long exchange(RowPart part) {
-        return exchangeHeader(part.counts().length) + 4L * part.rows().numRows * part.rows().numCols;
+        return exchange(part.counts().length, part.rows().numRows, part.rows().numCols);
+    }
+
+    /** An exchange message carrying {@code rows} rows of width {@code cols} for {@code localExperts} experts. */
+    public static long exchange(int localExperts, long rows, int cols) {
+        return exchangeHeader(localExperts) + 4L * rows * cols;
     }
 }

@@ -13,7 +13,7 @@ final class Choices {
      *
      * @return experts, flat [S·k] with choice j of token s at {@code s·k + j}
      */
-    static int[] topK(FMatrixRMaj gates, FMatrixRMaj logits, FMatrixRMaj gumbel, int k) {
+    static int[] topK(FMatrixRMaj gates, FMatrixRMaj logits, GumbelChoice gumbel, int k) {
         int tokens = gates.numRows;
         int experts = gates.numCols;
         int[] chosen = new int[tokens * k];
@@ -23,14 +23,14 @@ final class Choices {
             for (int j = 1; j < k; j++) {
                 chosen[s * k + j] = gumbel == null
                         ? argmax(logits.data, row, experts, null, 0, chosen, s * k, j)
-                        : argmax(logits.data, row, experts, gumbel.data, row, chosen, s * k, j);
+                        : gumbel.argmax(logits.data, row, experts, s, chosen, s * k, j);
             }
         }
         return chosen;
     }
 
     /** Argmax of {@code a[row+e] (+ b[bRow+e])} over experts not among the first {@code taken} choices. */
-    private static int argmax(float[] a, int row, int experts, float[] b, int bRow, int[] chosen, int first, int taken) {
+    static int argmax(float[] a, int row, int experts, float[] b, int bRow, int[] chosen, int first, int taken) {
         int best = -1;
         float bestValue = Float.NEGATIVE_INFINITY;
         for (int e = 0; e < experts; e++) {
@@ -44,7 +44,7 @@ final class Choices {
         return best;
     }
 
-    private static boolean isTaken(int[] chosen, int first, int taken, int e) {
+    static boolean isTaken(int[] chosen, int first, int taken, int e) {
         for (int j = 0; j < taken; j++) if (chosen[first + j] == e) return true;
         return false;
     }

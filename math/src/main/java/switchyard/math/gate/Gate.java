@@ -65,7 +65,7 @@ public final class Gate {
         FMatrixRMaj gates = new FMatrixRMaj(tokens, experts);
         float[] logSumExp = Softmax.rows(logits, gates);
 
-        FMatrixRMaj gumbel = options.noise() == NoisePolicy.GUMBEL && k > 1 ? noise.gumbel(tokens, experts) : null;
+        GumbelChoice gumbel = options.noise() == NoisePolicy.GUMBEL && k > 1 ? GumbelChoice.of(noise, tokens, experts) : null;
         int[] expert = Choices.topK(gates, logits, gumbel, k);
 
         int capacity = options.capacity(tokens, experts, training);

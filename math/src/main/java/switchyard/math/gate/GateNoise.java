@@ -48,14 +48,27 @@ public interface GateNoise {
 
         @Override
         public FMatrixRMaj gumbel(int tokens, int experts) {
-            SplittableRandom random = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+            SplittableRandom random = gumbelRandom();
             FMatrixRMaj g = new FMatrixRMaj(tokens, experts);
-            for (int i = 0; i < g.data.length; i++) {
-                double u = random.nextDouble();
-                while (u == 0.0) u = random.nextDouble(); // -ln(-ln 0) is undefined
-                g.data[i] = (float) -Math.log(-Math.log(u));
-            }
+            for (int i = 0; i < g.data.length; i++) g.data[i] = gumbel(uniform(random));
             return g;
+        }
+
+        /** The generator {@link #gumbel} draws from, row-major over [tokens × experts]. */
+        SplittableRandom gumbelRandom() {
+            return new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+        }
+
+        /** U(0, 1): zero is redrawn, because -ln(-ln 0) is undefined. */
+        static double uniform(SplittableRandom random) {
+            double u = random.nextDouble();
+            while (u == 0.0) u = random.nextDouble();
+            return u;
+        }
+
+        /** Gumbel(0,1) from a uniform sample: {@code -ln(-ln u)}. */
+        static float gumbel(double u) {
+            return (float) -Math.log(-Math.log(u));
         }
 
         @Override

@@ -42,13 +42,11 @@ public final class ClusteredRegression {
     /** The batch of {@code rank} at {@code step}. */
     public Batch batch(int rank, long step) {
         int m = spec.modelDim();
-        SplittableRandom random = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL + step);
-        FMatrixRMaj x = new FMatrixRMaj(spec.tokens(), m);
+        int[] cluster = new int[spec.tokens()];
+        FMatrixRMaj x = draw(rank, step, cluster);
         FMatrixRMaj y = new FMatrixRMaj(spec.tokens(), m);
         for (int s = 0; s < spec.tokens(); s++) {
-            int k = random.nextInt(spec.clusters());
-            for (int c = 0; c < m; c++) x.data[s * m + c] = centres.data[k * m + c] + (float) (0.5 * gaussian(random));
-            FMatrixRMaj a = maps[k];
+            FMatrixRMaj a = maps[cluster[s]];
             for (int j = 0; j < m; j++) {
                 float sum = 0f;
                 for (int c = 0; c < m; c++) sum += x.data[s * m + c] * a.data[c * m + j];
@@ -56,6 +54,27 @@ public final class ClusteredRegression {
             }
         }
         return new Batch(x, y);
+    }
+
+    /**
+     * The inputs of {@link #batch} alone, [S × M], the very same rows: for studies of routing, which
+     * never look at targets and need not pay their M×M product per token.
+     */
+    public FMatrixRMaj inputs(int rank, long step) {
+        return draw(rank, step, new int[spec.tokens()]);
+    }
+
+    /** Draws each token's cluster (into {@code cluster}) and its input row. */
+    private FMatrixRMaj draw(int rank, long step, int[] cluster) {
+        int m = spec.modelDim();
+        SplittableRandom random = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL + step);
+        FMatrixRMaj x = new FMatrixRMaj(spec.tokens(), m);
+        for (int s = 0; s < spec.tokens(); s++) {
+            int k = random.nextInt(spec.clusters());
+            cluster[s] = k;
+            for (int c = 0; c < m; c++) x.data[s * m + c] = centres.data[k * m + c] + (float) (0.5 * gaussian(random));
+        }
+        return x;
     }
 
     private static FMatrixRMaj gaussian(int rows, int cols, double scale, SplittableRandom random) {

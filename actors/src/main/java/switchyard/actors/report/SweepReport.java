@@ -1,0 +1,65 @@
+package switchyard.actors.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import switchyard.actors.driver.StepMetrics;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The page of a {@code --sweep}: one row per run, the drops of every run in one plot, links to each run's report. */
+public final class SweepReport {
+    private SweepReport() {}
+
+    public static final Plots.Plot DROPPED = new Plots.Plot("sweep-dropped.png", "Dropped assignments per step, by run", 900, 450);
+
+    private static final String[] COLUMNS = {"run", "dropped %", "load mean", "load worst", "bytes/step", "est. comm",
+            "est. step", "loss (last)"};
+
+    /** Writes {@code dir/index.html} and the plot; returns the comparison as aligned text. */
+    public static String write(Path dir, String option, Map<String, RunSummary> summaries, Map<String, List<StepMetrics>> runs)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(DROPPED.width()).height(DROPPED.height()).title(DROPPED.title())
+                .xAxisTitle("step").yAxisTitle("% of (token, expert) assignments").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        runs.forEach((run, steps) -> chart.addSeries(run, Plots.perStep(steps, m -> m.update() + 1),
+                Plots.perStep(steps, StepMetrics::droppedPercent)).setMarker(SeriesMarkers.CIRCLE));
+        try (OutputStream out = Files.newOutputStream(dir.resolve(DROPPED.file()))) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "sweep of %s on the same tokens:%n", option));
+        text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %12s %12s %12s %12s%n", (Object[]) COLUMNS));
+        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Switchyard sweep</title>\n")
+                .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;")
+                .append("padding:3px 8px}td{text-align:right}img{max-width:100%}</style></head><body>\n<h1>Sweep of ")
+                .append(HtmlIndex.escape(option)).append("</h1>\n<p>Every run routes the same tokens (same seed); only ")
+                .append(HtmlIndex.escape(option)).append(" differs.</p>\n<table><tr>");
+        for (String c : COLUMNS) html.append("<th>").append(HtmlIndex.escape(c)).append("</th>");
+        html.append("</tr>\n");
+        summaries.forEach((run, s) -> {
+            String[] cells = {String.format(Locale.ROOT, "%.2f", s.droppedPercent()), String.format(Locale.ROOT, "%.3f", s.meanLoad()),
+                    String.format(Locale.ROOT, "%.3f", s.worstLoad()), Sizes.bytes(s.bytesPerStep()),
+                    Sizes.seconds(s.network().mean().communicationSeconds()), Sizes.seconds(s.network().mean().stepSeconds()),
+                    String.format(Locale.ROOT, "%.5g", s.lastLoss())};
+            text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %12s %12s %12s %12s%n", run, cells[0], cells[1], cells[2],
+                    cells[3], cells[4], cells[5], cells[6]));
+            html.append("<tr><th><a href=\"").append(HtmlIndex.escape(run)).append("/index.html\">").append(HtmlIndex.escape(run))
+                    .append("</a></th>");
+            for (String c : cells) html.append("<td>").append(HtmlIndex.escape(c)).append("</td>");
+            html.append("</tr>\n");
+        });
+        html.append("</table>\n<img src=\"").append(DROPPED.file()).append("\" width=\"").append(DROPPED.width())
+                .append("\" alt=\"").append(DROPPED.title()).append("\">\n</body></html>\n");
+        Files.writeString(dir.resolve(ReportWriter.INDEX), html.toString());
+        return text.toString();
+    }
+}

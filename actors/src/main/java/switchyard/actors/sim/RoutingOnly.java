@@ -1,0 +1,121 @@
+package switchyard.actors.sim;
+
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.protocol.Exchange;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.StepReport;
+import switchyard.actors.wire.WireSizes;
+import switchyard.math.gate.Gate;
+import switchyard.math.gate.GateNoise;
+import switchyard.math.gate.Routing;
+import switchyard.math.layer.ModelInit;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.MatMuls;
+import switchyard.math.task.ClusteredRegression;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * {@code simulate --routing-only}: every rank's gate, capacity and traffic accounting in a plain
+ * loop, without actors and without experts, so that routing and traffic can be studied for hundreds
+ * of ranks on a laptop. Ranks route exactly as a rank actor would at the same step with the
+ * initial gate (same tokens, same noise, same capacity), and the traffic of the four exchanges is
+ * what the actors would send: per (source, owner) the rows routed to the owner's experts, in bytes
+ * {@link WireSizes#exchange(int, long, int)}. Nothing is trained: the gate keeps its initial weight,
+ * and the loss is the router loss alone.
+ */
+public final class RoutingOnly {
+    private RoutingOnly() {}
+
+    /** What routing one rank's tokens leaves behind; the routing itself (S×E floats) is dropped at once. */
+    private record Routed(StepReport report, int[] rowsToOwner) {}
+
+    /** @param threads ranks routed at once */
+    public static RunListener.Outcome run(SimulationOptions o, int threads, Consumer<StepMetrics> onStep) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        // ranks already run in parallel: "best" would give each rank a kernel on every core as well and
+        // oversubscribe them (measured at W=256: 22-36 s per step against 15 s single-threaded)
+        String kernel = o.matmul().equalsIgnoreCase("best") ? "vector" : o.matmul();
+        MatMuls.byName(kernel); // a bad kernel name fails before any work
+        ThreadLocal<MatMul> mm = ThreadLocal.withInitial(() -> MatMuls.byName(kernel));
+        Gate gate = new Gate(ModelInit.gateWeight(o.seed(), o.modelDim(), o.experts()), o.routing());
+        ClusteredRegression task = new ClusteredRegression(o.task());
+        List<StepMetrics> steps = new ArrayList<>();
+        long t0 = System.nanoTime();
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            for (int update = 0; update < o.steps(); update++) {
+                long started = System.nanoTime();
+                List<RankReply.StepDone> done = new ArrayList<>();
+                for (int micro = 0; micro < o.microBatches(); micro++) {
+                    long step = (long) update * o.microBatches() + micro;
+                    Routed[] ranks = pool.submit(() -> IntStream.range(0, o.worldSize()).parallel()
+                            .mapToObj(r -> route(o, gate, task, mm.get(), r, step))
+                            .toArray(Routed[]::new)).get();
+                    done.addAll(replies(o, step, ranks));
+                }
+                StepMetrics m = StepMetrics.of(update, o.worldSize(), o.experts(), done, System.nanoTime() - started);
+                steps.add(m);
+                if (onStep != null) onStep.accept(m);
+            }
+            return new RunListener.Outcome(List.copyOf(steps), null, null, System.nanoTime() - t0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RunListener.Outcome(List.copyOf(steps), null, "interrupted", System.nanoTime() - t0);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) throw bad;
+            return new RunListener.Outcome(List.copyOf(steps), null, String.valueOf(e.getCause()), System.nanoTime() - t0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Rank r's side of step t: route its tokens and count the rows for every owner, as {@code RankActor.onRouted} does. */
+    private static Routed route(SimulationOptions o, Gate gate, ClusteredRegression task, MatMul mm, int rank, long step) {
+        var input = task.inputs(rank, step);
+        long t0 = System.nanoTime();
+        Routing routing = gate.route(input, GateNoise.seeded(o.seed(), rank, step), true, mm);
+        long[] nanos = new long[Phase.values().length];
+        nanos[Phase.ROUTE.ordinal()] = System.nanoTime() - t0;
+        int l = o.localExperts();
+        int[] rowsToOwner = new int[o.worldSize()];
+        for (int owner = 0; owner < o.worldSize(); owner++) rowsToOwner[owner] = routing.tokensAt(owner * l, (owner + 1) * l);
+        int[][] rows = new int[StepReport.EXCHANGES][o.worldSize()];
+        long[][] bytes = new long[StepReport.EXCHANGES][o.worldSize()];
+        return new Routed(StepReport.of(routing, 0, rows, bytes, nanos), rowsToOwner);
+    }
+
+    /**
+     * Fills in each rank's traffic: as a source it sends its rows to every owner (dispatch, then the
+     * output gradients on the same route); as an owner it answers every source with as many rows as
+     * that source sent it (expert outputs, then the input gradients).
+     */
+    private static List<RankReply.StepDone> replies(SimulationOptions o, long step, Routed[] ranks) {
+        List<RankReply.StepDone> done = new ArrayList<>(ranks.length);
+        for (int r = 0; r < ranks.length; r++) {
+            StepReport report = ranks[r].report();
+            for (int peer = 0; peer < ranks.length; peer++) {
+                int out = ranks[r].rowsToOwner()[peer];
+                int back = ranks[peer].rowsToOwner()[r];
+                set(o, report, Exchange.DISPATCH, peer, out);
+                set(o, report, Exchange.OUTPUT_GRAD, peer, out);
+                set(o, report, Exchange.EXPERT_OUTPUT, peer, back);
+                set(o, report, Exchange.INPUT_GRAD, peer, back);
+            }
+            done.add(new RankReply.StepDone(step, r, report, null, null));
+        }
+        return done;
+    }
+
+    private static void set(SimulationOptions o, StepReport report, Exchange x, int to, int rows) {
+        report.rowsSent()[x.ordinal()][to] = rows;
+        report.bytesSent()[x.ordinal()][to] = WireSizes.exchange(o.localExperts(), rows, o.modelDim());
+    }
+}
