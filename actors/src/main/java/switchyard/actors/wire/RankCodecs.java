@@ -1,19 +1,13 @@
 package switchyard.actors.wire;
 
 import akka.actor.typed.ActorRef;
-import switchyard.actors.bench.ExchangePeer;
-import switchyard.actors.cluster.RankHost;
-import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.RankActor;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.RowPart;
 import switchyard.math.expert.Expert;
-import switchyard.math.expert.ExpertGrads;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static switchyard.actors.wire.ValueCodecs.*;
 

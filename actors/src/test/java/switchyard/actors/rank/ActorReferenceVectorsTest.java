@@ -1,28 +1,16 @@
 package switchyard.actors.rank;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import switchyard.actors.protocol.Batch;
-import switchyard.actors.protocol.Objective;
-import switchyard.actors.protocol.RankReply;
-import switchyard.actors.protocol.StepTensors;
-import switchyard.math.expert.ExpertGrads;
 import switchyard.math.reference.ReferenceCase;
 import switchyard.math.reference.ReferenceCases;
 import switchyard.math.reference.ReferenceCheck;
-import switchyard.math.reference.ReferenceResult;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static switchyard.math.reference.ReferenceCase.toF32;
 
 /**
  * Every reference case through W rank actors in one ActorSystem: the real scatter/gather
