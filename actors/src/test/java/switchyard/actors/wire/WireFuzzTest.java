@@ -7,6 +7,7 @@ import akka.serialization.SerializationExtension;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import switchyard.actors.bench.ExchangePeer;
 import switchyard.actors.cluster.RankHost;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
@@ -62,6 +63,8 @@ class WireFuzzTest {
         TestProbe<RankReply> reply = kit.createTestProbe(RankReply.class);
         TestProbe<RankActor.Command> rank = kit.createTestProbe(RankActor.Command.class);
         TestProbe<RankHost.HostReply> host = kit.createTestProbe(RankHost.HostReply.class);
+        TestProbe<ExchangePeer.Command> peer = kit.createTestProbe(ExchangePeer.Command.class);
+        TestProbe<ExchangePeer.Done> done = kit.createTestProbe(ExchangePeer.Done.class);
         int rows = random.nextInt(6), cols = 1 + random.nextInt(5), l = 1 + random.nextInt(3);
         int[] counts = new int[l];
         counts[random.nextInt(l)] = rows;
@@ -100,7 +103,16 @@ class WireFuzzTest {
                 new RankHost.Shutdown("done"),
                 new RankHost.HostReply.Configured(1, rank.getRef()),
                 new RankHost.HostReply.Refused(1, "no"),
-                new RankHost.HostReply.Pong(1));
+                new RankHost.HostReply.Pong(1),
+                new RankActor.RunStep(5, new Batch.Noise(3, rows + 1, cols), true, false, reply.getRef()),
+                new RankActor.SaveCheckpoint("/tmp/ckpt", 10, reply.getRef()),
+                new RankActor.RestoreCheckpoint("/tmp/ckpt", reply.getRef()),
+                new RankReply.CheckpointSaved(1, "/tmp/ckpt/rank-1.ckpt"),
+                new RankReply.Restored(1, 10),
+                new ExchangePeer.Start(7, List.of(peer.getRef(), peer.getRef()), 1, 4096, 1024, 4, done.getRef()),
+                new ExchangePeer.Part(7, 0, part),
+                new ExchangePeer.Ack(1),
+                new ExchangePeer.Done(7, 1, 4096));
     }
 
     @Test
