@@ -35,14 +35,4 @@ public final class Rows {
         System.arraycopy(m.data, first * m.numCols, out.data, 0, count * m.numCols);
         return out;
     }
-
-    /** Sum of every column, accumulated into {@code into} ([1 × cols]). */
-    public static void addColumnSums(FMatrixRMaj m, FMatrixRMaj into) {
-        int cols = m.numCols;
-        Checks.shape("column-sum target", into, 1, cols);
-        for (int r = 0; r < m.numRows; r++) {
-            int row = r * cols;
-            for (int c = 0; c < cols; c++) into.data[c] += m.data[row + c];
-        }
-    }
 }
