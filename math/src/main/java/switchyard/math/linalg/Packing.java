@@ -30,8 +30,13 @@ final class Packing {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             int base = ir * kc;
-            if (trans) {
-                // Each step's MR values are already adjacent in the source row p.
+            if (trans && rows == MR) {
+                // Each step's MR values are already adjacent in the source row p: one short block copy
+                // per step (the element-by-element copy made this the most expensive packing).
+                for (int p = 0, src = p0 * ld + i0 + ir, d = base; p < kc; p++, src += ld, d += MR) {
+                    System.arraycopy(a, src, dst, d, MR);
+                }
+            } else if (trans) {
                 for (int p = 0; p < kc; p++) {
                     int src = (p0 + p) * ld + i0 + ir;
                     int d = base + p * MR;
