@@ -1,9 +1,9 @@
 package switchyard.math.expert;
 
 import org.ejml.data.FMatrixRMaj;
+import switchyard.math.linalg.ColumnSums;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.tensor.Checks;
-import switchyard.math.tensor.Rows;
 
 import java.util.SplittableRandom;
 
@@ -88,14 +88,11 @@ public final class Expert {
     public FMatrixRMaj backward(Activations a, FMatrixRMaj dy, ExpertGrads grads, MatMul mm) {
         Checks.shape("expert output gradient", dy, a.output().numRows, modelDim());
         mm.mulTransA(a.hidden(), dy, grads.w2(), true);
-        Rows.addColumnSums(dy, grads.b2());
-        FMatrixRMaj dHidden = new FMatrixRMaj(dy.numRows, hiddenDim());
+        ColumnSums.add(dy, grads.b2());
+        FMatrixRMaj dHidden = Scratch.hiddenGradient(dy.numRows, hiddenDim());
         mm.mulTransB(dy, w2, dHidden, false);
-        float[] h = a.hidden().data;
-        int n = dy.numRows * hiddenDim();
-        for (int i = 0; i < n; i++) if (h[i] <= 0f) dHidden.data[i] = 0f;
+        ColumnSums.reluMaskAndAdd(a.hidden(), dHidden, grads.b1());
         mm.mulTransA(a.input(), dHidden, grads.w1(), true);
-        Rows.addColumnSums(dHidden, grads.b1());
         FMatrixRMaj dx = new FMatrixRMaj(dy.numRows, modelDim());
         mm.mulTransB(dHidden, w1, dx, false);
         return dx;

@@ -109,27 +109,36 @@ public final class ExpertShard {
         return counts;
     }
 
-    /** Rows of local expert {@code l} from every source, in source-rank order. */
+    /** Rows of local expert {@code l} from every source, in source-rank order, copied once. */
     private FMatrixRMaj stack(List<ExpertRows> blocks, int[][] counts, int l) {
-        List<FMatrixRMaj> parts = new ArrayList<>(blocks.size());
+        int rows = 0;
+        for (int[] c : counts) rows += c[l];
+        FMatrixRMaj out = new FMatrixRMaj(rows, experts.get(l).modelDim());
+        int at = 0;
         for (int r = 0; r < blocks.size(); r++) {
-            parts.add(Rows.slice(blocks.get(r).rows(), blocks.get(r).firstRowOf(l), counts[r][l]));
+            ExpertRows block = blocks.get(r);
+            Rows.copy(block.rows(), block.firstRowOf(l), out, at, counts[r][l]);
+            at += counts[r][l];
         }
-        return Rows.concat(parts, experts.get(l).modelDim());
+        return out;
     }
 
-    /** Inverse of {@link #stack}: per-expert results back into one block per source. */
+    /** Inverse of {@link #stack}: per-expert results back into one block per source, copied once. */
     private static List<ExpertRows> unstack(List<FMatrixRMaj> perExpert, int[][] counts) {
-        int sources = counts.length;
+        int cols = perExpert.get(0).numCols;
         int[] consumed = new int[perExpert.size()];
-        List<ExpertRows> out = new ArrayList<>(sources);
-        for (int r = 0; r < sources; r++) {
-            List<FMatrixRMaj> parts = new ArrayList<>(perExpert.size());
+        List<ExpertRows> out = new ArrayList<>(counts.length);
+        for (int[] sourceCounts : counts) {
+            int rows = 0;
+            for (int c : sourceCounts) rows += c;
+            FMatrixRMaj block = new FMatrixRMaj(rows, cols);
+            int at = 0;
             for (int l = 0; l < perExpert.size(); l++) {
-                parts.add(Rows.slice(perExpert.get(l), consumed[l], counts[r][l]));
-                consumed[l] += counts[r][l];
+                Rows.copy(perExpert.get(l), consumed[l], block, at, sourceCounts[l]);
+                consumed[l] += sourceCounts[l];
+                at += sourceCounts[l];
             }
-            out.add(new ExpertRows(Rows.concat(parts, perExpert.get(0).numCols), counts[r]));
+            out.add(new ExpertRows(block, sourceCounts));
         }
         return out;
     }

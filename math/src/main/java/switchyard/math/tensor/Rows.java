@@ -2,47 +2,19 @@ package switchyard.math.tensor;
 
 import org.ejml.data.FMatrixRMaj;
 
-import java.util.List;
-
-/** Row-block copies: stacking blocks on top of each other and cutting them apart again. */
+/** Row-block copies between matrices of the same width. */
 public final class Rows {
     private Rows() {}
 
-    /** Stacks the matrices vertically; all must have {@code cols} columns. */
-    public static FMatrixRMaj concat(List<FMatrixRMaj> blocks, int cols) {
-        int rows = 0;
-        for (FMatrixRMaj b : blocks) {
-            if (b.numCols != cols)
-                throw new IllegalArgumentException("cannot stack a " + Checks.shape(b) + " block under " + cols + " columns");
-            rows += b.numRows;
-        }
-        FMatrixRMaj out = new FMatrixRMaj(rows, cols);
-        int at = 0;
-        for (FMatrixRMaj b : blocks) {
-            int n = b.numRows * cols;
-            System.arraycopy(b.data, 0, out.data, at, n);
-            at += n;
-        }
-        return out;
-    }
-
-    /** Rows {@code first .. first+count-1} of {@code m} as a new matrix. */
-    public static FMatrixRMaj slice(FMatrixRMaj m, int first, int count) {
-        if (first < 0 || count < 0 || first + count > m.numRows)
-            throw new IllegalArgumentException("rows " + first + ".." + (first + count - 1) + " outside a "
-                    + Checks.shape(m) + " matrix");
-        FMatrixRMaj out = new FMatrixRMaj(count, m.numCols);
-        System.arraycopy(m.data, first * m.numCols, out.data, 0, count * m.numCols);
-        return out;
-    }
-
-    /** Sum of every column, accumulated into {@code into} ([1 × cols]). */
-    public static void addColumnSums(FMatrixRMaj m, FMatrixRMaj into) {
-        int cols = m.numCols;
-        Checks.shape("column-sum target", into, 1, cols);
-        for (int r = 0; r < m.numRows; r++) {
-            int row = r * cols;
-            for (int c = 0; c < cols; c++) into.data[c] += m.data[row + c];
-        }
+    /** Copies rows {@code fromRow .. fromRow+count-1} of {@code from} into {@code to} from row {@code toRow} on. */
+    public static void copy(FMatrixRMaj from, int fromRow, FMatrixRMaj to, int toRow, int count) {
+        if (from.numCols != to.numCols)
+            throw new IllegalArgumentException("cannot copy rows of a " + Checks.shape(from) + " matrix into a "
+                    + Checks.shape(to) + " one");
+        if (count < 0 || fromRow < 0 || toRow < 0 || fromRow + count > from.numRows || toRow + count > to.numRows)
+            throw new IllegalArgumentException(count + " rows from row " + fromRow + " of a " + Checks.shape(from)
+                    + " matrix to row " + toRow + " of a " + Checks.shape(to) + " one");
+        int cols = from.numCols;
+        System.arraycopy(from.data, fromRow * cols, to.data, toRow * cols, count * cols);
     }
 }
