@@ -28,22 +28,17 @@ final class DriverMixin {
     @Option(names = {"-v", "--verbose"}, description = "Print every traffic matrix and, on errors, stack traces.")
     boolean verbose;
 
-    @Option(names = "--network", paramLabel = "SPEC",
-            description = "Network that prices each step's traffic, as for simulate (default: ${DEFAULT-VALUE}).")
-    String network = NetworkModel.DEFAULT_SPEC;
-
-    @Option(names = "--report", paramLabel = "DIR",
-            description = "Write metrics.jsonl, summary.json, PNG plots and index.html into DIR.")
-    java.nio.file.Path report;
+    @Mixin
+    ReportMixin reporting;
 
     int run(Config config, CommandLine cli) {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         SimulationOptions options = job.toOptions(ClusterNode.exchange(config), config);
         PrintWriter out = cli.getOut();
-        NetworkModel net = NetworkModel.parse(network);
+        NetworkModel net = reporting.network();
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
         printer.header(false);
-        ReportWriter writer = report == null ? null : new ReportWriter(report, SimulateCommand.optionValues(cli.getCommandSpec()), net);
+        ReportWriter writer = reporting.writer(SimulateCommand.optionValues(cli.getCommandSpec()), net);
         java.util.function.Consumer<switchyard.actors.driver.StepMetrics> onStep = printer::step;
         if (writer != null) onStep = onStep.andThen(writer::step);
         RunListener.Outcome outcome = ClusterNode.runDriver(config, options, !keepNodes,
@@ -53,9 +48,9 @@ final class DriverMixin {
             try {
                 writer.finish(outcome.steps(), outcome.digest(), outcome.failure(), outcome.wallNanos());
             } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot write a report to " + report + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot write a report to " + reporting.report + ": " + e.getMessage());
             }
-            out.println("report: " + report.resolve(ReportWriter.INDEX));
+            out.println("report: " + reporting.report.resolve(ReportWriter.INDEX));
         }
         if (!outcome.succeeded() && outcome.failure().contains("could not join the cluster"))
             throw new IllegalArgumentException(outcome.failure());

@@ -50,13 +50,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Ranks routed at once with --routing-only, each with a single-threaded matrix kernel (--matmul best means vector there) (default: the cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--network", paramLabel = "SPEC",
-            description = "Network that prices each step's traffic: latency=T,bandwidth=B[,topology=flat|2level:G] [,inter-latency=T,inter-bandwidth=B][,overlap]. T in ns, us, ms or s; B in bps, Kbps, Mbps, Gbps, Tbps (bits) or B/s, KB/s, MB/s, GB/s, GiB/s (bytes). 2level: G ranks per group; between groups by default twice the latency and a quarter of the bandwidth. Default: ${DEFAULT-VALUE}.")
-    String network = NetworkModel.DEFAULT_SPEC;
-
-    @Option(names = "--report", paramLabel = "DIR",
-            description = "Write metrics.jsonl (one line per step), summary.json, PNG plots and index.html into DIR.")
-    Path report;
+    @Mixin
+    ReportMixin reporting;
 
     @Option(names = "--sweep", paramLabel = "OPTION=V1,V2,...",
             description = "Run once per value of one option on the same data and compare, e.g. capacity-factor=1,1.25,2, top-k=1,2 or noise=gumbel,jitter,none. Needs --report DIR: run i reports into DIR/OPTION=Vi and DIR/index.html compares them.")
@@ -75,14 +70,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
-        NetworkModel net = NetworkModel.parse(network);
-        if (sweep != null) return Sweep.run(spec, sweep, report, net);
+        NetworkModel net = reporting.network();
+        if (sweep != null) return Sweep.run(spec, sweep, reporting.report, net);
         Config akka = actorConfig();
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
         PrintWriter out = spec.commandLine().getOut();
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
         printer.header(routingOnly);
-        ReportWriter writer = report == null ? null : new ReportWriter(report, optionValues(spec), net);
+        ReportWriter writer = reporting.writer(optionValues(spec), net);
         RunListener.Outcome outcome;
         try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {
             Consumer<StepMetrics> onStep = bar != null ? bar : printer::step;
@@ -94,7 +89,7 @@ public final class SimulateCommand implements Callable<Integer> {
         printer.summary(outcome);
         if (writer != null) {
             writer.finish(outcome.steps(), outcome.digest(), outcome.failure(), outcome.wallNanos());
-            out.println("report: " + report.resolve(ReportWriter.INDEX));
+            out.println("report: " + reporting.report.resolve(ReportWriter.INDEX));
             out.flush();
         }
         return outcome.succeeded() ? 0 : UserErrors.FAILED;
