@@ -33,11 +33,6 @@ public record RowPart(int[] counts, int firstRow, FMatrixRMaj rows) {
         return total;
     }
 
-    /** Whether this part is the last of its block. */
-    public boolean last() {
-        return firstRow + rows.numRows == total();
-    }
-
     /** The whole block as one part. */
     public static RowPart whole(ExpertRows block) {
         return new RowPart(block.counts(), 0, block.rows());

@@ -46,10 +46,6 @@ public final class Outbox<M> {
         pump(dest);
     }
 
-    public int queued(int dest) {
-        return waiting[dest].size();
-    }
-
     private void pump(int dest) {
         while (inFlight[dest] < window && !waiting[dest].isEmpty()) {
             Pending<M> p = waiting[dest].removeFirst();

@@ -2,7 +2,6 @@ package switchyard.actors.wire;
 
 import org.ejml.data.FMatrixRMaj;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -116,10 +115,5 @@ public final class WireReader {
     public void end(String manifest) {
         if (buffer.hasRemaining())
             throw new WireFormatException(buffer.remaining() + " unexpected trailing bytes after a " + manifest + " message");
-    }
-
-    /** For callers that catch {@link BufferUnderflowException} from nested views. */
-    static WireFormatException truncated(String manifest, BufferUnderflowException e) {
-        return new WireFormatException("truncated " + manifest + " message");
     }
 }

@@ -113,9 +113,6 @@ public final class Routing {
     /** Copy of {@code count1} for all experts. */
     public int[] firstChoiceCounts() { return firstChoiceCounts.clone(); }
 
-    /** Number of tokens whose first choice is {@code e}, before the capacity cut ({@code count1}). */
-    public int firstChoiceCount(int e) { return firstChoiceCounts[e]; }
-
     /** Kept assignments (tokens) at expert {@code e}; at most the capacity. */
     public int tokensAt(int e) { return assignmentOffsets[e + 1] - assignmentOffsets[e]; }
 

@@ -53,8 +53,6 @@ public final class SourceStep {
         outputs[owner] = block;
     }
 
-    public boolean hasOutputsFrom(int owner) { return outputs[owner] != null; }
-
     /** {@code out[s] = Σ_j w_j·f_{e_j}(x[s])}, summed in owner-rank order. Needs every owner's outputs. */
     public FMatrixRMaj combine() {
         FMatrixRMaj out = new FMatrixRMaj(routing.tokens(), input.numCols);
@@ -82,8 +80,6 @@ public final class SourceStep {
         checkCounts(owner, block);
         inputGradients[owner] = block;
     }
-
-    public boolean hasInputGradientsFrom(int owner) { return inputGradients[owner] != null; }
 
     /**
      * {@code dLoss/dw} for every choice, for the gate backward; complete once {@link #gradientsTo}
