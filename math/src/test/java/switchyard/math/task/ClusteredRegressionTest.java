@@ -2,7 +2,10 @@ package switchyard.math.task;
 
 import org.junit.jupiter.api.Test;
 
+import org.ejml.data.FMatrixRMaj;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,5 +20,26 @@ class ClusteredRegressionTest {
         }
         assertEquals(33, task.inputs(0, 0).numRows);
         assertFalse(java.util.Arrays.equals(task.inputs(0, 0).data, task.inputs(1, 0).data), "ranks draw different tokens");
+    }
+
+    /** The fast target loop must keep the dot-product definition's rounding: every row bit-equal to x·A_k for one k. */
+    @Test
+    void targetsAreDotProductsWithOneClusterMapBitForBit() {
+        int m = 24, clusters = 3, tokens = 40;
+        ClusteredRegression task = new ClusteredRegression(new ClusteredRegression.Spec(7, clusters, m, tokens));
+        ClusteredRegression.Batch batch = task.batch(1, 4);
+        for (int s = 0; s < tokens; s++) {
+            boolean matched = false;
+            for (int k = 0; k < clusters && !matched; k++) {
+                FMatrixRMaj a = task.map(k);
+                matched = true;
+                for (int j = 0; j < m && matched; j++) {
+                    float sum = 0f;
+                    for (int c = 0; c < m; c++) sum += batch.input().data[s * m + c] * a.data[c * m + j];
+                    matched = Float.floatToRawIntBits(sum) == Float.floatToRawIntBits(batch.target().data[s * m + j]);
+                }
+            }
+            assertTrue(matched, "target row " + s + " is not x·A_k (bit for bit) for any cluster k");
+        }
     }
 }
