@@ -10,10 +10,12 @@ import org.ejml.data.FMatrixRMaj;
  *
  * <p>Each output element is summed in blocks of {@link BlockedProduct#KC} steps of k, in
  * increasing order: each block is one fused-multiply-add chain from zero, added to the running
- * value (which starts at zero, or at c when accumulating). Threads split rows or columns of c,
+ * value (which starts at zero, or at c when accumulating). Threads share out rectangles of c,
  * never k, so results are bit-identical for every thread count. Products under
  * {@link #PARALLEL_MIN_FLOPS} run on the calling thread, where waking workers would cost more
- * than it saves.
+ * than it saves. With N threads, every instance shares one {@link WorkerPool} whose workers help
+ * whichever callers are multiplying while fewer than N threads are busy, so several rank actors
+ * multiplying at once never oversubscribe the cores.
  *
  * <p>Needs {@code --add-modules jdk.incubator.vector}; use {@link MatMuls#best()} to fall back
  * to EJML when the module is absent. Instances are thread-safe.
@@ -91,9 +93,15 @@ public final class VectorMatMul implements MatMul {
         Product product = Product.local()
                 .set(a.data, transA, a.numCols, b.data, transB, b.numCols, c.data, m, n, k, accumulate, bias, relu);
         try {
-            int parts = pool == null || 2L * m * n * k < PARALLEL_MIN_FLOPS ? 1 : product.plan(threads);
-            if (parts == 1 || !pool.tryRun(product, parts)) {
-                product.runAll();
+            if (pool == null || 2L * m * n * k < PARALLEL_MIN_FLOPS) {
+                product.run(null);
+            } else {
+                pool.enter();
+                try {
+                    product.run(pool);
+                } finally {
+                    pool.leave();
+                }
             }
         } finally {
             product.clear();

@@ -2,46 +2,44 @@ package switchyard.math.linalg;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed set of daemon threads that run the parts of one task at a time, the caller running
- * part 0 itself. Hand-off is a volatile slot per worker plus park/unpark, so running a task
- * allocates nothing (an executor would allocate a future per submission).
+ * Daemon workers that help whichever products are running, within a budget of busy threads.
  *
- * <p>One task at a time: a caller that finds the pool busy gets {@code false} from
- * {@link #tryRun} and runs the task inline instead. When several threads multiply at once the
- * cores are already busy, so waiting for the pool would only add latency.
+ * <p>Several threads may multiply at once (one rank actor each, in a simulation). Every caller
+ * runs its own product's parts and counts as busy while inside a product; a worker claims a part
+ * only while fewer than {@code budget} threads are busy. So two ranks computing at once on two
+ * cores each run alone, and when one of them waits for messages the worker moves in to help the
+ * other, without ever running more compute threads than the budget.
+ *
+ * <p>Hand-off is a volatile slot array plus park/unpark: running a stage allocates nothing.
  */
 final class WorkerPool {
 
-    /** Work that can be cut into numbered parts, each independent of the others. */
-    interface Task {
-        void runPart(int part);
-    }
-
     private static final ConcurrentMap<Integer, WorkerPool> SHARED = new ConcurrentHashMap<>();
-    /** Spins before parking while waiting for workers: most parts finish within microseconds of each other. */
-    private static final int SPINS = 1 << 14;
+    /** Spins before parking while waiting for parts: most finish within microseconds of each other. */
+    static final int SPINS = 1 << 14;
+    /** Stages open at once; a caller that finds no free slot simply runs its stage alone. */
+    private static final int SLOTS = 16;
 
+    private final int budget;
     private final Worker[] workers;
-    /** Not a reentrant lock: a part that multiplies again must get false and run inline. */
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Thread caller;
-    private volatile Throwable failure;
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicReferenceArray<Stage> open = new AtomicReferenceArray<>(SLOTS);
 
-    private WorkerPool(int threads) {
-        workers = new Worker[threads - 1];
+    private WorkerPool(int budget) {
+        this.budget = budget;
+        workers = new Worker[budget - 1];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(i + 1);
             workers[i].start();
         }
     }
 
-    /** The process-wide pool that runs tasks on {@code threads} threads (the caller plus threads − 1 workers). */
+    /** The process-wide pool for {@code threads} busy threads (callers plus threads − 1 workers). */
     static WorkerPool shared(int threads) {
         if (threads < 2) {
             throw new IllegalArgumentException("a pool needs at least 2 threads, got " + threads);
@@ -49,94 +47,90 @@ final class WorkerPool {
         return SHARED.computeIfAbsent(threads, WorkerPool::new);
     }
 
-    /** Threads a task can use, counting the caller. */
-    int threads() {
-        return workers.length + 1;
+    /** Busy threads allowed at once, callers included. */
+    int budget() {
+        return budget;
+    }
+
+    /** The calling thread starts work that may {@link #run} stages; pair with {@link #leave}. */
+    void enter() {
+        busy.incrementAndGet();
+    }
+
+    /** The calling thread is done: idle workers may now help others' stages. */
+    void leave() {
+        busy.decrementAndGet();
+        wakeWorkers();
     }
 
     /**
-     * Runs parts {@code 0..parts-1} of {@code task} (parts ≤ {@link #threads()}), part 0 on the
-     * calling thread, and returns once all are done; false, having run nothing, if the pool is busy.
+     * Runs all {@code parts} parts of {@code stage}: the caller claims parts itself while idle
+     * workers join within the budget, and returns once every part is done (rethrowing the first
+     * failure). Call between {@link #enter} and {@link #leave}.
      */
-    boolean tryRun(Task task, int parts) {
-        if (parts < 1 || parts > threads()) {
-            throw new IllegalArgumentException("parts " + parts + " outside 1.." + threads());
-        }
-        if (!busy.compareAndSet(false, true)) {
-            return false;
+    void run(Stage stage, int parts) {
+        stage.arm(parts);
+        int slot = publish(stage);
+        if (slot >= 0) {
+            wakeWorkers();
         }
         try {
-            caller = Thread.currentThread();
-            failure = null;
-            pending.set(parts - 1);
-            for (int i = 0; i < parts - 1; i++) {
-                workers[i].assign(task);
+            while (stage.runOne()) {
+                // the caller keeps claiming until every part is taken
             }
-            Throwable own = null;
-            try {
-                task.runPart(0);
-            } catch (Throwable t) {
-                own = t;
-            }
-            awaitWorkers();
-            Throwable failed = own != null ? own : failure;
-            if (failed instanceof RuntimeException) {
-                throw (RuntimeException) failed;
-            }
-            if (failed instanceof Error) {
-                throw (Error) failed;
-            }
-            if (failed != null) {
-                throw new IllegalStateException(failed);
-            }
-            return true;
         } finally {
-            caller = null;
-            busy.set(false);
+            if (slot >= 0) {
+                open.set(slot, null);
+            }
+        }
+        stage.awaitDone(parts, SPINS);
+    }
+
+    private int publish(Stage stage) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (open.get(i) == null && open.compareAndSet(i, null, stage)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void wakeWorkers() {
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
         }
     }
 
-    private void awaitWorkers() {
-        for (int spin = 0; pending.get() > 0; spin++) {
-            if (spin < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
+    /** An open stage with unclaimed parts, or null. */
+    private Stage work() {
+        for (int i = 0; i < SLOTS; i++) {
+            Stage s = open.get(i);
+            if (s != null && s.hasWork()) {
+                return s;
             }
         }
+        return null;
     }
 
     private final class Worker extends Thread {
-        private final int part;
-        private volatile Task slot;
-
-        Worker(int part) {
-            super("switchyard-matmul-" + part);
-            this.part = part;
+        Worker(int index) {
+            super("switchyard-matmul-" + index);
             setDaemon(true);
-        }
-
-        void assign(Task task) {
-            slot = task;
-            LockSupport.unpark(this);
         }
 
         @Override
         public void run() {
             while (true) {
-                Task task = slot;
-                if (task == null) {
+                Stage stage = busy.get() < budget ? work() : null;
+                if (stage == null) {
                     LockSupport.park(this);
                     continue;
                 }
+                busy.incrementAndGet();
                 try {
-                    task.runPart(part);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                slot = null;
-                if (pending.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
+                    stage.runOne();
+                } finally {
+                    busy.decrementAndGet();
                 }
             }
         }

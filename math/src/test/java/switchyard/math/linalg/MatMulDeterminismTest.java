@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The MatMul contract promises results fixed by the shapes alone: the vector kernel must give
- * bit-identical output for any thread count, because threads split rows or columns of c and never k.
+ * bit-identical output for any thread count, because threads share out rectangles of c and never k.
  */
 class MatMulDeterminismTest {
 
@@ -54,7 +54,7 @@ class MatMulDeterminismTest {
         for (int[] s : SHAPES) {
             Product p = new Product().set(new float[0], false, s[1], new float[0], false, s[2],
                     new float[0], s[0], s[2], s[1], false, null, false);
-            assertEquals(2, p.plan(2), "shape " + Arrays.toString(s) + " should be cut in two");
+            assertTrue(p.rowParts(2) >= 2, "shape " + Arrays.toString(s) + " should be shared by two threads");
         }
     }
 

@@ -2,53 +2,127 @@ package switchyard.math.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 class WorkerPoolTest {
 
-    @Test
-    void runsEachPartOnceOnDistinctThreadsWithPartZeroOnTheCaller() {
-        WorkerPool pool = WorkerPool.shared(3);
-        for (int round = 0; round < 50; round++) {
-            AtomicReferenceArray<Thread> ranOn = new AtomicReferenceArray<>(3);
-            assertTrue(pool.tryRun(part -> assertTrue(ranOn.compareAndSet(part, null, Thread.currentThread()),
-                    "part " + part + " ran twice"), 3));
-            assertSame(Thread.currentThread(), ranOn.get(0));
-            assertNotSame(ranOn.get(1), ranOn.get(2));
-            assertNotSame(Thread.currentThread(), ranOn.get(1));
-            assertTrue(ranOn.get(1).isDaemon() && ranOn.get(2).isDaemon());
+    /** A stage whose parts run the given action. */
+    private static Stage stage(IntConsumer action) {
+        return new Stage() {
+            @Override
+            void runPart(int part) {
+                action.accept(part);
+            }
+        };
+    }
+
+    private static void runAlone(WorkerPool pool, Stage stage, int parts) {
+        pool.enter();
+        try {
+            pool.run(stage, parts);
+        } finally {
+            pool.leave();
         }
+    }
+
+    @Test
+    void everyPartRunsExactlyOnceAcrossReuses() {
+        WorkerPool pool = WorkerPool.shared(3);
+        AtomicIntegerArray[] runs = new AtomicIntegerArray[1];
+        Stage stage = stage(part -> runs[0].incrementAndGet(part));
+        for (int round = 0; round < 300; round++) {
+            int parts = 1 + round % 37;
+            runs[0] = new AtomicIntegerArray(parts);
+            runAlone(pool, stage, parts);
+            for (int p = 0; p < parts; p++) {
+                assertEquals(1, runs[0].get(p), "round " + round + ": part " + p + " of " + parts);
+            }
+        }
+    }
+
+    @Test
+    void anIdleWorkerHelpsTheOnlyBusyCaller() {
+        WorkerPool pool = WorkerPool.shared(2);
+        // Each part waits until the other has started: that only ends if two threads run them at once.
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        AtomicReferenceArray<Thread> ranOn = new AtomicReferenceArray<>(2);
+        Stage stage = stage(part -> {
+            ranOn.set(part, Thread.currentThread());
+            bothStarted.countDown();
+            try {
+                assertTrue(bothStarted.await(30, TimeUnit.SECONDS), "no worker joined the caller");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        runAlone(pool, stage, 2);
+        assertNotSame(ranOn.get(0), ranOn.get(1));
+        assertTrue(ranOn.get(0) == Thread.currentThread() || ranOn.get(1) == Thread.currentThread(), "the caller ran a part");
     }
 
     @Test
     void aFailingPartIsRethrownToTheCallerAndThePoolStaysUsable() {
         WorkerPool pool = WorkerPool.shared(2);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.tryRun(part -> {
-            if (part == 1) {
-                throw new IllegalStateException("boom in part 1");
-            }
-        }, 2));
-        assertEquals("boom in part 1", e.getMessage());
-        int[] ran = new int[2];
-        assertTrue(pool.tryRun(part -> ran[part]++, 2));
-        assertEquals(1, ran[0]);
-        assertEquals(1, ran[1]);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> runAlone(pool, stage(part -> {
+                    if (part == 3) {
+                        throw new IllegalStateException("boom in part 3");
+                    }
+                }), 8));
+        assertEquals("boom in part 3", e.getMessage());
+        AtomicIntegerArray ran = new AtomicIntegerArray(4);
+        runAlone(pool, stage(ran::incrementAndGet), 4);
+        for (int p = 0; p < 4; p++) {
+            assertEquals(1, ran.get(p));
+        }
     }
 
     @Test
-    void aBusyPoolDeclinesInsteadOfBlocking() {
+    void concurrentCallersEachCompleteTheirOwnStages() throws Exception {
         WorkerPool pool = WorkerPool.shared(2);
-        boolean[] nested = new boolean[1];
-        assertTrue(pool.tryRun(part -> {
-            if (part == 0) {
-                nested[0] = pool.tryRun(inner -> { }, 1);
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try {
+            Future<?>[] done = new Future<?>[3];
+            for (int c = 0; c < 3; c++) {
+                int caller = c;
+                done[c] = callers.submit(() -> {
+                    AtomicIntegerArray[] runs = new AtomicIntegerArray[1];
+                    Stage stage = stage(part -> runs[0].incrementAndGet(part));
+                    for (int round = 0; round < 200; round++) {
+                        int parts = 2 + (round + caller) % 11;
+                        runs[0] = new AtomicIntegerArray(parts);
+                        runAlone(pool, stage, parts);
+                        for (int p = 0; p < parts; p++) {
+                            assertEquals(1, runs[0].get(p), "caller " + caller + " round " + round + " part " + p);
+                        }
+                    }
+                    return null;
+                });
             }
-        }, 2));
-        assertEquals(false, nested[0], "the pool was busy with the outer task");
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void partCountsOutsideTheClaimWordAreRefused() {
+        WorkerPool pool = WorkerPool.shared(2);
+        Stage stage = stage(part -> { });
+        assertThrows(IllegalArgumentException.class, () -> runAlone(pool, stage, 0));
+        assertThrows(IllegalArgumentException.class, () -> runAlone(pool, stage, Stage.MAX_PARTS + 1));
     }
 }
