@@ -8,6 +8,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import switchyard.actors.bench.CrossJvmBench;
 import switchyard.actors.bench.LayerBench;
+import switchyard.math.bench.ExpertGemmBench;
+import switchyard.math.bench.FmaCeiling;
 import switchyard.math.bench.LayerConfig;
 import switchyard.math.bench.MatMulBench;
 import switchyard.math.bench.OracleBench;
@@ -77,6 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
         figures.put("machine", machine(out));
 
         if (what.contains("kernels")) figures.put("kernels", kernels(out));
+        if (what.contains("kernels") || what.contains("layer")) figures.put("fma_ceiling_gflops", fmaCeiling(out));
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
         if (what.contains("layer")) figures.put("layer", layer(out, configs));
         if (what.contains("cross-jvm")) figures.put("cross_jvm", crossJvm(out));
@@ -99,7 +102,21 @@ public final class BenchCommand implements Callable<Integer> {
         return m;
     }
 
+    /** GFLOP/s of a register-only FMA loop on every core: what no multiply can beat right now. */
+    private Double fmaCeiling;
+
+    private double fmaCeiling(PrintWriter out) {
+        if (fmaCeiling == null) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            double one = FmaCeiling.gflops(1);
+            fmaCeiling = FmaCeiling.gflops(cores);
+            out.printf(Locale.ROOT, "FMA ceiling (register-only loop)    %.1f GFLOP/s on 1 thread, %.1f on %d%n%n", one, fmaCeiling, cores);
+        }
+        return fmaCeiling;
+    }
+
     private List<Map<String, Object>> kernels(PrintWriter out) {
+        fmaCeiling(out);
         out.println("matrix multiply, float32            GFLOP/s");
         List<Map<String, Object>> rows = new ArrayList<>();
         List<MatMul> kernels = List.of(MatMuls.ejml(), MatMuls.byName("vector:1"), MatMuls.best());
@@ -117,21 +134,36 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** One measured configuration: forward and forward+backward tokens/s. */
-    private record Throughput(double forward, double fwdBwd) {}
+    /**
+     * One measured configuration: forward and forward+backward tokens/s and, for the actor layer,
+     * its products during forward+backward next to the same shapes run alone (else null).
+     */
+    private record Throughput(double forward, double fwdBwd, LayerBench.Gemm gemm, double isolatedGflops) {}
 
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
             OracleBench.Result r = OracleBench.measure(c, w, MatMuls.best(), warmup, steps);
-            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(), null, 0);
         });
     }
 
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs) {
-        return throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
+        double ceiling = fmaCeiling(out);
+        List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, "best", ConfigFactory.load(), warmup, steps);
-            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+            double isolated = ExpertGemmBench.gflops(MatMuls.best(), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), 5);
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(), r.fwdBwdGemm(), isolated);
         });
+        out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling");
+        for (Map<String, Object> row : rows) {
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %20.1f %21.1f %7.2f %11.1f %15.0f%%%n", row.get("config"), row.get("world"),
+                    row.get("gemm_gflops_in_layer"), row.get("gemm_gflops_isolated"), row.get("gemm_in_layer_vs_isolated"),
+                    row.get("layer_gflops_over_wall"), 100 * (double) row.get("layer_gflops_over_wall") / ceiling);
+        }
+        out.println("GFLOP/s: in layer = while at least one product runs; alone = one expert's six products on its rows;");
+        out.println("over wall = the products' flops over the steps' wall time.");
+        out.println();
+        return rows;
     }
 
     /** Measures every configuration at every --world that divides its experts, printing as it goes. */
@@ -145,7 +177,18 @@ public final class BenchCommand implements Callable<Integer> {
                 Throughput t = measure.apply(c, w);
                 out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, t.forward(), t.fwdBwd());
                 out.flush();
-                rows.add(Map.of("config", c.name(), "world", w, "forward_tokens_per_s", t.forward(), "fwdbwd_tokens_per_s", t.fwdBwd()));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("config", c.name());
+                row.put("world", w);
+                row.put("forward_tokens_per_s", t.forward());
+                row.put("fwdbwd_tokens_per_s", t.fwdBwd());
+                if (t.gemm() != null) {
+                    row.put("gemm_gflops_in_layer", t.gemm().gflopsWhileMultiplying());
+                    row.put("gemm_gflops_isolated", t.isolatedGflops());
+                    row.put("gemm_in_layer_vs_isolated", t.gemm().gflopsWhileMultiplying() / t.isolatedGflops());
+                    row.put("layer_gflops_over_wall", t.gemm().gflopsOverWall());
+                }
+                rows.add(row);
             }
         }
         out.println();

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * registers, no memory traffic. A matmul kernel cannot beat this, so benchmark figures are best
  * read against it (on shared or throttled hosts it moves between runs).
  */
-final class FmaCeiling {
+public final class FmaCeiling {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int STEPS = 2_000_000;
@@ -21,7 +21,7 @@ final class FmaCeiling {
     }
 
     /** Best of a few rounds, in GFLOP/s summed over {@code threads} threads running at once. */
-    static double gflops(int threads) {
+    public static double gflops(int threads) {
         double best = 0;
         for (int round = 0; round < 5; round++) {
             best = Math.max(best, round(threads));

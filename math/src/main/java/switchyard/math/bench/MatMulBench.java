@@ -124,7 +124,8 @@ public final class MatMulBench {
         };
     }
 
-    private static FMatrixRMaj random(int rows, int cols, Random rnd) {
+    /** Uniform in [-1, 1). */
+    static FMatrixRMaj random(int rows, int cols, Random rnd) {
         FMatrixRMaj x = new FMatrixRMaj(rows, cols);
         for (int i = 0; i < x.data.length; i++) {
             x.data[i] = rnd.nextFloat() * 2f - 1f;

@@ -9,7 +9,7 @@ package switchyard.math.linalg;
 public final class MatMuls {
 
     /** Names {@link #byName} accepts, for messages and command-line help. */
-    public static final String ACCEPTED_NAMES = "ejml, vector, vector:N (N threads), best";
+    public static final String ACCEPTED_NAMES = "ejml, vector, vector:N (N threads), best, metered:<any of these>";
 
     private MatMuls() {
     }
@@ -33,7 +33,8 @@ public final class MatMuls {
 
     /**
      * {@code "ejml"}, {@code "vector"} (single-threaded), {@code "vector:N"} (N threads) or
-     * {@code "best"}; case-insensitive.
+     * {@code "best"}, optionally prefixed with {@code "metered:"} to count products and their time
+     * in {@link MatMulMeter#shared()}; case-insensitive.
      *
      * @throws IllegalArgumentException for any other name, or for "vector" when the module is absent
      */
@@ -44,6 +45,9 @@ public final class MatMuls {
         }
         if (key.equals("best")) {
             return best();
+        }
+        if (key.startsWith("metered:")) {
+            return new MeteredMatMul(byName(key.substring("metered:".length())), MatMulMeter.shared());
         }
         if (key.equals("vector") || key.startsWith("vector:")) {
             int threads = key.equals("vector") ? 1 : threadCount(name, key.substring("vector:".length()));

@@ -1,0 +1,45 @@
+package switchyard.math.bench;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.linalg.MatMul;
+
+/**
+ * GFLOP/s of one expert's six products (forward x·W1+b1 with ReLU, h·W2+b2; backward hᵀ·dy,
+ * dy·W2ᵀ, xᵀ·dh, dh·W1ᵀ) on {@code rows} rows, run alone: the isolated rate that the layer's
+ * in-layer multiply rate is held against, on exactly the shapes the layer multiplies.
+ */
+public final class ExpertGemmBench {
+    private ExpertGemmBench() {}
+
+    /** Rows one expert gets per step when every source fills its capacity (top-2, reference capacity 2·S/E). */
+    public static int rowsPerExpert(LayerConfig config, int worldSize) {
+        return 2 * config.tokens() / config.experts() * worldSize;
+    }
+
+    /** Median GFLOP/s over {@code reps} forward+backward rounds, after two untimed ones. */
+    public static double gflops(MatMul mm, int rows, int modelDim, int hiddenDim, int reps) {
+        if (rows < 1 || modelDim < 1 || hiddenDim < 1 || reps < 1)
+            throw new IllegalArgumentException("rows, M, H and reps must be >= 1, got " + rows + ", " + modelDim + ", " + hiddenDim + ", " + reps);
+        Random rnd = new Random(7);
+        FMatrixRMaj x = MatMulBench.random(rows, modelDim, rnd), w1 = MatMulBench.random(modelDim, hiddenDim, rnd), b1 = MatMulBench.random(1, hiddenDim, rnd);
+        FMatrixRMaj w2 = MatMulBench.random(hiddenDim, modelDim, rnd), b2 = MatMulBench.random(1, modelDim, rnd), dy = MatMulBench.random(rows, modelDim, rnd);
+        FMatrixRMaj h = new FMatrixRMaj(rows, hiddenDim), y = new FMatrixRMaj(rows, modelDim), dh = new FMatrixRMaj(rows, hiddenDim);
+        FMatrixRMaj dx = new FMatrixRMaj(rows, modelDim), dw1 = new FMatrixRMaj(modelDim, hiddenDim), dw2 = new FMatrixRMaj(hiddenDim, modelDim);
+        double flops = 6 * 2.0 * rows * modelDim * hiddenDim;
+        double[] rates = new double[reps];
+        for (int i = -2; i < reps; i++) {
+            long start = System.nanoTime();
+            mm.mulBias(x, w1, b1, true, h);
+            mm.mulBias(h, w2, b2, false, y);
+            mm.mulTransA(h, dy, dw2, false);
+            mm.mulTransB(dy, w2, dh, false);
+            mm.mulTransA(x, dh, dw1, false);
+            mm.mulTransB(dh, w1, dx, false);
+            if (i >= 0) rates[i] = flops / (System.nanoTime() - start);
+        }
+        Arrays.sort(rates);
+        return reps % 2 == 1 ? rates[reps / 2] : (rates[reps / 2 - 1] + rates[reps / 2]) / 2;
+    }
+}
