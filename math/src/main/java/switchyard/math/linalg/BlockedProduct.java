@@ -55,25 +55,44 @@ final class BlockedProduct {
     }
 
     /**
+     * Packs rows {@code [i0, i0+rows)} of k block {@code block} of the whole A into {@code ap}
+     * ({@code mPadded} = m rounded up to MR): every block's micro-panels, in row order, one block
+     * after the other. For products that would otherwise pack the same A block once per column
+     * block or column range.
+     */
+    static void packA(Product pr, int block, int i0, int rows, int mPadded, float[] ap) {
+        int pc = block * KC;
+        int kc = Math.min(KC, pr.k - pc);
+        Packing.packA(pr.a, pr.transA, pr.lda, i0, rows, pc, kc, ap, block * KC * mPadded + i0 * kc);
+    }
+
+    /**
      * Computes rows {@code [ic, ic+mc)} × columns {@code [jc+jr0, jc+jr1)} of C over all of k,
-     * from the packed column block {@code bp} (columns {@code [jc, jc+nc)}, padded to {@code ncPadded}).
+     * from the packed column block {@code bp} (columns {@code [jc, jc+nc)}, padded to {@code ncPadded})
+     * and either the whole A packed by {@link #packA} ({@code packedA}, m padded to {@code mPadded})
+     * or, when that is null, A blocks packed here.
      */
     static void rowBlock(Product pr, int ic, int mc, int jc, int nc, int ncPadded, int jr0, int jr1,
-                         float[] bp, PackBuffers buf) {
+                         float[] bp, float[] packedA, int mPadded, PackBuffers buf) {
         int k = pr.k;
         int blocksOfK = blocksOfK(k);
-        float[] ap = buf.packedA(roundUp(mc, MR) * Math.min(KC, k));
+        float[] ap = packedA != null ? packedA : buf.packedA(roundUp(mc, MR) * Math.min(KC, k));
         for (int pc = 0, block = 0; block < blocksOfK; pc += KC, block++) {
             int kc = Math.min(KC, k - pc);
             boolean load = pr.accumulate || pc > 0;
             boolean lastBlock = block == blocksOfK - 1;
             float[] bias = lastBlock ? pr.bias : null;
             boolean relu = lastBlock && pr.relu;
-            Packing.packA(pr.a, pr.transA, pr.lda, ic, mc, pc, kc, ap);
+            int aAt = 0;
+            if (packedA != null) {
+                aAt = block * KC * mPadded + ic * kc;
+            } else {
+                Packing.packA(pr.a, pr.transA, pr.lda, ic, mc, pc, kc, ap, 0);
+            }
             int bBlock = block * KC * ncPadded;
             for (int jr = jr0; jr < jr1; jr += NR) {
                 for (int ir = 0; ir < mc; ir += MR) {
-                    tile(pr, kc, ap, ir * kc, bp, bBlock + jr * kc, ic + ir, jc + jr,
+                    tile(pr, kc, ap, aAt + ir * kc, bp, bBlock + jr * kc, ic + ir, jc + jr,
                             Math.min(MR, mc - ir), Math.min(NR, nc - jr), load, bias, relu, buf);
                 }
             }

@@ -13,6 +13,8 @@ final class PackBuffers {
 
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
+    /** The whole A, packed once for a product that sweeps it several times (see BlockedProduct.packA). */
+    private float[] wholeA = new float[0];
     /** Stand-in for a C tile that sticks out past the matrix edge. */
     final float[] edgeTile = new float[MR * NR];
     /** The bias slice for an edge tile, zero-padded to a full tile width. */
@@ -30,6 +32,13 @@ final class PackBuffers {
             packedA = new float[floats];
         }
         return packedA;
+    }
+
+    float[] wholeA(int floats) {
+        if (wholeA.length < floats) {
+            wholeA = new float[floats];
+        }
+        return wholeA;
     }
 
     float[] packedB(int floats) {

@@ -24,12 +24,13 @@ final class Packing {
 
     /**
      * Packs rows {@code [i0, i0+mc)} × steps {@code [p0, p0+kc)} of A into {@code ⌈mc/MR⌉}
-     * consecutive micro-panels of {@code MR·kc} floats, each step's MR values adjacent.
+     * consecutive micro-panels of {@code MR·kc} floats from {@code dst[at]} on, each step's MR
+     * values adjacent.
      */
-    static void packA(float[] a, boolean trans, int ld, int i0, int mc, int p0, int kc, float[] dst) {
+    static void packA(float[] a, boolean trans, int ld, int i0, int mc, int p0, int kc, float[] dst, int at) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = at + ir * kc;
             if (trans && rows == MR) {
                 // Each step's MR values are already adjacent in the source row p: one short block copy
                 // per step (the element-by-element copy made this the most expensive packing).

@@ -1,5 +1,6 @@
 package switchyard.math.linalg;
 
+import static switchyard.math.linalg.MicroKernel.MR;
 import static switchyard.math.linalg.MicroKernel.NR;
 
 /**
@@ -18,6 +19,10 @@ final class Product {
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
     /** Parts per busy thread a compute stage aims for, so uneven parts still balance. */
     private static final int PARTS_PER_THREAD = 4;
+    /** Most floats of A packed once for the whole product (16 MiB); larger A blocks are packed per part. */
+    private static final int WHOLE_A_FLOATS = 4 << 20;
+    /** Rows of A per packing part. */
+    private static final int PACK_A_ROWS = 256;
 
     float[] a;
     boolean transA;
@@ -43,6 +48,18 @@ final class Product {
     private int mc;
     private int chunks;
     private float[] packedB;
+    /** All of A packed once, or null when each part packs its own A blocks. */
+    private float[] packedA;
+    private int mPadded;
+    private int packGroups;
+
+    private final Stage packingA = new Stage() {
+        @Override
+        void runPart(int part) {
+            int i0 = (part % packGroups) * PACK_A_ROWS;
+            BlockedProduct.packA(Product.this, part / packGroups, i0, Math.min(PACK_A_ROWS, m - i0), mPadded, packedA);
+        }
+    };
 
     private final Stage packing = new Stage() {
         @Override
@@ -61,7 +78,7 @@ final class Product {
             int jr0 = NR * (int) ((long) panels * chunk / chunks);
             int jr1 = NR * (int) ((long) panels * (chunk + 1) / chunks);
             BlockedProduct.rowBlock(Product.this, ic, Math.min(mc, m - ic), jc, nc, ncPadded, jr0, jr1,
-                    packedB, PackBuffers.local());
+                    packedB, packedA, mPadded, PackBuffers.local());
         }
     };
 
@@ -94,6 +111,7 @@ final class Product {
         c = null;
         bias = null;
         packedB = null;
+        packedA = null;
     }
 
     /** Runs the product with {@code pool}'s help, or alone when it is null. Requires m, n, k > 0. */
@@ -101,12 +119,23 @@ final class Product {
         int threads = pool == null ? 1 : pool.budget();
         int ncMax = BlockedProduct.maxColumnBlock(k);
         int blocksOfK = BlockedProduct.blocksOfK(k);
+        packedA = null;
+        mPadded = BlockedProduct.roundUp(m, MR);
+        int columnBlocks = (n + ncMax - 1) / ncMax;
+        int firstPadded = BlockedProduct.roundUp(Math.min(ncMax, n), NR);
+        boolean sweptAgain = columnBlocks * chunks(rowBlocks(firstPadded), firstPadded, threads) > 1;
+        if (sweptAgain && (long) mPadded * k <= WHOLE_A_FLOATS) {
+            // Every column block (and column range) would pack the same A blocks again: pack them once.
+            packedA = PackBuffers.local().wholeA(mPadded * k);
+            packGroups = (m + PACK_A_ROWS - 1) / PACK_A_ROWS;
+            runStage(pool, packingA, packGroups * blocksOfK);
+        }
         for (jc = 0; jc < n; jc += ncMax) {
             nc = Math.min(ncMax, n - jc);
             ncPadded = BlockedProduct.roundUp(nc, NR);
             mc = BlockedProduct.rowBlock(ncPadded);
             packedB = PackBuffers.local().packedB(ncPadded * k);
-            int rowBlocks = (m + mc - 1) / mc;
+            int rowBlocks = rowBlocks(ncPadded);
             chunks = chunks(rowBlocks, ncPadded, threads);
             runStage(pool, packing, blocksOfK);
             runStage(pool, rows, rowBlocks * chunks);
@@ -116,8 +145,12 @@ final class Product {
     /** Parts {@link #run} gives the row stage of the first column block, on {@code threads} threads. */
     int rowParts(int threads) {
         int padded = BlockedProduct.roundUp(Math.min(BlockedProduct.maxColumnBlock(k), n), NR);
-        int rowBlocks = (m + BlockedProduct.rowBlock(padded) - 1) / BlockedProduct.rowBlock(padded);
-        return rowBlocks * chunks(rowBlocks, padded, threads);
+        return rowBlocks(padded) * chunks(rowBlocks(padded), padded, threads);
+    }
+
+    private int rowBlocks(int ncPadded) {
+        int mc = BlockedProduct.rowBlock(ncPadded);
+        return (m + mc - 1) / mc;
     }
 
     /** Column ranges per row block: enough parts to keep {@code threads} threads busy, at most one per micro-panel. */
