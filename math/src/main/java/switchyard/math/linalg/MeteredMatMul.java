@@ -15,41 +15,31 @@ public final class MeteredMatMul implements MatMul {
 
     @Override
     public void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        meter.begin();
-        try {
-            inner.mul(a, b, c, accumulate);
-        } finally {
-            meter.end(2.0 * a.numRows * a.numCols * b.numCols);
-        }
+        metered(a.numRows, a.numCols, b.numCols, () -> inner.mul(a, b, c, accumulate));
     }
 
     @Override
     public void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        meter.begin();
-        try {
-            inner.mulTransA(a, b, c, accumulate);
-        } finally {
-            meter.end(2.0 * a.numRows * a.numCols * b.numCols);
-        }
+        metered(a.numCols, a.numRows, b.numCols, () -> inner.mulTransA(a, b, c, accumulate));
     }
 
     @Override
     public void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        meter.begin();
-        try {
-            inner.mulTransB(a, b, c, accumulate);
-        } finally {
-            meter.end(2.0 * a.numRows * a.numCols * b.numRows);
-        }
+        metered(a.numRows, a.numCols, b.numRows, () -> inner.mulTransB(a, b, c, accumulate));
     }
 
     @Override
     public void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
+        metered(a.numRows, a.numCols, b.numCols, () -> inner.mulBias(a, b, bias, relu, c));
+    }
+
+    /** Runs an [m×k]·[k×n] product between the meter's begin and end. */
+    private void metered(int m, int k, int n, Runnable product) {
         meter.begin();
         try {
-            inner.mulBias(a, b, bias, relu, c);
+            product.run();
         } finally {
-            meter.end(2.0 * a.numRows * a.numCols * b.numCols);
+            meter.end(2.0 * m * k * n);
         }
     }
 
