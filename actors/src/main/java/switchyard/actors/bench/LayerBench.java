@@ -18,14 +18,20 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * Throughput of the whole actor layer: W rank actors, real scatter/gather, random tokens. Tokens/s
- * count the tokens of all ranks; the first steps warm the JIT up and are not counted.
+ * Throughput and allocation of the whole actor layer: W rank actors, real scatter/gather, random
+ * tokens. Tokens/s count the tokens of all ranks; the first steps warm the JIT up and are not
+ * counted. Allocation is what every thread of the JVM allocated over the counted steps, per token
+ * (all ranks) per step.
  */
 public final class LayerBench {
     private LayerBench() {}
 
-    /** Forward and forward+backward (with an SGD update) tokens/s of one configuration. */
-    public record Result(LayerConfig config, int worldSize, double forwardTokensPerSecond, double fwdBwdTokensPerSecond) {}
+    /**
+     * Forward and forward+backward (with an SGD update) tokens/s and bytes allocated per token per
+     * step of one configuration; the allocation figures are NaN when the ranks ran in other JVMs.
+     */
+    public record Result(LayerConfig config, int worldSize, double forwardTokensPerSecond, double fwdBwdTokensPerSecond,
+                         double forwardAllocBytesPerTokenStep, double fwdBwdAllocBytesPerTokenStep) {}
 
     /** A job of this shape; the experts are spread evenly over the ranks. */
     public static SimulationOptions job(LayerConfig config, int worldSize, String matmul, ExchangeSettings exchange) {
@@ -42,22 +48,36 @@ public final class LayerBench {
         return new TrainingPlan(steps, 1, false, training, (step, rank) -> batch, Duration.ofMinutes(20), null);
     }
 
+    /** Measures W ranks in this JVM, throughput and allocation. */
     public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, int steps) {
-        return measure(config, worldSize, warmups, steps, (plan, job) -> Simulation.run(job, plan, akka, null, Duration.ofHours(1)),
-                job(config, worldSize, matmul, ExchangeSettings.direct()));
+        SimulationOptions job = job(config, worldSize, matmul, ExchangeSettings.direct());
+        Figure forward = inThisJvm(config, job, akka, warmups, steps, false);
+        Figure fwdBwd = inThisJvm(config, job, akka, warmups, steps, true);
+        return new Result(config, worldSize, forward.tokensPerSecond, fwdBwd.tokensPerSecond,
+                forward.allocBytesPerTokenStep, fwdBwd.allocBytesPerTokenStep);
     }
 
-    /** Measures with any runner (one JVM, or a cluster driver). */
+    /** Measures throughput with any runner (one JVM, or a cluster driver); allocation is not measured. */
     public static Result measure(LayerConfig config, int worldSize, int warmups, int steps,
                                  BiFunction<TrainingPlan, SimulationOptions, RunListener.Outcome> runner, SimulationOptions job) {
-        double forward = tokensPerSecond(runner.apply(plan(config, warmups + steps, false), job), warmups);
-        double fwdBwd = tokensPerSecond(runner.apply(plan(config, warmups + steps, true), job), warmups);
-        return new Result(config, worldSize, forward, fwdBwd);
+        double forward = tokensPerSecond(runner.apply(plan(config, warmups + steps, false), job), warmups, steps);
+        double fwdBwd = tokensPerSecond(runner.apply(plan(config, warmups + steps, true), job), warmups, steps);
+        return new Result(config, worldSize, forward, fwdBwd, Double.NaN, Double.NaN);
     }
 
-    private static double tokensPerSecond(RunListener.Outcome outcome, int warmups) {
+    private record Figure(double tokensPerSecond, double allocBytesPerTokenStep) {}
+
+    private static Figure inThisJvm(LayerConfig config, SimulationOptions job, Config akka, int warmups, int steps, boolean training) {
+        AllocationWindow window = new AllocationWindow(warmups, steps);
+        TrainingPlan plan = plan(config, warmups + steps + 1, training); // one update past the window: see AllocationWindow
+        RunListener.Outcome outcome = Simulation.run(job, plan, akka, window, Duration.ofHours(1));
+        double tokensPerSecond = tokensPerSecond(outcome, warmups, steps);
+        return new Figure(tokensPerSecond, window.perTokenStep((long) config.tokens() * job.worldSize()));
+    }
+
+    private static double tokensPerSecond(RunListener.Outcome outcome, int warmups, int steps) {
         if (!outcome.succeeded()) throw new IllegalStateException("benchmark run failed: " + outcome.failure());
-        List<StepMetrics> counted = outcome.steps().subList(warmups, outcome.steps().size());
+        List<StepMetrics> counted = outcome.steps().subList(warmups, warmups + steps);
         long tokens = 0, nanos = 0;
         for (StepMetrics m : counted) {
             tokens += m.tokens();

@@ -30,8 +30,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure Switchyard on this machine and print the figures (optionally as JSON):",
                 "  kernels    GFLOP/s of the EJML and Vector-API multiplies (4096x512 · 512x2048, and the backward shapes)",
-                "  oracle     tokens/s of the single-process layer, forward and forward+backward",
+                "  oracle     tokens/s of the single-process layer, forward and forward+backward (with an SGD update)",
                 "  layer      tokens/s of the actor layer in one JVM (W rank actors, real scatter/gather)",
+                "  (oracle and layer also print the bytes every thread allocated per token per step)",
                 "  cross-jvm  all-to-all MB/s between two node JVMs next to a raw socket copy, and the layer on 2 JVMs",
                 "Tokens/s always count the tokens of all ranks. Configurations: large = S 4096, M 512, H 2048, E 8;",
                 "small = S 1024, M 128, H 512, E 4 (S per rank)."})
@@ -117,35 +118,48 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** One measured configuration: forward and forward+backward tokens/s. */
-    private record Throughput(double forward, double fwdBwd) {}
+    /** One measured configuration: forward and forward+backward tokens/s and bytes allocated per token per step. */
+    private record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwdBwdAlloc) {}
 
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
             OracleBench.Result r = OracleBench.measure(c, w, MatMuls.best(), warmup, steps);
-            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep());
         });
     }
 
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs) {
         return throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, "best", ConfigFactory.load(), warmup, steps);
-            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond());
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep());
         });
     }
 
-    /** Measures every configuration at every --world that divides its experts, printing as it goes. */
+    /**
+     * Measures every configuration at every --world that divides its experts, printing as it goes.
+     * Allocation is what every thread allocated over the measured steps, per token (all ranks) per step.
+     */
     private List<Map<String, Object>> throughputTable(PrintWriter out, String title, List<LayerConfig> configs,
                                                       java.util.function.BiFunction<LayerConfig, Integer, Throughput> measure) {
-        out.printf("%-37s %13s %15s%n", title, "forward tok/s", "fwd+bwd tok/s");
+        out.printf("%-37s %13s %15s %14s %14s%n", title, "forward tok/s", "fwd+bwd tok/s", "fwd B/tok/step", "f+b B/tok/step");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LayerConfig c : configs) {
             for (int w : world) {
                 if (c.experts() % w != 0) continue;
                 Throughput t = measure.apply(c, w);
-                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, t.forward(), t.fwdBwd());
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %14.0f %14.0f%n", c.name(), w, t.forward(), t.fwdBwd(),
+                        t.forwardAlloc(), t.fwdBwdAlloc());
                 out.flush();
-                rows.add(Map.of("config", c.name(), "world", w, "forward_tokens_per_s", t.forward(), "fwdbwd_tokens_per_s", t.fwdBwd()));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("config", c.name());
+                row.put("world", w);
+                row.put("forward_tokens_per_s", t.forward());
+                row.put("fwdbwd_tokens_per_s", t.fwdBwd());
+                row.put("forward_alloc_bytes_per_token_step", t.forwardAlloc());
+                row.put("alloc_bytes_per_token_step", t.fwdBwdAlloc());
+                rows.add(row);
             }
         }
         out.println();
