@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
 /**
  * The oracle layer of one benchmark configuration with a fixed batch of random tokens and output
  * gradients on every folded rank, ready to run steps: what {@link OracleBench} times and the JMH
- * benchmark profiles.
+ * benchmark profiles. Every step gives its buffers back to the layer, as a training loop would.
  */
 public final class OracleLayer {
     private final LayerConfig config;
@@ -66,19 +66,18 @@ public final class OracleLayer {
     /** Tokens of one step, all ranks. */
     public long tokensPerStep() { return (long) config.tokens() * worldSize; }
 
-    /** One forward pass of every rank; returns rank 0's output. */
-    public FMatrixRMaj forward() {
-        MoeLayer.Forward f = layer.forward(inputs, noise, true);
-        return f.outputs().get(0);
+    /** One forward pass of every rank. */
+    public void forward() {
+        layer.release(layer.forward(inputs, noise, true));
     }
 
-    /** One training step of every rank: forward, backward, and an SGD update of every parameter. Returns rank 0's input gradient. */
-    public FMatrixRMaj trainStep() {
+    /** One training step of every rank: forward, backward, and an SGD update of every parameter. */
+    public void trainStep() {
         layer.zeroGrad();
         MoeLayer.Forward f = layer.forward(inputs, noise, true);
-        FMatrixRMaj dx = layer.backward(f, dOut).get(0);
+        layer.backward(f, dOut);
+        layer.release(f);
         sgd.step(params);
-        return dx;
     }
 
     private static FMatrixRMaj uniform(int rows, int cols, double scale, SplittableRandom random) {

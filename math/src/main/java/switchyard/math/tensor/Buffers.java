@@ -13,15 +13,30 @@ public final class Buffers {
     private Buffers() {}
 
     /**
-     * {@code m} as a {@code rows × cols} matrix. Storage is first sized exactly; when it has to grow
-     * later it grows an eighth beyond what is needed: row counts that depend on routing creep up
-     * over the first steps and should not reallocate at every new maximum.
+     * {@code m} as a {@code rows × cols} matrix. Storage is first sized exactly (a fixed shape, such
+     * as a step's output, then has exactly its elements); when it has to grow later it grows an
+     * eighth beyond what is needed.
      */
     public static FMatrixRMaj reshape(FMatrixRMaj m, int rows, int cols) {
+        return reshape(m, rows, cols, m.data.length == 0 ? 0 : 8);
+    }
+
+    /**
+     * {@code m} as a {@code rows × cols} matrix whose row count follows the routing and so changes
+     * from step to step (exchange blocks, an expert's stacked rows and activations): whenever
+     * storage has to be allocated it gets a quarter more rows than needed, so that a count which
+     * creeps up over the first steps does not reallocate a large matrix at every new maximum.
+     */
+    public static FMatrixRMaj reshapeRows(FMatrixRMaj m, int rows, int cols) {
+        return reshape(m, rows, cols, 4);
+    }
+
+    /** Reshapes, replacing too small storage with one {@code 1/headroom} larger than needed (exact for 0). */
+    private static FMatrixRMaj reshape(FMatrixRMaj m, int rows, int cols, int headroom) {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException("cannot shape a buffer as " + rows + "x" + cols);
         int n = Math.multiplyExact(rows, cols);
         if (m.data.length < n) {
-            long grown = m.data.length == 0 ? n : n + (long) n / 8;
+            long grown = headroom == 0 ? n : n + (long) n / headroom;
             m.data = new float[(int) Math.min(Integer.MAX_VALUE - 8, grown)];
         }
         m.reshape(rows, cols, false);
