@@ -143,6 +143,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private final Map<Long, List<ExpertGrads>> gradients = new TreeMap<>();
     private final BufferPool<StepArena> arenas = new BufferPool<>(StepArena::new, StepArena::poison);
     private final BufferPool<List<ExpertGrads>> gradientSets;
+    /** {@code switchyard.reuse-buffers}: off gives every step fresh buffers, to compare against or to rule reuse out. */
+    private final boolean reuseBuffers;
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
     private SaveCheckpoint pendingSave;
@@ -176,6 +178,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         this.shard = new ExpertShard(settings.firstExpert(), experts);
         this.gradientSets = new BufferPool<>(shard::newGrads, set -> set.forEach(ExpertGrads::poison));
+        this.reuseBuffers = ctx.getSystem().settings().config().getBoolean("switchyard.reuse-buffers");
         this.expertOptimizer = settings.optimizer().create();
         Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
@@ -428,7 +431,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         try {
             shard.backward(state.arena.layer.pass, blocks, grads, mm); // the input gradients overwrite the rows
         } catch (IllegalArgumentException e) {
-            gradientSets.release(grads);
+            recycle(grads);
             return fail(state, Phase.OUTPUT_GRAD, new int[0], e.getMessage());
         }
         state.end(Phase.EXPERT_BACKWARD);
@@ -511,7 +514,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             retire(m.step());
         }
         List<ExpertGrads> dropped = gradients.remove(m.step());
-        if (dropped != null) gradientSets.release(dropped);
+        if (dropped != null) recycle(dropped);
         return this;
     }
 
@@ -523,7 +526,12 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         StepState state = steps.remove(step);
         retired.add(step);
         for (Phase p : Phase.values()) timers.cancel(new DeadlineKey(step, p));
-        if (state != null && state.arena.allReturned()) arenas.release(state.arena);
+        if (reuseBuffers && state != null && state.arena.allReturned()) arenas.release(state.arena);
+    }
+
+    /** A step's expert gradients are no longer read: the next step may reuse them. */
+    private void recycle(List<ExpertGrads> grads) {
+        if (reuseBuffers) gradientSets.release(grads);
     }
 
     /** A part for this rank's experts must cover exactly L experts at width M. */
@@ -560,7 +568,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (sum != null) expertOptimizer.step(shard.params(sum));
         for (long step : order) {
             List<ExpertGrads> summed = gradients.remove(step);
-            if (summed != null) gradientSets.release(summed);
+            if (summed != null) recycle(summed);
         }
         updateReplyTo = m.replyTo();
         gate.tell(new GateActor.Update(order, m.gateGradient(), getContext().getSelf()));
@@ -657,7 +665,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), e.getMessage()));
             return this;
         }
-        gradients.values().forEach(gradientSets::release);
+        gradients.values().forEach(this::recycle);
         gradients.clear();
         gate.tell(new GateActor.Restore(c.gateWeight(), c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
         return this;
