@@ -8,6 +8,8 @@ import switchyard.math.linalg.MatMul;
  * allocated (all threads) per token per step.
  */
 public final class OracleBench {
+    private static final long WARMUP_NANOS = 2_000_000_000L;
+
     private OracleBench() {}
 
     /** Measured throughput and allocation of one configuration. */
@@ -17,7 +19,11 @@ public final class OracleBench {
     public static Result measure(LayerConfig config, int worldSize, MatMul mm, int warmups, int reps) {
         OracleLayer layer = new OracleLayer(config, worldSize, mm);
         double tokens = layer.tokensPerStep();
-        for (int i = 0; i < warmups; i++) layer.trainStep();
+        // At least `warmups` steps, and at least two seconds: small steps take milliseconds, and
+        // until C2 has compiled them the Vector-API code allocates a box per vector operation.
+        long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+        for (int i = 0; i < warmups || System.nanoTime() < warmupEnd; i++) layer.trainStep();
+        for (int i = 0; i < warmups; i++) layer.forward(); // forward alone runs on its own compiled paths
         AllocationMeter.Snapshot a0 = AllocationMeter.snapshot();
         long t0 = System.nanoTime();
         for (int i = 0; i < reps; i++) layer.forward();
