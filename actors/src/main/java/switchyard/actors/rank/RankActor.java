@@ -29,11 +29,11 @@ import switchyard.math.gate.Gate;
 import switchyard.math.gate.Routing;
 import switchyard.math.layer.ModelInit;
 import switchyard.math.layer.SourceStep;
-import switchyard.math.tensor.BufferPool;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 import switchyard.math.optim.Optimizer;
 import switchyard.math.optim.OptimizerState;
+import switchyard.math.tensor.BufferPool;
 
 import java.util.ArrayList;
 import java.util.Arrays;

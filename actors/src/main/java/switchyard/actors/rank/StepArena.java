@@ -23,6 +23,7 @@ final class StepArena {
     final FMatrixRMaj target = new FMatrixRMaj(0, 0);
     final FMatrixRMaj outputGradient = new FMatrixRMaj(0, 0);
     private int onLoan;
+    private boolean miscounted;
 
     /** One piece of the arena went to another actor. */
     void lend() {
@@ -31,13 +32,13 @@ final class StepArena {
 
     /** A borrower answered: it no longer reads or writes the piece it had. */
     void returned() {
-        if (onLoan == 0) throw new IllegalStateException("a step's buffer came back that was never lent");
-        onLoan--;
+        if (onLoan == 0) miscounted = true; // cannot happen by the protocol; if it does, never trust this arena again
+        else onLoan--;
     }
 
     /** Whether no other actor holds a piece of this arena, so it may be reused. */
     boolean allReturned() {
-        return onLoan == 0;
+        return onLoan == 0 && !miscounted;
     }
 
     /** Overwrites everything with NaN or -1 (see {@code BufferPool}). */

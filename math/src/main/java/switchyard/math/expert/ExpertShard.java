@@ -151,10 +151,14 @@ public final class ExpertShard {
         }
     }
 
+    /** Checks a block before any is written, so that a rejected call leaves every block as it was. */
     private ExpertRows checkExperts(ExpertRows b, int source, String what) {
         if (b.experts() != size())
             throw new IllegalArgumentException(what + " from source rank " + source + " covers " + b.experts()
                     + " experts but this shard holds " + size());
+        if (b.rows().numCols != experts.get(0).modelDim())
+            throw new IllegalArgumentException(what + " from source rank " + source + " has rows of width "
+                    + b.rows().numCols + " but the experts have M=" + experts.get(0).modelDim());
         return b;
     }
 
