@@ -16,33 +16,33 @@ import switchyard.math.linalg.MatMulMeter;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
- * Throughput of the whole actor layer: W rank actors, real scatter/gather, random tokens. Tokens/s
- * count the tokens of all ranks; the first steps warm the JIT up and are not counted.
+ * Throughput and allocation of the whole actor layer: W rank actors, real scatter/gather, random
+ * tokens. Tokens/s count the tokens of all ranks; the first steps warm the JIT up and are not
+ * counted. Allocation is what every thread of the JVM allocated over the counted steps, per token
+ * (all ranks) per step.
  */
 public final class LayerBench {
     private LayerBench() {}
 
     /**
-     * Forward and forward+backward (with an SGD update) tokens/s of one configuration, and the
-     * expert products' rates during each (null when not metered, e.g. across JVMs).
+     * Forward and forward+backward (with an SGD update) tokens/s and bytes allocated per token per
+     * step of one configuration, and its products' rates; the allocation figures are NaN and the
+     * product rates null when the ranks ran in other JVMs.
      */
     public record Result(LayerConfig config, int worldSize, double forwardTokensPerSecond, double fwdBwdTokensPerSecond,
+                         double forwardAllocBytesPerTokenStep, double fwdBwdAllocBytesPerTokenStep,
                          Gemm forwardGemm, Gemm fwdBwdGemm) {}
 
     /**
-     * The layer's products during the measured steps: GFLOP/s while at least one product was
-     * running (what to hold against the same shapes in isolation), and the products' flops over
-     * the steps' whole wall time (the layer's effective multiply rate).
+     * The layer's products during the measured steps (null when not metered, e.g. across JVMs):
+     * GFLOP/s while at least one product was running (what to hold against the same shapes in
+     * isolation), and the products' flops over the steps' whole wall time (the layer's effective
+     * multiply rate).
      */
     public record Gemm(double gflopsWhileMultiplying, double gflopsOverWall) {}
-
-    /** One measured run: tokens/s over the counted steps and, if metered, its products. */
-    private record Measured(double tokensPerSecond, Gemm gemm) {}
 
     /** A job of this shape; the experts are spread evenly over the ranks. */
     public static SimulationOptions job(LayerConfig config, int worldSize, String matmul, ExchangeSettings exchange) {
@@ -59,39 +59,44 @@ public final class LayerBench {
         return new TrainingPlan(steps, 1, false, training, (step, rank) -> batch, Duration.ofMinutes(20), null);
     }
 
-    /** In this JVM, with every product metered. */
+    /** Measures W ranks in this JVM: throughput, allocation, and every product through a {@code metered:} kernel. */
     public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, int steps) {
         SimulationOptions job = job(config, worldSize, "metered:" + matmul, ExchangeSettings.direct());
-        Measured forward = metered(config, job, akka, warmups, steps, false);
-        Measured fwdBwd = metered(config, job, akka, warmups, steps, true);
-        return new Result(config, worldSize, forward.tokensPerSecond(), fwdBwd.tokensPerSecond(), forward.gemm(), fwdBwd.gemm());
+        Figure forward = inThisJvm(config, job, akka, warmups, steps, false);
+        Figure fwdBwd = inThisJvm(config, job, akka, warmups, steps, true);
+        return new Result(config, worldSize, forward.tokensPerSecond, fwdBwd.tokensPerSecond,
+                forward.allocBytesPerTokenStep, fwdBwd.allocBytesPerTokenStep, forward.gemm, fwdBwd.gemm);
     }
 
-    private static Measured metered(LayerConfig config, SimulationOptions job, Config akka, int warmups, int steps, boolean training) {
-        MatMulMeter meter = MatMulMeter.shared();
-        AtomicReference<MatMulMeter.Reading> start = new AtomicReference<>(meter.read());
-        AtomicInteger done = new AtomicInteger();
-        RunListener.Outcome outcome = Simulation.run(job, plan(config, warmups + steps, training), akka, step -> {
-            if (done.incrementAndGet() == warmups) start.set(meter.read());
-        }, Duration.ofHours(1));
-        MatMulMeter.Reading used = meter.read().since(start.get());
-        long[] tokensAndNanos = counted(outcome, warmups);
-        return new Measured(tokensAndNanos[0] / (tokensAndNanos[1] / 1e9),
-                new Gemm(used.gflopsWhileBusy(), used.flops() / tokensAndNanos[1]));
-    }
-
-    /** Measures with any runner (one JVM, or a cluster driver); products are not metered. */
+    /** Measures throughput with any runner (one JVM, or a cluster driver); allocation is not measured. */
     public static Result measure(LayerConfig config, int worldSize, int warmups, int steps,
                                  BiFunction<TrainingPlan, SimulationOptions, RunListener.Outcome> runner, SimulationOptions job) {
-        long[] forward = counted(runner.apply(plan(config, warmups + steps, false), job), warmups);
-        long[] fwdBwd = counted(runner.apply(plan(config, warmups + steps, true), job), warmups);
-        return new Result(config, worldSize, forward[0] / (forward[1] / 1e9), fwdBwd[0] / (fwdBwd[1] / 1e9), null, null);
+        double forward = tokensPerSecond(runner.apply(plan(config, warmups + steps, false), job), warmups, steps);
+        double fwdBwd = tokensPerSecond(runner.apply(plan(config, warmups + steps, true), job), warmups, steps);
+        return new Result(config, worldSize, forward, fwdBwd, Double.NaN, Double.NaN, null, null);
     }
 
-    /** Tokens and wall nanoseconds of the steps after the warm-up ones. */
-    private static long[] counted(RunListener.Outcome outcome, int warmups) {
+    private record Figure(double tokensPerSecond, double allocBytesPerTokenStep, Gemm gemm) {}
+
+    private static Figure inThisJvm(LayerConfig config, SimulationOptions job, Config akka, int warmups, int steps, boolean training) {
+        MeasuredWindow window = new MeasuredWindow(warmups, steps);
+        TrainingPlan plan = plan(config, warmups + steps + 1, training); // one update past the window: see MeasuredWindow
+        RunListener.Outcome outcome = Simulation.run(job, plan, akka, window, Duration.ofHours(1));
+        long[] counted = counted(outcome, warmups, steps);
+        MatMulMeter.Reading products = window.products();
+        Gemm gemm = products == null ? null : new Gemm(products.gflopsWhileBusy(), products.flops() / counted[1]);
+        return new Figure(counted[0] / (counted[1] / 1e9), window.perTokenStep((long) config.tokens() * job.worldSize()), gemm);
+    }
+
+    private static double tokensPerSecond(RunListener.Outcome outcome, int warmups, int steps) {
+        long[] counted = counted(outcome, warmups, steps);
+        return counted[0] / (counted[1] / 1e9);
+    }
+
+    /** Tokens and wall nanoseconds of the counted steps. */
+    private static long[] counted(RunListener.Outcome outcome, int warmups, int steps) {
         if (!outcome.succeeded()) throw new IllegalStateException("benchmark run failed: " + outcome.failure());
-        List<StepMetrics> counted = outcome.steps().subList(warmups, outcome.steps().size());
+        List<StepMetrics> counted = outcome.steps().subList(warmups, warmups + steps);
         long tokens = 0, nanos = 0;
         for (StepMetrics m : counted) {
             tokens += m.tokens();

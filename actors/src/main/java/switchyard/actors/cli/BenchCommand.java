@@ -32,8 +32,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure Switchyard on this machine and print the figures (optionally as JSON):",
                 "  kernels    GFLOP/s of the EJML and Vector-API multiplies (4096x512 · 512x2048, and the backward shapes)",
-                "  oracle     tokens/s of the single-process layer, forward and forward+backward",
+                "  oracle     tokens/s of the single-process layer, forward and forward+backward (with an SGD update)",
                 "  layer      tokens/s of the actor layer in one JVM (W rank actors, real scatter/gather)",
+                "  (oracle and layer also print the bytes every thread allocated per token per step)",
                 "  cross-jvm  all-to-all MB/s between two node JVMs next to a raw socket copy, and the layer on 2 JVMs",
                 "Tokens/s always count the tokens of all ranks. Configurations: large = S 4096, M 512, H 2048, E 8;",
                 "small = S 1024, M 128, H 512, E 4 (S per rank)."})
@@ -54,8 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Measured steps per layer figure (default: ${DEFAULT-VALUE}).")
     int steps = 6;
 
+    // until the JIT has compiled the hot path, Vector-API code boxes every vector: the small
+    // configuration allocates kilobytes per token for its first half-dozen steps
     @Option(names = "--warmup", paramLabel = "N", description = "Steps run before measuring (default: ${DEFAULT-VALUE}).")
-    int warmup = 3;
+    int warmup = 8;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
     Path json;
@@ -135,15 +138,18 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * One measured configuration: forward and forward+backward tokens/s and, for the actor layer,
-     * its products during forward+backward next to the same shapes run alone (else null).
+     * One measured configuration: forward and forward+backward tokens/s, bytes allocated per token
+     * per step and, for the actor layer, its products during forward+backward next to the same
+     * shapes run alone (else null).
      */
-    private record Throughput(double forward, double fwdBwd, LayerBench.Gemm gemm, double isolatedGflops) {}
+    private record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwdBwdAlloc,
+                              LayerBench.Gemm gemm, double isolatedGflops) {}
 
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
             OracleBench.Result r = OracleBench.measure(c, w, MatMuls.best(), warmup, steps);
-            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(), null, 0);
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null, 0);
         });
     }
 
@@ -152,7 +158,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, "best", ConfigFactory.load(), warmup, steps);
             double isolated = ExpertGemmBench.gflops(MatMuls.best(), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), 5);
-            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(), r.fwdBwdGemm(), isolated);
+            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
         });
         out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling");
         for (Map<String, Object> row : rows) {
@@ -166,22 +173,28 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** Measures every configuration at every --world that divides its experts, printing as it goes. */
+    /**
+     * Measures every configuration at every --world that divides its experts, printing as it goes.
+     * Allocation is what every thread allocated over the measured steps, per token (all ranks) per step.
+     */
     private List<Map<String, Object>> throughputTable(PrintWriter out, String title, List<LayerConfig> configs,
                                                       java.util.function.BiFunction<LayerConfig, Integer, Throughput> measure) {
-        out.printf("%-37s %13s %15s%n", title, "forward tok/s", "fwd+bwd tok/s");
+        out.printf("%-37s %13s %15s %14s %14s%n", title, "forward tok/s", "fwd+bwd tok/s", "fwd B/tok/step", "f+b B/tok/step");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LayerConfig c : configs) {
             for (int w : world) {
                 if (c.experts() % w != 0) continue;
                 Throughput t = measure.apply(c, w);
-                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, t.forward(), t.fwdBwd());
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %14.0f %14.0f%n", c.name(), w, t.forward(), t.fwdBwd(),
+                        t.forwardAlloc(), t.fwdBwdAlloc());
                 out.flush();
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("config", c.name());
                 row.put("world", w);
                 row.put("forward_tokens_per_s", t.forward());
                 row.put("fwdbwd_tokens_per_s", t.fwdBwd());
+                row.put("forward_alloc_bytes_per_token_step", t.forwardAlloc());
+                row.put("alloc_bytes_per_token_step", t.fwdBwdAlloc());
                 if (t.gemm() != null) {
                     row.put("gemm_gflops_in_layer", t.gemm().gflopsWhileMultiplying());
                     row.put("gemm_gflops_isolated", t.isolatedGflops());

@@ -4,32 +4,52 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.math.task.ClusteredRegression;
+import switchyard.math.tensor.Buffers;
 
 import java.util.SplittableRandom;
 
-/** Turns a step's {@link Batch} into tokens and an objective on the rank, drawing described batches locally. */
+/**
+ * Turns a step's {@link Batch} into tokens and an objective on the rank, drawing described batches
+ * locally into the step's arena (given tensors are used as they came).
+ */
 final class Batches {
     /** Tokens [S × M], what they are scored against, and recorded Gumbel noise or null. */
     record Materialised(FMatrixRMaj input, Objective objective, FMatrixRMaj gumbelNoise) {}
 
     private ClusteredRegression task;
 
-    Materialised materialise(Batch batch, int rank, long step) {
+    Materialised materialise(Batch batch, int rank, long step, StepArena arena) {
         if (batch instanceof Batch.Given g) return new Materialised(g.input(), g.objective(), g.gumbelNoise());
         if (batch instanceof Batch.Noise n) {
             SplittableRandom random = new SplittableRandom(n.seed() * 0x9E3779B97F4A7C15L + rank * 31L + step);
-            FMatrixRMaj input = uniform(n.tokens(), n.modelDim(), random);
-            return new Materialised(input, new Objective.Linear(uniform(n.tokens(), n.modelDim(), random)), null);
+            FMatrixRMaj input = uniform(Buffers.reshape(arena.tokens, n.tokens(), n.modelDim()), random);
+            FMatrixRMaj weights = uniform(Buffers.reshape(arena.target, n.tokens(), n.modelDim()), random);
+            return new Materialised(input, new Objective.Linear(weights), null);
         }
         ClusteredRegression.Spec spec = ((Batch.Synthetic) batch).spec();
         if (task == null || !task.spec().equals(spec)) task = new ClusteredRegression(spec); // centres and maps are built once
-        ClusteredRegression.Batch b = task.batch(rank, step);
+        ClusteredRegression.Batch b = task.batch(rank, step, arena.tokens, arena.target);
         return new Materialised(b.input(), new Objective.Mse(b.target()), null);
     }
 
-    private static FMatrixRMaj uniform(int rows, int cols, SplittableRandom random) {
-        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
+    /** Tokens per step the batch holds. */
+    static int rows(Batch batch) {
+        if (batch instanceof Batch.Given g) return g.input().numRows;
+        if (batch instanceof Batch.Noise n) return n.tokens();
+        return ((Batch.Synthetic) batch).spec().tokens();
+    }
+
+    /** Width of the batch's tokens (must be the model's M). */
+    static int cols(Batch batch) {
+        if (batch instanceof Batch.Given g) return g.input().numCols;
+        if (batch instanceof Batch.Noise n) return n.modelDim();
+        return ((Batch.Synthetic) batch).spec().modelDim();
+    }
+
+    /** Every element of {@code m} uniform in [-1, 1), row by row. */
+    private static FMatrixRMaj uniform(FMatrixRMaj m, SplittableRandom random) {
+        int n = m.numRows * m.numCols;
+        for (int i = 0; i < n; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
         return m;
     }
 }

@@ -12,6 +12,7 @@ import switchyard.actors.protocol.RankReply;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
+import switchyard.math.gate.RoutingBuffers;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.optim.Optimizer;
 import switchyard.math.optim.OptimizerState;
@@ -28,12 +29,19 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
     public sealed interface Command extends NoSerializationVerificationNeeded permits Route, Backward, Update, Digest, Load, Snapshot, Restore {}
 
-    /** Route {@code input}; Gumbel noise is {@code recordedNoise} if given, else drawn from {@code (seed, rank, step)}. */
-    public record Route(long step, FMatrixRMaj input, boolean training, FMatrixRMaj recordedNoise,
+    /**
+     * Route {@code input} into {@code buffers} (the rank's, lent until the answer); Gumbel noise is
+     * {@code recordedNoise} if given, else drawn from {@code (seed, rank, step)}.
+     */
+    public record Route(long step, FMatrixRMaj input, boolean training, FMatrixRMaj recordedNoise, RoutingBuffers buffers,
                         ActorRef<RankActor.Command> replyTo) implements Command {}
 
-    /** Gate backward of {@code routing} with {@code dLoss/dw} per choice. */
-    public record Backward(long step, Routing routing, float[] weightGradients, ActorRef<RankActor.Command> replyTo) implements Command {}
+    /**
+     * Gate backward of {@code routing} with {@code dLoss/dw} per choice; the input gradient along the
+     * gate path is written into {@code inputGradient} (the rank's, lent until the answer).
+     */
+    public record Backward(long step, Routing routing, float[] weightGradients, FMatrixRMaj inputGradient,
+                           ActorRef<RankActor.Command> replyTo) implements Command {}
 
     /** Apply the optimizer with the gradient summed over every replica. */
     public record Update(long[] steps, FMatrixRMaj gradientSum, ActorRef<RankActor.Command> replyTo) implements Command {}
@@ -90,7 +98,7 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
         long t0 = System.nanoTime();
         try {
             GateNoise noise = m.recordedNoise() != null ? GateNoise.recorded(m.recordedNoise()) : GateNoise.seeded(seed, rank, m.step());
-            Routing routing = gate.route(m.input(), noise, m.training(), mm);
+            Routing routing = gate.route(m.input(), noise, m.training(), mm, m.buffers());
             m.replyTo().tell(new RankActor.Routed(m.step(), routing, null, System.nanoTime() - t0));
         } catch (IllegalArgumentException | IllegalStateException e) {
             m.replyTo().tell(new RankActor.Routed(m.step(), null, e.getMessage(), System.nanoTime() - t0));
@@ -101,7 +109,7 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
     private Behavior<Command> onBackward(Backward m) {
         long t0 = System.nanoTime();
         FMatrixRMaj weightGradient = gate.newGrad();
-        FMatrixRMaj inputGradient = gate.backward(m.routing(), m.weightGradients(), weightGradient, mm);
+        FMatrixRMaj inputGradient = gate.backward(m.routing(), m.weightGradients(), weightGradient, m.inputGradient(), mm);
         m.replyTo().tell(new RankActor.GateBackwardDone(m.step(), inputGradient, weightGradient, System.nanoTime() - t0));
         return this;
     }

@@ -13,6 +13,10 @@ import java.util.List;
  * One block of rows from every rank for one phase of one step, arriving in one or more parts.
  * Parts from one sender arrive in order (Akka keeps per-pair order), so each must continue where
  * the last ended. Blocks are read back in rank order, never arrival order.
+ *
+ * <p>A block that arrives whole (always, inside one JVM) is kept as it came, not copied: the
+ * sender lent it, and the receiver may read it and answer in it. Only a block split into parts
+ * (across nodes) is assembled into a new matrix.
  */
 final class PartGather {
     private final Phase phase;
@@ -38,6 +42,13 @@ final class PartGather {
             return phase + " part from rank " + rank + ", but ranks are 0.." + (blocks.length - 1);
         if (part.rows().numCols != cols)
             return phase + " part from rank " + rank + " has rows of width " + part.rows().numCols + ", expected M=" + cols;
+        if (counts[rank] == null && part.firstRow() == 0 && part.rows().numRows == part.total()) {
+            counts[rank] = part.counts();
+            blocks[rank] = part.rows();
+            received[rank] = part.total();
+            complete++;
+            return null;
+        }
         if (counts[rank] == null) {
             counts[rank] = part.counts().clone();
             blocks[rank] = new FMatrixRMaj(part.total(), cols);

@@ -33,6 +33,7 @@ import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 import switchyard.math.optim.Optimizer;
 import switchyard.math.optim.OptimizerState;
+import switchyard.math.tensor.BufferPool;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +50,12 @@ import java.util.TreeMap;
  *
  * <p>State is per step, so several steps can be in flight. Every gather has a deadline. Bad input
  * (shapes, unknown steps, duplicates) is answered with an error value and the rank carries on.
+ *
+ * <p>Each step in flight writes into its own {@link StepArena} from the rank's pool, and exchange
+ * blocks travel without copies inside one JVM: a source lends an owner its block with the
+ * {@link Dispatch} and the owner answers in it, so a reply along the route hands the buffer back.
+ * A step's arena is reused once the step has retired and everything it lent has come back; the
+ * expert gradients of a step are pooled the same way and reused after the update that sums them.
  */
 public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
@@ -69,14 +76,15 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     /**
      * Forward route, source → owner: the source's tokens for the owner's experts (one block per
      * pair per step, possibly empty, in one or more parts). Row tags are run-length encoded in
-     * {@code part.counts()}: local expert l, slots {@code 0..counts[l]-1}.
+     * {@code part.counts()}: local expert l, slots {@code 0..counts[l]-1}. The rows are lent: the
+     * owner may read and overwrite them until it answers with {@link ExpertOutput}, and not after.
      */
     public record Dispatch(long step, int source, boolean backward, RowPart part) implements Command, WireMessage {}
 
     /** Owner → source: the expert outputs for a {@link Dispatch}, rows in the same order. */
     public record ExpertOutput(long step, int owner, RowPart part) implements Command, WireMessage {}
 
-    /** Backward, source → owner along the forward route: {@code w·dLoss/doutput} per dispatched row. */
+    /** Backward, source → owner along the forward route: {@code w·dLoss/doutput} per dispatched row, lent like a {@link Dispatch}'s. */
     public record OutputGradient(long step, int source, RowPart part) implements Command, WireMessage {}
 
     /** Backward, owner → source: {@code dLoss/dinput} per dispatched row. */
@@ -133,6 +141,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private final Map<Long, StepState> steps = new HashMap<>();
     private final RetiredSteps retired = new RetiredSteps(4096);
     private final Map<Long, List<ExpertGrads>> gradients = new TreeMap<>();
+    private final BufferPool<StepArena> arenas = new BufferPool<>(StepArena::new, StepArena::poison);
+    private final BufferPool<List<ExpertGrads>> gradientSets;
+    /** {@code switchyard.reuse-buffers}: off gives every step fresh buffers, to compare against or to rule reuse out. */
+    private final boolean reuseBuffers;
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
     private SaveCheckpoint pendingSave;
@@ -165,6 +177,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             experts.add(ModelInit.expert(settings.seed(), settings.firstExpert() + l, settings.modelDim(), settings.hiddenDim()));
         }
         this.shard = new ExpertShard(settings.firstExpert(), experts);
+        this.gradientSets = new BufferPool<>(shard::newGrads, set -> set.forEach(ExpertGrads::poison));
+        this.reuseBuffers = ctx.getSystem().settings().config().getBoolean("switchyard.reuse-buffers");
         this.expertOptimizer = settings.optimizer().create();
         Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
@@ -228,16 +242,16 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             m.replyTo().tell(new RankReply.Rejected(m.step(), rank(), "duplicate RunStep for step " + m.step() + " on rank " + rank()));
             return this;
         }
-        Batches.Materialised batch = batches.materialise(m.batch(), rank(), m.step());
-        FMatrixRMaj input = batch.input();
-        Objective objective = batch.objective();
-        FMatrixRMaj noise = batch.gumbelNoise();
-        if (input.numCols != settings.modelDim()) {
-            m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank()
-                    + " got tokens of shape " + input.numRows + "x" + input.numCols + " but the model has M=" + settings.modelDim()));
+        if (Batches.cols(m.batch()) != settings.modelDim()) {
+            m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank() + " got tokens of shape "
+                    + Batches.rows(m.batch()) + "x" + Batches.cols(m.batch()) + " but the model has M=" + settings.modelDim()));
             return this;
         }
         StepState state = steps.computeIfAbsent(m.step(), this::open);
+        Batches.Materialised batch = batches.materialise(m.batch(), rank(), m.step(), state.arena);
+        FMatrixRMaj input = batch.input();
+        Objective objective = batch.objective();
+        FMatrixRMaj noise = batch.gumbelNoise();
         state.request = m;
         state.input = input;
         state.objective = objective;
@@ -245,27 +259,30 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         newestStarted = Math.max(newestStarted, m.step());
         state.begin(Phase.ROUTE);
         startDeadline(m.step(), Phase.ROUTE);
-        gate.tell(new GateActor.Route(m.step(), input, m.training(), noise, getContext().getSelf()));
+        state.arena.lend();
+        gate.tell(new GateActor.Route(m.step(), input, m.training(), noise, state.arena.layer.routing, getContext().getSelf()));
         return this;
     }
 
     private StepState open(long step) {
         startDeadline(step, Phase.DISPATCH);
-        return new StepState(step, settings.worldSize(), settings.modelDim());
+        return new StepState(step, settings.worldSize(), settings.modelDim(), arenas.take());
     }
 
     private Behavior<Command> onRouted(Routed m) {
         StepState state = steps.get(m.step());
         if (state == null) return this; // aborted meanwhile
         timers.cancel(new DeadlineKey(m.step(), Phase.ROUTE));
+        state.arena.returned();
         state.phaseNanos[Phase.ROUTE.ordinal()] += m.nanos();
         if (m.error() != null) return fail(state, Phase.ROUTE, new int[0], m.error());
-        state.source = new SourceStep(m.routing(), state.input, settings.worldSize());
+        state.source = new SourceStep(m.routing(), state.input, settings.worldSize(), state.arena.layer.source);
         state.outputs = new PartGather(Phase.EXPERT_OUTPUT, settings.worldSize(), settings.modelDim());
         state.begin(Phase.EXPERT_OUTPUT);
         startDeadline(m.step(), Phase.EXPERT_OUTPUT);
         boolean backward = state.backward;
         for (int owner = 0; owner < settings.worldSize(); owner++) {
+            state.arena.lend(); // until the owner's outputs come home
             sendBlock(state, 0, owner, state.source.dispatchTo(owner), part -> new Dispatch(m.step(), rank(), backward, part));
         }
         return this;
@@ -304,7 +321,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 return fail(state, Phase.DISPATCH, new int[0], "ranks disagree whether step " + m.step() + " has a backward pass");
         }
         state.begin(Phase.EXPERT_FORWARD);
-        state.pass = shard.forward(state.dispatches.inRankOrder(), mm);
+        List<ExpertRows> blocks = state.dispatches.inRankOrder();
+        shard.forward(blocks, state.arena.layer.pass, mm); // the outputs overwrite the rows, to go back in the same blocks
         state.end(Phase.EXPERT_FORWARD);
         if (backward) {
             state.outputGradients = new PartGather(Phase.OUTPUT_GRAD, settings.worldSize(), settings.modelDim());
@@ -312,10 +330,9 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             startDeadline(m.step(), Phase.OUTPUT_GRAD);
         }
         for (int source = 0; source < settings.worldSize(); source++) {
-            sendBlock(state, 1, source, state.pass.outputs().get(source), part -> new ExpertOutput(m.step(), rank(), part));
+            sendBlock(state, 1, source, blocks.get(source), part -> new ExpertOutput(m.step(), rank(), part));
         }
         if (!backward) {
-            state.pass = null;
             state.expertSideDone = true;
             retireIfDone(state);
         }
@@ -352,6 +369,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         acknowledge(owner);
         if (!gather.completeFrom(owner)) return false;
+        state.arena.returned(); // the owner answered in (or copied from) the block it was lent
         try {
             accept.accept(owner, gather.block(owner));
         } catch (IllegalArgumentException e) {
@@ -372,7 +390,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         state.begin(Phase.COMBINE);
         state.output = state.source.combine();
         state.taskLoss = state.objective.loss(state.output);
-        FMatrixRMaj dOut = state.backward ? state.objective.gradient(state.output) : null;
+        FMatrixRMaj dOut = state.backward ? state.objective.gradient(state.output, state.arena.outputGradient) : null;
         if (!state.backward) {
             state.end(Phase.COMBINE);
             return finishTokenSide(state, null, null);
@@ -384,6 +402,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         state.begin(Phase.INPUT_GRAD);
         startDeadline(m.step(), Phase.INPUT_GRAD);
         for (int owner = 0; owner < settings.worldSize(); owner++) {
+            state.arena.lend(); // until the owner's input gradients come home
             sendBlock(state, 2, owner, outgoing.get(owner), part -> new OutputGradient(m.step(), rank(), part));
         }
         return this;
@@ -406,19 +425,20 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         timers.cancel(new DeadlineKey(m.step(), Phase.OUTPUT_GRAD));
         state.end(Phase.OUTPUT_GRAD);
         state.begin(Phase.EXPERT_BACKWARD);
-        List<ExpertGrads> grads = shard.newGrads();
-        List<ExpertRows> back;
+        List<ExpertGrads> grads = gradientSets.take();
+        grads.forEach(ExpertGrads::zero);
+        List<ExpertRows> blocks = state.outputGradients.inRankOrder();
         try {
-            back = shard.backward(state.pass, state.outputGradients.inRankOrder(), grads, mm);
+            shard.backward(state.arena.layer.pass, blocks, grads, mm); // the input gradients overwrite the rows
         } catch (IllegalArgumentException e) {
+            recycle(grads);
             return fail(state, Phase.OUTPUT_GRAD, new int[0], e.getMessage());
         }
         state.end(Phase.EXPERT_BACKWARD);
         gradients.put(m.step(), grads);
         for (int source = 0; source < settings.worldSize(); source++) {
-            sendBlock(state, 3, source, back.get(source), part -> new InputGradient(m.step(), rank(), part));
+            sendBlock(state, 3, source, blocks.get(source), part -> new InputGradient(m.step(), rank(), part));
         }
-        state.pass = null;
         state.expertSideDone = true;
         retireIfDone(state);
         return this;
@@ -433,7 +453,9 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                     + ", for which rank " + rank() + " sent no output gradients");
         if (!gatherHome(state, state.inputGradients, m.owner(), m.part(), state.source::acceptInputGradients)) return this;
         startDeadline(m.step(), Phase.GATE_BACKWARD);
-        gate.tell(new GateActor.Backward(m.step(), state.source.routing(), state.source.weightGradients(), getContext().getSelf()));
+        state.arena.lend(); // routing, dLoss/dw and the input-gradient matrix, until the gate answers
+        gate.tell(new GateActor.Backward(m.step(), state.source.routing(), state.source.weightGradients(),
+                state.source.inputGradient(), getContext().getSelf()));
         return this;
     }
 
@@ -441,6 +463,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         StepState state = steps.get(m.step());
         if (state == null) return this;
         timers.cancel(new DeadlineKey(m.step(), Phase.GATE_BACKWARD));
+        state.arena.returned();
         state.phaseNanos[Phase.GATE_BACKWARD.ordinal()] += m.nanos();
         FMatrixRMaj dx = m.inputGradient();
         state.source.addInputGradients(dx);
@@ -490,7 +513,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             getContext().getLog().info("rank {} drops step {}: {}", rank(), m.step(), m.reason());
             retire(m.step());
         }
-        gradients.remove(m.step());
+        List<ExpertGrads> dropped = gradients.remove(m.step());
+        if (dropped != null) recycle(dropped);
         return this;
     }
 
@@ -499,9 +523,15 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     }
 
     private void retire(long step) {
-        steps.remove(step);
+        StepState state = steps.remove(step);
         retired.add(step);
         for (Phase p : Phase.values()) timers.cancel(new DeadlineKey(step, p));
+        if (reuseBuffers && state != null && state.arena.allReturned()) arenas.release(state.arena);
+    }
+
+    /** A step's expert gradients are no longer read: the next step may reuse them. */
+    private void recycle(List<ExpertGrads> grads) {
+        if (reuseBuffers) gradientSets.release(grads);
     }
 
     /** A part for this rank's experts must cover exactly L experts at width M. */
@@ -535,8 +565,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 for (int l = 0; l < sum.size(); l++) sum.get(l).add(g.get(l));
             }
         }
-        for (long step : order) gradients.remove(step);
         if (sum != null) expertOptimizer.step(shard.params(sum));
+        for (long step : order) {
+            List<ExpertGrads> summed = gradients.remove(step);
+            if (summed != null) recycle(summed);
+        }
         updateReplyTo = m.replyTo();
         gate.tell(new GateActor.Update(order, m.gateGradient(), getContext().getSelf()));
         return this;
@@ -572,7 +605,9 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (g == null) {
             m.replyTo().tell(new RankReply.Rejected(m.step(), rank(), "rank " + rank() + " holds no gradients for step " + m.step()));
         } else {
-            m.replyTo().tell(new RankReply.Gradients(m.step(), rank(), g));
+            List<ExpertGrads> copies = new ArrayList<>(g.size()); // the originals are reused after the update
+            for (ExpertGrads e : g) copies.add(e.copy());
+            m.replyTo().tell(new RankReply.Gradients(m.step(), rank(), copies));
         }
         return this;
     }
@@ -630,6 +665,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), e.getMessage()));
             return this;
         }
+        gradients.values().forEach(this::recycle);
         gradients.clear();
         gate.tell(new GateActor.Restore(c.gateWeight(), c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
         return this;

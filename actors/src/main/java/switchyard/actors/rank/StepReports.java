@@ -17,7 +17,9 @@ final class StepReports {
         return new RankReply.StepDone(state.step, rank, report, gateGradient, tensors);
     }
 
+    /** Copies: the step's buffers are reused once it retires, and the driver may read these long after. */
     private static StepTensors tensors(Routing r, FMatrixRMaj output, FMatrixRMaj dx) {
-        return new StepTensors(r.topK(), r.expertArray(), r.slotArray(), r.keptArray(), r.weightArray(), output, dx);
+        return new StepTensors(r.topK(), r.expertArray(), r.slotArray(), r.keptArray(), r.weightArray(), output.copy(),
+                dx == null ? null : dx.copy());
     }
 }

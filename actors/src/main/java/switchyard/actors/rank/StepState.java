@@ -4,17 +4,18 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.StepReport;
-import switchyard.math.expert.ExpertShard;
 import switchyard.math.layer.SourceStep;
 
 /**
  * Everything one rank holds for one step in flight: the token side (its own tokens, routing,
  * outputs and gradients coming home) and the expert side (rows from every source, the shard's
- * activations). Created by the step's first message, whichever side it reaches.
+ * activations). Created by the step's first message, whichever side it reaches; everything large
+ * it writes lives in its {@link StepArena}.
  */
 final class StepState {
     final long step;
     final int worldSize;
+    final StepArena arena;
 
     // token side
     RankActor.RunStep request;
@@ -31,7 +32,6 @@ final class StepState {
     // expert side
     final PartGather dispatches;
     final boolean[] dispatchBackward;
-    ExpertShard.Pass pass;
     PartGather outputGradients;
     boolean expertSideDone;
 
@@ -41,9 +41,10 @@ final class StepState {
     final long[] phaseNanos = new long[Phase.values().length];
     final long[] phaseStarted = new long[Phase.values().length];
 
-    StepState(long step, int worldSize, int cols) {
+    StepState(long step, int worldSize, int cols, StepArena arena) {
         this.step = step;
         this.worldSize = worldSize;
+        this.arena = arena;
         this.dispatches = new PartGather(Phase.DISPATCH, worldSize, cols);
         this.dispatchBackward = new boolean[worldSize];
         this.rowsSent = new int[StepReport.EXCHANGES][worldSize];

@@ -2,6 +2,7 @@ package switchyard.math.dispatch;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.gate.Routing;
+import switchyard.math.tensor.Buffers;
 
 /**
  * Sparse dispatch: gathers the rows a routing sends to a range of experts. Row copies only, no
@@ -13,16 +14,19 @@ public final class Dispatch {
 
     /**
      * The rows of {@code source} [S × M] assigned to experts {@code from..to-1}, in (expert, slot)
-     * order; each row multiplied by its combine weight when {@code scaleByWeight}.
+     * order; each row multiplied by its combine weight when {@code scaleByWeight}. Written into
+     * {@code rows} (reshaped) and {@code counts} ({@code to − from} entries), which the result wraps.
      */
-    public static ExpertRows gather(Routing routing, FMatrixRMaj source, int from, int to, boolean scaleByWeight) {
+    public static ExpertRows gather(Routing routing, FMatrixRMaj source, int from, int to, boolean scaleByWeight,
+                                    FMatrixRMaj rows, int[] counts) {
         if (source.numRows != routing.tokens())
             throw new IllegalArgumentException("gather source has " + source.numRows + " rows but routing has "
                     + routing.tokens() + " tokens");
+        if (counts.length != to - from)
+            throw new IllegalArgumentException("row counts for " + counts.length + " experts, gathering " + (to - from));
         int cols = source.numCols;
-        int[] counts = new int[to - from];
         for (int e = from; e < to; e++) counts[e - from] = routing.tokensAt(e);
-        FMatrixRMaj rows = new FMatrixRMaj(routing.tokensAt(from, to), cols);
+        Buffers.reshapeRows(rows, routing.tokensAt(from, to), cols);
         int first = routing.assignmentOffset(from);
         for (int i = 0; i < rows.numRows; i++) {
             int flat = routing.assignmentAt(first + i);

@@ -3,6 +3,7 @@ package switchyard.math.expert;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.linalg.ColumnSums;
 import switchyard.math.linalg.MatMul;
+import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Checks;
 
 import java.util.SplittableRandom;
@@ -67,34 +68,40 @@ public final class Expert {
                 new FMatrixRMaj(hiddenDim(), modelDim()), new FMatrixRMaj(1, modelDim()));
     }
 
-    /** What the backward pass needs from the forward pass. */
+    /** What the backward pass needs from the forward pass: the input rows, the hidden activations, the output. */
     public record Activations(FMatrixRMaj input, FMatrixRMaj hidden, FMatrixRMaj output) {}
 
-    /** Forward on a batch {@code x} [n × M]. */
+    /** Forward on a batch {@code x} [n × M], into new matrices. */
     public Activations forward(FMatrixRMaj x, MatMul mm) {
-        if (x.numCols != modelDim())
-            throw new IllegalArgumentException("expert input is " + Checks.shape(x) + " but the expert has M=" + modelDim());
-        FMatrixRMaj hidden = new FMatrixRMaj(x.numRows, hiddenDim());
-        FMatrixRMaj y = new FMatrixRMaj(x.numRows, modelDim());
-        mm.mulBias(x, w1, b1, true, hidden);
-        mm.mulBias(hidden, w2, b2, false, y);
-        return new Activations(x, hidden, y);
+        Activations a = new Activations(x, new FMatrixRMaj(0, 0), new FMatrixRMaj(0, 0));
+        forward(x, a.hidden(), a.output(), mm);
+        return a;
     }
 
     /**
-     * Backward from {@code dy} [n × M]: adds the parameter gradients to {@code grads} and returns
-     * {@code dx}. ReLU'(0) = 0, so the mask is {@code hidden > 0}.
+     * Forward on a batch {@code x} [n × M]: {@code hidden = relu(x·W1 + b1)} [n × H] and
+     * {@code y = hidden·W2 + b2} [n × M], written into the given matrices (reshaped).
      */
-    public FMatrixRMaj backward(Activations a, FMatrixRMaj dy, ExpertGrads grads, MatMul mm) {
-        Checks.shape("expert output gradient", dy, a.output().numRows, modelDim());
-        mm.mulTransA(a.hidden(), dy, grads.w2(), true);
+    public void forward(FMatrixRMaj x, FMatrixRMaj hidden, FMatrixRMaj y, MatMul mm) {
+        if (x.numCols != modelDim())
+            throw new IllegalArgumentException("expert input is " + Checks.shape(x) + " but the expert has M=" + modelDim());
+        mm.mulBias(x, w1, b1, true, Buffers.reshape(hidden, x.numRows, hiddenDim()));
+        mm.mulBias(hidden, w2, b2, false, Buffers.reshape(y, x.numRows, modelDim()));
+    }
+
+    /**
+     * Backward from {@code dy} [n × M] for the forward pass that took {@code x} and gave
+     * {@code hidden}: adds the parameter gradients to {@code grads} and writes {@code dx} [n × M]
+     * (reshaped). ReLU'(0) = 0, so the mask is {@code hidden > 0}.
+     */
+    public void backward(FMatrixRMaj x, FMatrixRMaj hidden, FMatrixRMaj dy, ExpertGrads grads, FMatrixRMaj dx, MatMul mm) {
+        Checks.shape("expert output gradient", dy, x.numRows, modelDim());
+        mm.mulTransA(hidden, dy, grads.w2(), true);
         ColumnSums.add(dy, grads.b2());
         FMatrixRMaj dHidden = Scratch.hiddenGradient(dy.numRows, hiddenDim());
         mm.mulTransB(dy, w2, dHidden, false);
-        ColumnSums.reluMaskAndAdd(a.hidden(), dHidden, grads.b1());
-        mm.mulTransA(a.input(), dHidden, grads.w1(), true);
-        FMatrixRMaj dx = new FMatrixRMaj(dy.numRows, modelDim());
-        mm.mulTransB(dHidden, w1, dx, false);
-        return dx;
+        ColumnSums.reluMaskAndAdd(hidden, dHidden, grads.b1());
+        mm.mulTransA(x, dHidden, grads.w1(), true);
+        mm.mulTransB(dHidden, w1, Buffers.reshape(dx, dy.numRows, modelDim()), false);
     }
 }

@@ -1,6 +1,7 @@
 package switchyard.math.expert;
 
 import org.ejml.data.FMatrixRMaj;
+import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Checks;
 
 /** Gradients of one expert's parameters, laid out like the parameters. */
@@ -11,6 +12,19 @@ public record ExpertGrads(FMatrixRMaj w1, FMatrixRMaj b1, FMatrixRMaj w2, FMatri
         b1.zero();
         w2.zero();
         b2.zero();
+    }
+
+    /** Overwrites every gradient with NaN (see {@code BufferPool}). */
+    public void poison() {
+        Buffers.poison(w1);
+        Buffers.poison(b1);
+        Buffers.poison(w2);
+        Buffers.poison(b2);
+    }
+
+    /** A deep copy, for a reader that keeps the gradients after their buffers are reused. */
+    public ExpertGrads copy() {
+        return new ExpertGrads(w1.copy(), b1.copy(), w2.copy(), b2.copy());
     }
 
     /** {@code this += other}, element by element. */

@@ -4,6 +4,7 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.optim.Param;
+import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Rows;
 
 import java.util.ArrayList;
@@ -34,45 +35,91 @@ public final class ExpertShard {
 
     public List<Expert> experts() { return experts; }
 
-    /** One forward pass of the shard, kept for its backward. */
-    public record Pass(List<Expert.Activations> activations, int[][] counts, List<ExpertRows> outputs) {}
+    /**
+     * What one forward pass of the shard keeps for its backward: per local expert the rows it ran
+     * on (stacked from every source) and its hidden activations, and the row counts every source
+     * sent. Reusable: the next forward into the same pass overwrites it.
+     */
+    public static final class Pass {
+        private FMatrixRMaj[] inputs = new FMatrixRMaj[0];
+        private FMatrixRMaj[] hidden = new FMatrixRMaj[0];
+        private int[][] counts = new int[0][];
+
+        /** Rows local expert {@code l} ran on, stacked in source-rank order. */
+        public FMatrixRMaj input(int l) { return inputs[l]; }
+
+        /** Hidden activations {@code relu(x·W1 + b1)} of local expert {@code l}. */
+        public FMatrixRMaj hidden(int l) { return hidden[l]; }
+
+        /** Local experts the pass covers. */
+        public int experts() { return inputs.length; }
+
+        /** Sizes the pass for {@code experts} local experts and {@code sources} sources. */
+        private void shape(int experts, int sources) {
+            if (inputs.length != experts) {
+                inputs = new FMatrixRMaj[experts];
+                hidden = new FMatrixRMaj[experts];
+                for (int l = 0; l < experts; l++) {
+                    inputs[l] = new FMatrixRMaj(0, 0);
+                    hidden[l] = new FMatrixRMaj(0, 0);
+                }
+            }
+            if (counts.length != sources || (sources > 0 && counts[0].length != experts)) counts = new int[sources][experts];
+        }
+
+        /** Overwrites everything with NaN or -1 (see {@code BufferPool}). */
+        public void poison() {
+            for (FMatrixRMaj m : inputs) Buffers.poison(m);
+            for (FMatrixRMaj m : hidden) Buffers.poison(m);
+            for (int[] c : counts) Buffers.poison(c);
+        }
+    }
 
     /**
-     * Forward over the blocks from every source ({@code fromSources.get(r)} came from rank r).
-     * {@link Pass#outputs()} holds one block per source in the same layout as its input.
+     * Forward over the blocks from every source ({@code blocks.get(r)} came from rank r). Each block
+     * is read, then overwritten with the outputs for its rows: block r then holds source r's
+     * answer in the layout of its request, ready to travel back along the route in the very buffer
+     * the request came in. {@code pass} keeps what the backward needs.
      */
-    public Pass forward(List<ExpertRows> fromSources, MatMul mm) {
-        int[][] counts = countsOf(fromSources, "dispatch");
-        List<Expert.Activations> activations = new ArrayList<>(size());
+    public void forward(List<ExpertRows> blocks, Pass pass, MatMul mm) {
+        pass.shape(size(), blocks.size());
+        copyCounts(blocks, "dispatch", pass.counts);
         for (int l = 0; l < size(); l++) {
-            activations.add(experts.get(l).forward(stack(fromSources, counts, l), mm));
+            Expert expert = experts.get(l);
+            FMatrixRMaj x = stack(blocks, pass.counts, l, pass.inputs[l]);
+            FMatrixRMaj y = Scratch.expertOutput(x.numRows, expert.modelDim());
+            Buffers.reshapeRows(pass.hidden[l], x.numRows, expert.hiddenDim()); // with the headroom of routed rows
+            expert.forward(x, pass.hidden[l], y, mm);
+            unstack(y, blocks, pass.counts, l);
         }
-        List<FMatrixRMaj> outputs = new ArrayList<>(size());
-        for (Expert.Activations a : activations) outputs.add(a.output());
-        return new Pass(activations, counts, unstack(outputs, counts));
     }
 
     /**
      * Backward from the output gradients each source sent back along the forward route; adds the
-     * experts' parameter gradients to {@code grads} (one per local expert) and returns the input
-     * gradients per source.
+     * experts' parameter gradients to {@code grads} (one per local expert) and overwrites each block
+     * with the input gradients for its rows, to travel back to its source.
      */
-    public List<ExpertRows> backward(Pass pass, List<ExpertRows> gradientsFromSources, List<ExpertGrads> grads, MatMul mm) {
+    public void backward(Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
         if (grads.size() != size())
             throw new IllegalArgumentException(grads.size() + " gradient holders for " + size() + " experts");
-        int[][] counts = countsOf(gradientsFromSources, "output gradient");
-        for (int r = 0; r < counts.length; r++) {
-            if (!java.util.Arrays.equals(counts[r], pass.counts()[r]))
+        if (pass.experts() != size() || pass.counts.length != blocks.size())
+            throw new IllegalArgumentException("output gradients from " + blocks.size() + " sources for a forward pass of "
+                    + pass.counts.length + " sources and " + pass.experts() + " experts");
+        for (int r = 0; r < blocks.size(); r++) {
+            ExpertRows b = checkExperts(blocks.get(r), r, "output gradient");
+            if (!java.util.Arrays.equals(b.counts(), pass.counts[r]))
                 throw new IllegalArgumentException("source rank " + r + " sent output gradients for "
-                        + java.util.Arrays.toString(counts[r]) + " rows but the forward pass had "
-                        + java.util.Arrays.toString(pass.counts()[r]));
+                        + java.util.Arrays.toString(b.counts()) + " rows but the forward pass had "
+                        + java.util.Arrays.toString(pass.counts[r]));
         }
-        List<FMatrixRMaj> inputGradients = new ArrayList<>(size());
         for (int l = 0; l < size(); l++) {
-            FMatrixRMaj dy = stack(gradientsFromSources, counts, l);
-            inputGradients.add(experts.get(l).backward(pass.activations().get(l), dy, grads.get(l), mm));
+            Expert expert = experts.get(l);
+            FMatrixRMaj x = pass.inputs[l];
+            FMatrixRMaj dy = stack(blocks, pass.counts, l, Scratch.outputGradient(x.numRows, expert.modelDim()));
+            FMatrixRMaj dx = Scratch.inputGradient(x.numRows, expert.modelDim());
+            expert.backward(x, pass.hidden[l], dy, grads.get(l), dx, mm);
+            unstack(dx, blocks, pass.counts, l);
         }
-        return unstack(inputGradients, counts);
     }
 
     /** The experts' parameters paired with {@code grads}, named {@code expert<e>.W1} etc. by global id, for an optimizer. */
@@ -97,49 +144,45 @@ public final class ExpertShard {
         return grads;
     }
 
-    private int[][] countsOf(List<ExpertRows> blocks, String what) {
-        int[][] counts = new int[blocks.size()][];
+    /** Copies every block's row counts into {@code counts} [sources × L], checking that each covers this shard. */
+    private void copyCounts(List<ExpertRows> blocks, String what, int[][] counts) {
         for (int r = 0; r < blocks.size(); r++) {
-            ExpertRows b = blocks.get(r);
-            if (b.experts() != size())
-                throw new IllegalArgumentException(what + " from source rank " + r + " covers " + b.experts()
-                        + " experts but this shard holds " + size());
-            counts[r] = b.counts();
+            System.arraycopy(checkExperts(blocks.get(r), r, what).counts(), 0, counts[r], 0, size());
         }
-        return counts;
     }
 
-    /** Rows of local expert {@code l} from every source, in source-rank order, copied once. */
-    private FMatrixRMaj stack(List<ExpertRows> blocks, int[][] counts, int l) {
+    /** Checks a block before any is written, so that a rejected call leaves every block as it was. */
+    private ExpertRows checkExperts(ExpertRows b, int source, String what) {
+        if (b.experts() != size())
+            throw new IllegalArgumentException(what + " from source rank " + source + " covers " + b.experts()
+                    + " experts but this shard holds " + size());
+        if (b.rows().numCols != experts.get(0).modelDim())
+            throw new IllegalArgumentException(what + " from source rank " + source + " has rows of width "
+                    + b.rows().numCols + " but the experts have M=" + experts.get(0).modelDim());
+        return b;
+    }
+
+    /** Rows of local expert {@code l} from every block, in source-rank order, copied once into {@code into} (reshaped). */
+    private FMatrixRMaj stack(List<ExpertRows> blocks, int[][] counts, int l, FMatrixRMaj into) {
         int rows = 0;
         for (int[] c : counts) rows += c[l];
-        FMatrixRMaj out = new FMatrixRMaj(rows, experts.get(l).modelDim());
+        Buffers.reshapeRows(into, rows, experts.get(l).modelDim());
         int at = 0;
         for (int r = 0; r < blocks.size(); r++) {
             ExpertRows block = blocks.get(r);
-            Rows.copy(block.rows(), block.firstRowOf(l), out, at, counts[r][l]);
+            Rows.copy(block.rows(), block.firstRowOf(l), into, at, counts[r][l]);
             at += counts[r][l];
         }
-        return out;
+        return into;
     }
 
-    /** Inverse of {@link #stack}: per-expert results back into one block per source, copied once. */
-    private static List<ExpertRows> unstack(List<FMatrixRMaj> perExpert, int[][] counts) {
-        int cols = perExpert.get(0).numCols;
-        int[] consumed = new int[perExpert.size()];
-        List<ExpertRows> out = new ArrayList<>(counts.length);
-        for (int[] sourceCounts : counts) {
-            int rows = 0;
-            for (int c : sourceCounts) rows += c;
-            FMatrixRMaj block = new FMatrixRMaj(rows, cols);
-            int at = 0;
-            for (int l = 0; l < perExpert.size(); l++) {
-                Rows.copy(perExpert.get(l), consumed[l], block, at, sourceCounts[l]);
-                consumed[l] += sourceCounts[l];
-                at += sourceCounts[l];
-            }
-            out.add(new ExpertRows(block, sourceCounts));
+    /** Inverse of {@link #stack}: local expert {@code l}'s result rows back into their places in every block, copied once. */
+    private static void unstack(FMatrixRMaj perExpert, List<ExpertRows> blocks, int[][] counts, int l) {
+        int at = 0;
+        for (int r = 0; r < blocks.size(); r++) {
+            ExpertRows block = blocks.get(r);
+            Rows.copy(perExpert, at, block.rows(), block.firstRowOf(l), counts[r][l]);
+            at += counts[r][l];
         }
-        return out;
     }
 }

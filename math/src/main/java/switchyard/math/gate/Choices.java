@@ -11,12 +11,11 @@ final class Choices {
      * {@code logits + gumbel} (or of the logits alone when {@code gumbel} is null). Ties go to the
      * lowest index, as in the reference.
      *
-     * @return experts, flat [S·k] with choice j of token s at {@code s·k + j}
+     * @param chosen receives the experts, flat [S·k] with choice j of token s at {@code s·k + j}
      */
-    static int[] topK(FMatrixRMaj gates, FMatrixRMaj logits, GumbelChoice gumbel, int k) {
+    static void topK(FMatrixRMaj gates, FMatrixRMaj logits, GumbelChoice gumbel, int k, int[] chosen) {
         int tokens = gates.numRows;
         int experts = gates.numCols;
-        int[] chosen = new int[tokens * k];
         for (int s = 0; s < tokens; s++) {
             int row = s * experts;
             chosen[s * k] = argmax(gates.data, row, experts, null, 0, chosen, s * k, 0);
@@ -26,7 +25,6 @@ final class Choices {
                         : gumbel.argmax(logits.data, row, experts, s, chosen, s * k, j);
             }
         }
-        return chosen;
     }
 
     /** Argmax of {@code a[row+e] (+ b[bRow+e])} over experts not among the first {@code taken} choices. */

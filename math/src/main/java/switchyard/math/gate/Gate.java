@@ -2,6 +2,7 @@ package switchyard.math.gate;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.linalg.MatMul;
+import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Checks;
 import switchyard.math.tensor.Elementwise;
 
@@ -39,12 +40,20 @@ public final class Gate {
     public int experts() { return weight.numCols; }
 
     /**
-     * Routes {@code x} [S × M].
+     * Routes {@code x} [S × M] into new arrays.
      *
      * @param noise    Gumbel samples / jitter / priority order for this rank and step
      * @param training selects the training or eval capacity and whether jitter applies
      */
     public Routing route(FMatrixRMaj x, GateNoise noise, boolean training, MatMul mm) {
+        return route(x, noise, training, mm, new RoutingBuffers());
+    }
+
+    /**
+     * Routes {@code x} [S × M] into {@code buffers}: the routing reads them (and {@code x}, for the
+     * gate backward) until they are reused.
+     */
+    public Routing route(FMatrixRMaj x, GateNoise noise, boolean training, MatMul mm, RoutingBuffers buffers) {
         int tokens = x.numRows;
         int experts = experts();
         int k = options.topK();
@@ -52,6 +61,7 @@ public final class Gate {
             throw new IllegalArgumentException("gate input is " + tokens + "x" + x.numCols
                     + " but the gate weight is " + modelDim() + "x" + experts + " (M differs)");
         Checks.finite("gate input", x);
+        buffers.shape(tokens, experts, k);
 
         FMatrixRMaj jitter = null;
         FMatrixRMaj routerInput = x;
@@ -59,23 +69,26 @@ public final class Gate {
             jitter = noise.jitter(tokens, modelDim(), options.jitterEps());
             routerInput = Elementwise.hadamard(x, jitter);
         }
-        FMatrixRMaj logits = new FMatrixRMaj(tokens, experts);
+        FMatrixRMaj logits = buffers.logits;
         mm.mul(routerInput, weight, logits, false);
 
-        FMatrixRMaj gates = new FMatrixRMaj(tokens, experts);
-        float[] logSumExp = Softmax.rows(logits, gates);
+        FMatrixRMaj gates = buffers.gates;
+        float[] logSumExp = buffers.logSumExp;
+        Softmax.rows(logits, gates, logSumExp);
 
         GumbelChoice gumbel = options.noise() == NoisePolicy.GUMBEL && k > 1 ? GumbelChoice.of(noise, tokens, experts) : null;
-        int[] expert = Choices.topK(gates, logits, gumbel, k);
+        int[] expert = buffers.expert;
+        Choices.topK(gates, logits, gumbel, k, expert);
 
         int capacity = options.capacity(tokens, experts, training);
         int[] order = options.randomTokenPriority() ? noise.tokenOrder(tokens) : null;
-        int[] slot = new int[tokens * k];
+        int[] slot = buffers.slot;
         int[] firstChoiceCounts = Slots.assign(expert, tokens, k, experts, order, slot);
-        boolean[] kept = new boolean[tokens * k];
+        boolean[] kept = buffers.kept;
         for (int i = 0; i < kept.length; i++) kept[i] = slot[i] < capacity;
 
-        float[] weights = combineWeights(gates, expert, kept, k);
+        float[] weights = buffers.weight;
+        combineWeights(gates, expert, kept, k, weights);
 
         float[] me = new float[experts];
         float[] ce = new float[experts];
@@ -84,13 +97,12 @@ public final class Gate {
 
         return new Routing(tokens, experts, k, capacity, expert, slot, kept, weights, firstChoiceCounts, me, ce,
                 lAux, zLoss, options.auxLossCoefficient(experts), options.zLossWeight(), options.renormalises(),
-                gates, logSumExp, routerInput, jitter);
+                gates, logSumExp, routerInput, jitter, buffers);
     }
 
-    /** {@code w_j = g_j / max(Σ g, eps)} over the kept choices, or the raw gate when not renormalising. */
-    private float[] combineWeights(FMatrixRMaj gates, int[] expert, boolean[] kept, int k) {
+    /** {@code w_j = g_j / max(Σ g, eps)} over the kept choices, or the raw gate when not renormalising; into {@code weights}. */
+    private void combineWeights(FMatrixRMaj gates, int[] expert, boolean[] kept, int k, float[] weights) {
         int tokens = gates.numRows;
-        float[] weights = new float[tokens * k];
         for (int s = 0; s < tokens; s++) {
             float sum = 0f;
             for (int j = 0; j < k; j++) {
@@ -103,7 +115,6 @@ public final class Gate {
                 for (int j = 0; j < k; j++) weights[s * k + j] /= denominator;
             }
         }
-        return weights;
     }
 
     /** {@code l_aux = mean_e(me_e · ce_e)}; fills {@code me} and {@code ce}. Zero for an empty block. */
@@ -137,11 +148,17 @@ public final class Gate {
      * Backward of routing. Given {@code dWeight[s·k+j] = dLoss/dw_j(s)} (from the combine), adds the
      * gradients of the router loss ({@code l_aux} through {@code me}, z-loss through the logits),
      * runs the softmax backward, adds {@code dLoss/dWg} to {@code weightGradient} and returns the
-     * gradient of the loss with respect to the gate input {@code x} [S × M] along the gate path.
+     * gradient of the loss with respect to the gate input {@code x} [S × M] along the gate path,
+     * in a new matrix.
      *
      * @param weightGradient {@code dLoss/dWg} [M × E] is added to it
      */
     public FMatrixRMaj backward(Routing routing, float[] dWeight, FMatrixRMaj weightGradient, MatMul mm) {
+        return backward(routing, dWeight, weightGradient, new FMatrixRMaj(routing.tokens(), modelDim()), mm);
+    }
+
+    /** {@link #backward(Routing, float[], FMatrixRMaj, MatMul)} writing the input gradient into {@code dx} (reshaped to S × M). */
+    public FMatrixRMaj backward(Routing routing, float[] dWeight, FMatrixRMaj weightGradient, FMatrixRMaj dx, MatMul mm) {
         int tokens = routing.tokens();
         int k = routing.topK();
         if (dWeight.length != tokens * k)
@@ -150,8 +167,7 @@ public final class Gate {
         FMatrixRMaj dLogits = GateBackward.logitGradients(routing, dWeight);
         Checks.shape("gate weight gradient", weightGradient, modelDim(), experts());
         mm.mulTransA(routing.routerInput(), dLogits, weightGradient, true);
-        FMatrixRMaj dx = new FMatrixRMaj(tokens, modelDim());
-        mm.mulTransB(dLogits, weight, dx, false);
+        mm.mulTransB(dLogits, weight, Buffers.reshape(dx, tokens, modelDim()), false);
         if (routing.jitter() != null) Elementwise.hadamardInPlace(dx, routing.jitter());
         return dx;
     }

@@ -1,8 +1,12 @@
 package switchyard.math.gate;
 
 import org.ejml.data.FMatrixRMaj;
+import switchyard.math.tensor.Buffers;
 
-/** The gradient of the loss with respect to the logits, from the combine weights and the router losses. */
+/**
+ * The gradient of the loss with respect to the logits, from the combine weights and the router
+ * losses; intermediates and result live in the routing's own buffers.
+ */
 final class GateBackward {
     private GateBackward() {}
 
@@ -22,7 +26,8 @@ final class GateBackward {
         int k = routing.topK();
         int experts = routing.experts();
         FMatrixRMaj gates = routing.gates();
-        FMatrixRMaj dGates = new FMatrixRMaj(tokens, experts);
+        FMatrixRMaj dGates = Buffers.reshape(routing.buffers().gateGradients, tokens, experts);
+        dGates.zero(); // only the kept choices' entries are written below
         for (int s = 0; s < tokens; s++) {
             float sum = 0f;
             float dot = 0f;
@@ -64,7 +69,7 @@ final class GateBackward {
         int tokens = routing.tokens();
         int experts = routing.experts();
         FMatrixRMaj gates = routing.gates();
-        FMatrixRMaj dLogits = new FMatrixRMaj(tokens, experts);
+        FMatrixRMaj dLogits = Buffers.reshape(routing.buffers().logitGradients, tokens, experts);
         float zScale = tokens == 0 ? 0f : 2f * routing.zLossWeight() / tokens;
         for (int s = 0; s < tokens; s++) {
             int row = s * experts;

@@ -14,7 +14,8 @@ import org.ejml.data.FMatrixRMaj;
  * {@link #assignmentsOf(int)} / {@link #assignment(int, int)}. That list is the row order of every
  * sparse exchange; no capacity padding exists anywhere.
  *
- * <p>Immutable by convention: arrays are never changed after construction.
+ * <p>Immutable by convention while it is in use: its arrays live in the {@link RoutingBuffers} it was
+ * made with and are never changed until those buffers are used for another routing.
  */
 public final class Routing {
     private final int tokens;
@@ -39,11 +40,12 @@ public final class Routing {
     private final float[] logSumExp;
     private final FMatrixRMaj routerInput;
     private final FMatrixRMaj jitter;
+    private final RoutingBuffers buffers;
 
     Routing(int tokens, int experts, int topK, int capacity, int[] expert, int[] slot, boolean[] kept,
             float[] weight, int[] firstChoiceCounts, float[] me, float[] ce, float lAux, float zLoss,
             float auxLossCoefficient, float zLossWeight, boolean renormalised, FMatrixRMaj gates,
-            float[] logSumExp, FMatrixRMaj routerInput, FMatrixRMaj jitter) {
+            float[] logSumExp, FMatrixRMaj routerInput, FMatrixRMaj jitter, RoutingBuffers buffers) {
         this.tokens = tokens;
         this.experts = experts;
         this.topK = topK;
@@ -64,10 +66,11 @@ public final class Routing {
         this.logSumExp = logSumExp;
         this.routerInput = routerInput;
         this.jitter = jitter;
+        this.buffers = buffers;
         this.assignmentOffsets = new int[experts + 1];
         for (int i = 0; i < expert.length; i++) if (kept[i]) assignmentOffsets[expert[i] + 1]++;
         for (int e = 0; e < experts; e++) assignmentOffsets[e + 1] += assignmentOffsets[e];
-        this.assignments = new int[assignmentOffsets[experts]];
+        this.assignments = buffers.assignments; // the first assignmentOffsets[experts] entries
         for (int i = 0; i < expert.length; i++) if (kept[i]) assignments[assignmentOffsets[expert[i]] + slot[i]] = i;
     }
 
@@ -134,7 +137,7 @@ public final class Routing {
     }
 
     /** Total kept assignments. */
-    public int keptAssignments() { return assignments.length; }
+    public int keptAssignments() { return assignmentOffsets[experts]; }
 
     /** Dropped assignments of choice {@code j} (0-based) over all tokens. */
     public int dropped(int j) {
@@ -189,6 +192,9 @@ public final class Routing {
 
     /** The jitter multipliers applied to the input, or null when there was none. */
     public FMatrixRMaj jitter() { return jitter; }
+
+    /** Where this routing's arrays live; the gate backward writes its intermediates there too. */
+    RoutingBuffers buffers() { return buffers; }
 
     /**
      * The dense GShard view {@code combine[s][e][c]}, as an [S × E·C] matrix with column

@@ -11,11 +11,10 @@ import switchyard.math.tensor.VectorMath;
 final class Softmax {
     private Softmax() {}
 
-    /** Writes softmax of each row of {@code logits} into {@code out}; returns each row's log-sum-exp. */
-    static float[] rows(FMatrixRMaj logits, FMatrixRMaj out) {
+    /** Writes softmax of each row of {@code logits} into {@code out} and each row's log-sum-exp into {@code logSumExp}. */
+    static void rows(FMatrixRMaj logits, FMatrixRMaj out, float[] logSumExp) {
         int rows = logits.numRows;
         int cols = logits.numCols;
-        float[] logSumExp = new float[rows];
         for (int s = 0; s < rows; s++) {
             int row = s * cols;
             float max = VectorMath.max(logits.data, row, cols);
@@ -24,6 +23,5 @@ final class Softmax {
             VectorMath.scale(out.data, row, cols, (float) (1.0 / sum));
             logSumExp[s] = (float) (max + Math.log(sum));
         }
-        return logSumExp;
     }
 }

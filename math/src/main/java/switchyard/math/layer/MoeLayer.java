@@ -7,7 +7,9 @@ import switchyard.math.expert.ExpertGrads;
 import switchyard.math.expert.ExpertShard;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
+import switchyard.math.gate.Routing;
 import switchyard.math.linalg.MatMul;
+import switchyard.math.tensor.BufferPool;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +19,17 @@ import java.util.List;
  * routes its own tokens with its own gate replica, capacity and noise — and runs exactly the
  * exchange the actors run, with method calls in place of messages. Every distributed run is
  * checked against it.
+ *
+ * <p>Each forward pass writes into one {@link StepBuffers} per rank. They belong to the pass until
+ * {@link #release} returns them for the next pass to reuse; a caller that never releases gets
+ * fresh buffers every pass.
  */
 public final class MoeLayer {
     private final List<Gate> gates;
     private final List<ExpertShard> shards;
     private final List<FMatrixRMaj> gateGrads = new ArrayList<>();
     private final List<List<ExpertGrads>> expertGrads = new ArrayList<>();
+    private final List<BufferPool<StepBuffers>> buffers = new ArrayList<>();
     private final MatMul mm;
 
     /**
@@ -49,6 +56,7 @@ public final class MoeLayer {
         this.mm = mm;
         for (Gate g : this.gates) gateGrads.add(g.newGrad());
         for (ExpertShard shard : this.shards) expertGrads.add(shard.newGrads());
+        for (int r = 0; r < worldSize; r++) buffers.add(new BufferPool<>(StepBuffers::new, StepBuffers::poison));
     }
 
     public int worldSize() { return gates.size(); }
@@ -66,8 +74,9 @@ public final class MoeLayer {
         return expertGrads.get(e / local).get(e % local);
     }
 
-    /** A forward pass, kept for its backward. */
-    public record Forward(List<SourceStep> sources, List<ExpertShard.Pass> passes, List<FMatrixRMaj> outputs) {}
+    /** A forward pass, kept for its backward, with the buffers of every rank it writes into. */
+    public record Forward(List<SourceStep> sources, List<ExpertShard.Pass> passes, List<FMatrixRMaj> outputs,
+                          List<StepBuffers> buffers) {}
 
     /** Forward for every rank: {@code inputs.get(r)} [S_r × M], with that rank's noise. */
     public Forward forward(List<FMatrixRMaj> inputs, List<GateNoise> noise, boolean training) {
@@ -75,21 +84,25 @@ public final class MoeLayer {
         if (inputs.size() != w || noise.size() != w)
             throw new IllegalArgumentException("need " + w + " input blocks and noise sources, got "
                     + inputs.size() + " and " + noise.size());
+        List<StepBuffers> taken = new ArrayList<>(w);
         List<SourceStep> sources = new ArrayList<>(w);
-        for (int r = 0; r < w; r++) {
-            sources.add(new SourceStep(gates.get(r).route(inputs.get(r), noise.get(r), training, mm), inputs.get(r), w));
-        }
         List<ExpertShard.Pass> passes = new ArrayList<>(w);
+        for (int r = 0; r < w; r++) {
+            StepBuffers b = buffers.get(r).take();
+            taken.add(b);
+            passes.add(b.pass);
+            Routing routing = gates.get(r).route(inputs.get(r), noise.get(r), training, mm, b.routing);
+            sources.add(new SourceStep(routing, inputs.get(r), w, b.source));
+        }
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
             for (SourceStep source : sources) arriving.add(source.dispatchTo(owner));
-            ExpertShard.Pass pass = shards.get(owner).forward(arriving, mm);
-            passes.add(pass);
-            for (int r = 0; r < w; r++) sources.get(r).acceptOutputs(owner, pass.outputs().get(r));
+            shards.get(owner).forward(arriving, passes.get(owner), mm); // answers in the arriving blocks
+            for (int r = 0; r < w; r++) sources.get(r).acceptOutputs(owner, arriving.get(r));
         }
         List<FMatrixRMaj> outputs = new ArrayList<>(w);
         for (SourceStep source : sources) outputs.add(source.combine());
-        return new Forward(sources, passes, outputs);
+        return new Forward(sources, passes, outputs, taken);
     }
 
     /**
@@ -102,17 +115,28 @@ public final class MoeLayer {
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
             for (int r = 0; r < w; r++) arriving.add(forward.sources().get(r).gradientsTo(owner, dOut.get(r)));
-            List<ExpertRows> back = shards.get(owner).backward(forward.passes().get(owner), arriving, expertGrads.get(owner), mm);
-            for (int r = 0; r < w; r++) forward.sources().get(r).acceptInputGradients(owner, back.get(r));
+            shards.get(owner).backward(forward.passes().get(owner), arriving, expertGrads.get(owner), mm); // answers in place
+            for (int r = 0; r < w; r++) forward.sources().get(r).acceptInputGradients(owner, arriving.get(r));
         }
         List<FMatrixRMaj> dx = new ArrayList<>(w);
         for (int r = 0; r < w; r++) {
             SourceStep source = forward.sources().get(r);
-            FMatrixRMaj gatePath = gates.get(r).backward(source.routing(), source.weightGradients(), gateGrads.get(r), mm);
+            FMatrixRMaj gatePath = gates.get(r).backward(source.routing(), source.weightGradients(), gateGrads.get(r),
+                    source.inputGradient(), mm);
             source.addInputGradients(gatePath);
             dx.add(gatePath);
         }
         return dx;
+    }
+
+    /**
+     * Gives {@code forward}'s buffers back for the next passes to reuse. Afterwards nothing of it —
+     * its routings, outputs, or the input gradients its backward returned — may be read.
+     */
+    public void release(Forward forward) {
+        if (forward.buffers().size() != worldSize())
+            throw new IllegalArgumentException("a forward pass of " + forward.buffers().size() + " ranks, this layer has " + worldSize());
+        for (int r = 0; r < worldSize(); r++) buffers.get(r).release(forward.buffers().get(r));
     }
 
     public void zeroGrad() {

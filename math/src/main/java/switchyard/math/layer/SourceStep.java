@@ -5,6 +5,9 @@ import switchyard.math.dispatch.Combine;
 import switchyard.math.dispatch.Dispatch;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.gate.Routing;
+import switchyard.math.tensor.Buffers;
+
+import java.util.Arrays;
 
 /**
  * The source side of one step on one rank: its tokens, their routing, the expert outputs that came
@@ -13,6 +16,10 @@ import switchyard.math.gate.Routing;
  *
  * <p>Everything that depends on arrival order is deferred: outputs and input gradients are stored
  * per owner and summed in owner-rank order, so the result is bit-identical however messages arrive.
+ *
+ * <p>The rows for each owner are gathered into one block of the step's {@link SourceBuffers}, and
+ * the owner may answer in that very block (in one JVM it does: no copy either way); the output
+ * gradients for the owner are gathered into the same block once the outputs have been used.
  */
 public final class SourceStep {
     private final FMatrixRMaj input;
@@ -21,10 +28,15 @@ public final class SourceStep {
     private final int localExperts;
     private final ExpertRows[] outputs;
     private final ExpertRows[] inputGradients;
-    private float[] weightGradients;
+    private final SourceBuffers buffers;
 
     /** @param routing the gate's routing of {@code input} [S × M] */
     public SourceStep(Routing routing, FMatrixRMaj input, int worldSize) {
+        this(routing, input, worldSize, new SourceBuffers());
+    }
+
+    /** A step writing into {@code buffers}, which it uses until the step is over. */
+    public SourceStep(Routing routing, FMatrixRMaj input, int worldSize, SourceBuffers buffers) {
         if (routing.experts() % worldSize != 0)
             throw new IllegalArgumentException("E=" + routing.experts() + " experts cannot be split over W=" + worldSize + " ranks");
         if (input.numRows != routing.tokens())
@@ -35,15 +47,20 @@ public final class SourceStep {
         this.routing = routing;
         this.outputs = new ExpertRows[worldSize];
         this.inputGradients = new ExpertRows[worldSize];
+        this.buffers = buffers;
+        buffers.shape(worldSize, localExperts, routing.tokens() * routing.topK());
+        Arrays.fill(buffers.weightGradients, 0f); // dropped choices are never written and stay 0
     }
 
     public Routing routing() { return routing; }
 
     public FMatrixRMaj input() { return input; }
 
-    /** Forward rows for the owner rank {@code owner}: this rank's tokens routed to its experts. */
+    /** Forward rows for the owner rank {@code owner}: this rank's tokens routed to its experts, in the owner's block. */
     public ExpertRows dispatchTo(int owner) {
-        return Dispatch.gather(routing, input, owner * localExperts, (owner + 1) * localExperts, false);
+        checkRank(owner);
+        return Dispatch.gather(routing, input, owner * localExperts, (owner + 1) * localExperts, false,
+                buffers.blocks[owner], buffers.counts[owner]);
     }
 
     /** Records the expert outputs {@code owner} returned for {@link #dispatchTo(int)}. */
@@ -55,7 +72,8 @@ public final class SourceStep {
 
     /** {@code out[s] = Σ_j w_j·f_{e_j}(x[s])}, summed in owner-rank order. Needs every owner's outputs. */
     public FMatrixRMaj combine() {
-        FMatrixRMaj out = new FMatrixRMaj(routing.tokens(), input.numCols);
+        FMatrixRMaj out = Buffers.reshape(buffers.output, routing.tokens(), input.numCols);
+        out.zero();
         for (int owner = 0; owner < worldSize; owner++) {
             Combine.scatterAdd(routing, owner * localExperts, require(outputs, owner, "expert outputs"), true, out);
         }
@@ -63,7 +81,8 @@ public final class SourceStep {
     }
 
     /**
-     * Output gradients for {@code owner}: {@code w·dOut} rows along the forward route. Also records
+     * Output gradients for {@code owner}: {@code w·dOut} rows along the forward route, gathered into
+     * the owner's block (the owner's outputs are read first and not needed after). Also records
      * {@code dLoss/dw} for the choices that went there (for the gate backward).
      */
     public ExpertRows gradientsTo(int owner, FMatrixRMaj dOut) {
@@ -71,7 +90,8 @@ public final class SourceStep {
             throw new IllegalArgumentException("output gradient is " + dOut.numRows + "x" + dOut.numCols
                     + " but the output is " + routing.tokens() + "x" + input.numCols);
         Combine.weightGradients(routing, owner * localExperts, require(outputs, owner, "expert outputs"), dOut, weightGradients());
-        return Dispatch.gather(routing, dOut, owner * localExperts, (owner + 1) * localExperts, true);
+        return Dispatch.gather(routing, dOut, owner * localExperts, (owner + 1) * localExperts, true,
+                buffers.blocks[owner], buffers.counts[owner]);
     }
 
     /** Records the input gradients {@code owner} returned for {@link #gradientsTo}. */
@@ -86,8 +106,15 @@ public final class SourceStep {
      * ran for every owner (dropped choices stay 0).
      */
     public float[] weightGradients() {
-        if (weightGradients == null) weightGradients = new float[routing.tokens() * routing.topK()];
-        return weightGradients;
+        return buffers.weightGradients;
+    }
+
+    /**
+     * The step's matrix for {@code dLoss/dinput} [S × M], to be filled with the gate path (the gate
+     * backward writes it) before {@link #addInputGradients} adds the expert paths.
+     */
+    public FMatrixRMaj inputGradient() {
+        return Buffers.reshape(buffers.inputGradient, routing.tokens(), input.numCols);
     }
 
     /**
@@ -98,6 +125,11 @@ public final class SourceStep {
         for (int owner = 0; owner < worldSize; owner++) {
             Combine.scatterAdd(routing, owner * localExperts, require(inputGradients, owner, "input gradients"), false, dx);
         }
+    }
+
+    private void checkRank(int owner) {
+        if (owner < 0 || owner >= worldSize)
+            throw new IllegalArgumentException("rank " + owner + " is not one of the ranks 0.." + (worldSize - 1));
     }
 
     private void checkOwner(int owner, ExpertRows[] slots, String what) {

@@ -1,6 +1,7 @@
 package switchyard.math.task;
 
 import org.ejml.data.FMatrixRMaj;
+import switchyard.math.tensor.Buffers;
 
 import java.util.SplittableRandom;
 
@@ -44,15 +45,22 @@ public final class ClusteredRegression {
 
     /** The batch of {@code rank} at {@code step}. */
     public Batch batch(int rank, long step) {
+        return batch(rank, step, new FMatrixRMaj(spec.tokens(), spec.modelDim()), new FMatrixRMaj(spec.tokens(), spec.modelDim()));
+    }
+
+    /** The batch of {@code rank} at {@code step}, written into {@code input} and {@code target} (reshaped to S × M). */
+    public Batch batch(int rank, long step, FMatrixRMaj input, FMatrixRMaj target) {
         int m = spec.modelDim();
         int[] cluster = new int[spec.tokens()];
-        FMatrixRMaj x = draw(rank, step, cluster);
-        FMatrixRMaj y = new FMatrixRMaj(spec.tokens(), m);
+        FMatrixRMaj x = draw(rank, step, cluster, Buffers.reshape(input, spec.tokens(), m));
+        FMatrixRMaj y = Buffers.reshape(target, spec.tokens(), m);
         // Row-wise axpy (c outer, j inner): each y[s][j] still sums its M products in increasing c
         // with a separate multiply and add, exactly as a dot product would, so the data is
         // bit-for-bit the same on every machine; but the inner loop streams rows, which the JIT
         // vectorises (the dot-product order walked a column of A and took half a step's time).
+        // The sums start from zero, so a reused target is cleared first.
         float[] xd = x.data, yd = y.data;
+        java.util.Arrays.fill(yd, 0, spec.tokens() * m, 0f);
         for (int s = 0; s < spec.tokens(); s++) {
             float[] a = maps[cluster[s]].data;
             int row = s * m;
@@ -70,14 +78,13 @@ public final class ClusteredRegression {
      * never look at targets and need not pay their M×M product per token.
      */
     public FMatrixRMaj inputs(int rank, long step) {
-        return draw(rank, step, new int[spec.tokens()]);
+        return draw(rank, step, new int[spec.tokens()], new FMatrixRMaj(spec.tokens(), spec.modelDim()));
     }
 
-    /** Draws each token's cluster (into {@code cluster}) and its input row. */
-    private FMatrixRMaj draw(int rank, long step, int[] cluster) {
+    /** Draws each token's cluster (into {@code cluster}) and its input row (into {@code x}, S × M). */
+    private FMatrixRMaj draw(int rank, long step, int[] cluster, FMatrixRMaj x) {
         int m = spec.modelDim();
         SplittableRandom random = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL + step);
-        FMatrixRMaj x = new FMatrixRMaj(spec.tokens(), m);
         for (int s = 0; s < spec.tokens(); s++) {
             int k = random.nextInt(spec.clusters());
             cluster[s] = k;

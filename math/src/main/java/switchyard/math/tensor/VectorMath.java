@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * Row kernels for the softmax over many experts, on the Vector API.
  *
@@ -62,9 +64,15 @@ public final class VectorMath {
         for (int i = 0; i < bound; i += F.length()) {
             expShifted(FloatVector.fromArray(F, src, from + i), shift).intoArray(dst, dstFrom + i);
         }
-        if (bound < length) { // masked loads and stores are slow in JDK 17: only for the tail
-            VectorMask<Float> m = F.indexInRange(bound, length);
-            expShifted(FloatVector.fromArray(F, src, from + bound, m), shift).intoArray(dst, dstFrom + bound, m);
+        if (bound < length) {
+            // The tail goes through a full vector of this thread's scratch: JDK 17 neither
+            // intrinsifies indexInRange nor masked loads and stores well, and boxed masks allocated
+            // about 100 bytes per row, which with E below the vector width was every row.
+            Scratch scratch = SCRATCH.get();
+            int rest = length - bound;
+            System.arraycopy(src, from + bound, scratch.tailIn, 0, rest);
+            expShifted(FloatVector.fromArray(F, scratch.tailIn, 0), shift).intoArray(scratch.tailOut, 0);
+            System.arraycopy(scratch.tailOut, 0, dst, dstFrom + bound, rest);
         }
     }
 
@@ -104,22 +112,38 @@ public final class VectorMath {
      * latency of each addition and was the slowest part of a wide softmax.
      */
     public static double sum(float[] a, int from, int length) {
-        // partial sums live in arrays rather than in an array of vectors, which C2 would not keep in registers
-        float[] sum = new float[PARTIALS];
-        float[] compensation = new float[PARTIALS];
-        int i = 0;
-        for (; i + PARTIALS <= length; i += PARTIALS) {
-            for (int p = 0; p < PARTIALS; p += SUM.length()) {
-                FloatVector s = FloatVector.fromArray(SUM, sum, p);
-                FloatVector y = FloatVector.fromArray(SUM, a, from + i + p).sub(FloatVector.fromArray(SUM, compensation, p));
-                FloatVector t = s.add(y);
-                t.sub(s).sub(y).intoArray(compensation, p);
-                t.intoArray(sum, p);
-            }
-        }
         double total = 0;
-        for (int p = 0; p < PARTIALS; p++) total += (double) sum[p] - compensation[p];
+        int i = 0;
+        if (length >= PARTIALS) {
+            // partial sums live in arrays rather than in an array of vectors, which C2 would not keep
+            // in registers; the arrays are this thread's, not new ones per row
+            Scratch scratch = SCRATCH.get();
+            float[] sum = scratch.partialSums;
+            float[] compensation = scratch.compensations;
+            Arrays.fill(sum, 0f);
+            Arrays.fill(compensation, 0f);
+            for (; i + PARTIALS <= length; i += PARTIALS) {
+                for (int p = 0; p < PARTIALS; p += SUM.length()) {
+                    FloatVector s = FloatVector.fromArray(SUM, sum, p);
+                    FloatVector y = FloatVector.fromArray(SUM, a, from + i + p).sub(FloatVector.fromArray(SUM, compensation, p));
+                    FloatVector t = s.add(y);
+                    t.sub(s).sub(y).intoArray(compensation, p);
+                    t.intoArray(sum, p);
+                }
+            }
+            for (int p = 0; p < PARTIALS; p++) total += (double) sum[p] - compensation[p];
+        } // shorter rows have all partial sums zero: adding them would leave the total at +0
         for (; i < length; i++) total += a[from + i];
         return total;
     }
+
+    /** Per-thread working arrays of the kernels above, so that no row allocates. */
+    private static final class Scratch {
+        final float[] tailIn = new float[F.length()];
+        final float[] tailOut = new float[F.length()];
+        final float[] partialSums = new float[PARTIALS];
+        final float[] compensations = new float[PARTIALS];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 }

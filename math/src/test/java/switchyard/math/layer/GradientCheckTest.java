@@ -107,8 +107,10 @@ class GradientCheckTest {
         }
         // ReLU kinks are non-differentiable too: the hidden sign pattern must not change either
         for (var pass : f.passes())
-            for (var a : pass.activations())
-                for (int i = 0; i < a.hidden().numRows * a.hidden().numCols; i++) sb.append(a.hidden().data[i] > 0 ? '1' : '0');
+            for (int l = 0; l < pass.experts(); l++) {
+                FMatrixRMaj hidden = pass.hidden(l);
+                for (int i = 0; i < hidden.numRows * hidden.numCols; i++) sb.append(hidden.data[i] > 0 ? '1' : '0');
+            }
         return sb.toString();
     }
 }
