@@ -24,6 +24,14 @@ final class MicroKernel {
     static final int MR = 8;
     /** Columns of C per tile: two vector registers. */
     static final int NR = 2 * LANES;
+    /**
+     * The species' concrete (final) vector class. Casting an accumulator to it before a store tells
+     * C2 its exact type: without that, some JIT runs compiled the stores without the intrinsic
+     * (PrintIntrinsics: "missing constant: vclass=DecodeN"), and every tile then allocated boxes
+     * and ran scalar code for as long as the JVM lived.
+     */
+    @SuppressWarnings("unchecked")
+    private static final Class<FloatVector> EXACT = (Class<FloatVector>) (Class<?>) SPECIES.vectorType();
 
     private MicroKernel() {
     }
@@ -81,13 +89,13 @@ final class MicroKernel {
         float[] c = out.c;
         int ldc = out.ldc;
         r = out.offset;
-        c00.intoArray(c, r); c01.intoArray(c, r + LANES); r += ldc;
-        c10.intoArray(c, r); c11.intoArray(c, r + LANES); r += ldc;
-        c20.intoArray(c, r); c21.intoArray(c, r + LANES); r += ldc;
-        c30.intoArray(c, r); c31.intoArray(c, r + LANES); r += ldc;
-        c40.intoArray(c, r); c41.intoArray(c, r + LANES); r += ldc;
-        c50.intoArray(c, r); c51.intoArray(c, r + LANES); r += ldc;
-        c60.intoArray(c, r); c61.intoArray(c, r + LANES); r += ldc;
-        c70.intoArray(c, r); c71.intoArray(c, r + LANES);
+        EXACT.cast(c00).intoArray(c, r); EXACT.cast(c01).intoArray(c, r + LANES); r += ldc;
+        EXACT.cast(c10).intoArray(c, r); EXACT.cast(c11).intoArray(c, r + LANES); r += ldc;
+        EXACT.cast(c20).intoArray(c, r); EXACT.cast(c21).intoArray(c, r + LANES); r += ldc;
+        EXACT.cast(c30).intoArray(c, r); EXACT.cast(c31).intoArray(c, r + LANES); r += ldc;
+        EXACT.cast(c40).intoArray(c, r); EXACT.cast(c41).intoArray(c, r + LANES); r += ldc;
+        EXACT.cast(c50).intoArray(c, r); EXACT.cast(c51).intoArray(c, r + LANES); r += ldc;
+        EXACT.cast(c60).intoArray(c, r); EXACT.cast(c61).intoArray(c, r + LANES); r += ldc;
+        EXACT.cast(c70).intoArray(c, r); EXACT.cast(c71).intoArray(c, r + LANES);
     }
 }
