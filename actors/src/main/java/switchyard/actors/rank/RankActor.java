@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.receptionist.ServiceKey;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.checkpoint.RankCheckpoint;
@@ -18,7 +19,10 @@ import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.RowPart;
+import switchyard.actors.transport.Courier;
+import switchyard.actors.transport.LinkFailed;
 import switchyard.actors.transport.Outbox;
+import switchyard.actors.transport.Transport;
 import switchyard.actors.wire.WireMessage;
 import switchyard.actors.wire.WireSizes;
 import switchyard.math.dispatch.ExpertRows;
@@ -57,7 +61,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     public sealed interface Command permits Topology, RunStep, Dispatch, ExpertOutput, OutputGradient, InputGradient,
             ChunkAck, ApplyUpdate, AbortStep, ReportDigest, InspectGradients, LoadParameters, SaveCheckpoint,
             RestoreCheckpoint, GateSnapshot, Routed, GateBackwardDone, GateUpdated, GateDigest,
-            PhaseDeadline {}
+            PhaseDeadline, PeerLinkFailed {}
 
     /** Who is who: {@code ranks.get(r)} is rank r. Must come before any step. */
     public record Topology(List<ActorRef<Command>> ranks, ActorRef<RankReply> driver) implements Command, WireMessage {}
@@ -121,6 +125,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     private record PhaseDeadline(long step, Phase phase) implements Command, NoSerializationVerificationNeeded {}
 
+    private record PeerLinkFailed(LinkFailed event) implements Command, NoSerializationVerificationNeeded {}
+
     private record DeadlineKey(long step, Phase phase) {}
 
     private final RankSettings settings;
@@ -138,6 +144,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private SaveCheckpoint pendingSave;
     private List<ActorRef<Command>> ranks;
     private Outbox<Command> outbox;
+    private final Courier courier;
     private ActorRef<RankReply> driver;
     private long newestStarted = -1;
     private final Batches batches = new Batches();
@@ -169,6 +176,12 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
                 "gate", DispatcherSelector.sameAsParent());
+        this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
+        if (settings.exchange().transport() == Transport.DATA_PLANE) {
+            // a broken link loses parts: fail the steps that wait for them now, not at the deadline
+            ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(LinkFailed.class,
+                    ctx.messageAdapter(LinkFailed.class, PeerLinkFailed::new)));
+        }
     }
 
     @Override
@@ -187,6 +200,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 })
                 .onMessage(GateBackwardDone.class, this::onGateBackwardDone)
                 .onMessage(PhaseDeadline.class, this::onPhaseDeadline)
+                .onMessage(PeerLinkFailed.class, m -> onLinkFailed(m.event()))
                 .onMessage(AbortStep.class, this::onAbortStep)
                 .onMessage(ApplyUpdate.class, this::onApplyUpdate)
                 .onMessage(GateUpdated.class, this::onGateUpdated)
@@ -213,7 +227,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         ranks = List.copyOf(t.ranks());
         driver = t.driver();
-        outbox = new Outbox<>(settings.worldSize(), settings.exchange().window());
+        outbox = new Outbox<>(settings.worldSize(), settings.exchange().window(), courier);
         return early.unstashAll(this);
     }
 
@@ -333,7 +347,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     /** One credit back to the sender of a part, when exchanges are paced. */
     private void acknowledge(int from) {
-        if (outbox.paced()) ranks.get(from).tell(new ChunkAck(rank()));
+        if (outbox.paced()) courier.tell(ranks.get(from), new ChunkAck(rank()));
     }
 
     // ---- token side: combine, loss, output gradients -------------------------------------------
@@ -468,6 +482,18 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         PartGather gather = state.gatherOf(m.phase());
         int[] missing = gather != null ? gather.missing() : new int[] {rank()};
         return fail(state, m.phase(), missing, "no answer within the " + settings.gatherDeadline().toMillis() + " ms deadline");
+    }
+
+    /** Every step in flight exchanges with every rank, so losing a link with any rank's node fails them all. */
+    private Behavior<Command> onLinkFailed(LinkFailed e) {
+        if (ranks == null || steps.isEmpty()) return this;
+        int[] lost = java.util.stream.IntStream.range(0, ranks.size())
+                .filter(r -> e.node().equals(ranks.get(r).path().address())).toArray();
+        if (lost.length == 0) return this;
+        String reason = "lost the data-plane link with " + (lost.length == 1 ? "rank " : "ranks ")
+                + Arrays.toString(lost).replaceAll("[\\[\\]]", "") + " on node " + e.node() + ": " + e.reason();
+        for (StepState state : List.copyOf(steps.values())) fail(state, state.waitingPhase(), lost, reason);
+        return this;
     }
 
     private Behavior<Command> fail(StepState state, Phase phase, int[] missing, String reason) {

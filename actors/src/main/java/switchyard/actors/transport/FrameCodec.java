@@ -1,0 +1,57 @@
+package switchyard.actors.transport;
+
+import akka.actor.ExtendedActorSystem;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
+import switchyard.actors.wire.MoeSerializer;
+import switchyard.actors.wire.WireFormatException;
+import switchyard.actors.wire.WireMessage;
+import switchyard.actors.wire.WireWriter;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Messages to and from data-plane frames: the project's serializer writes the payload straight
+ * into the (direct) frame buffer and reads it straight back from the received one, the target is
+ * an actor reference in Akka's own string format.
+ */
+final class FrameCodec {
+    /** A decoded message frame: who gets what. */
+    record Delivery(ActorRef<Object> to, Object message) {}
+
+    private final MoeSerializer serializer;
+    private final ActorRefResolver resolver;
+
+    FrameCodec(ActorSystem<?> system) {
+        this.serializer = new MoeSerializer((ExtendedActorSystem) Adapter.toClassic(system));
+        this.resolver = ActorRefResolver.get(system);
+    }
+
+    /**
+     * Appends the frame of {@code message} for {@code to} at the buffer's position and returns its
+     * size; a buffer too small is a {@link java.nio.BufferOverflowException} (the caller grows it).
+     */
+    int encode(ActorRef<?> to, Object message, ByteBuffer buf) {
+        if (!(message instanceof WireMessage))
+            throw new IllegalArgumentException("the data plane carries WireMessages only, not " + message.getClass().getName());
+        int start = FrameFormat.begin(buf);
+        FrameFormat.writeHeader(new WireWriter(buf), new FrameFormat.Header(resolver.toSerializationFormat(to), serializer.manifest(message)));
+        serializer.toBinary(message, buf);
+        return FrameFormat.end(buf, start);
+    }
+
+    /** A message frame's body back to its target and message; malformed bytes are a {@link WireFormatException}. */
+    Delivery decode(ByteBuffer body) {
+        FrameFormat.Header header = FrameFormat.readHeader(body);
+        Object message = serializer.fromBinary(body, header.manifest());
+        ActorRef<Object> to;
+        try {
+            to = resolver.resolveActorRef(header.target());
+        } catch (RuntimeException e) { // Akka parses the path itself and throws what it meets
+            throw new WireFormatException("bad target actor '" + header.target() + "': " + e.getMessage());
+        }
+        return new Delivery(to, message);
+    }
+}
