@@ -80,7 +80,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
         expected = s.bytesPerPair() * (s.peers().size() - 1);
         courier = Courier.of(getContext().getSystem(), s.exchange().transport());
         outbox = new Outbox<>(s.peers().size(), s.exchange().window(), courier);
-        // split into parts (copies) like a rank's block; making up the block is not part of an exchange
+        // split into parts (views of the block) like a rank's block; making up the block is not part of an exchange
         int rows = (int) (s.bytesPerPair() / (4L * COLS));
         List<RowPart> parts = RowPart.split(new ExpertRows(payload(rows), new int[] {rows}), s.exchange().rowsPerPart(COLS));
         for (int d = 0; d < s.peers().size(); d++) {
@@ -112,7 +112,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
             return this;
         }
         if (p.id() < current.id()) return this;
-        received += 4L * p.part().rows().numRows * p.part().rows().numCols;
+        received += 4L * p.part().numRows() * p.part().cols();
         if (outbox.paced()) courier.tell(current.peers().get(p.from()), new Ack(current.self()));
         if (received == expected) current.replyTo().tell(new Done(current.id(), current.self(), received));
         return this;

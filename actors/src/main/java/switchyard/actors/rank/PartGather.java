@@ -36,8 +36,8 @@ final class PartGather {
     String offer(int rank, RowPart part) {
         if (rank < 0 || rank >= blocks.length)
             return phase + " part from rank " + rank + ", but ranks are 0.." + (blocks.length - 1);
-        if (part.rows().numCols != cols)
-            return phase + " part from rank " + rank + " has rows of width " + part.rows().numCols + ", expected M=" + cols;
+        if (part.cols() != cols)
+            return phase + " part from rank " + rank + " has rows of width " + part.cols() + ", expected M=" + cols;
         if (counts[rank] == null) {
             counts[rank] = part.counts().clone();
             blocks[rank] = new FMatrixRMaj(part.total(), cols);
@@ -48,8 +48,8 @@ final class PartGather {
         }
         if (part.firstRow() != received[rank])
             return phase + " part from rank " + rank + " starts at row " + part.firstRow() + ", expected " + received[rank];
-        System.arraycopy(part.rows().data, 0, blocks[rank].data, part.firstRow() * cols, part.rows().numRows * cols);
-        received[rank] += part.rows().numRows;
+        part.copyTo(blocks[rank].data, part.firstRow() * cols);
+        received[rank] += part.numRows();
         if (received[rank] == blocks[rank].numRows) complete++;
         return null;
     }

@@ -340,7 +340,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private void sendBlock(StepState state, int exchange, int dest, ExpertRows block,
                            java.util.function.Function<RowPart, Command> message) {
         for (RowPart part : RowPart.split(block, settings.exchange().rowsPerPart(settings.modelDim()))) {
-            state.sent(exchange, dest, part.rows().numRows, WireSizes.exchange(part));
+            state.sent(exchange, dest, part.numRows(), WireSizes.exchange(part));
             outbox.send(dest, ranks.get(dest), message.apply(part));
         }
     }
@@ -537,8 +537,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (part.counts().length != settings.localExperts())
             return what + " from rank " + from + " covers " + part.counts().length + " experts, rank " + rank()
                     + " owns " + settings.localExperts();
-        if (part.rows().numCols != settings.modelDim())
-            return what + " from rank " + from + " has rows of width " + part.rows().numCols + ", expected M=" + settings.modelDim();
+        if (part.cols() != settings.modelDim())
+            return what + " from rank " + from + " has rows of width " + part.cols() + ", expected M=" + settings.modelDim();
         return null;
     }
 

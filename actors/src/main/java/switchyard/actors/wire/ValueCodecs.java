@@ -23,7 +23,7 @@ public final class ValueCodecs {
     private ValueCodecs() {}
 
     public static void writePart(RowPart part, WireWriter out) {
-        out.putInt(part.firstRow()).putInts(part.counts()).putMatrix(part.rows());
+        out.putInt(part.firstRow()).putInts(part.counts()).putMatrixRows(part.source(), part.sourceRow(), part.numRows());
     }
 
     public static RowPart readPart(WireReader in) {
