@@ -12,6 +12,7 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.RowPart;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.transport.Courier;
+import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.Outbox;
 import switchyard.actors.wire.WireMessage;
 import switchyard.math.dispatch.ExpertRows;
@@ -113,6 +114,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
         }
         if (p.id() < current.id()) return this;
         received += 4L * p.part().numRows() * p.part().cols();
+        DataPlane.get(getContext().getSystem()).recycle(p.part().source().data); // counted: done with the rows
         if (outbox.paced()) courier.tell(current.peers().get(p.from()), new Ack(current.self()));
         if (received == expected) current.replyTo().tell(new Done(current.id(), current.self(), received));
         return this;

@@ -20,6 +20,7 @@ import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.RowPart;
 import switchyard.actors.transport.Courier;
+import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.LinkFailed;
 import switchyard.actors.transport.Outbox;
 import switchyard.actors.transport.Transport;
@@ -145,6 +146,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private List<ActorRef<Command>> ranks;
     private Outbox<Command> outbox;
     private final Courier courier;
+    private final DataPlane dataPlane;
     private ActorRef<RankReply> driver;
     private long newestStarted = -1;
     private final Batches batches = new Batches();
@@ -177,6 +179,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
                 "gate", DispatcherSelector.sameAsParent());
         this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
+        this.dataPlane = DataPlane.get(ctx.getSystem());
         if (settings.exchange().transport() == Transport.DATA_PLANE) {
             // a broken link loses parts: fail the steps that wait for them now, not at the deadline
             ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(LinkFailed.class,
@@ -305,6 +308,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         String shapeError = checkPart("Dispatch", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.DISPATCH, new int[0], shapeError);
         String error = state.dispatches.offer(m.source(), m.part());
+        consumed(m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
         acknowledge(m.source());
         state.dispatchBackward[m.source()] = m.backward();
@@ -345,6 +349,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
     }
 
+    /** A gather has copied {@code part}'s rows (or refused them): the data plane may reuse their array. */
+    private void consumed(RowPart part) {
+        dataPlane.recycle(part.source().data);
+    }
+
     /** One credit back to the sender of a part, when exchanges are paced. */
     private void acknowledge(int from) {
         if (outbox.paced()) courier.tell(ranks.get(from), new ChunkAck(rank()));
@@ -360,6 +369,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private boolean gatherHome(StepState state, PartGather gather, int owner, RowPart part,
                                java.util.function.BiConsumer<Integer, ExpertRows> accept) {
         String error = gather.offer(owner, part);
+        consumed(part);
         if (error != null) {
             reject(state.step, error + " for step " + state.step);
             return false;
@@ -413,6 +423,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         String shapeError = checkPart("OutputGradient", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.OUTPUT_GRAD, new int[0], shapeError);
         String error = state.outputGradients.offer(m.source(), m.part());
+        consumed(m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
         acknowledge(m.source());
         if (!state.outputGradients.complete()) return this;

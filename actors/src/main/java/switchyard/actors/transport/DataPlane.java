@@ -10,6 +10,7 @@ import akka.actor.typed.Props;
 import akka.actor.typed.eventstream.EventStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import switchyard.actors.wire.WireMessage;
 
 import java.time.Duration;
 import java.util.Set;
@@ -57,6 +58,7 @@ public final class DataPlane implements Extension, Courier {
     private final Address self;
     private final DataPlaneSettings settings;
     private final FrameCodec codec;
+    private final RowArrays rowArrays;
     private final DataPlaneStats stats = new DataPlaneStats();
     private final ConcurrentHashMap<Address, OutboundLink> outbound = new ConcurrentHashMap<>();
     private final Set<InboundLink> inbound = ConcurrentHashMap.newKeySet();
@@ -68,7 +70,8 @@ public final class DataPlane implements Extension, Courier {
         this.system = system;
         this.self = system.address();
         this.settings = DataPlaneSettings.from(system.settings().config());
-        this.codec = new FrameCodec(system);
+        this.rowArrays = new RowArrays(settings.receivePoolBytes());
+        this.codec = new FrameCodec(system, rowArrays);
         if (self.getHost().isEmpty()) { // a local-only system: every actor is local, nothing to listen for
             server = null;
             stuckWrites = null;
@@ -84,7 +87,7 @@ public final class DataPlane implements Extension, Courier {
 
     /**
      * Delivers {@code message} to {@code to}: directly if {@code to} is local, else as a frame on the
-     * link to its node. Never blocks. Only {@link switchyard.actors.wire.WireMessage}s cross nodes.
+     * link to its node. Never blocks. Only {@link WireMessage}s cross nodes.
      */
     @Override
     public <T> void tell(ActorRef<T> to, T message) {
@@ -93,11 +96,23 @@ public final class DataPlane implements Extension, Courier {
             to.tell(message);
             return;
         }
+        if (!(message instanceof WireMessage))
+            throw new IllegalArgumentException("the data plane carries WireMessages only, not " + message.getClass().getName());
         while (true) {
             OutboundLink link = outbound.computeIfAbsent(node, n -> new OutboundLink(this, n));
             if (link.offer(to, message)) return;
             outbound.remove(node, link); // it closed meanwhile: the next round opens a new one
         }
+    }
+
+    /**
+     * Hands back the array of a received exchange part's rows once the receiver has copied them
+     * away (it must not touch them afterwards): the next part is decoded into it. Arrays the data
+     * plane did not lend (local or Artery messages) are ignored, so receivers need not know how a
+     * part came.
+     */
+    public void recycle(float[] rows) {
+        rowArrays.give(rows);
     }
 
     /** The port this node's data plane listens on, or -1 for a local-only system. */

@@ -5,9 +5,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
+import switchyard.actors.wire.FloatArrays;
 import switchyard.actors.wire.MoeSerializer;
 import switchyard.actors.wire.WireFormatException;
-import switchyard.actors.wire.WireMessage;
 import switchyard.actors.wire.WireWriter;
 
 import java.nio.ByteBuffer;
@@ -23,10 +23,12 @@ final class FrameCodec {
 
     private final MoeSerializer serializer;
     private final ActorRefResolver resolver;
+    private final FloatArrays rowArrays;
 
-    FrameCodec(ActorSystem<?> system) {
+    FrameCodec(ActorSystem<?> system, FloatArrays rowArrays) {
         this.serializer = new MoeSerializer((ExtendedActorSystem) Adapter.toClassic(system));
         this.resolver = ActorRefResolver.get(system);
+        this.rowArrays = rowArrays;
     }
 
     /**
@@ -34,8 +36,6 @@ final class FrameCodec {
      * size; a buffer too small is a {@link java.nio.BufferOverflowException} (the caller grows it).
      */
     int encode(ActorRef<?> to, Object message, ByteBuffer buf) {
-        if (!(message instanceof WireMessage))
-            throw new IllegalArgumentException("the data plane carries WireMessages only, not " + message.getClass().getName());
         int start = FrameFormat.begin(buf);
         FrameFormat.writeHeader(new WireWriter(buf), new FrameFormat.Header(resolver.toSerializationFormat(to), serializer.manifest(message)));
         serializer.toBinary(message, buf);
@@ -45,7 +45,7 @@ final class FrameCodec {
     /** A message frame's body back to its target and message; malformed bytes are a {@link WireFormatException}. */
     Delivery decode(ByteBuffer body) {
         FrameFormat.Header header = FrameFormat.readHeader(body);
-        Object message = serializer.fromBinary(body, header.manifest());
+        Object message = serializer.fromBinary(body, header.manifest(), rowArrays);
         ActorRef<Object> to;
         try {
             to = resolver.resolveActorRef(header.target());

@@ -29,7 +29,7 @@ public final class ValueCodecs {
     public static RowPart readPart(WireReader in) {
         int first = in.getInt();
         int[] counts = in.getInts();
-        FMatrixRMaj m = in.getMatrix();
+        FMatrixRMaj m = in.getRows();
         try {
             return new RowPart(counts, first, m);
         } catch (IllegalArgumentException e) {
