@@ -61,6 +61,19 @@ public final class CrossJvmBench {
 
     private static int runs;
 
+    /**
+     * What is measured is a long run's exchanges, not a fresh JVM's: the code of an exchange runs
+     * about once per 1 MiB part, so the JIT needs thousands of parts to compile it. Measured on 2
+     * busy cores with 64 MiB exchanges: the compiler threads took 10-20 ms of CPU per exchange
+     * (a third of the data plane's own) for the first ~100 exchanges and about 2 ms after ~150.
+     * So before any measurement the configured transport and the raw copy each move this many
+     * bytes per direction in exchanges of the largest size, and every size then gets a few
+     * rounds of its own. The slow Artery comparison only gets its few rounds.
+     */
+    private static final long WARMUP_BYTES = 8L << 30;
+    private static final int WARMUP_ROUNDS = 3;
+    private static final int WARMUP_ROUNDS_ARTERY = 2;
+
     /** Starts one exchange on every peer and completes with the seconds until all have reported. */
     private static Behavior<ExchangePeer.Done> collector(Blast b, long id) {
         return Behaviors.setup(ctx -> {
@@ -130,13 +143,22 @@ public final class CrossJvmBench {
             ExchangeSettings configured = ClusterNode.exchange(config);
             // Artery drops parts on a full queue: without a credit window the comparison would never finish
             ExchangeSettings artery = new ExchangeSettings(configured.chunkBytes(), Math.max(configured.window(), 4), Transport.ARTERY);
+            long largest = sizes.stream().mapToLong(Long::longValue).max().orElse(0);
+            for (long moved = 0; moved < WARMUP_BYTES && largest > 0; moved += largest) {
+                exchange(system, peers, largest, configured);
+                RawSocketCopy.run(rawPort, largest);
+            }
             for (long size : sizes) {
+                for (int i = 0; i < WARMUP_ROUNDS; i++) {
+                    exchange(system, peers, size, configured);
+                    RawSocketCopy.run(rawPort, size);
+                }
+                for (int i = 0; i < WARMUP_ROUNDS_ARTERY; i++) exchange(system, peers, size, artery);
                 double best = 0, bestArtery = 0, bestRaw = 0;
-                for (int i = 0; i <= repeats; i++) { // the first round warms up and is not counted
+                for (int i = 0; i < repeats; i++) { // interleaved, so that a busy moment hits all three
                     double seconds = exchange(system, peers, size, configured);
                     double arterySeconds = exchange(system, peers, size, artery);
                     double raw = RawSocketCopy.run(rawPort, size);
-                    if (i == 0) continue;
                     best = Math.max(best, 2.0 * size / seconds / 1e6);
                     bestArtery = Math.max(bestArtery, 2.0 * size / arterySeconds / 1e6);
                     bestRaw = Math.max(bestRaw, 2.0 * size / raw / 1e6);

@@ -13,6 +13,9 @@ public record ExchangeSettings(long chunkBytes, int window, Transport transport)
         if (chunkBytes < 0) throw new IllegalArgumentException("chunk bytes must be >= 0, got " + chunkBytes);
         if (window < 0) throw new IllegalArgumentException("window must be >= 0, got " + window);
         if (transport == null) throw new IllegalArgumentException("exchange transport missing");
+        if (transport == Transport.ARTERY && chunkBytes > 0 && window == 0)
+            throw new IllegalArgumentException("exchange parts over Artery need a credit window (switchyard.exchange.window >= 1):"
+                    + " Artery drops messages when its send queue is full");
     }
 
     /** Parts between nodes over the data plane. */

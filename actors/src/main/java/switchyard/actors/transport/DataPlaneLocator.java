@@ -1,11 +1,13 @@
 package switchyard.actors.transport;
 
 import akka.actor.Address;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.ClusterEvent;
@@ -56,7 +58,9 @@ public final class DataPlaneLocator {
                         return Behaviors.same();
                     })
                     .onMessage(MemberGone.class, m -> {
-                        plane.forget(m.node(), "node " + m.node() + " was removed from the cluster");
+                        // a node that is shutting down sees its peers removed too: not news, its links close with it
+                        boolean leaving = CoordinatedShutdown.get(Adapter.toClassic(ctx.getSystem())).getShutdownReason().isPresent();
+                        if (!leaving) plane.forget(m.node(), "node " + m.node() + " was removed from the cluster");
                         return Behaviors.same();
                     })
                     .build();

@@ -31,27 +31,26 @@ final class FrameCodec {
         this.rowArrays = rowArrays;
     }
 
+    /** A cache of actor references for one link's thread. */
+    RefCache refCache() {
+        return new RefCache(resolver);
+    }
+
     /**
      * Appends the frame of {@code message} for {@code to} at the buffer's position and returns its
      * size; a buffer too small is a {@link java.nio.BufferOverflowException} (the caller grows it).
      */
-    int encode(ActorRef<?> to, Object message, ByteBuffer buf) {
+    int encode(ActorRef<?> to, Object message, ByteBuffer buf, RefCache refs) {
         int start = FrameFormat.begin(buf);
-        FrameFormat.writeHeader(new WireWriter(buf), new FrameFormat.Header(resolver.toSerializationFormat(to), serializer.manifest(message)));
+        FrameFormat.writeHeader(new WireWriter(buf), new FrameFormat.Header(refs.format(to), serializer.manifest(message)));
         serializer.toBinary(message, buf);
         return FrameFormat.end(buf, start);
     }
 
     /** A message frame's body back to its target and message; malformed bytes are a {@link WireFormatException}. */
-    Delivery decode(ByteBuffer body) {
+    Delivery decode(ByteBuffer body, RefCache refs) {
         FrameFormat.Header header = FrameFormat.readHeader(body);
         Object message = serializer.fromBinary(body, header.manifest(), rowArrays);
-        ActorRef<Object> to;
-        try {
-            to = resolver.resolveActorRef(header.target());
-        } catch (RuntimeException e) { // Akka parses the path itself and throws what it meets
-            throw new WireFormatException("bad target actor '" + header.target() + "': " + e.getMessage());
-        }
-        return new Delivery(to, message);
+        return new Delivery(refs.resolve(header.target()), message);
     }
 }

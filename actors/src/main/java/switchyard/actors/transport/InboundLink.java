@@ -52,17 +52,18 @@ final class InboundLink {
     private void run() {
         try {
             FrameReader frames = new FrameReader(channel, plane.settings().maxFrameBytes());
+            RefCache refs = plane.codec().refCache();
             ByteBuffer first = frames.next();
             if (first == null) return; // connected and left without a word
             peer = greet(FrameFormat.readHello(first));
             while (true) {
                 ByteBuffer body = frames.next();
                 if (body == null) {
-                    plane.linkEnded(peer, "node " + peer + " closed its data-plane connection");
+                    plane.linkEnded(peer, "the data-plane connection from node " + peer + " ended (the node stopped or closed it)");
                     return;
                 }
                 int bytes = body.remaining() + FrameFormat.LENGTH_BYTES;
-                FrameCodec.Delivery d = plane.codec().decode(body);
+                FrameCodec.Delivery d = plane.codec().decode(body, refs);
                 plane.statsCounters().received(bytes);
                 d.to().tell(d.message());
             }

@@ -29,6 +29,7 @@ final class OutboundLink {
     private final BlockingQueue<Envelope> queue;
     private final Thread thread;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER);
+    private final RefCache refs;
     private SocketChannel channel; // guarded by this
     private boolean closed; // guarded by this
     /** When the write in progress began (System.nanoTime), or 0 while idle: read by the stuck-write check. */
@@ -38,6 +39,7 @@ final class OutboundLink {
         this.plane = plane;
         this.peer = peer;
         this.queue = new ArrayBlockingQueue<>(plane.settings().sendQueueMessages());
+        this.refs = plane.codec().refCache();
         this.thread = new Thread(this::run, "switchyard-data-plane-to-" + peer.hostPort());
         thread.setDaemon(true);
         thread.start();
@@ -142,7 +144,7 @@ final class OutboundLink {
         while (true) {
             buffer.clear();
             try {
-                return plane.codec().encode(e.to(), e.message(), buffer);
+                return plane.codec().encode(e.to(), e.message(), buffer, refs);
             } catch (BufferOverflowException full) {
                 if (buffer.capacity() >= limit)
                     throw new IOException("a " + e.message().getClass().getSimpleName() + " for " + e.to().path()

@@ -56,7 +56,7 @@ class FramingTest {
 
     private static byte[] frameOf(Object message, akka.actor.typed.ActorRef<?> to) {
         ByteBuffer buf = ByteBuffer.allocateDirect(4096);
-        int size = codec.encode(to, message, buf);
+        int size = codec.encode(to, message, buf, codec.refCache());
         assertEquals(buf.position(), size, "the frame's size is what was written");
         return bytes(buf);
     }
@@ -71,7 +71,7 @@ class FramingTest {
         stream.write(frameOf(new RankActor.ChunkAck(5), target.getRef()));
 
         FrameReader frames = reader(stream.toByteArray());
-        FrameCodec.Delivery first = codec.decode(frames.next());
+        FrameCodec.Delivery first = codec.decode(frames.next(), codec.refCache());
         assertEquals(target.getRef(), first.to());
         RankActor.Dispatch back = assertInstanceOf(RankActor.Dispatch.class, first.message());
         assertEquals(12, back.step());
@@ -80,7 +80,7 @@ class FramingTest {
         assertEquals(3, back.part().firstRow());
         assertArrayEquals(part.counts(), back.part().counts());
         assertArrayEquals(part.rows().data, back.part().rows().data, "the view's rows, not the whole block");
-        assertEquals(new RankActor.ChunkAck(5), codec.decode(frames.next()).message());
+        assertEquals(new RankActor.ChunkAck(5), codec.decode(frames.next(), codec.refCache()).message());
         assertNull(frames.next(), "a stream that ends between frames ends cleanly");
     }
 
@@ -108,14 +108,14 @@ class FramingTest {
         int start = FrameFormat.begin(buf);
         FrameFormat.writeHeader(new WireWriter(buf), new FrameFormat.Header("akka://framing/user/nobody", "no-such-manifest"));
         FrameFormat.end(buf, start);
-        WireFormatException unknown = assertThrows(WireFormatException.class, () -> codec.decode(reader(bytes(buf)).next()));
+        WireFormatException unknown = assertThrows(WireFormatException.class, () -> codec.decode(reader(bytes(buf)).next(), codec.refCache()));
         assertTrue(unknown.getMessage().contains("unknown manifest"), unknown.getMessage());
 
         ByteBuffer huge = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
         int s = FrameFormat.begin(huge);
         huge.putInt(1_000_000).put((byte) 'x'); // a target "string" far longer than any actor path
         FrameFormat.end(huge, s);
-        WireFormatException tooLong = assertThrows(WireFormatException.class, () -> codec.decode(reader(bytes(huge)).next()));
+        WireFormatException tooLong = assertThrows(WireFormatException.class, () -> codec.decode(reader(bytes(huge)).next(), codec.refCache()));
         assertTrue(tooLong.getMessage().contains("exceeds the maximum"), tooLong.getMessage());
     }
 

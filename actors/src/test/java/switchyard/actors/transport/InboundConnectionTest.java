@@ -49,7 +49,8 @@ class InboundConnectionTest {
 
     private static byte[] frame(akka.actor.typed.ActorRef<?> to, Object message) {
         ByteBuffer buf = ByteBuffer.allocate(4096);
-        new FrameCodec(node.system(), switchyard.actors.wire.FloatArrays.NEW).encode(to, message, buf);
+        FrameCodec codec = new FrameCodec(node.system(), switchyard.actors.wire.FloatArrays.NEW);
+        codec.encode(to, message, buf, codec.refCache());
         return Arrays.copyOf(buf.array(), buf.position());
     }
 
