@@ -74,10 +74,12 @@ public final class DataPlaneLocator {
     static int locate(ActorSystem<?> system, Address node, Duration timeout) throws IOException, InterruptedException {
         ActorRef<Command> locator = ActorRefResolver.get(system).resolveActorRef(node + "/system/" + NAME);
         long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0)
-                throw new IOException("node " + node + " did not tell where its data plane listens within " + timeout.toMillis() + " ms");
+                throw new IOException("node " + node + " did not tell where its data plane listens within " + timeout.toMillis()
+                        + " ms (last attempt: " + last + ")");
             Duration ask = Duration.ofNanos(Math.min(left, ASK_EVERY.toNanos()));
             try {
                 int port = AskPattern.<Command, Located>ask(locator, Locate::new, ask, system.scheduler())
@@ -86,6 +88,7 @@ public final class DataPlaneLocator {
                 return port;
             } catch (ExecutionException | TimeoutException e) {
                 // no answer yet (Akka's ask timed out, or the node is still starting): ask again
+                last = DataPlane.describe(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
             }
         }
     }

@@ -6,7 +6,8 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import switchyard.actors.protocol.RowPart;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.transport.Courier;
@@ -18,15 +19,16 @@ import switchyard.math.dispatch.ExpertRows;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 600 parts of 1 MiB from one node to another, paced by the credit window that rank actors use,
- * over both transports. Artery drops messages when its large-message queue is full; with the
- * window, nothing is lost and every byte arrives intact. Over the data plane the parts must really
- * travel as frames (its counters show them), not as Akka messages.
+ * 600 parts of 1 MiB from one node to another, through the Outbox that rank actors use. Artery
+ * drops messages when its large-message queue is full; with the credit window, nothing is lost
+ * and every byte arrives intact. The data plane loses nothing with or without a window (TCP pushes
+ * back instead of dropping), and its counters show the parts really travel as its frames.
  */
 class FlowControlTest {
     static final int MESSAGES = 600;
@@ -41,14 +43,18 @@ class FlowControlTest {
         return (float) ((i * 7919L) % 1_000_003);
     }
 
-    @ParameterizedTest
-    @EnumSource(Transport.class)
-    void sixHundredOneMebibytePartsArriveIntactThroughTheWindow(Transport transport) {
+    static Stream<Arguments> transports() {
+        return Stream.of(Arguments.of(Transport.ARTERY, 4), Arguments.of(Transport.DATA_PLANE, 4), Arguments.of(Transport.DATA_PLANE, 0));
+    }
+
+    @ParameterizedTest(name = "{0}, window {1}")
+    @MethodSource("transports")
+    void sixHundredOneMebibytePartsArriveIntact(Transport transport, int window) {
         try (ClusterFixture c = new ClusterFixture(2, "akka.remote.artery.large-message-destinations = [\"/user/blast*\"]")) {
             DataPlaneStats.Snapshot before = DataPlane.get(c.nodes.get(1).system()).stats();
             TestProbe<Received> done = c.nodes.get(1).createTestProbe(Received.class);
             TestProbe<Object> sent = c.nodes.get(0).createTestProbe();
-            ActorRef<RankActor.Command> sender = c.nodes.get(0).spawn(sender(sent.getRef(), transport), "blast-sender");
+            ActorRef<RankActor.Command> sender = c.nodes.get(0).spawn(sender(sent.getRef(), transport, window), "blast-sender");
             ActorRef<RankActor.Command> receiver = c.nodes.get(1).spawn(
                     receiver(ClusterFixture.seenFrom(c.nodes.get(1), c.nodes.get(0), sender), done.getRef(), transport), "blast-receiver");
             // the test hands each side the other's remote reference, as a cluster would
@@ -70,11 +76,11 @@ class FlowControlTest {
         }
     }
 
-    /** Told where to send, queues every part in an Outbox of window 4; credits (ChunkAck) release the next. */
-    private static Behavior<RankActor.Command> sender(ActorRef<Object> report, Transport transport) {
+    /** Told where to send, queues every part in an Outbox; with a window, credits (ChunkAck) release the next. */
+    private static Behavior<RankActor.Command> sender(ActorRef<Object> report, Transport transport, int window) {
         return Behaviors.setup(ctx -> Behaviors.receive(RankActor.Command.class).onMessage(RankActor.Topology.class, t -> {
             ActorRef<RankActor.Command> to = t.ranks().get(0);
-            Outbox<RankActor.Command> outbox = new Outbox<>(1, 4, Courier.of(ctx.getSystem(), transport));
+            Outbox<RankActor.Command> outbox = new Outbox<>(1, window, Courier.of(ctx.getSystem(), transport));
             // one payload shared by every message (never changed after sending), so the loop below is a
             // true burst: without the window, Artery's queue of 256 overflows and drops
             FMatrixRMaj rows = new FMatrixRMaj(ROWS, COLS);
@@ -99,16 +105,17 @@ class FlowControlTest {
             int[] corrupt = {0};
             java.util.BitSet steps = new java.util.BitSet();
             return Behaviors.receive(RankActor.Command.class)
-                .onMessage(RankActor.Dispatch.class, d -> {
-                    float[] data = d.part().rows().data;
-                    steps.set((int) d.step());
-                    for (int i = 0; i < ROWS * COLS; i++) if (data[i] != expected(i)) corrupt[0]++;
-                    floats[0] += (long) ROWS * COLS;
-                    courier.tell(sender, new RankActor.ChunkAck(1));
-                    if (parts.incrementAndGet() == MESSAGES) report.tell(new Received(parts.get(), floats[0], corrupt[0], steps.cardinality()));
-                    return Behaviors.same();
-                })
-                .build();
+                    .onMessage(RankActor.Dispatch.class, d -> {
+                        float[] data = d.part().rows().data;
+                        steps.set((int) d.step());
+                        for (int i = 0; i < ROWS * COLS; i++) if (data[i] != expected(i)) corrupt[0]++;
+                        floats[0] += (long) ROWS * COLS;
+                        DataPlane.get(ctx.getSystem()).recycle(data); // checked: the array may take the next part
+                        courier.tell(sender, new RankActor.ChunkAck(1));
+                        if (parts.incrementAndGet() == MESSAGES) report.tell(new Received(parts.get(), floats[0], corrupt[0], steps.cardinality()));
+                        return Behaviors.same();
+                    })
+                    .build();
         });
     }
 }
