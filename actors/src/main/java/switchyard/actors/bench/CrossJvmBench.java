@@ -14,6 +14,8 @@ import switchyard.actors.cluster.NodeLauncher;
 import switchyard.actors.cluster.RankHost;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.transport.Transport;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.bench.LayerConfig;
 
@@ -29,13 +31,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Measurements across two node JVMs on loopback: this JVM (seed, driver, rank 0) and a child node
  * (rank 1, plus a raw-socket server). The all-to-all moves the same bytes both ways at once, like
- * the raw socket copy it is compared with; and the layer runs with one rank in each JVM.
+ * the raw socket copy it is compared with, once over the configured transport (what training
+ * uses) and once over Artery for comparison; and the layer runs with one rank in each JVM.
  */
 public final class CrossJvmBench {
     private CrossJvmBench() {}
 
-    /** MB/s count the bytes moved in both directions (10^6 bytes per MB). */
-    public record Exchange(long bytesPerDirection, double switchyardMBps, double rawSocketMBps) {
+    /**
+     * MB/s count the bytes moved in both directions (10^6 bytes per MB); {@code switchyardMBps} is the
+     * configured transport, {@code arteryMBps} the same exchange over Akka Artery.
+     */
+    public record Exchange(long bytesPerDirection, Transport transport, double switchyardMBps, double arteryMBps,
+                           double rawSocketMBps) {
         public double ratio() { return switchyardMBps / rawSocketMBps; }
     }
 
@@ -49,17 +56,30 @@ public final class CrossJvmBench {
 
     private record FindHosts(ActorRef<Receptionist.Listing> replyTo) implements Guardian {}
 
-    private record Blast(List<ActorRef<ExchangePeer.Command>> peers, long bytes, long chunk, int window,
+    private record Blast(List<ActorRef<ExchangePeer.Command>> peers, long bytes, ExchangeSettings exchange,
                          CompletableFuture<Double> seconds) implements Guardian {}
 
     private static int runs;
+
+    /**
+     * What is measured is a long run's exchanges, not a fresh JVM's: the code of an exchange runs
+     * about once per 1 MiB part, so the JIT needs thousands of parts to compile it. Measured on 2
+     * busy cores with 64 MiB exchanges: the compiler threads took 10-20 ms of CPU per exchange
+     * (a third of the data plane's own) for the first ~100 exchanges and about 2 ms after ~150.
+     * So before any measurement the configured transport and the raw copy each move this many
+     * bytes per direction in exchanges of the largest size, and every size then gets a few
+     * rounds of its own. The slow Artery comparison only gets its few rounds.
+     */
+    private static final long WARMUP_BYTES = 8L << 30;
+    private static final int WARMUP_ROUNDS = 3;
+    private static final int WARMUP_ROUNDS_ARTERY = 2;
 
     /** Starts one exchange on every peer and completes with the seconds until all have reported. */
     private static Behavior<ExchangePeer.Done> collector(Blast b, long id) {
         return Behaviors.setup(ctx -> {
             long t0 = System.nanoTime();
             for (int i = 0; i < b.peers().size(); i++) {
-                b.peers().get(i).tell(new ExchangePeer.Start(id, b.peers(), i, b.bytes(), b.chunk(), b.window(), ctx.getSelf()));
+                b.peers().get(i).tell(new ExchangePeer.Start(id, b.peers(), i, b.bytes(), b.exchange(), ctx.getSelf()));
             }
             int[] done = {0};
             return Behaviors.receive(ExchangePeer.Done.class).onMessage(ExchangePeer.Done.class, d -> {
@@ -120,18 +140,30 @@ public final class CrossJvmBench {
                 List.of("--raw-copy-port", Integer.toString(rawPort)))) {
             List<ActorRef<ExchangePeer.Command>> peers = awaitPeers(system, child);
             List<Exchange> exchanges = new ArrayList<>();
-            long chunk = config.getBytes("switchyard.exchange.chunk-bytes");
-            int window = config.getInt("switchyard.exchange.window");
+            ExchangeSettings configured = ClusterNode.exchange(config);
+            // Artery drops parts on a full queue: without a credit window the comparison would never finish
+            ExchangeSettings artery = new ExchangeSettings(configured.chunkBytes(), Math.max(configured.window(), 4), Transport.ARTERY);
+            long largest = sizes.stream().mapToLong(Long::longValue).max().orElse(0);
+            for (long moved = 0; moved < WARMUP_BYTES && largest > 0; moved += largest) {
+                exchange(system, peers, largest, configured);
+                RawSocketCopy.run(rawPort, largest);
+            }
             for (long size : sizes) {
-                double best = 0, bestRaw = 0;
-                for (int i = 0; i <= repeats; i++) { // the first round warms up and is not counted
-                    double seconds = exchange(system, peers, size, chunk, window);
+                for (int i = 0; i < WARMUP_ROUNDS; i++) {
+                    exchange(system, peers, size, configured);
+                    RawSocketCopy.run(rawPort, size);
+                }
+                for (int i = 0; i < WARMUP_ROUNDS_ARTERY; i++) exchange(system, peers, size, artery);
+                double best = 0, bestArtery = 0, bestRaw = 0;
+                for (int i = 0; i < repeats; i++) { // interleaved, so that a busy moment hits all three
+                    double seconds = exchange(system, peers, size, configured);
+                    double arterySeconds = exchange(system, peers, size, artery);
                     double raw = RawSocketCopy.run(rawPort, size);
-                    if (i == 0) continue;
                     best = Math.max(best, 2.0 * size / seconds / 1e6);
+                    bestArtery = Math.max(bestArtery, 2.0 * size / arterySeconds / 1e6);
                     bestRaw = Math.max(bestRaw, 2.0 * size / raw / 1e6);
                 }
-                exchanges.add(new Exchange(size, best, bestRaw));
+                exchanges.add(new Exchange(size, configured.transport(), best, bestArtery, bestRaw));
             }
             LayerBench.Result layerResult = null;
             if (layer != null) {
@@ -183,9 +215,9 @@ public final class CrossJvmBench {
 
     /** One all-to-all of {@code size} bytes per direction; seconds until both peers have everything. */
     private static double exchange(ActorSystem<Guardian> system, List<ActorRef<ExchangePeer.Command>> peers, long size,
-                                   long chunk, int window) throws Exception {
+                                   ExchangeSettings exchange) throws Exception {
         CompletableFuture<Double> seconds = new CompletableFuture<>();
-        system.tell(new Blast(peers, size, chunk, window, seconds));
+        system.tell(new Blast(peers, size, exchange, seconds));
         return seconds.get(10, TimeUnit.MINUTES);
     }
 }

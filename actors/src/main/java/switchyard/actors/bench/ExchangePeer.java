@@ -10,16 +10,21 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.RowPart;
+import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.transport.Courier;
+import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.Outbox;
 import switchyard.actors.wire.WireMessage;
 import switchyard.math.dispatch.ExpertRows;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One end of the all-to-all benchmark: sends {@code bytesPerPair} to every other peer the way
- * ranks send exchange blocks (row parts, credit window) and reports when it has received as much
- * from each. Lives on every node so the exchange can be measured without any expert compute.
+ * ranks send exchange blocks (row parts, credit window, the same {@link Courier} over the chosen
+ * transport) and reports when it has received as much from each. Lives on every node so the
+ * exchange can be measured without any expert compute.
  */
 public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-exchange-peer");
@@ -29,7 +34,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
     public sealed interface Command extends WireMessage permits Start, Part, Ack {}
 
     /** Exchange {@code bytesPerPair} with every other peer in {@code peers}; this peer is {@code self}. */
-    public record Start(long id, List<ActorRef<Command>> peers, int self, long bytesPerPair, long chunkBytes, int window,
+    public record Start(long id, List<ActorRef<Command>> peers, int self, long bytesPerPair, ExchangeSettings exchange,
                         ActorRef<Done> replyTo) implements Command {}
 
     public record Part(long id, int from, RowPart part) implements Command {}
@@ -41,8 +46,11 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
 
     private Start current;
     private Outbox<Command> outbox;
+    private Courier courier;
     private long received;
     private long expected;
+    private FMatrixRMaj block;
+    private final List<Part> early = new ArrayList<>();
 
     public static Behavior<Command> create() {
         return Behaviors.setup(ctx -> {
@@ -71,24 +79,43 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
         current = s;
         received = 0;
         expected = s.bytesPerPair() * (s.peers().size() - 1);
-        outbox = new Outbox<>(s.peers().size(), s.window());
+        courier = Courier.of(getContext().getSystem(), s.exchange().transport());
+        outbox = new Outbox<>(s.peers().size(), s.exchange().window(), courier);
+        // split into parts (views of the block) like a rank's block; making up the block is not part of an exchange
         int rows = (int) (s.bytesPerPair() / (4L * COLS));
-        // one payload block, shared by every part (never changed after sending)
-        FMatrixRMaj block = new FMatrixRMaj(rows, COLS);
-        for (int i = 0; i < block.data.length; i++) block.data[i] = i & 1023;
-        List<RowPart> parts = RowPart.split(new ExpertRows(block, new int[] {rows}), (int) Math.max(1, s.chunkBytes() / (4L * COLS)));
+        List<RowPart> parts = RowPart.split(new ExpertRows(payload(rows), new int[] {rows}), s.exchange().rowsPerPart(COLS));
         for (int d = 0; d < s.peers().size(); d++) {
             if (d == s.self()) continue;
             for (RowPart p : parts) outbox.send(d, s.peers().get(d), new Part(s.id(), s.self(), p));
         }
         if (expected == 0) s.replyTo().tell(new Done(s.id(), s.self(), 0));
+        // other peers may have started first: their parts of this exchange waited for this Start
+        List<Part> waiting = new ArrayList<>(early);
+        early.clear();
+        for (Part p : waiting) if (p.id() >= s.id()) onPart(p);
         return this;
     }
 
+    /** The block to send: made once per size (the first, uncounted round) and never changed after sending. */
+    private FMatrixRMaj payload(int rows) {
+        if (block == null || block.numRows != rows) {
+            block = new FMatrixRMaj(rows, COLS);
+            for (int i = 0; i < block.data.length; i++) block.data[i] = i & 1023;
+        }
+        return block;
+    }
+
     private Behavior<Command> onPart(Part p) {
-        if (current == null || p.id() != current.id()) return this;
-        received += 4L * p.part().rows().numRows * p.part().rows().numCols;
-        if (outbox.paced()) current.peers().get(p.from()).tell(new Ack(current.self()));
+        // the Start comes from the bench's driver over Akka, the parts from peers over the exchange's
+        // transport: a part may overtake this peer's Start and must wait for it
+        if (current == null || p.id() > current.id()) {
+            early.add(p);
+            return this;
+        }
+        if (p.id() < current.id()) return this;
+        received += 4L * p.part().numRows() * p.part().cols();
+        DataPlane.get(getContext().getSystem()).recycle(p.part().source().data); // counted: done with the rows
+        if (outbox.paced()) courier.tell(current.peers().get(p.from()), new Ack(current.self()));
         if (received == expected) current.replyTo().tell(new Done(current.id(), current.self(), received));
         return this;
     }

@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
                 "  oracle     tokens/s of the single-process layer, forward and forward+backward (with an SGD update)",
                 "  layer      tokens/s of the actor layer in one JVM (W rank actors, real scatter/gather)",
                 "  (oracle and layer also print the bytes every thread allocated per token per step)",
-                "  cross-jvm  all-to-all MB/s between two node JVMs next to a raw socket copy, and the layer on 2 JVMs",
+                "  cross-jvm  all-to-all MB/s between two node JVMs (data plane and Artery) next to a raw socket copy,",
+                "             and the layer on 2 JVMs",
                 "Tokens/s always count the tokens of all ranks. Configurations: large = S 4096, M 512, H 2048, E 8;",
                 "small = S 1024, M 128, H 512, E 4 (S per rank)."})
 public final class BenchCommand implements Callable<Integer> {
@@ -212,14 +213,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(clusterConfig))
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
-        CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 3,
+        CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5,
                 config.equals("small") ? LayerConfig.SMALL : LayerConfig.LARGE, warmup, steps, Path.of("target", "bench-logs"));
-        out.println("all-to-all between 2 node JVMs        switchyard MB/s   raw socket MB/s   ratio");
+        String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
+        out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CrossJvmBench.Exchange e : r.exchanges()) {
-            out.printf(Locale.ROOT, "  %4d MiB each way %28.0f %17.0f %7.2f%n", e.bytesPerDirection() >> 20, e.switchyardMBps(),
-                    e.rawSocketMBps(), e.ratio());
-            rows.add(Map.of("mib_each_way", e.bytesPerDirection() >> 20, "switchyard_mb_per_s", e.switchyardMBps(),
+            out.printf(Locale.ROOT, "  %4d MiB each way %" + (21 + transport.length()) + ".0f %13.0f %17.0f %7.2f%n", e.bytesPerDirection() >> 20,
+                    e.switchyardMBps(), e.arteryMBps(), e.rawSocketMBps(), e.ratio());
+            rows.add(Map.of("mib_each_way", e.bytesPerDirection() >> 20, "transport", e.transport().configName(),
+                    "switchyard_mb_per_s", e.switchyardMBps(), "artery_mb_per_s", e.arteryMBps(),
                     "raw_socket_mb_per_s", e.rawSocketMBps(), "ratio", e.ratio()));
         }
         Map<String, Object> result = new LinkedHashMap<>();

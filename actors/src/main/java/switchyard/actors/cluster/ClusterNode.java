@@ -15,6 +15,7 @@ import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.sim.Jobs;
 import switchyard.actors.sim.SimulationOptions;
+import switchyard.actors.transport.Transport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,8 @@ public final class ClusterNode {
 
     /** The exchange settings a driver sends its ranks, from {@code switchyard.exchange}. */
     public static ExchangeSettings exchange(Config config) {
-        return new ExchangeSettings(config.getBytes("switchyard.exchange.chunk-bytes"), config.getInt("switchyard.exchange.window"));
+        return new ExchangeSettings(config.getBytes("switchyard.exchange.chunk-bytes"), config.getInt("switchyard.exchange.window"),
+                Transport.parse(config.getString("switchyard.exchange.transport")));
     }
 
     /**

@@ -10,20 +10,30 @@ import java.util.List;
 /**
  * A contiguous run of rows of one exchanged block. {@code counts} describes the whole block (rows
  * per expert of the owner's range, in slot order — the run-length form of the (local expert, slot)
- * tags); this part holds rows {@code firstRow .. firstRow + rows.numRows - 1}. A block that fits
- * in one frame travels as a single part; a larger one is split so that no message exceeds the
- * transport's frame and a credit window can pace the sender.
+ * tags); this part holds block rows {@code firstRow .. firstRow + numRows - 1}, which are rows
+ * {@code sourceRow ..} of {@code source}. Splitting a block makes views of it, not copies: the
+ * serializer writes each part's rows straight from the block, and a received part has a matrix
+ * of its own ({@code sourceRow} 0). Like every message payload, {@code source} is never changed
+ * after sending. A block that fits in one frame travels as a single part; a larger one is split
+ * so that no message exceeds the transport's frame and a credit window can pace the sender.
  */
-public record RowPart(int[] counts, int firstRow, FMatrixRMaj rows) {
+public record RowPart(int[] counts, int firstRow, FMatrixRMaj source, int sourceRow, int numRows) {
     public RowPart {
         int total = 0;
         for (int c : counts) {
             if (c < 0) throw new IllegalArgumentException("negative row count in " + Arrays.toString(counts));
             total += c;
         }
-        if (firstRow < 0 || firstRow + rows.numRows > total)
-            throw new IllegalArgumentException("part rows " + firstRow + ".." + (firstRow + rows.numRows - 1)
+        if (numRows < 0 || sourceRow < 0 || sourceRow + numRows > source.numRows)
+            throw new IllegalArgumentException("part of " + numRows + " rows from row " + sourceRow + " of a " + source.numRows + "-row matrix");
+        if (firstRow < 0 || firstRow + numRows > total)
+            throw new IllegalArgumentException("part rows " + firstRow + ".." + (firstRow + numRows - 1)
                     + " outside a block of " + total + " rows");
+    }
+
+    /** A part that is all of {@code rows}. */
+    public RowPart(int[] counts, int firstRow, FMatrixRMaj rows) {
+        this(counts, firstRow, rows, 0, rows.numRows);
     }
 
     /** Rows in the whole block. */
@@ -33,25 +43,44 @@ public record RowPart(int[] counts, int firstRow, FMatrixRMaj rows) {
         return total;
     }
 
+    /** Floats per row. */
+    public int cols() {
+        return source.numCols;
+    }
+
+    /** Where this part's first float is in {@code source.data}. */
+    public int offset() {
+        return sourceRow * source.numCols;
+    }
+
+    /** Copies this part's rows into {@code dest} from index {@code at}. */
+    public void copyTo(float[] dest, int at) {
+        System.arraycopy(source.data, offset(), dest, at, numRows * source.numCols);
+    }
+
+    /** This part's rows as a matrix of their own (the source itself when the part is all of it). */
+    public FMatrixRMaj rows() {
+        if (sourceRow == 0 && numRows == source.numRows) return source;
+        FMatrixRMaj m = new FMatrixRMaj(numRows, source.numCols);
+        copyTo(m.data, 0);
+        return m;
+    }
+
     /** The whole block as one part. */
     public static RowPart whole(ExpertRows block) {
         return new RowPart(block.counts(), 0, block.rows());
     }
 
     /**
-     * The block as parts of at most {@code maxRows} rows each (at least one part, even when empty).
-     * {@code maxRows <= 0} means one part.
+     * The block as parts of at most {@code maxRows} rows each (at least one part, even when empty),
+     * all views of the block. {@code maxRows <= 0} means one part.
      */
     public static List<RowPart> split(ExpertRows block, int maxRows) {
         int total = block.rows().numRows;
         if (maxRows <= 0 || total <= maxRows) return List.of(whole(block));
-        int cols = block.rows().numCols;
         List<RowPart> parts = new ArrayList<>((total + maxRows - 1) / maxRows);
         for (int first = 0; first < total; first += maxRows) {
-            int n = Math.min(maxRows, total - first);
-            FMatrixRMaj rows = new FMatrixRMaj(n, cols);
-            System.arraycopy(block.rows().data, first * cols, rows.data, 0, n * cols);
-            parts.add(new RowPart(block.counts(), first, rows));
+            parts.add(new RowPart(block.counts(), first, block.rows(), first, Math.min(maxRows, total - first)));
         }
         return parts;
     }

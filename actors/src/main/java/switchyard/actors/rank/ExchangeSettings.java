@@ -1,14 +1,26 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.transport.Transport;
+
 /**
  * How exchange blocks travel: split into parts of at most {@code chunkBytes} of row data, with at
- * most {@code window} unacknowledged parts per sender→receiver pair. Zero for either turns it off
- * (a single JVM needs neither). Every rank of a job must use the same values.
+ * most {@code window} unacknowledged parts per sender→receiver pair, over {@code transport} when
+ * the pair is on different nodes. Zero for chunk or window turns it off (a single JVM needs
+ * neither). Every rank of a job must use the same values.
  */
-public record ExchangeSettings(long chunkBytes, int window) {
+public record ExchangeSettings(long chunkBytes, int window, Transport transport) {
     public ExchangeSettings {
         if (chunkBytes < 0) throw new IllegalArgumentException("chunk bytes must be >= 0, got " + chunkBytes);
         if (window < 0) throw new IllegalArgumentException("window must be >= 0, got " + window);
+        if (transport == null) throw new IllegalArgumentException("exchange transport missing");
+        if (transport == Transport.ARTERY && chunkBytes > 0 && window == 0)
+            throw new IllegalArgumentException("exchange parts over Artery need a credit window (switchyard.exchange.window >= 1):"
+                    + " Artery drops messages when its send queue is full");
+    }
+
+    /** Parts between nodes over the data plane. */
+    public ExchangeSettings(long chunkBytes, int window) {
+        this(chunkBytes, window, Transport.DATA_PLANE);
     }
 
     /** One part per block, no acknowledgements: right inside one JVM. */
@@ -16,8 +28,13 @@ public record ExchangeSettings(long chunkBytes, int window) {
         return new ExchangeSettings(0, 0);
     }
 
+    /** The same split and pacing over another transport. */
+    public ExchangeSettings over(Transport t) {
+        return new ExchangeSettings(chunkBytes, window, t);
+    }
+
     /** Rows per part for rows of {@code cols} floats; 0 = unsplit. */
-    int rowsPerPart(int cols) {
+    public int rowsPerPart(int cols) {
         if (chunkBytes == 0) return 0;
         return (int) Math.max(1, chunkBytes / (4L * cols));
     }

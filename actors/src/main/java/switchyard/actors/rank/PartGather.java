@@ -40,11 +40,13 @@ final class PartGather {
     String offer(int rank, RowPart part) {
         if (rank < 0 || rank >= blocks.length)
             return phase + " part from rank " + rank + ", but ranks are 0.." + (blocks.length - 1);
-        if (part.rows().numCols != cols)
-            return phase + " part from rank " + rank + " has rows of width " + part.rows().numCols + ", expected M=" + cols;
-        if (counts[rank] == null && part.firstRow() == 0 && part.rows().numRows == part.total()) {
+        if (part.cols() != cols)
+            return phase + " part from rank " + rank + " has rows of width " + part.cols() + ", expected M=" + cols;
+        if (counts[rank] == null && part.firstRow() == 0 && part.sourceRow() == 0
+                && part.numRows() == part.total() && part.source().numRows == part.total()) {
+            // The whole block in one part: adopt its matrix (in one JVM, the block the source lent).
             counts[rank] = part.counts();
-            blocks[rank] = part.rows();
+            blocks[rank] = part.source();
             received[rank] = part.total();
             complete++;
             return null;
@@ -59,13 +61,18 @@ final class PartGather {
         }
         if (part.firstRow() != received[rank])
             return phase + " part from rank " + rank + " starts at row " + part.firstRow() + ", expected " + received[rank];
-        System.arraycopy(part.rows().data, 0, blocks[rank].data, part.firstRow() * cols, part.rows().numRows * cols);
-        received[rank] += part.rows().numRows;
+        part.copyTo(blocks[rank].data, part.firstRow() * cols);
+        received[rank] += part.numRows();
         if (received[rank] == blocks[rank].numRows) complete++;
         return null;
     }
 
     boolean complete() { return complete == blocks.length; }
+
+    /** Whether the block from {@code rank} is {@code part}'s own matrix, adopted rather than copied. */
+    boolean adopted(int rank, RowPart part) {
+        return rank >= 0 && rank < blocks.length && blocks[rank] == part.source();
+    }
 
     boolean completeFrom(int rank) {
         return counts[rank] != null && received[rank] == blocks[rank].numRows;

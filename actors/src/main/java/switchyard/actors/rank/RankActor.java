@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.receptionist.ServiceKey;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.checkpoint.RankCheckpoint;
@@ -18,7 +19,11 @@ import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.RowPart;
+import switchyard.actors.transport.Courier;
+import switchyard.actors.transport.DataPlane;
+import switchyard.actors.transport.LinkFailed;
 import switchyard.actors.transport.Outbox;
+import switchyard.actors.transport.Transport;
 import switchyard.actors.wire.WireMessage;
 import switchyard.actors.wire.WireSizes;
 import switchyard.math.dispatch.ExpertRows;
@@ -64,7 +69,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     public sealed interface Command permits Topology, RunStep, Dispatch, ExpertOutput, OutputGradient, InputGradient,
             ChunkAck, ApplyUpdate, AbortStep, ReportDigest, InspectGradients, LoadParameters, SaveCheckpoint,
             RestoreCheckpoint, GateSnapshot, Routed, GateBackwardDone, GateUpdated, GateDigest,
-            PhaseDeadline {}
+            PhaseDeadline, PeerLinkFailed {}
 
     /** Who is who: {@code ranks.get(r)} is rank r. Must come before any step. */
     public record Topology(List<ActorRef<Command>> ranks, ActorRef<RankReply> driver) implements Command, WireMessage {}
@@ -129,6 +134,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     private record PhaseDeadline(long step, Phase phase) implements Command, NoSerializationVerificationNeeded {}
 
+    private record PeerLinkFailed(LinkFailed event) implements Command, NoSerializationVerificationNeeded {}
+
     private record DeadlineKey(long step, Phase phase) {}
 
     private final RankSettings settings;
@@ -150,6 +157,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private SaveCheckpoint pendingSave;
     private List<ActorRef<Command>> ranks;
     private Outbox<Command> outbox;
+    private final Courier courier;
+    private final DataPlane dataPlane;
     private ActorRef<RankReply> driver;
     private long newestStarted = -1;
     private final Batches batches = new Batches();
@@ -183,6 +192,13 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
                 "gate", DispatcherSelector.sameAsParent());
+        this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
+        this.dataPlane = DataPlane.get(ctx.getSystem());
+        if (settings.exchange().transport() == Transport.DATA_PLANE) {
+            // a broken link loses parts: fail the steps that wait for them now, not at the deadline
+            ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(LinkFailed.class,
+                    ctx.messageAdapter(LinkFailed.class, PeerLinkFailed::new)));
+        }
     }
 
     @Override
@@ -201,6 +217,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 })
                 .onMessage(GateBackwardDone.class, this::onGateBackwardDone)
                 .onMessage(PhaseDeadline.class, this::onPhaseDeadline)
+                .onMessage(PeerLinkFailed.class, m -> onLinkFailed(m.event()))
                 .onMessage(AbortStep.class, this::onAbortStep)
                 .onMessage(ApplyUpdate.class, this::onApplyUpdate)
                 .onMessage(GateUpdated.class, this::onGateUpdated)
@@ -227,7 +244,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         ranks = List.copyOf(t.ranks());
         driver = t.driver();
-        outbox = new Outbox<>(settings.worldSize(), settings.exchange().window());
+        outbox = new Outbox<>(settings.worldSize(), settings.exchange().window(), courier);
         return early.unstashAll(this);
     }
 
@@ -307,7 +324,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         StepState state = steps.computeIfAbsent(m.step(), this::open);
         String shapeError = checkPart("Dispatch", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.DISPATCH, new int[0], shapeError);
-        String error = state.dispatches.offer(m.source(), m.part());
+        String error = offer(state.dispatches, m.source(), m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
         acknowledge(m.source());
         state.dispatchBackward[m.source()] = m.backward();
@@ -343,14 +360,25 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private void sendBlock(StepState state, int exchange, int dest, ExpertRows block,
                            java.util.function.Function<RowPart, Command> message) {
         for (RowPart part : RowPart.split(block, settings.exchange().rowsPerPart(settings.modelDim()))) {
-            state.sent(exchange, dest, part.rows().numRows, WireSizes.exchange(part));
+            state.sent(exchange, dest, part.numRows(), WireSizes.exchange(part));
             outbox.send(dest, ranks.get(dest), message.apply(part));
         }
     }
 
+    /**
+     * Offers {@code part} to {@code gather}; returns its error text, or null. Once the gather has
+     * copied the rows (or refused them) the data plane may reuse their array; not when the gather
+     * adopted the part's matrix as the whole block.
+     */
+    private String offer(PartGather gather, int from, RowPart part) {
+        String error = gather.offer(from, part);
+        if (!gather.adopted(from, part)) dataPlane.recycle(part.source().data);
+        return error;
+    }
+
     /** One credit back to the sender of a part, when exchanges are paced. */
     private void acknowledge(int from) {
-        if (outbox.paced()) ranks.get(from).tell(new ChunkAck(rank()));
+        if (outbox.paced()) courier.tell(ranks.get(from), new ChunkAck(rank()));
     }
 
     // ---- token side: combine, loss, output gradients -------------------------------------------
@@ -362,7 +390,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
      */
     private boolean gatherHome(StepState state, PartGather gather, int owner, RowPart part,
                                java.util.function.BiConsumer<Integer, ExpertRows> accept) {
-        String error = gather.offer(owner, part);
+        String error = offer(gather, owner, part);
         if (error != null) {
             reject(state.step, error + " for step " + state.step);
             return false;
@@ -417,7 +445,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                     + ", for which rank " + rank() + " expects no output gradients");
         String shapeError = checkPart("OutputGradient", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.OUTPUT_GRAD, new int[0], shapeError);
-        String error = state.outputGradients.offer(m.source(), m.part());
+        String error = offer(state.outputGradients, m.source(), m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
         acknowledge(m.source());
         if (!state.outputGradients.complete()) return this;
@@ -493,6 +521,18 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         return fail(state, m.phase(), missing, "no answer within the " + settings.gatherDeadline().toMillis() + " ms deadline");
     }
 
+    /** Every step in flight exchanges with every rank, so losing a link with any rank's node fails them all. */
+    private Behavior<Command> onLinkFailed(LinkFailed e) {
+        if (ranks == null || steps.isEmpty()) return this;
+        int[] lost = java.util.stream.IntStream.range(0, ranks.size())
+                .filter(r -> e.node().equals(ranks.get(r).path().address())).toArray();
+        if (lost.length == 0) return this;
+        String reason = "lost the data-plane link with " + (lost.length == 1 ? "rank " : "ranks ")
+                + Arrays.toString(lost).replaceAll("[\\[\\]]", "") + " on node " + e.node() + ": " + e.reason();
+        for (StepState state : List.copyOf(steps.values())) fail(state, state.waitingPhase(), lost, reason);
+        return this;
+    }
+
     private Behavior<Command> fail(StepState state, Phase phase, int[] missing, String reason) {
         RankReply.StepFailed failed = new RankReply.StepFailed(state.step, rank(), phase, missing, reason);
         getContext().getLog().warn("{}", failed);
@@ -541,8 +581,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (part.counts().length != settings.localExperts())
             return what + " from rank " + from + " covers " + part.counts().length + " experts, rank " + rank()
                     + " owns " + settings.localExperts();
-        if (part.rows().numCols != settings.modelDim())
-            return what + " from rank " + from + " has rows of width " + part.rows().numCols + ", expected M=" + settings.modelDim();
+        if (part.cols() != settings.modelDim())
+            return what + " from rank " + from + " has rows of width " + part.cols() + ", expected M=" + settings.modelDim();
         return null;
     }
 

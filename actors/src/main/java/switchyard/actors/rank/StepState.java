@@ -76,6 +76,15 @@ final class StepState {
         };
     }
 
+    /** The gather this step is waiting on now (the first incomplete one), for failure reports. */
+    Phase waitingPhase() {
+        for (Phase p : new Phase[] {Phase.DISPATCH, Phase.EXPERT_OUTPUT, Phase.OUTPUT_GRAD, Phase.INPUT_GRAD}) {
+            PartGather g = gatherOf(p);
+            if (g != null && !g.complete()) return p;
+        }
+        return Phase.DISPATCH;
+    }
+
     boolean done() {
         return tokenSideDone && expertSideDone;
     }

@@ -7,19 +7,22 @@ import java.util.ArrayDeque;
 /**
  * Credit-based pacing of exchange parts, per destination rank: at most {@code window} parts are
  * unacknowledged on any sender→receiver pair, the rest wait here. Artery drops messages when its
- * send queue is full instead of pushing back, so without this a burst of large parts is lost.
- * A window of 0 sends everything at once (one JVM: there is no queue to overflow).
+ * send queue is full instead of pushing back, so without this a burst of large parts is lost; on
+ * the data plane it bounds what waits in a link's queue and in the receiver's mailbox.
+ * A window of 0 sends everything at once. Parts leave through the {@link Courier}.
  */
 public final class Outbox<M> {
     private record Pending<M>(ActorRef<M> to, M message) {}
 
     private final int window;
+    private final Courier courier;
     private final int[] inFlight;
     private final ArrayDeque<Pending<M>>[] waiting;
 
     @SuppressWarnings("unchecked")
-    public Outbox(int worldSize, int window) {
+    public Outbox(int worldSize, int window, Courier courier) {
         this.window = window;
+        this.courier = courier;
         this.inFlight = new int[worldSize];
         this.waiting = new ArrayDeque[worldSize];
         for (int d = 0; d < worldSize; d++) waiting[d] = new ArrayDeque<>();
@@ -32,7 +35,7 @@ public final class Outbox<M> {
 
     public void send(int dest, ActorRef<M> to, M message) {
         if (!paced()) {
-            to.tell(message);
+            courier.tell(to, message);
             return;
         }
         waiting[dest].addLast(new Pending<>(to, message));
@@ -50,7 +53,7 @@ public final class Outbox<M> {
         while (inFlight[dest] < window && !waiting[dest].isEmpty()) {
             Pending<M> p = waiting[dest].removeFirst();
             inFlight[dest]++;
-            p.to().tell(p.message());
+            courier.tell(p.to(), p.message());
         }
     }
 }

@@ -17,7 +17,8 @@ final class BenchCodecs {
             public void write(ExchangePeer.Start m, WireWriter out, Refs refs) {
                 out.putLong(m.id()).putInt(m.peers().size());
                 for (ActorRef<?> p : m.peers()) refs.write(p, out);
-                out.putInt(m.self()).putLong(m.bytesPerPair()).putLong(m.chunkBytes()).putInt(m.window());
+                out.putInt(m.self()).putLong(m.bytesPerPair());
+                writeExchange(m.exchange(), out);
                 refs.write(m.replyTo(), out);
             }
 
@@ -26,7 +27,7 @@ final class BenchCodecs {
                 int n = in.getInt("peer count", 0, 1 << 16);
                 List<ActorRef<ExchangePeer.Command>> peers = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) peers.add(refs.read(in));
-                return new ExchangePeer.Start(id, peers, in.getInt(), in.getLong(), in.getLong(), in.getInt(), refs.read(in));
+                return new ExchangePeer.Start(id, peers, in.getInt(), in.getLong(), readExchange(in), refs.read(in));
             }
         });
         p.register(ExchangePeer.Part.class, "xP", new Codec<>() {

@@ -56,6 +56,11 @@ public final class MoeSerializer extends SerializerWithStringManifest implements
 
     @Override
     public Object fromBinary(ByteBuffer buf, String manifest) {
-        return protocol.read(manifest, new WireReader(buf, maxElements), refs);
+        return fromBinary(buf, manifest, FloatArrays.NEW);
+    }
+
+    /** Decodes with the rows of exchange parts in arrays from {@code rowArrays} (the data plane's reused ones). */
+    public Object fromBinary(ByteBuffer buf, String manifest, FloatArrays rowArrays) {
+        return protocol.read(manifest, new WireReader(buf, maxElements, rowArrays), refs);
     }
 }

@@ -19,6 +19,7 @@ public final class Protocol {
         ReplyCodecs.register(this);
         HostCodecs.register(this);
         BenchCodecs.register(this);
+        TransportCodecs.register(this);
     }
 
     /** Adds a message type; used by the cluster layer for its own messages too. */

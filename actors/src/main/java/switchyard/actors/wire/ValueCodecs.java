@@ -11,6 +11,7 @@ import switchyard.math.expert.ExpertGrads;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankSettings;
+import switchyard.actors.transport.Transport;
 import switchyard.math.gate.NoisePolicy;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.task.ClusteredRegression;
@@ -22,13 +23,13 @@ public final class ValueCodecs {
     private ValueCodecs() {}
 
     public static void writePart(RowPart part, WireWriter out) {
-        out.putInt(part.firstRow()).putInts(part.counts()).putMatrix(part.rows());
+        out.putInt(part.firstRow()).putInts(part.counts()).putMatrixRows(part.source(), part.sourceRow(), part.numRows());
     }
 
     public static RowPart readPart(WireReader in) {
         int first = in.getInt();
         int[] counts = in.getInts();
-        FMatrixRMaj m = in.getMatrix();
+        FMatrixRMaj m = in.getRows();
         try {
             return new RowPart(counts, first, m);
         } catch (IllegalArgumentException e) {
@@ -176,7 +177,23 @@ public final class ValueCodecs {
                 .putBoolean(r.normalizeWeights());
         out.putLong(s.seed()).putString(s.optimizer().kind()).putDouble(s.optimizer().learningRate()).putDouble(s.optimizer().momentum());
         out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
-        out.putLong(s.exchange().chunkBytes()).putInt(s.exchange().window());
+        writeExchange(s.exchange(), out);
+    }
+
+    public static void writeExchange(ExchangeSettings e, WireWriter out) {
+        out.putLong(e.chunkBytes()).putInt(e.window()).putByte(e.transport().ordinal());
+    }
+
+    public static ExchangeSettings readExchange(WireReader in) {
+        long chunk = in.getLong();
+        int window = in.getInt();
+        int transport = in.getByte();
+        if (transport < 0 || transport >= Transport.values().length) throw new WireFormatException("unknown exchange transport " + transport);
+        try {
+            return new ExchangeSettings(chunk, window, Transport.values()[transport]);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("bad exchange settings: " + e.getMessage());
+        }
     }
 
     public static RankSettings readSettings(WireReader in) {
@@ -198,7 +215,7 @@ public final class ValueCodecs {
             Duration deadline = Duration.ofMillis(in.getLong());
             int ahead = in.getInt();
             String matmul = in.getString();
-            ExchangeSettings exchange = new ExchangeSettings(in.getLong(), in.getInt());
+            ExchangeSettings exchange = readExchange(in);
             return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("bad rank settings: " + e.getMessage());

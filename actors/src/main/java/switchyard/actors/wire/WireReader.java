@@ -14,10 +14,17 @@ import java.nio.charset.StandardCharsets;
 public final class WireReader {
     private final ByteBuffer buffer;
     private final int maxElements;
+    private final FloatArrays rowArrays;
 
     public WireReader(ByteBuffer source, int maxElements) {
+        this(source, maxElements, FloatArrays.NEW);
+    }
+
+    /** A reader whose exchange-part rows ({@link #getRows}) take their arrays from {@code rowArrays}. */
+    public WireReader(ByteBuffer source, int maxElements, FloatArrays rowArrays) {
         this.buffer = source.order(ByteOrder.LITTLE_ENDIAN);
         this.maxElements = maxElements;
+        this.rowArrays = rowArrays;
     }
 
     private void need(long bytes, String what) {
@@ -99,13 +106,22 @@ public final class WireReader {
     }
 
     public FMatrixRMaj getMatrix() {
+        return getMatrix(FloatArrays.NEW);
+    }
+
+    /** A matrix in the {@link #getMatrix} layout holding the rows of an exchange part (its array may be reused later). */
+    public FMatrixRMaj getRows() {
+        return getMatrix(rowArrays);
+    }
+
+    private FMatrixRMaj getMatrix(FloatArrays arrays) {
         int rows = getInt();
         int cols = getInt();
         if (rows < 0 || cols < 0) throw new WireFormatException("negative matrix shape " + rows + "x" + cols);
         long n = (long) rows * cols;
         if (n > maxElements) throw new WireFormatException("matrix " + rows + "x" + cols + " exceeds the maximum of " + maxElements + " elements");
         need(4 * n, "matrix " + rows + "x" + cols);
-        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        FMatrixRMaj m = FMatrixRMaj.wrap(rows, cols, arrays.take((int) n));
         buffer.asFloatBuffer().get(m.data, 0, (int) n);
         buffer.position(buffer.position() + 4 * (int) n);
         return m;

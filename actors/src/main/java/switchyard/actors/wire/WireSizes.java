@@ -16,7 +16,7 @@ public final class WireSizes {
     }
 
     public static long exchange(RowPart part) {
-        return exchange(part.counts().length, part.rows().numRows, part.rows().numCols);
+        return exchange(part.counts().length, part.numRows(), part.cols());
     }
 
     /** An exchange message carrying {@code rows} rows of width {@code cols} for {@code localExperts} experts. */

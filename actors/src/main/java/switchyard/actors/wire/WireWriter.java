@@ -97,11 +97,16 @@ public final class WireWriter {
 
     /** Rows, columns, then {@code rows·cols} floats. */
     public WireWriter putMatrix(FMatrixRMaj m) {
-        putInt(m.numRows);
+        return putMatrixRows(m, 0, m.numRows);
+    }
+
+    /** Rows {@code first .. first + rows - 1} of {@code m}, in the layout of {@link #putMatrix}. */
+    public WireWriter putMatrixRows(FMatrixRMaj m, int first, int rows) {
+        putInt(rows);
         putInt(m.numCols);
-        int n = m.numRows * m.numCols;
+        int n = rows * m.numCols;
         ensure(4L * n);
-        buffer.asFloatBuffer().put(m.data, 0, n);
+        buffer.asFloatBuffer().put(m.data, first * m.numCols, n);
         buffer.position(buffer.position() + 4 * n);
         return this;
     }

@@ -3,6 +3,7 @@ package switchyard.actors.cluster;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -59,9 +60,12 @@ public final class ClusterFixture implements AutoCloseable {
         });
     }
 
-    /** Spawns rank slot {@code r} on node {@code node}. */
+    /**
+     * Spawns rank slot {@code r} on node {@code node}; returns it as node 0 (the driver's) sees it,
+     * so configuring it and everything it answers crosses the network.
+     */
     public ActorRef<RankHost.Command> host(int node, int rank) {
-        return nodes.get(node).spawn(RankHost.create(rank), RankHost.name(rank));
+        return seenFrom(nodes.get(0), nodes.get(node), nodes.get(node).spawn(RankHost.create(rank), RankHost.name(rank)));
     }
 
     /** Configures the given slots (slot r gets {@code settings.forRank(r)}) and returns the rank actors. */
@@ -79,6 +83,15 @@ public final class ClusterFixture implements AutoCloseable {
             ranks.add(assertInstanceOf(RankHost.HostReply.Configured.class, reply, "slot " + r + ": " + reply).rankActor());
         }
         return ranks;
+    }
+
+    /**
+     * {@code ref}, an actor of node {@code owner}, as node {@code viewer} resolves it. Actor systems
+     * in one JVM can hand each other plain local references, which bypass the network entirely;
+     * the resolved form goes through Artery (and the data plane) like on separate machines.
+     */
+    public static <T> ActorRef<T> seenFrom(ActorTestKit viewer, ActorTestKit owner, ActorRef<T> ref) {
+        return ActorRefResolver.get(viewer.system()).resolveActorRef(ActorRefResolver.get(owner.system()).toSerializationFormat(ref));
     }
 
     @Override

@@ -69,8 +69,8 @@ class MultiJvmClusterIT {
 
     @Test
     void trainingAcrossJvmsGivesTheSingleJvmDigest() {
-        // blocks of ~1000 rows × 128 floats (~0.5 MB) exceed Artery's ordinary 256 KiB frame: this run
-        // only works if the exchange parts really travel on the large-message lane of cluster.conf
+        // blocks of ~1000 rows × 128 floats (~0.5 MB) exceed Artery's ordinary 256 KiB frame: they travel
+        // between the node JVMs over the data plane (the default transport), checked bit for bit here
         SimulationOptions job = new SimulationOptions(4, 2, 1024, 128, 32, 6, 3, 1, false, 21,
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
                 Duration.ofSeconds(30), new ExchangeSettings(1 << 20, 4), null);

@@ -17,6 +17,8 @@ import switchyard.actors.protocol.RowPart;
 import switchyard.actors.protocol.StepReport;
 import switchyard.actors.protocol.StepTensors;
 import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.transport.DataPlaneLocator;
+import switchyard.actors.transport.Transport;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.rank.RankSettings;
@@ -65,6 +67,7 @@ class WireFuzzTest {
         TestProbe<RankHost.HostReply> host = kit.createTestProbe(RankHost.HostReply.class);
         TestProbe<ExchangePeer.Command> peer = kit.createTestProbe(ExchangePeer.Command.class);
         TestProbe<ExchangePeer.Done> done = kit.createTestProbe(ExchangePeer.Done.class);
+        TestProbe<DataPlaneLocator.Located> located = kit.createTestProbe(DataPlaneLocator.Located.class);
         int rows = random.nextInt(6), cols = 1 + random.nextInt(5), l = 1 + random.nextInt(3);
         int[] counts = new int[l];
         counts[random.nextInt(l)] = rows;
@@ -109,10 +112,13 @@ class WireFuzzTest {
                 new RankActor.RestoreCheckpoint("/tmp/ckpt", reply.getRef()),
                 new RankReply.CheckpointSaved(1, "/tmp/ckpt/rank-1.ckpt"),
                 new RankReply.Restored(1, 10),
-                new ExchangePeer.Start(7, List.of(peer.getRef(), peer.getRef()), 1, 4096, 1024, 4, done.getRef()),
+                new ExchangePeer.Start(7, List.of(peer.getRef(), peer.getRef()), 1, 4096,
+                        new ExchangeSettings(1024, 4, random.nextBoolean() ? Transport.ARTERY : Transport.DATA_PLANE), done.getRef()),
                 new ExchangePeer.Part(7, 0, part),
                 new ExchangePeer.Ack(1),
-                new ExchangePeer.Done(7, 1, 4096));
+                new ExchangePeer.Done(7, 1, 4096),
+                new DataPlaneLocator.Locate(located.getRef()),
+                new DataPlaneLocator.Located(1 + random.nextInt(65535)));
     }
 
     @Test

@@ -1,0 +1,37 @@
+package switchyard.actors.transport;
+
+import com.typesafe.config.Config;
+
+import java.time.Duration;
+
+/**
+ * A node's data-plane settings ({@code switchyard.data-plane} in the configuration).
+ *
+ * @param port              TCP port to listen on, on the node's canonical hostname; 0 = any free port
+ * @param connectTimeout    how long to try to locate and connect to a peer before the link fails
+ * @param writeTimeout      how long one frame may take to write before the link is declared stuck
+ * @param maxFrameBytes     the largest frame sent or accepted (a corrupt length is refused before
+ *                          anything is allocated)
+ * @param sendQueueMessages messages that may wait for one peer's writer; more fails the link
+ * @param receivePoolBytes  row arrays of received parts kept for reuse once receivers hand them back
+ */
+public record DataPlaneSettings(int port, Duration connectTimeout, Duration writeTimeout, int maxFrameBytes,
+                                int sendQueueMessages, long receivePoolBytes) {
+    public DataPlaneSettings {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("data-plane port must be 0..65535, got " + port);
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) throw new IllegalArgumentException("data-plane connect-timeout must be positive, got " + connectTimeout);
+        if (writeTimeout.isNegative() || writeTimeout.isZero()) throw new IllegalArgumentException("data-plane write-timeout must be positive, got " + writeTimeout);
+        if (maxFrameBytes < 1024) throw new IllegalArgumentException("data-plane max-frame-bytes must be >= 1 KiB, got " + maxFrameBytes);
+        if (sendQueueMessages < 1) throw new IllegalArgumentException("data-plane send-queue-messages must be >= 1, got " + sendQueueMessages);
+        if (receivePoolBytes < 0) throw new IllegalArgumentException("data-plane receive-pool-bytes must be >= 0, got " + receivePoolBytes);
+    }
+
+    public static DataPlaneSettings from(Config config) {
+        Config c = config.getConfig("switchyard.data-plane");
+        long maxFrame = c.getBytes("max-frame-bytes");
+        if (maxFrame > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("data-plane max-frame-bytes must be < 2 GiB, got " + maxFrame);
+        return new DataPlaneSettings(c.getInt("port"), c.getDuration("connect-timeout"), c.getDuration("write-timeout"),
+                (int) maxFrame, c.getInt("send-queue-messages"), c.getBytes("receive-pool-bytes"));
+    }
+}

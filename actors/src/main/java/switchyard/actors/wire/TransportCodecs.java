@@ -1,0 +1,29 @@
+package switchyard.actors.wire;
+
+import switchyard.actors.transport.DataPlaneLocator;
+
+/** Codecs of the data plane's own (Akka) messages: where a node's data plane listens. */
+final class TransportCodecs {
+    private TransportCodecs() {}
+
+    static void register(Protocol p) {
+        p.register(DataPlaneLocator.Locate.class, "pL", new Codec<>() {
+            public void write(DataPlaneLocator.Locate m, WireWriter out, Refs refs) {
+                refs.write(m.replyTo(), out);
+            }
+
+            public DataPlaneLocator.Locate read(WireReader in, Refs refs) {
+                return new DataPlaneLocator.Locate(refs.read(in));
+            }
+        });
+        p.register(DataPlaneLocator.Located.class, "pl", new Codec<>() {
+            public void write(DataPlaneLocator.Located m, WireWriter out, Refs refs) {
+                out.putInt(m.port());
+            }
+
+            public DataPlaneLocator.Located read(WireReader in, Refs refs) {
+                return new DataPlaneLocator.Located(in.getInt("data-plane port", 1, 65535));
+            }
+        });
+    }
+}
