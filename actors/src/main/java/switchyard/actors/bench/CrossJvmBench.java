@@ -125,9 +125,10 @@ public final class CrossJvmBench {
      * @param classPath   where the child JVM finds Switchyard
      * @param clusterConf cluster-config/cluster.conf
      * @param layer       the layer configuration to train across the two JVMs, or null
+     * @param matmul      the ranks' kernel name (see MatMuls.byName)
      */
     public static Results run(String classPath, Path clusterConf, List<Long> sizes, int repeats, LayerConfig layer,
-                              int warmups, int steps, Path logDir) throws Exception {
+                              String matmul, int warmups, int steps, Path logDir) throws Exception {
         int seedPort = NodeLauncher.freePort();
         int rawPort = NodeLauncher.freePort();
         Config config = ClusterNode.config(clusterConf, Map.of(
@@ -167,7 +168,7 @@ public final class CrossJvmBench {
             }
             LayerBench.Result layerResult = null;
             if (layer != null) {
-                SimulationOptions job = LayerBench.job(layer, 2, "best", ClusterNode.exchange(config));
+                SimulationOptions job = LayerBench.job(layer, 2, matmul, ClusterNode.exchange(config));
                 layerResult = LayerBench.measure(layer, 2, warmups, steps, (plan, j) -> {
                     CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
                     system.tell(new Run(j, plan, outcome));

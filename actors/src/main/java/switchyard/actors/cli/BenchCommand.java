@@ -61,6 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "Steps run before measuring (default: ${DEFAULT-VALUE}).")
     int warmup = 8;
 
+    @Option(names = "--matmul", paramLabel = "KERNEL",
+            description = "Kernel for the oracle, layer and cross-jvm sections: best, vector, vector:N or ejml (default: ${DEFAULT-VALUE}). "
+                    + "Several node JVMs on one machine each use all its cores with best; vector:1 keeps each rank to one thread.")
+    String matmul = "best";
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
     Path json;
 
@@ -73,6 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String w : what) if (!known.contains(w)) throw new IllegalArgumentException("--what takes " + known + ", got '" + w + "'");
         for (int w : world) if (w < 1) throw new IllegalArgumentException("--world values must be >= 1, got " + w);
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
+        MatMuls.byName(matmul); // refuses an unknown kernel before anything runs
         List<LayerConfig> configs = switch (config) {
             case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
             case "large", "small" -> List.of(LayerConfig.byName(config));
@@ -101,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("flags", ManagementFactory.getRuntimeMXBean().getInputArguments());
         m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("matmul", MatMuls.best().name());
+        m.put("matmul", MatMuls.byName(matmul).name());
         out.printf("JVM %s, %d cores, flags %s, kernel %s%n%n", m.get("jvm"), m.get("cores"), m.get("flags"), m.get("matmul"));
         return m;
     }
@@ -148,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
-            OracleBench.Result r = OracleBench.measure(c, w, MatMuls.best(), warmup, steps);
+            OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), warmup, steps);
             return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null, 0);
         });
@@ -157,8 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs) {
         double ceiling = fmaCeiling(out);
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
-            LayerBench.Result r = LayerBench.measure(c, w, "best", ConfigFactory.load(), warmup, steps);
-            double isolated = ExpertGemmBench.gflops(MatMuls.best(), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), 5);
+            LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, steps);
+            double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), 5);
             return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
         });
@@ -214,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
         CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5,
-                config.equals("small") ? LayerConfig.SMALL : LayerConfig.LARGE, warmup, steps, Path.of("target", "bench-logs"));
+                config.equals("small") ? LayerConfig.SMALL : LayerConfig.LARGE, matmul, warmup, steps, Path.of("target", "bench-logs"));
         String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
         out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
         List<Map<String, Object>> rows = new ArrayList<>();
