@@ -51,7 +51,9 @@ class CliTest {
             "simulate --sweep top-k=1,2                          | --sweep needs --report DIR",
             "simulate --sweep dropless=1,2 --report /tmp/x       | is a switch",
             "simulate --sweep top-k                              | --sweep must be OPTION=V1,V2",
-            "report /no/such/report                              | no report directory /no/such/report"})
+            "report /no/such/report                              | no report directory /no/such/report",
+            "bench --matmul fast                                 | unknown matmul 'fast'",
+            "bench --what everything                             | --what takes"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli cli = Cli.run(args.trim().split("\\s+"));
         assertEquals(2, cli.code(), cli.err());
