@@ -40,7 +40,7 @@ final class BlockedProduct {
     }
 
     /** Rows per row block when the column block is {@code ncPadded} wide. */
-    static int rowBlock(int ncPadded) {
+    static int rowsPerBlock(int ncPadded) {
         return Math.min(MAX_MC, Math.max(MIN_MC, C_BLOCK_FLOATS / ncPadded / MR * MR));
     }
 

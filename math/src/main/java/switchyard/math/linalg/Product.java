@@ -133,7 +133,7 @@ final class Product {
         for (jc = 0; jc < n; jc += ncMax) {
             nc = Math.min(ncMax, n - jc);
             ncPadded = BlockedProduct.roundUp(nc, NR);
-            mc = BlockedProduct.rowBlock(ncPadded);
+            mc = BlockedProduct.rowsPerBlock(ncPadded);
             packedB = PackBuffers.local().packedB(ncPadded * k);
             int rowBlocks = rowBlocks(ncPadded);
             chunks = chunks(rowBlocks, ncPadded, threads);
@@ -149,7 +149,7 @@ final class Product {
     }
 
     private int rowBlocks(int ncPadded) {
-        int mc = BlockedProduct.rowBlock(ncPadded);
+        int mc = BlockedProduct.rowsPerBlock(ncPadded);
         return (m + mc - 1) / mc;
     }
 

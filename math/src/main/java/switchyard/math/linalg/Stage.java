@@ -19,6 +19,8 @@ abstract class Stage {
     private static final long PART_MASK = (1L << PART_BITS) - 1;
     /** Most parts one use can have. */
     static final int MAX_PARTS = (int) PART_MASK;
+    /** Spins before parking while waiting for parts: most finish within microseconds of each other. */
+    private static final int SPINS = 1 << 14;
 
     private final AtomicLong claim = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
@@ -72,9 +74,9 @@ abstract class Stage {
     }
 
     /** Owner only: waits until all {@code parts} parts are done, then rethrows the first failure. */
-    final void awaitDone(int parts, int spins) {
+    final void awaitDone(int parts) {
         for (int spin = 0; done.get() < parts; spin++) {
-            if (spin < spins) {
+            if (spin < SPINS) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(this);

@@ -20,8 +20,6 @@ import java.util.concurrent.locks.LockSupport;
 final class WorkerPool {
 
     private static final ConcurrentMap<Integer, WorkerPool> SHARED = new ConcurrentHashMap<>();
-    /** Spins before parking while waiting for parts: most finish within microseconds of each other. */
-    static final int SPINS = 1 << 14;
     /** Stages open at once; a caller that finds no free slot simply runs its stage alone. */
     private static final int SLOTS = 16;
 
@@ -83,7 +81,7 @@ final class WorkerPool {
                 open.set(slot, null);
             }
         }
-        stage.awaitDone(parts, SPINS);
+        stage.awaitDone(parts);
     }
 
     private int publish(Stage stage) {
