@@ -1,6 +1,7 @@
 package switchyard.actors.transport;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.eventstream.EventStream;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +71,16 @@ class InboundConnectionTest {
         }
     }
 
+    /**
+     * The failure whose reason contains {@code what}. Every test talks to the same node as the same
+     * peer, so a link another test closed may still be reporting its end: those are passed over.
+     */
+    private static LinkFailed awaitFailure(TestProbe<LinkFailed> failures, String what) {
+        List<LinkFailed> seen = failures.fishForMessage(WAIT, f -> f.reason().contains(what)
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+        return seen.get(seen.size() - 1);
+    }
+
     private static TestProbe<LinkFailed> failures() {
         TestProbe<LinkFailed> probe = node.createTestProbe(LinkFailed.class);
         node.system().eventStream().tell(new EventStream.Subscribe<>(LinkFailed.class, probe.getRef()));
@@ -114,9 +126,9 @@ class InboundConnectionTest {
             s.getOutputStream().write(ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4).putInt(-1).array());
             assertClosedByTheNode(s);
         }
-        LinkFailed f = failures.receiveMessage(WAIT);
+        LinkFailed f = awaitFailure(failures, "malformed frame");
         assertEquals(PEER, f.node().toString());
-        assertTrue(f.reason().contains("malformed frame") && f.reason().contains(PEER), f.reason());
+        assertTrue(f.reason().contains(PEER), f.reason());
     }
 
     @Test
@@ -126,9 +138,11 @@ class InboundConnectionTest {
             s.getOutputStream().write(hello(node.system().address().toString()));
             byte[] f = frame(node.createTestProbe().getRef(), new RankActor.AbortStep(1, "cut short"));
             s.getOutputStream().write(Arrays.copyOf(f, f.length / 2));
+            s.shutdownOutput(); // a clean end of stream after the half frame, not a reset that may drop it
+            assertClosedByTheNode(s);
         }
-        LinkFailed f = failures.receiveMessage(WAIT);
+        LinkFailed f = awaitFailure(failures, "inside a frame");
         assertEquals(PEER, f.node().toString());
-        assertTrue(f.reason().contains("broke") && f.reason().contains("inside a frame"), f.reason());
+        assertTrue(f.reason().contains("broke"), f.reason());
     }
 }
