@@ -62,8 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
     int warmup = 8;
 
     @Option(names = "--matmul", paramLabel = "KERNEL",
-            description = "Kernel for the oracle, layer and cross-jvm sections: best, vector, vector:N or ejml (default: ${DEFAULT-VALUE}). "
-                    + "Several node JVMs on one machine each use all its cores with best; vector:1 keeps each rank to one thread.")
+            description = "Kernel for the oracle, layer and cross-jvm sections: best, amx, amx:N, vector, vector:N or ejml (default: ${DEFAULT-VALUE}). "
+                    + "Several node JVMs on one machine each use all its cores with best; amx:1 or vector:1 keeps each rank to one thread.")
     String matmul = "best";
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
@@ -127,16 +127,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     private List<Map<String, Object>> kernels(PrintWriter out) {
         fmaCeiling(out);
-        out.println("matrix multiply, float32            GFLOP/s");
+        out.println("matrix multiply, float32 operands   GFLOP/s");
         List<Map<String, Object>> rows = new ArrayList<>();
-        List<MatMul> kernels = List.of(MatMuls.ejml(), MatMuls.byName("vector:1"), MatMuls.best());
+        List<MatMul> kernels = MatMulBench.kernels();
         String[][] shapes = {{"mul", "4096", "512", "2048"}, {"mulTransA", "512", "4096", "2048"}, {"mulTransB", "4096", "2048", "512"}};
         for (String[] s : shapes) {
             for (MatMul mm : kernels) {
                 int m = Integer.parseInt(s[1]), k = Integer.parseInt(s[2]), n = Integer.parseInt(s[3]);
                 boolean ejml = mm.name().equals("ejml");
                 double g = MatMulBench.gflops(mm, m, k, n, s[0], ejml ? 2 : 10);
-                out.printf(Locale.ROOT, "  %-10s %4dx%-4d · %4dx%-4d %-18s %8.1f%n", s[0], m, k, k, n, mm.name(), g);
+                out.printf(Locale.ROOT, "  %-10s %4dx%-4d · %4dx%-4d %-22s %8.1f%n", s[0], m, k, k, n, mm.name(), g);
                 rows.add(Map.of("op", s[0], "m", m, "k", k, "n", n, "kernel", mm.name(), "gflops", g));
             }
         }

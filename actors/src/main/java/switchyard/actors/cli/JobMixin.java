@@ -48,7 +48,8 @@ final class JobMixin {
     @Option(names = "--optimizer", paramLabel = "SPEC", description = "sgd[:lr=X,momentum=Y] or adam[:lr=X] (default: ${DEFAULT-VALUE}).")
     String optimizer = "adam:lr=0.003";
 
-    @Option(names = "--matmul", paramLabel = "KERNEL", description = "best, vector, vector:N (N threads) or ejml (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--matmul", paramLabel = "KERNEL", description = "best (AMX where the CPU has it, else vector), amx, amx:N, vector, vector:N (N threads) or ejml (default: ${DEFAULT-VALUE}). "
+            + "amx sums float32 products as three bfloat16 products (relative error about 2^-16 per term); vector is exact float32.")
     String matmul = "best";
 
     @Option(names = "--deadline", paramLabel = "SECONDS",

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.ejml.data.FMatrixRMaj;
+import switchyard.math.linalg.AmxMatMul;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 
@@ -28,6 +29,20 @@ public final class MatMulBench {
     private MatMulBench() {
     }
 
+    /** The kernels worth comparing here: EJML, and the vector and AMX kernels on one thread and on every core. */
+    public static List<MatMul> kernels() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<MatMul> kernels = new ArrayList<>();
+        kernels.add(MatMuls.ejml());
+        for (String family : AmxMatMul.available() ? List.of("vector", "amx") : List.of("vector")) {
+            kernels.add(MatMuls.byName(family + ":1"));
+            if (cores > 1) {
+                kernels.add(MatMuls.byName(family + ":" + cores));
+            }
+        }
+        return kernels;
+    }
+
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int ejmlReps = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -36,12 +51,7 @@ public final class MatMulBench {
         int dModel = 512;
         int dHidden = 2048;
 
-        List<MatMul> kernels = new ArrayList<>();
-        kernels.add(MatMuls.ejml());
-        kernels.add(MatMuls.byName("vector:1"));
-        if (cores > 1) {
-            kernels.add(MatMuls.byName("vector:" + cores));
-        }
+        List<MatMul> kernels = kernels();
 
         System.out.printf(Locale.ROOT, "FMA ceiling: %.1f GFLOP/s on 1 thread, %.1f on %d%n",
                 FmaCeiling.gflops(1), FmaCeiling.gflops(cores), cores);

@@ -1,7 +1,9 @@
 package switchyard.math.linalg;
 
 /**
- * Picks a {@link MatMul}. The vector kernel needs the incubating {@code jdk.incubator.vector}
+ * Picks a {@link MatMul}. The AMX kernel needs a CPU with AMX-BF16 and the native library the
+ * build compiles (see {@link AmxMatMul}); it also runs small products on the vector kernel. The
+ * vector kernel needs the incubating {@code jdk.incubator.vector}
  * module, which is only resolved when the JVM runs with {@code --add-modules jdk.incubator.vector};
  * without it, touching {@link VectorMatMul} would throw {@link NoClassDefFoundError}, so it is only
  * reached through {@link VectorKernels} once the module is known to be present.
@@ -9,7 +11,7 @@ package switchyard.math.linalg;
 public final class MatMuls {
 
     /** Names {@link #byName} accepts, for messages and command-line help. */
-    public static final String ACCEPTED_NAMES = "ejml, vector, vector:N (N threads), best, metered:<any of these>";
+    public static final String ACCEPTED_NAMES = "ejml, vector, vector:N (N threads), amx, amx:N, best, metered:<any of these>";
 
     private MatMuls() {
     }
@@ -19,10 +21,17 @@ public final class MatMuls {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** The vector kernel on every available processor when it can run here, else EJML. */
+    /**
+     * The fastest kernel that can run here, on every available processor: AMX, else the vector
+     * kernel, else EJML.
+     */
     public static MatMul best() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (vectorApiAvailable() && AmxMatMul.available()) {
+            return VectorKernels.amx(cores);
+        }
         if (vectorApiAvailable()) {
-            return VectorKernels.withThreads(Runtime.getRuntime().availableProcessors());
+            return VectorKernels.withThreads(cores);
         }
         return ejml();
     }
@@ -32,11 +41,12 @@ public final class MatMuls {
     }
 
     /**
-     * {@code "ejml"}, {@code "vector"} (single-threaded), {@code "vector:N"} (N threads) or
-     * {@code "best"}, optionally prefixed with {@code "metered:"} to count products and their time
+     * {@code "ejml"}, {@code "vector"} (single-threaded), {@code "vector:N"} (N threads),
+     * {@code "amx"} / {@code "amx:N"} likewise, or {@code "best"}, optionally prefixed with {@code "metered:"} to count products and their time
      * in {@link MatMulMeter#shared()}; case-insensitive.
      *
-     * @throws IllegalArgumentException for any other name, or for "vector" when the module is absent
+     * @throws IllegalArgumentException for any other name, for "vector" or "amx" when the module is
+     *     absent, or for "amx" where the AMX kernel cannot run (the message says why)
      */
     public static MatMul byName(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
@@ -49,18 +59,27 @@ public final class MatMuls {
         if (key.startsWith("metered:")) {
             return new MeteredMatMul(byName(key.substring("metered:".length())), MatMulMeter.shared());
         }
-        if (key.equals("vector") || key.startsWith("vector:")) {
-            int threads = key.equals("vector") ? 1 : threadCount(name, key.substring("vector:".length()));
-            if (!vectorApiAvailable()) {
-                throw new IllegalArgumentException("matmul '" + name
-                        + "' needs the JVM flag --add-modules jdk.incubator.vector");
+        for (String family : new String[] {"vector", "amx"}) {
+            if (key.equals(family) || key.startsWith(family + ":")) {
+                int threads = key.equals(family) ? 1 : threadCount(name, family, key.substring(family.length() + 1));
+                if (!vectorApiAvailable()) {
+                    throw new IllegalArgumentException("matmul '" + name
+                            + "' needs the JVM flag --add-modules jdk.incubator.vector");
+                }
+                if (family.equals("vector")) {
+                    return VectorKernels.withThreads(threads);
+                }
+                if (!AmxMatMul.available()) {
+                    throw new IllegalArgumentException("matmul '" + name + "' cannot run here: "
+                            + AmxMatMul.unavailableReason() + "; accepted: " + ACCEPTED_NAMES);
+                }
+                return VectorKernels.amx(threads);
             }
-            return VectorKernels.withThreads(threads);
         }
         throw new IllegalArgumentException("unknown matmul '" + name + "'; accepted: " + ACCEPTED_NAMES);
     }
 
-    private static int threadCount(String name, String digits) {
+    private static int threadCount(String name, String family, String digits) {
         try {
             int threads = Integer.parseInt(digits);
             if (threads >= 1) {
@@ -70,7 +89,7 @@ public final class MatMuls {
             // fall through to the message below
         }
         throw new IllegalArgumentException("bad thread count in matmul '" + name
-                + "' (want vector:N with N >= 1); accepted: " + ACCEPTED_NAMES);
+                + "' (want " + family + ":N with N >= 1); accepted: " + ACCEPTED_NAMES);
     }
 
     /**
@@ -80,6 +99,11 @@ public final class MatMuls {
     private static final class VectorKernels {
         static MatMul withThreads(int threads) {
             return threads == 1 ? VectorMatMul.singleThreaded() : VectorMatMul.withThreads(threads);
+        }
+
+        /** The AMX kernel runs its small products on the vector kernel, so it needs the module too. */
+        static MatMul amx(int threads) {
+            return AmxMatMul.withThreads(threads);
         }
     }
 }

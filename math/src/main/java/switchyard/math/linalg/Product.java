@@ -128,7 +128,7 @@ final class Product {
             // Every column block (and column range) would pack the same A blocks again: pack them once.
             packedA = PackBuffers.local().wholeA(mPadded * k);
             packGroups = (m + PACK_A_ROWS - 1) / PACK_A_ROWS;
-            runStage(pool, packingA, packGroups * blocksOfK);
+            packingA.runOn(pool, packGroups * blocksOfK);
         }
         for (jc = 0; jc < n; jc += ncMax) {
             nc = Math.min(ncMax, n - jc);
@@ -137,8 +137,8 @@ final class Product {
             packedB = PackBuffers.local().packedB(ncPadded * k);
             int rowBlocks = rowBlocks(ncPadded);
             chunks = chunks(rowBlocks, ncPadded, threads);
-            runStage(pool, packing, blocksOfK);
-            runStage(pool, rows, rowBlocks * chunks);
+            packing.runOn(pool, blocksOfK);
+            rows.runOn(pool, rowBlocks * chunks);
         }
     }
 
@@ -160,13 +160,5 @@ final class Product {
         }
         int wanted = (PARTS_PER_THREAD * threads + rowBlocks - 1) / rowBlocks;
         return Math.max(1, Math.min(ncPadded / NR, wanted));
-    }
-
-    private static void runStage(WorkerPool pool, Stage stage, int parts) {
-        if (pool == null || parts == 1) {
-            stage.runAllHere(parts);
-        } else {
-            pool.run(stage, parts);
-        }
     }
 }

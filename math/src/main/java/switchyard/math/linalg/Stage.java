@@ -94,6 +94,15 @@ abstract class Stage {
         }
     }
 
+    /** Runs all {@code parts} parts with {@code pool}'s help, or here when there is no pool or only one part. */
+    final void runOn(WorkerPool pool, int parts) {
+        if (pool == null || parts == 1) {
+            runAllHere(parts);
+        } else {
+            pool.run(this, parts);
+        }
+    }
+
     /** Runs every part on the calling thread, in order (no pool, or nothing to share). */
     final void runAllHere(int parts) {
         for (int p = 0; p < parts; p++) {

@@ -1,6 +1,7 @@
 package switchyard.math.layer;
 
 import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,6 +11,7 @@ import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.linalg.AmxMatMul;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 import switchyard.math.reference.ExpertTensors;
@@ -26,7 +28,7 @@ import static switchyard.math.reference.ReferenceCase.toF32;
 
 /**
  * Every reference case (directory: {@code -Dswitchyard.vectors}, default the project's copy)
- * through the oracle layer, with both matrix kernels: routes exactly, numbers within the float32
+ * through the oracle layer, with every matrix kernel: routes exactly, numbers within the float32
  * tolerance.
  */
 class ReferenceVectorsTest {
@@ -40,6 +42,14 @@ class ReferenceVectorsTest {
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void oracleMatchesWithTheDefaultKernel(String name, ReferenceCase c) {
         ReferenceCheck.assertMatches(c, run(c, MatMuls.best()));
+    }
+
+    @ParameterizedTest(name = "{0} with every product on AMX tiles")
+    @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
+    void oracleMatchesWithEveryProductOnTiles(String name, ReferenceCase c) {
+        // The default sends products this small to the vector kernel; force them onto tiles.
+        Assumptions.assumeTrue(AmxMatMul.available(), () -> "no AMX: " + AmxMatMul.unavailableReason());
+        ReferenceCheck.assertMatches(c, run(c, AmxMatMul.forAllSizes(2)));
     }
 
     @ParameterizedTest(name = "{0} with EJML")

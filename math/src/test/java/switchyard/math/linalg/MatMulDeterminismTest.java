@@ -60,11 +60,11 @@ class MatMulDeterminismTest {
         }
     }
 
-    private interface Call {
+    interface Call {
         void into(FMatrixRMaj out);
     }
 
-    private static void assertSame(Call reference, Call candidate, FMatrixRMaj start, String what) {
+    static void assertSame(Call reference, Call candidate, FMatrixRMaj start, String what) {
         FMatrixRMaj expected = start.copy();
         reference.into(expected);
         FMatrixRMaj actual = start.copy();

@@ -193,7 +193,7 @@ class MatMulTest {
         }
     }
 
-    private static FMatrixRMaj run(MatMul mm, Op op, Operands x, FMatrixRMaj start, boolean accumulate) {
+    static FMatrixRMaj run(MatMul mm, Op op, Operands x, FMatrixRMaj start, boolean accumulate) {
         FMatrixRMaj c = start.copy();
         switch (op) {
             case MUL -> mm.mul(x.a, x.b, c, accumulate);

@@ -16,10 +16,23 @@ class MatMulsTest {
     }
 
     @Test
-    void bestIsTheVectorKernelOnAllProcessors() {
-        VectorMatMul best = assertInstanceOf(VectorMatMul.class, MatMuls.best());
+    void bestIsTheFastestKernelOnAllProcessors() {
+        Class<? extends PooledMatMul> fastest = AmxMatMul.available() ? AmxMatMul.class : VectorMatMul.class;
+        PooledMatMul best = assertInstanceOf(fastest, MatMuls.best());
         assertEquals(Runtime.getRuntime().availableProcessors(), best.threads());
-        assertInstanceOf(VectorMatMul.class, MatMuls.byName("best"));
+        assertInstanceOf(fastest, MatMuls.byName("best"));
+    }
+
+    @Test
+    void amxNamesSelectTheTileKernelOrSayWhyNot() {
+        if (AmxMatMul.available()) {
+            assertEquals(1, assertInstanceOf(AmxMatMul.class, MatMuls.byName("amx")).threads());
+            assertEquals("amx-bf16x3(2 threads)", MatMuls.byName("AMX:2").name());
+        } else {
+            String message = assertThrows(IllegalArgumentException.class, () -> MatMuls.byName("amx")).getMessage();
+            assertTrue(message.contains(AmxMatMul.unavailableReason()), message);
+        }
+        assertThrows(IllegalArgumentException.class, () -> MatMuls.byName("amx:0"));
     }
 
     @Test

@@ -1,0 +1,374 @@
+/*
+ * Float32 products on Intel AMX: each operand is split into two bfloat16 parts, x = hi + lo with
+ * hi = bf16(x) and lo = bf16(x - hi), and the product is summed as hi·hi + hi·lo + lo·hi
+ * ("bf16x3") by TDPBF16PS, which accumulates in float32. The dropped lo·lo term and the rounding
+ * of lo leave a relative error of up to about 2^-16 per term (float32 rounds a term to 2^-24);
+ * over long dot products of like-sized terms these unbiased errors average out to the size of
+ * float32's own summation error. Only called after amx_detect.c said yes; the Java side is
+ * AmxNative/AmxProduct.
+ *
+ * Packed operands live in direct ByteBuffers, from their first 64-byte boundary on: tile rows are
+ * 64 bytes, and rows straddling two cache lines (as in a Java float[], 16-byte aligned) halved
+ * the multiply's speed. Layout:
+ *   a k step is 32 values of k; ks = ceil(k/32) steps, zero-padded.
+ *   A: panels of 32 rows; panel ip, step s holds four 16x32 tiles: hi rows 0-15, hi rows 16-31,
+ *      lo rows 0-15, lo rows 16-31; a tile row is one row's 32 k values.
+ *   B: panels of 32 columns; panel jp, step s holds hi cols 0-15, hi cols 16-31, lo cols 0-15,
+ *      lo cols 16-31, each in the pair-interleaved (VNNI) layout: tile row q holds, for its 16
+ *      columns, k = 2q and k = 2q+1 side by side.
+ * Every C element is summed over k in increasing steps, in one fixed order for a given shape, so
+ * results never depend on how Java splits the rectangles between threads.
+ */
+#include <jni.h>
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TILE 512                  /* bf16 per 16x32 tile */
+#define STEP (4 * TILE)           /* bf16 per panel per k step */
+#define STEPS_PER_BLOCK 16        /* k steps per pass over a C block (512 values of k) */
+#define PANELS_PER_BLOCK 16       /* B panels sharing one pass of an A panel (512 columns) */
+
+typedef struct {
+    uint8_t palette;
+    uint8_t startRow;
+    uint8_t reserved[14];
+    uint16_t colsb[16];
+    uint8_t rows[16];
+} __attribute__((packed)) TileConfig;
+
+static void configureTiles(void) {
+    TileConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.palette = 1;
+    for (int t = 0; t < 8; t++) {
+        cfg.rows[t] = 16;
+        cfg.colsb[t] = 64;
+    }
+    _tile_loadconfig(&cfg);
+}
+
+/* hi = bf16(v) rounded to nearest even, lo = bf16(v - hi); lo = 0 where v is not finite. */
+static inline void split16(__m512 v, __m256i *hi, __m256i *lo) {
+    __m256bh h = _mm512_cvtneps_pbh(v);
+    __m512 back = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32((__m256i) h), 16));
+    __m512 rest = _mm512_sub_ps(v, back);
+    rest = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(rest, rest, _CMP_ORD_Q), rest);
+    *hi = (__m256i) h;
+    *lo = (__m256i) _mm512_cvtneps_pbh(rest);
+}
+
+static inline __mmask16 firstLanes(int count) {
+    return count >= 16 ? (__mmask16) 0xFFFF : count <= 0 ? 0 : (__mmask16) ((1u << count) - 1);
+}
+
+/*
+ * Where a panel's k steps go follows the source, so that packing reads 32 sequential streams and
+ * writes one: "panel-major" (panel p, step s at (p*ks + s)*STEP) when the source is contiguous
+ * along k (A as is, B transposed), "step-major" ((s*panels + p)*STEP) when it is contiguous along
+ * the panel's rows or columns (A transposed, B as is). Packing in one fixed order for all four
+ * ran 3-10x slower on 2048-wide operands than a plain copy of the same bytes.
+ */
+static inline size_t stepAt(int stepMajor, int panel, int s, int panels, int ks) {
+    return (stepMajor ? (size_t) s * panels + panel : (size_t) panel * ks + s) * STEP;
+}
+
+/* Pairs of bf16 for k = 2q and 2q+1 side by side in 32-bit lanes: the layout of a B tile row. */
+static inline __m512i pairUp(__m256i even, __m256i odd) {
+    return _mm512_or_si512(_mm512_cvtepu16_epi32(even), _mm512_slli_epi32(_mm512_cvtepu16_epi32(odd), 16));
+}
+
+/* A[i][p] = a[i*lda + p]: each row's k values are contiguous. */
+static void packRowsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
+    for (int ip = ip0; ip < ip1; ip++) {
+        for (int s = 0; s < ks; s++) {
+            uint16_t *step = dst + stepAt(0, ip, s, 0, ks);
+            for (int r = 0; r < 32; r++) {
+                int row = ip * 32 + r;
+                uint16_t *hiRow = step + (r / 16) * TILE + (r % 16) * 32;
+                for (int half = 0; half < 32; half += 16) {
+                    int k0 = s * 32 + half;
+                    __m512 v = row < m ? _mm512_maskz_loadu_ps(firstLanes(k - k0), a + (size_t) row * lda + k0)
+                                       : _mm512_setzero_ps();
+                    __m256i hi, lo;
+                    split16(v, &hi, &lo);
+                    _mm256_storeu_si256((__m256i *) (hiRow + half), hi);
+                    _mm256_storeu_si256((__m256i *) (hiRow + 2 * TILE + half), lo);
+                }
+            }
+        }
+    }
+}
+
+/* A[i][p] = a[p*lda + i] (a transposed): k values 2q and 2q+1 are paired up for 16 rows at once
+   and each pair scattered to its row, 64 bytes apart. */
+static void packColumnsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
+    const __m512i rowsApart = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                                 _mm512_set1_epi32(16));
+    int panels = (m + 31) / 32;
+    for (int s = 0; s < ks; s++) {
+        for (int ip = ip0; ip < ip1; ip++) {
+            uint16_t *step = dst + stepAt(1, ip, s, panels, ks);
+            for (int q = 0; q < 16; q++) {
+                int k0 = s * 32 + 2 * q;
+                for (int half = 0; half < 2; half++) {
+                    int i0 = ip * 32 + half * 16;
+                    __mmask16 rows = firstLanes(m - i0);
+                    __m512 v0 = k0 < k ? _mm512_maskz_loadu_ps(rows, a + (size_t) k0 * lda + i0) : _mm512_setzero_ps();
+                    __m512 v1 = k0 + 1 < k ? _mm512_maskz_loadu_ps(rows, a + (size_t) (k0 + 1) * lda + i0) : _mm512_setzero_ps();
+                    __m256i h0, l0, h1, l1;
+                    split16(v0, &h0, &l0);
+                    split16(v1, &h1, &l1);
+                    _mm512_i32scatter_epi32(step + half * TILE + 2 * q, rowsApart, pairUp(h0, h1), 4);
+                    _mm512_i32scatter_epi32(step + (2 + half) * TILE + 2 * q, rowsApart, pairUp(l0, l1), 4);
+                }
+            }
+        }
+    }
+}
+
+/* B[p][j] = b[p*ldb + j]: rows k and k+1 are loaded side by side and paired up. */
+static void packRowsB(const float *b, int ldb, int k, int n, int ks, int jp0, int jp1, uint16_t *dst) {
+    int panels = (n + 31) / 32;
+    for (int s = 0; s < ks; s++) {
+        for (int jp = jp0; jp < jp1; jp++) {
+            uint16_t *step = dst + stepAt(1, jp, s, panels, ks);
+            for (int q = 0; q < 16; q++) {
+                int k0 = s * 32 + 2 * q;
+                for (int half = 0; half < 2; half++) {
+                    int j0 = jp * 32 + half * 16;
+                    __mmask16 cols = firstLanes(n - j0);
+                    __m512 v0 = k0 < k ? _mm512_maskz_loadu_ps(cols, b + (size_t) k0 * ldb + j0) : _mm512_setzero_ps();
+                    __m512 v1 = k0 + 1 < k ? _mm512_maskz_loadu_ps(cols, b + (size_t) (k0 + 1) * ldb + j0) : _mm512_setzero_ps();
+                    __m256i h0, l0, h1, l1;
+                    split16(v0, &h0, &l0);
+                    split16(v1, &h1, &l1);
+                    _mm512_storeu_si512(step + half * TILE + q * 32, pairUp(h0, h1));
+                    _mm512_storeu_si512(step + (2 + half) * TILE + q * 32, pairUp(l0, l1));
+                }
+            }
+        }
+    }
+}
+
+/* B[p][j] = b[j*ldb + p] (b transposed): each column's k values are contiguous, and k pairs are
+   already adjacent as the layout wants them; one column's 16 pairs go 64 bytes apart. */
+static void packColumnsB(const float *b, int ldb, int k, int n, int ks, int jp0, int jp1, uint16_t *dst) {
+    const __m512i rowsApart = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                                 _mm512_set1_epi32(16));
+    for (int jp = jp0; jp < jp1; jp++) {
+        for (int s = 0; s < ks; s++) {
+            int k0 = s * 32;
+            uint16_t *step = dst + stepAt(0, jp, s, 0, ks);
+            for (int jl = 0; jl < 32; jl++) {
+                int j = jp * 32 + jl;
+                __m512 v0 = _mm512_setzero_ps(), v1 = _mm512_setzero_ps();
+                if (j < n) {
+                    v0 = _mm512_maskz_loadu_ps(firstLanes(k - k0), b + (size_t) j * ldb + k0);
+                    v1 = _mm512_maskz_loadu_ps(firstLanes(k - k0 - 16), b + (size_t) j * ldb + k0 + 16);
+                }
+                __m256i h0, l0, h1, l1;
+                split16(v0, &h0, &l0);
+                split16(v1, &h1, &l1);
+                __m512i hi = _mm512_inserti64x4(_mm512_castsi256_si512(h0), h1, 1);
+                __m512i lo = _mm512_inserti64x4(_mm512_castsi256_si512(l0), l1, 1);
+                int half = jl / 16, col = jl % 16;
+                _mm512_i32scatter_epi32(step + half * TILE + col * 2, rowsApart, hi, 4);
+                _mm512_i32scatter_epi32(step + (2 + half) * TILE + col * 2, rowsApart, lo, 4);
+            }
+        }
+    }
+}
+
+/* C tiles 0-3 += the block's steps: tile 4/5 hold A rows 0-15/16-31, tile 6/7 B cols 0-15/16-31. */
+static inline void sweep(const uint16_t *a, size_t aNext, const uint16_t *b, size_t bNext, int steps) {
+    for (int s = 0; s < steps; s++, a += aNext, b += bNext) {
+        _tile_loadd(4, a, 64);
+        _tile_loadd(5, a + TILE, 64);
+        _tile_loadd(6, b, 64);
+        _tile_loadd(7, b + TILE, 64);
+        _tile_dpbf16ps(0, 4, 6);
+        _tile_dpbf16ps(1, 4, 7);
+        _tile_dpbf16ps(2, 5, 6);
+        _tile_dpbf16ps(3, 5, 7);
+        _tile_loadd(6, b + 2 * TILE, 64);
+        _tile_loadd(7, b + 3 * TILE, 64);
+        _tile_dpbf16ps(0, 4, 6);
+        _tile_dpbf16ps(1, 4, 7);
+        _tile_dpbf16ps(2, 5, 6);
+        _tile_dpbf16ps(3, 5, 7);
+        _tile_loadd(4, a + 2 * TILE, 64);
+        _tile_loadd(5, a + 3 * TILE, 64);
+        _tile_loadd(6, b, 64);
+        _tile_loadd(7, b + TILE, 64);
+        _tile_dpbf16ps(0, 4, 6);
+        _tile_dpbf16ps(1, 4, 7);
+        _tile_dpbf16ps(2, 5, 6);
+        _tile_dpbf16ps(3, 5, 7);
+    }
+}
+
+static inline void loadC(const float *c, long ld) {
+    _tile_loadd(0, c, ld * 4);
+    _tile_loadd(1, c + 16, ld * 4);
+    _tile_loadd(2, c + 16 * ld, ld * 4);
+    _tile_loadd(3, c + 16 * ld + 16, ld * 4);
+}
+
+static inline void storeC(float *c, long ld) {
+    _tile_stored(0, c, ld * 4);
+    _tile_stored(1, c + 16, ld * 4);
+    _tile_stored(2, c + 16 * ld, ld * 4);
+    _tile_stored(3, c + 16 * ld + 16, ld * 4);
+}
+
+typedef struct {
+    const uint16_t *pa;
+    const uint16_t *pb;
+    float *c;
+    int m, n, ks;
+    int aStepMajor, bStepMajor;
+    int accumulate;
+    const float *bias; /* NULL: none */
+    int relu;
+} Product;
+
+/* One 32x32 block of C over steps [s0, s0+steps): C blocks that stick out of the matrix, and the
+   last pass when there is an epilogue, go through a stand-in so every cell gets the same arithmetic. */
+static void block(const Product *pr, int ip, int jp, int s0, int steps) {
+    int row0 = ip * 32, col0 = jp * 32;
+    int rows = pr->m - row0 < 32 ? pr->m - row0 : 32;
+    int cols = pr->n - col0 < 32 ? pr->n - col0 : 32;
+    int first = s0 == 0, last = s0 + steps == pr->ks;
+    int full = rows == 32 && cols == 32;
+    int epilogue = last && (pr->bias != NULL || pr->relu);
+    float *c = pr->c + (size_t) row0 * pr->n + col0;
+    float stand[32 * 32] __attribute__((aligned(64)));
+    int startsFromC = !first || pr->accumulate;
+
+    if (!startsFromC) {
+        _tile_zero(0);
+        _tile_zero(1);
+        _tile_zero(2);
+        _tile_zero(3);
+    } else if (full) {
+        loadC(c, pr->n);
+    } else {
+        memset(stand, 0, sizeof stand);
+        for (int r = 0; r < rows; r++) {
+            memcpy(stand + r * 32, c + (size_t) r * pr->n, (size_t) cols * 4);
+        }
+        loadC(stand, 32);
+    }
+    int rowPanels = (pr->m + 31) / 32, columnPanels = (pr->n + 31) / 32;
+    sweep(pr->pa + stepAt(pr->aStepMajor, ip, s0, rowPanels, pr->ks), pr->aStepMajor ? (size_t) rowPanels * STEP : STEP,
+          pr->pb + stepAt(pr->bStepMajor, jp, s0, columnPanels, pr->ks), pr->bStepMajor ? (size_t) columnPanels * STEP : STEP,
+          steps);
+    if (full && !epilogue) {
+        storeC(c, pr->n);
+        return;
+    }
+    storeC(stand, 32);
+    if (epilogue) {
+        const __m512 zero = _mm512_setzero_ps();
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < 32; j += 16) {
+                __m512 v = _mm512_load_ps(stand + r * 32 + j);
+                if (pr->bias != NULL) {
+                    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(firstLanes(cols - j), pr->bias + col0 + j));
+                }
+                if (pr->relu) {
+                    v = _mm512_max_ps(zero, v); /* NaN stays NaN, like Math.max */
+                }
+                _mm512_store_ps(stand + r * 32 + j, v);
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        memcpy(c + (size_t) r * pr->n, stand + r * 32, (size_t) cols * 4);
+    }
+}
+
+/* Panels [ip0, ip1) x [jp0, jp1) of C over all of k: k blocks outermost so C is revisited at most
+   ks/16 times, and each A panel is swept once per 16 B panels that stay in L2. */
+static void rectangle(const Product *pr, int ip0, int ip1, int jp0, int jp1) {
+    configureTiles();
+    for (int s0 = 0; s0 < pr->ks; s0 += STEPS_PER_BLOCK) {
+        int steps = pr->ks - s0 < STEPS_PER_BLOCK ? pr->ks - s0 : STEPS_PER_BLOCK;
+        for (int jc = jp0; jc < jp1; jc += PANELS_PER_BLOCK) {
+            int jcEnd = jc + PANELS_PER_BLOCK < jp1 ? jc + PANELS_PER_BLOCK : jp1;
+            for (int ip = ip0; ip < ip1; ip++) {
+                for (int jp = jc; jp < jcEnd; jp++) {
+                    block(pr, ip, jp, s0, steps);
+                }
+            }
+        }
+    }
+    /* Back to the init state, so context switches of this thread need not save 8 KiB of tiles. */
+    _tile_release();
+}
+
+/* The first 64-byte boundary of a direct buffer (Java allocates 64 bytes more than it needs). */
+static uint16_t *aligned(JNIEnv *env, jobject buffer) {
+    uintptr_t at = (uintptr_t) (*env)->GetDirectBufferAddress(env, buffer);
+    return (uint16_t *) ((at + 63) & ~(uintptr_t) 63);
+}
+
+JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packA(JNIEnv *env, jclass cls,
+        jfloatArray a, jboolean trans, jint lda, jint m, jint k, jint ip0, jint ip1, jobject packed) {
+    int ks = (k + 31) / 32;
+    uint16_t *dst = aligned(env, packed);
+    float *src = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    if (src == NULL) {
+        return;
+    }
+    if (trans) {
+        packColumnsA(src, lda, m, k, ks, ip0, ip1, dst);
+    } else {
+        packRowsA(src, lda, m, k, ks, ip0, ip1, dst);
+    }
+    (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
+}
+
+JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packB(JNIEnv *env, jclass cls,
+        jfloatArray b, jboolean trans, jint ldb, jint k, jint n, jint jp0, jint jp1, jobject packed) {
+    int ks = (k + 31) / 32;
+    uint16_t *dst = aligned(env, packed);
+    float *src = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
+    if (src == NULL) {
+        return;
+    }
+    if (trans) {
+        packColumnsB(src, ldb, k, n, ks, jp0, jp1, dst);
+    } else {
+        packRowsB(src, ldb, k, n, ks, jp0, jp1, dst);
+    }
+    (*env)->ReleasePrimitiveArrayCritical(env, b, src, JNI_ABORT);
+}
+
+JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiply(JNIEnv *env, jclass cls,
+        jobject packedA, jobject packedB, jfloatArray c, jint m, jint n, jint k,
+        jboolean transA, jboolean transB, jint ip0, jint ip1, jint jp0, jint jp1,
+        jboolean accumulate, jfloatArray bias, jboolean relu) {
+    Product pr;
+    pr.aStepMajor = transA;
+    pr.bStepMajor = !transB;
+    pr.m = m;
+    pr.n = n;
+    pr.ks = (k + 31) / 32;
+    pr.accumulate = accumulate;
+    pr.relu = relu;
+    pr.pa = aligned(env, packedA);
+    pr.pb = aligned(env, packedB);
+    pr.c = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    pr.bias = bias == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
+    if (pr.c != NULL && (bias == NULL || pr.bias != NULL)) {
+        rectangle(&pr, ip0, ip1, jp0, jp1);
+    }
+    if (pr.bias != NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, bias, (void *) pr.bias, JNI_ABORT);
+    }
+    if (pr.c != NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, c, pr.c, 0);
+    }
+}

@@ -1,0 +1,74 @@
+package switchyard.math.linalg;
+
+/**
+ * {@link MatMul} on Intel AMX tiles, for float32 operands: each is split into two bfloat16 halves
+ * (x = hi + lo) and the product summed as hi·hi + hi·lo + lo·hi in float32 ("bf16x3"). Against
+ * exact float32 arithmetic that drops about 2⁻¹⁶ of each term's magnitude, below the rounding of
+ * a float32 sum of a few hundred terms; the vector kernel stays available for bit-exact float32
+ * ({@code --matmul vector}). Products too small to fill tiles (under
+ * {@link #PARALLEL_MIN_FLOPS}) run on the vector kernel.
+ *
+ * <p>Threads share rectangles of C through the same {@link WorkerPool} as {@link VectorMatMul}, so
+ * results are bit-identical for any thread count. Runs only where {@link #available()}: an x86-64
+ * Linux CPU with AMX-BF16 and a build that compiled the native kernel (see src/main/c).
+ */
+public final class AmxMatMul extends PooledMatMul {
+
+    /** 2·m·n·k under which a product runs on the vector kernel instead. */
+    private final long tileMinFlops;
+
+    private AmxMatMul(int threads, long tileMinFlops) {
+        super(threads);
+        this.tileMinFlops = tileMinFlops;
+    }
+
+    /** True when this process can run the AMX kernel. */
+    public static boolean available() {
+        return AmxNative.UNAVAILABLE == null;
+    }
+
+    /** Why {@link #available()} is false, in words for a log line; null when it is true. */
+    public static String unavailableReason() {
+        return AmxNative.UNAVAILABLE;
+    }
+
+    /**
+     * Shares large products over {@code threads} threads, like {@link VectorMatMul#withThreads}.
+     *
+     * @throws IllegalStateException when the kernel cannot run here, with the reason
+     */
+    public static AmxMatMul withThreads(int threads) {
+        return create(threads, PARALLEL_MIN_FLOPS);
+    }
+
+    /**
+     * Runs every product on tiles, however small: for tests that must hold the tile kernel itself
+     * to awkward shapes and to the reference vectors, whose products are all tiny.
+     */
+    public static AmxMatMul forAllSizes(int threads) {
+        return create(threads, 0);
+    }
+
+    private static AmxMatMul create(int threads, long tileMinFlops) {
+        if (!available()) {
+            throw new IllegalStateException("the AMX kernel cannot run here: " + unavailableReason());
+        }
+        return new AmxMatMul(threads, tileMinFlops);
+    }
+
+    @Override
+    void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                 int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+        if (2L * m * n * k < tileMinFlops) {
+            VectorMatMul.run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
+        } else {
+            AmxProduct.local().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
+        }
+    }
+
+    @Override
+    public String name() {
+        String threads = threads() == 1 ? "1 thread" : threads() + " threads";
+        return "amx-bf16x3(" + threads + (tileMinFlops == 0 ? ", all sizes)" : ")");
+    }
+}

@@ -1,0 +1,112 @@
+package switchyard.math.linalg;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The native AMX kernels (src/main/c, built by Maven into the jar) and whether they can run here.
+ * The library is loaded and the CPU and kernel asked once, when this class initialises; nothing
+ * else in it may be called unless {@link #UNAVAILABLE} is null.
+ *
+ * <p>Packed operands are bfloat16 pairs in direct buffers, which never move, so the native side
+ * can use them from a 64-byte boundary on (see {@link #packedBuffer}): a 32-row panel of A (or
+ * 32-column panel of B) takes {@link #STEP_BYTES} bytes per 32 values of k. The native side trusts
+ * every index it is given; {@link AmxProduct} is the only caller.
+ */
+final class AmxNative {
+
+    /** Rows of an A panel, columns of a B panel, and values of k per step. */
+    static final int PANEL = 32;
+    /** Bytes of a packed panel per k step: four 16×32 bfloat16 tiles (hi and lo halves of 32 rows). */
+    static final int STEP_BYTES = 4 * 16 * 32 * 2;
+    /** The native side starts a packed buffer at its first address that is a multiple of this. */
+    private static final int ALIGNMENT = 64;
+    /** Columns of C one pass of an A panel serves in the native loop nest (16 panels). */
+    static final int COLUMN_BLOCK_PANELS = 16;
+
+    private static final String RESOURCE = "/native/linux-x86_64/libswitchyard_amx.so";
+
+    /** Null when the kernels can run in this process; otherwise why not, in words for a log line. */
+    static final String UNAVAILABLE = load();
+
+    private AmxNative() {
+    }
+
+    /** 0 when ready; 1 when the CPU lacks AMX; 2 | errno &lt;&lt; 8 when Linux refused the tile state. */
+    private static native int init();
+
+    /** Packs A panels {@code [ip0, ip1)} of the logical m×k A (a, or aᵀ when {@code trans}). */
+    static native void packA(float[] a, boolean trans, int lda, int m, int k, int ip0, int ip1, ByteBuffer packed);
+
+    /** Packs B panels {@code [jp0, jp1)} of the logical k×n B (b, or bᵀ when {@code trans}). */
+    static native void packB(float[] b, boolean trans, int ldb, int k, int n, int jp0, int jp1, ByteBuffer packed);
+
+    /**
+     * Rows of panels {@code [ip0, ip1)} × columns of panels {@code [jp0, jp1)} of the row-major m×n
+     * {@code c}: {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU. The transposes
+     * are those the operands were packed with (they decide the packed layout).
+     */
+    static native void multiply(ByteBuffer packedA, ByteBuffer packedB, float[] c, int m, int n, int k,
+                                boolean transA, boolean transB, int ip0, int ip1, int jp0, int jp1,
+                                boolean accumulate, float[] bias, boolean relu);
+
+    static int panels(int size) {
+        return (size + PANEL - 1) / PANEL;
+    }
+
+    /** {@code buffer} if it holds {@code panels} packed panels of {@code k}, else a large enough new one. */
+    static ByteBuffer packedBuffer(ByteBuffer buffer, int panels, int k) {
+        long bytes = (long) panels * panels(k) * STEP_BYTES + ALIGNMENT;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("operand too large to pack for AMX: " + panels + " panels of k = " + k);
+        }
+        return buffer != null && buffer.capacity() >= bytes ? buffer : ByteBuffer.allocateDirect((int) bytes);
+    }
+
+    private static String load() {
+        if ("off".equalsIgnoreCase(System.getProperty("switchyard.amx", "on").trim())) {
+            return "switched off with -Dswitchyard.amx=off";
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "the AMX kernel is built for Linux x86-64 only (this is " + os + " " + arch + ")";
+        }
+        URL url = AmxNative.class.getResource(RESOURCE);
+        if (url == null) {
+            return "this build has no AMX kernel (no C compiler when it was built?)";
+        }
+        try {
+            System.load(localPath(url).toString());
+        } catch (IOException | URISyntaxException | UnsatisfiedLinkError | SecurityException e) {
+            return "could not load the AMX kernel: " + e.getMessage();
+        }
+        int status = init();
+        return switch (status & 0xff) {
+            case 0 -> null;
+            case 1 -> "this CPU has no AMX-BF16";
+            case 2 -> "Linux refused this process the AMX tile state (errno " + (status >>> 8) + ")";
+            default -> "the AMX kernel answered " + status + " when asked whether it can run";
+        };
+    }
+
+    /** The library as a file: where it lies when run from classes, else copied out of the jar. */
+    private static Path localPath(URL url) throws IOException, URISyntaxException {
+        if ("file".equals(url.getProtocol())) {
+            return Path.of(url.toURI());
+        }
+        Path copy = Files.createTempFile("switchyard-amx-", ".so");
+        copy.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return copy;
+    }
+}
