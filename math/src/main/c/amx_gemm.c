@@ -78,11 +78,13 @@ static inline __m512i pairUp(__m256i even, __m256i odd) {
     return _mm512_or_si512(_mm512_cvtepu16_epi32(even), _mm512_slli_epi32(_mm512_cvtepu16_epi32(odd), 16));
 }
 
+/* The A packers write panels [ip0, ip1) as if they were all of A: one row block's scratch. */
+
 /* A[i][p] = a[i*lda + p]: each row's k values are contiguous. */
 static void packRowsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
     for (int ip = ip0; ip < ip1; ip++) {
         for (int s = 0; s < ks; s++) {
-            uint16_t *step = dst + stepAt(0, ip, s, 0, ks);
+            uint16_t *step = dst + stepAt(0, ip - ip0, s, 0, ks);
             for (int r = 0; r < 32; r++) {
                 int row = ip * 32 + r;
                 uint16_t *hiRow = step + (r / 16) * TILE + (r % 16) * 32;
@@ -105,10 +107,9 @@ static void packRowsA(const float *a, int lda, int m, int k, int ks, int ip0, in
 static void packColumnsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
     const __m512i rowsApart = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                                                  _mm512_set1_epi32(16));
-    int panels = (m + 31) / 32;
     for (int s = 0; s < ks; s++) {
         for (int ip = ip0; ip < ip1; ip++) {
-            uint16_t *step = dst + stepAt(1, ip, s, panels, ks);
+            uint16_t *step = dst + stepAt(1, ip - ip0, s, ip1 - ip0, ks);
             for (int q = 0; q < 16; q++) {
                 int k0 = s * 32 + 2 * q;
                 for (int half = 0; half < 2; half++) {
@@ -228,6 +229,7 @@ typedef struct {
     float *c;
     int m, n, ks;
     int aStepMajor, bStepMajor;
+    int aFirst, aPanels;          /* the A panels packed in pa */
     int accumulate;
     const float *bias; /* NULL: none */
     int relu;
@@ -260,8 +262,9 @@ static void block(const Product *pr, int ip, int jp, int s0, int steps) {
         }
         loadC(stand, 32);
     }
-    int rowPanels = (pr->m + 31) / 32, columnPanels = (pr->n + 31) / 32;
-    sweep(pr->pa + stepAt(pr->aStepMajor, ip, s0, rowPanels, pr->ks), pr->aStepMajor ? (size_t) rowPanels * STEP : STEP,
+    int columnPanels = (pr->n + 31) / 32;
+    sweep(pr->pa + stepAt(pr->aStepMajor, ip - pr->aFirst, s0, pr->aPanels, pr->ks),
+          pr->aStepMajor ? (size_t) pr->aPanels * STEP : STEP,
           pr->pb + stepAt(pr->bStepMajor, jp, s0, columnPanels, pr->ks), pr->bStepMajor ? (size_t) columnPanels * STEP : STEP,
           steps);
     if (full && !epilogue) {
@@ -314,22 +317,6 @@ static uint16_t *aligned(JNIEnv *env, jobject buffer) {
     return (uint16_t *) ((at + 63) & ~(uintptr_t) 63);
 }
 
-JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packA(JNIEnv *env, jclass cls,
-        jfloatArray a, jboolean trans, jint lda, jint m, jint k, jint ip0, jint ip1, jobject packed) {
-    int ks = (k + 31) / 32;
-    uint16_t *dst = aligned(env, packed);
-    float *src = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    if (src == NULL) {
-        return;
-    }
-    if (trans) {
-        packColumnsA(src, lda, m, k, ks, ip0, ip1, dst);
-    } else {
-        packRowsA(src, lda, m, k, ks, ip0, ip1, dst);
-    }
-    (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
-}
-
 JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packB(JNIEnv *env, jclass cls,
         jfloatArray b, jboolean trans, jint ldb, jint k, jint n, jint jp0, jint jp1, jobject packed) {
     int ks = (k + 31) / 32;
@@ -346,29 +333,43 @@ JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packB(JNIEnv *env, 
     (*env)->ReleasePrimitiveArrayCritical(env, b, src, JNI_ABORT);
 }
 
-JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiply(JNIEnv *env, jclass cls,
-        jobject packedA, jobject packedB, jfloatArray c, jint m, jint n, jint k,
-        jboolean transA, jboolean transB, jint ip0, jint ip1, jint jp0, jint jp1,
+/* Rows of panels [ip0, ip1) of C, all columns: packs those rows of A into scratch, where they
+   stay in L2 for the multiply that follows (packing all of A first sent it through memory). */
+JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiplyRows(JNIEnv *env, jclass cls,
+        jfloatArray a, jboolean transA, jint lda, jobject packedB, jboolean transB, jobject scratch,
+        jfloatArray c, jint m, jint n, jint k, jint ip0, jint ip1,
         jboolean accumulate, jfloatArray bias, jboolean relu) {
     Product pr;
-    pr.aStepMajor = transA;
-    pr.bStepMajor = !transB;
     pr.m = m;
     pr.n = n;
     pr.ks = (k + 31) / 32;
+    pr.aStepMajor = transA;
+    pr.bStepMajor = !transB;
+    pr.aFirst = ip0;
+    pr.aPanels = ip1 - ip0;
     pr.accumulate = accumulate;
     pr.relu = relu;
-    pr.pa = aligned(env, packedA);
+    uint16_t *pa = aligned(env, scratch);
+    pr.pa = pa;
     pr.pb = aligned(env, packedB);
-    pr.c = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
-    pr.bias = bias == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
+    float *src = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    pr.c = src == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    pr.bias = bias == NULL || pr.c == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
     if (pr.c != NULL && (bias == NULL || pr.bias != NULL)) {
-        rectangle(&pr, ip0, ip1, jp0, jp1);
+        if (transA) {
+            packColumnsA(src, lda, m, k, pr.ks, ip0, ip1, pa);
+        } else {
+            packRowsA(src, lda, m, k, pr.ks, ip0, ip1, pa);
+        }
+        rectangle(&pr, ip0, ip1, 0, (n + 31) / 32);
     }
     if (pr.bias != NULL) {
         (*env)->ReleasePrimitiveArrayCritical(env, bias, (void *) pr.bias, JNI_ABORT);
     }
     if (pr.c != NULL) {
         (*env)->ReleasePrimitiveArrayCritical(env, c, pr.c, 0);
+    }
+    if (src != NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
     }
 }

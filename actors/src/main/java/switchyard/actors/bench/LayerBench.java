@@ -42,7 +42,7 @@ public final class LayerBench {
      * isolation), and the products' flops over the steps' whole wall time (the layer's effective
      * multiply rate).
      */
-    public record Gemm(double gflopsWhileMultiplying, double gflopsOverWall) {}
+    public record Gemm(double gflopsWhileMultiplying, double gflopsOverWall, double productsAtOnce) {}
 
     /** A job of this shape; the experts are spread evenly over the ranks. */
     public static SimulationOptions job(LayerConfig config, int worldSize, String matmul, ExchangeSettings exchange) {
@@ -84,7 +84,7 @@ public final class LayerBench {
         RunListener.Outcome outcome = Simulation.run(job, plan, akka, window, Duration.ofHours(1));
         long[] counted = counted(outcome, warmups, steps);
         MatMulMeter.Reading products = window.products();
-        Gemm gemm = products == null ? null : new Gemm(products.gflopsWhileBusy(), products.flops() / counted[1]);
+        Gemm gemm = products == null ? null : new Gemm(products.gflopsWhileBusy(), products.flops() / counted[1], products.productsAtOnce());
         return new Figure(counted[0] / (counted[1] / 1e9), window.perTokenStep((long) config.tokens() * job.worldSize()), gemm);
     }
 

@@ -168,14 +168,15 @@ public final class BenchCommand implements Callable<Integer> {
             return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
         });
-        out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling");
+        out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   at once");
         for (Map<String, Object> row : rows) {
-            out.printf(Locale.ROOT, "  %-8s W=%-2d %20.1f %21.1f %7.2f %11.1f %15.0f%%%n", row.get("config"), row.get("world"),
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %20.1f %21.1f %7.2f %11.1f %15.0f%% %9.2f%n", row.get("config"), row.get("world"),
                     row.get("gemm_gflops_in_layer"), row.get("gemm_gflops_isolated"), row.get("gemm_in_layer_vs_isolated"),
-                    row.get("layer_gflops_over_wall"), 100 * (double) row.get("layer_gflops_over_wall") / ceiling);
+                    row.get("layer_gflops_over_wall"), 100 * (double) row.get("layer_gflops_over_wall") / ceiling,
+                    row.get("gemm_products_at_once"));
         }
         out.println("GFLOP/s: in layer = while at least one product runs; alone = one expert's six products on its rows;");
-        out.println("over wall = the products' flops over the steps' wall time.");
+        out.println("over wall = the products' flops over the steps' wall time; at once = products running at once, on average.");
         out.println();
         return rows;
     }
@@ -207,6 +208,7 @@ public final class BenchCommand implements Callable<Integer> {
                     row.put("gemm_gflops_isolated", t.isolatedGflops());
                     row.put("gemm_in_layer_vs_isolated", t.gemm().gflopsWhileMultiplying() / t.isolatedGflops());
                     row.put("layer_gflops_over_wall", t.gemm().gflopsOverWall());
+                    row.put("gemm_products_at_once", t.gemm().productsAtOnce());
                 }
                 rows.add(row);
             }

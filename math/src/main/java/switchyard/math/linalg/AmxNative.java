@@ -28,8 +28,6 @@ final class AmxNative {
     static final int STEP_BYTES = 4 * 16 * 32 * 2;
     /** The native side starts a packed buffer at its first address that is a multiple of this. */
     private static final int ALIGNMENT = 64;
-    /** Columns of C one pass of an A panel serves in the native loop nest (16 panels). */
-    static final int COLUMN_BLOCK_PANELS = 16;
 
     private static final String RESOURCE = "/native/linux-x86_64/libswitchyard_amx.so";
 
@@ -42,20 +40,18 @@ final class AmxNative {
     /** 0 when ready; 1 when the CPU lacks AMX; 2 | errno &lt;&lt; 8 when Linux refused the tile state. */
     private static native int init();
 
-    /** Packs A panels {@code [ip0, ip1)} of the logical m×k A (a, or aᵀ when {@code trans}). */
-    static native void packA(float[] a, boolean trans, int lda, int m, int k, int ip0, int ip1, ByteBuffer packed);
-
     /** Packs B panels {@code [jp0, jp1)} of the logical k×n B (b, or bᵀ when {@code trans}). */
     static native void packB(float[] b, boolean trans, int ldb, int k, int n, int jp0, int jp1, ByteBuffer packed);
 
     /**
-     * Rows of panels {@code [ip0, ip1)} × columns of panels {@code [jp0, jp1)} of the row-major m×n
-     * {@code c}: {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU. The transposes
-     * are those the operands were packed with (they decide the packed layout).
+     * Rows of panels {@code [ip0, ip1)} of the row-major m×n {@code c}, every column:
+     * {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU. Packs those rows of the logical
+     * A (a, or aᵀ when {@code transA}) into {@code scratch} first; {@code packedB} holds all of B,
+     * packed by {@link #packB} with the same {@code transB}.
      */
-    static native void multiply(ByteBuffer packedA, ByteBuffer packedB, float[] c, int m, int n, int k,
-                                boolean transA, boolean transB, int ip0, int ip1, int jp0, int jp1,
-                                boolean accumulate, float[] bias, boolean relu);
+    static native void multiplyRows(float[] a, boolean transA, int lda, ByteBuffer packedB, boolean transB,
+                                    ByteBuffer scratch, float[] c, int m, int n, int k, int ip0, int ip1,
+                                    boolean accumulate, float[] bias, boolean relu);
 
     static int panels(int size) {
         return (size + PANEL - 1) / PANEL;

@@ -1,28 +1,30 @@
 package switchyard.math.linalg;
 
-import static switchyard.math.linalg.AmxNative.COLUMN_BLOCK_PANELS;
+import static switchyard.math.linalg.AmxNative.STEP_BYTES;
 import static switchyard.math.linalg.AmxNative.panels;
 
 import java.nio.ByteBuffer;
 
 /**
  * One AMX product and how its work is shared out; per calling thread and reused, like
- * {@link Product}. Two stages: packing (both operands, whole, in groups of panels) and the
- * multiply, in rectangles of C. Each rectangle runs the native loop nest over all of k, so every
- * output element is summed in the same order whoever computes it: bit-identical for any number
- * of threads.
+ * {@link Product}. Two stages: packing B (whole, in groups of panels, shared by everyone), then
+ * the multiply in blocks of rows, each of which packs its own rows of A into its thread's scratch
+ * and multiplies them by all of B while they are still in L2. Each output element is computed by
+ * one native call over all of k in a fixed order: bit-identical for any number of threads.
  */
 final class AmxProduct {
 
     private static final ThreadLocal<AmxProduct> LOCAL = ThreadLocal.withInitial(AmxProduct::new);
-    /** Panels per packing part: 256 rows of A or 256 columns of B. */
+    /** Each thread's packed rows of A (a worker may serve several products). */
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    /** Panels per B packing part: 256 columns. */
     private static final int PACK_PANELS = 8;
-    /** Rectangles per busy thread the multiply aims for, so uneven ones still balance. */
+    /** Row blocks per busy thread the multiply aims for, so uneven ones still balance. */
     private static final int PARTS_PER_THREAD = 4;
-    /** Row panels per rectangle before splitting further for more parts. */
-    private static final int ROW_PANELS = 8;
-    /** Fewest column panels per rectangle when splitting for more parts. */
-    private static final int MIN_COLUMN_PANELS = 4;
+    /** Most row panels per block. */
+    private static final int MAX_ROW_PANELS = 4;
+    /** Packed A per row block that still leaves half of a 2 MiB L2 for B. */
+    private static final int SCRATCH_BYTES = 1 << 20;
 
     private float[] a;
     private boolean transA;
@@ -40,33 +42,25 @@ final class AmxProduct {
 
     private int rowPanels;
     private int columnPanels;
-    private int packPartsA;
     private int rowsPerPart;
-    private int columnsPerPart;
-    private int columnParts;
-    private ByteBuffer packedA;
     private ByteBuffer packedB;
 
     private final Stage packing = new Stage() {
         @Override
         void runPart(int part) {
-            if (part < packPartsA) {
-                int ip0 = part * PACK_PANELS;
-                AmxNative.packA(a, transA, lda, m, k, ip0, Math.min(rowPanels, ip0 + PACK_PANELS), packedA);
-            } else {
-                int jp0 = (part - packPartsA) * PACK_PANELS;
-                AmxNative.packB(b, transB, ldb, k, n, jp0, Math.min(columnPanels, jp0 + PACK_PANELS), packedB);
-            }
+            int jp0 = part * PACK_PANELS;
+            AmxNative.packB(b, transB, ldb, k, n, jp0, Math.min(columnPanels, jp0 + PACK_PANELS), packedB);
         }
     };
 
     private final Stage multiply = new Stage() {
         @Override
         void runPart(int part) {
-            int ip0 = (part / columnParts) * rowsPerPart;
-            int jp0 = (part % columnParts) * columnsPerPart;
-            AmxNative.multiply(packedA, packedB, c, m, n, k, transA, transB, ip0, Math.min(rowPanels, ip0 + rowsPerPart),
-                    jp0, Math.min(columnPanels, jp0 + columnsPerPart), accumulate, bias, relu);
+            int ip0 = part * rowsPerPart;
+            int ip1 = Math.min(rowPanels, ip0 + rowsPerPart);
+            ByteBuffer[] scratch = SCRATCH.get();
+            scratch[0] = AmxNative.packedBuffer(scratch[0], rowsPerPart, k);
+            AmxNative.multiplyRows(a, transA, lda, packedB, transB, scratch[0], c, m, n, k, ip0, ip1, accumulate, bias, relu);
         }
     };
 
@@ -93,12 +87,10 @@ final class AmxProduct {
         try {
             rowPanels = panels(m);
             columnPanels = panels(n);
-            packedA = AmxNative.packedBuffer(packedA, rowPanels, k);
             packedB = AmxNative.packedBuffer(packedB, columnPanels, k);
-            packPartsA = (rowPanels + PACK_PANELS - 1) / PACK_PANELS;
-            packing.runOn(pool, packPartsA + (columnPanels + PACK_PANELS - 1) / PACK_PANELS);
-            share(pool == null ? 1 : pool.budget());
-            multiply.runOn(pool, ((rowPanels + rowsPerPart - 1) / rowsPerPart) * columnParts);
+            packing.runOn(pool, (columnPanels + PACK_PANELS - 1) / PACK_PANELS);
+            rowsPerPart = rowsPerPart(rowPanels, k, pool == null ? 1 : pool.budget());
+            multiply.runOn(pool, (rowPanels + rowsPerPart - 1) / rowsPerPart);
         } finally {
             this.a = null;
             this.b = null;
@@ -107,24 +99,10 @@ final class AmxProduct {
         }
     }
 
-    /**
-     * Cuts C into rectangles: whole column blocks of the native loop nest and 8 row panels, then
-     * narrower and lower ones until there are enough parts for {@code threads} threads.
-     */
-    private void share(int threads) {
-        rowsPerPart = Math.min(ROW_PANELS, rowPanels);
-        columnsPerPart = Math.min(COLUMN_BLOCK_PANELS, columnPanels);
-        int wanted = threads == 1 ? 1 : PARTS_PER_THREAD * threads;
-        while (parts() < wanted && columnsPerPart > MIN_COLUMN_PANELS) {
-            columnsPerPart = (columnsPerPart + 1) / 2;
-        }
-        while (parts() < wanted && rowsPerPart > 1) {
-            rowsPerPart = (rowsPerPart + 1) / 2;
-        }
-        columnParts = (columnPanels + columnsPerPart - 1) / columnsPerPart;
-    }
-
-    private int parts() {
-        return ((rowPanels + rowsPerPart - 1) / rowsPerPart) * ((columnPanels + columnsPerPart - 1) / columnsPerPart);
+    /** Row panels per block: enough blocks for {@code threads} threads, each block's packed A within {@link #SCRATCH_BYTES}. */
+    static int rowsPerPart(int rowPanels, int k, int threads) {
+        int fits = Math.max(1, SCRATCH_BYTES / (panels(k) * STEP_BYTES));
+        int shared = threads == 1 ? rowPanels : Math.max(1, rowPanels / (PARTS_PER_THREAD * threads));
+        return Math.min(Math.min(MAX_ROW_PANELS, fits), shared);
     }
 }

@@ -35,11 +35,11 @@ public final class MeteredMatMul implements MatMul {
 
     /** Runs an [m×k]·[k×n] product between the meter's begin and end. */
     private void metered(int m, int k, int n, Runnable product) {
-        meter.begin();
+        long started = meter.begin();
         try {
             product.run();
         } finally {
-            meter.end(2.0 * m * k * n);
+            meter.end(2.0 * m * k * n, started);
         }
     }
 

@@ -69,6 +69,10 @@ class MatMulMeterTest {
         assertEquals(2, r.products());
         assertTrue(r.busyNanos() <= span, "busy " + r.busyNanos() + " ns over a span of " + span + " ns");
         assertTrue(r.busyNanos() >= 50_000_000L);
+        // The short product ran entirely inside the long one: more than one at once on average,
+        // and each product's own time is summed (the long one alone spans the busy time).
+        assertTrue(r.callNanos() >= r.busyNanos() + 50_000_000L, "calls " + r.callNanos() + " ns, busy " + r.busyNanos());
+        assertTrue(r.productsAtOnce() > 1 && r.productsAtOnce() <= 2, "at once " + r.productsAtOnce());
     }
 
     @Test
