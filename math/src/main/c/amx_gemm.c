@@ -27,7 +27,7 @@
 #define TILE 512                  /* bf16 per 16x32 tile */
 #define STEP (4 * TILE)           /* bf16 per panel per k step */
 #define STEPS_PER_BLOCK 16        /* k steps per pass over a C block (512 values of k) */
-#define PANELS_PER_BLOCK 16       /* B panels sharing one pass of an A panel (512 columns) */
+#define PANELS_PER_BLOCK 8        /* B panels sharing one pass of an A panel (256 columns) */
 
 typedef struct {
     uint8_t palette;
@@ -102,27 +102,63 @@ static void packRowsA(const float *a, int lda, int m, int k, int ks, int ip0, in
     }
 }
 
-/* A[i][p] = a[p*lda + i] (a transposed): k values 2q and 2q+1 are paired up for 16 rows at once
-   and each pair scattered to its row, 64 bytes apart. */
+/* Transposes 16x16 32-bit values held as 16 vectors: lane i of r[q] becomes lane q of r[i]. */
+static inline void transpose16(__m512i r[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        r[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        r[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        r[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0xdd);
+        t[i + 8] = _mm512_shuffle_i32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_i32x4(r[i + 8], r[i + 12], 0xdd);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0xdd);
+        r[i + 4] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0x88);
+        r[i + 12] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0xdd);
+    }
+}
+
+/* Writes 16 transposed rows of 16 32-bit values (one tile of 16 rows x 32 bf16) 64 bytes apart. */
+static inline void storeTransposed(__m512i r[16], uint16_t *tile) {
+    transpose16(r);
+    for (int i = 0; i < 16; i++) {
+        _mm512_storeu_si512(tile + i * 32, r[i]);
+    }
+}
+
+/* A[i][p] = a[p*lda + i] (a transposed): k values 2q and 2q+1 are paired up for 16 rows at once,
+   and the 16 pairs of 16 rows transposed into the tile's rows in registers. */
 static void packColumnsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
-    const __m512i rowsApart = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                                 _mm512_set1_epi32(16));
+    __m512i hi[16], lo[16];
     for (int s = 0; s < ks; s++) {
         for (int ip = ip0; ip < ip1; ip++) {
             uint16_t *step = dst + stepAt(1, ip - ip0, s, ip1 - ip0, ks);
-            for (int q = 0; q < 16; q++) {
-                int k0 = s * 32 + 2 * q;
-                for (int half = 0; half < 2; half++) {
-                    int i0 = ip * 32 + half * 16;
-                    __mmask16 rows = firstLanes(m - i0);
+            for (int half = 0; half < 2; half++) {
+                int i0 = ip * 32 + half * 16;
+                __mmask16 rows = firstLanes(m - i0);
+                for (int q = 0; q < 16; q++) {
+                    int k0 = s * 32 + 2 * q;
                     __m512 v0 = k0 < k ? _mm512_maskz_loadu_ps(rows, a + (size_t) k0 * lda + i0) : _mm512_setzero_ps();
                     __m512 v1 = k0 + 1 < k ? _mm512_maskz_loadu_ps(rows, a + (size_t) (k0 + 1) * lda + i0) : _mm512_setzero_ps();
                     __m256i h0, l0, h1, l1;
                     split16(v0, &h0, &l0);
                     split16(v1, &h1, &l1);
-                    _mm512_i32scatter_epi32(step + half * TILE + 2 * q, rowsApart, pairUp(h0, h1), 4);
-                    _mm512_i32scatter_epi32(step + (2 + half) * TILE + 2 * q, rowsApart, pairUp(l0, l1), 4);
+                    hi[q] = pairUp(h0, h1);
+                    lo[q] = pairUp(l0, l1);
                 }
+                storeTransposed(hi, step + half * TILE);
+                storeTransposed(lo, step + (2 + half) * TILE);
             }
         }
     }
@@ -152,30 +188,30 @@ static void packRowsB(const float *b, int ldb, int k, int n, int ks, int jp0, in
     }
 }
 
-/* B[p][j] = b[j*ldb + p] (b transposed): each column's k values are contiguous, and k pairs are
-   already adjacent as the layout wants them; one column's 16 pairs go 64 bytes apart. */
+/* B[p][j] = b[j*ldb + p] (b transposed): each column's k values are contiguous and already in
+   the pairs the layout wants; 16 columns' 16 pairs are transposed into the tile's rows. */
 static void packColumnsB(const float *b, int ldb, int k, int n, int ks, int jp0, int jp1, uint16_t *dst) {
-    const __m512i rowsApart = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                                 _mm512_set1_epi32(16));
+    __m512i hi[16], lo[16];
     for (int jp = jp0; jp < jp1; jp++) {
         for (int s = 0; s < ks; s++) {
             int k0 = s * 32;
             uint16_t *step = dst + stepAt(0, jp, s, 0, ks);
-            for (int jl = 0; jl < 32; jl++) {
-                int j = jp * 32 + jl;
-                __m512 v0 = _mm512_setzero_ps(), v1 = _mm512_setzero_ps();
-                if (j < n) {
-                    v0 = _mm512_maskz_loadu_ps(firstLanes(k - k0), b + (size_t) j * ldb + k0);
-                    v1 = _mm512_maskz_loadu_ps(firstLanes(k - k0 - 16), b + (size_t) j * ldb + k0 + 16);
+            for (int half = 0; half < 2; half++) {
+                for (int col = 0; col < 16; col++) {
+                    int j = jp * 32 + half * 16 + col;
+                    __m512 v0 = _mm512_setzero_ps(), v1 = _mm512_setzero_ps();
+                    if (j < n) {
+                        v0 = _mm512_maskz_loadu_ps(firstLanes(k - k0), b + (size_t) j * ldb + k0);
+                        v1 = _mm512_maskz_loadu_ps(firstLanes(k - k0 - 16), b + (size_t) j * ldb + k0 + 16);
+                    }
+                    __m256i h0, l0, h1, l1;
+                    split16(v0, &h0, &l0);
+                    split16(v1, &h1, &l1);
+                    hi[col] = _mm512_inserti64x4(_mm512_castsi256_si512(h0), h1, 1);
+                    lo[col] = _mm512_inserti64x4(_mm512_castsi256_si512(l0), l1, 1);
                 }
-                __m256i h0, l0, h1, l1;
-                split16(v0, &h0, &l0);
-                split16(v1, &h1, &l1);
-                __m512i hi = _mm512_inserti64x4(_mm512_castsi256_si512(h0), h1, 1);
-                __m512i lo = _mm512_inserti64x4(_mm512_castsi256_si512(l0), l1, 1);
-                int half = jl / 16, col = jl % 16;
-                _mm512_i32scatter_epi32(step + half * TILE + col * 2, rowsApart, hi, 4);
-                _mm512_i32scatter_epi32(step + (2 + half) * TILE + col * 2, rowsApart, lo, 4);
+                storeTransposed(hi, step + half * TILE);
+                storeTransposed(lo, step + (2 + half) * TILE);
             }
         }
     }
