@@ -369,11 +369,12 @@ JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packB(JNIEnv *env, 
     (*env)->ReleasePrimitiveArrayCritical(env, b, src, JNI_ABORT);
 }
 
-/* Rows of panels [ip0, ip1) of C, all columns: packs those rows of A into scratch, where they
-   stay in L2 for the multiply that follows (packing all of A first sent it through memory). */
-JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiplyRows(JNIEnv *env, jclass cls,
+/* Rows of panels [ip0, ip1) x columns of panels [jp0, jp1) of C: packs those rows of A into
+   scratch, where they stay in cache for the multiply that follows (packing all of A first sent it
+   through memory). */
+JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiplyBlock(JNIEnv *env, jclass cls,
         jfloatArray a, jboolean transA, jint lda, jobject packedB, jboolean transB, jobject scratch,
-        jfloatArray c, jint m, jint n, jint k, jint ip0, jint ip1,
+        jfloatArray c, jint m, jint n, jint k, jint ip0, jint ip1, jint jp0, jint jp1,
         jboolean accumulate, jfloatArray bias, jboolean relu) {
     Product pr;
     pr.m = m;
@@ -397,7 +398,7 @@ JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiplyRows(JNIEnv
         } else {
             packRowsA(src, lda, m, k, pr.ks, ip0, ip1, pa);
         }
-        rectangle(&pr, ip0, ip1, 0, (n + 31) / 32);
+        rectangle(&pr, ip0, ip1, jp0, jp1);
     }
     if (pr.bias != NULL) {
         (*env)->ReleasePrimitiveArrayCritical(env, bias, (void *) pr.bias, JNI_ABORT);

@@ -5,8 +5,8 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.math.task.ClusteredRegression;
 import switchyard.math.tensor.Buffers;
+import switchyard.math.tensor.UniformNoise;
 
-import java.util.SplittableRandom;
 
 /**
  * Turns a step's {@link Batch} into tokens and an objective on the rank, drawing described batches
@@ -21,9 +21,9 @@ final class Batches {
     Materialised materialise(Batch batch, int rank, long step, StepArena arena) {
         if (batch instanceof Batch.Given g) return new Materialised(g.input(), g.objective(), g.gumbelNoise());
         if (batch instanceof Batch.Noise n) {
-            SplittableRandom random = new SplittableRandom(n.seed() * 0x9E3779B97F4A7C15L + rank * 31L + step);
-            FMatrixRMaj input = uniform(Buffers.reshape(arena.tokens, n.tokens(), n.modelDim()), random);
-            FMatrixRMaj weights = uniform(Buffers.reshape(arena.target, n.tokens(), n.modelDim()), random);
+            long seed = n.seed() * 0x9E3779B97F4A7C15L + rank * 31L + step;
+            FMatrixRMaj input = uniform(Buffers.reshape(arena.tokens, n.tokens(), n.modelDim()), 2 * seed);
+            FMatrixRMaj weights = uniform(Buffers.reshape(arena.target, n.tokens(), n.modelDim()), 2 * seed + 1);
             return new Materialised(input, new Objective.Linear(weights), null);
         }
         ClusteredRegression.Spec spec = ((Batch.Synthetic) batch).spec();
@@ -47,9 +47,8 @@ final class Batches {
     }
 
     /** Every element of {@code m} uniform in [-1, 1), row by row. */
-    private static FMatrixRMaj uniform(FMatrixRMaj m, SplittableRandom random) {
-        int n = m.numRows * m.numCols;
-        for (int i = 0; i < n; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
+    private static FMatrixRMaj uniform(FMatrixRMaj m, long seed) {
+        UniformNoise.fill(m.data, m.numRows * m.numCols, seed);
         return m;
     }
 }

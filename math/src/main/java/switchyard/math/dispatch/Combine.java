@@ -2,6 +2,7 @@ package switchyard.math.dispatch;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.gate.Routing;
+import switchyard.math.tensor.Rows;
 
 /**
  * Sparse combine: a weighted scatter-add of expert rows back onto their tokens, and its backward.
@@ -25,7 +26,7 @@ public final class Combine {
             int dst = (flat / routing.topK()) * cols;
             int src = i * cols;
             float w = scaleByWeight ? routing.weightAt(flat) : 1f;
-            for (int c = 0; c < cols; c++) target.data[dst + c] += w * rows.data[src + c];
+            Rows.addScaled(rows.data, src, w, target.data, dst, cols);
         }
     }
 

@@ -44,14 +44,14 @@ final class AmxNative {
     static native void packB(float[] b, boolean trans, int ldb, int k, int n, int jp0, int jp1, ByteBuffer packed);
 
     /**
-     * Rows of panels {@code [ip0, ip1)} of the row-major m×n {@code c}, every column:
-     * {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU. Packs those rows of the logical
-     * A (a, or aᵀ when {@code transA}) into {@code scratch} first; {@code packedB} holds all of B,
-     * packed by {@link #packB} with the same {@code transB}.
+     * Rows of panels {@code [ip0, ip1)} × columns of panels {@code [jp0, jp1)} of the row-major m×n
+     * {@code c}: {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU. Packs those rows of
+     * the logical A (a, or aᵀ when {@code transA}) into {@code scratch} first; {@code packedB} holds
+     * all of B, packed by {@link #packB} with the same {@code transB}.
      */
-    static native void multiplyRows(float[] a, boolean transA, int lda, ByteBuffer packedB, boolean transB,
-                                    ByteBuffer scratch, float[] c, int m, int n, int k, int ip0, int ip1,
-                                    boolean accumulate, float[] bias, boolean relu);
+    static native void multiplyBlock(float[] a, boolean transA, int lda, ByteBuffer packedB, boolean transB,
+                                     ByteBuffer scratch, float[] c, int m, int n, int k, int ip0, int ip1, int jp0, int jp1,
+                                     boolean accumulate, float[] bias, boolean relu);
 
     static int panels(int size) {
         return (size + PANEL - 1) / PANEL;

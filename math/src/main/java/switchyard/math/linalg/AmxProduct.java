@@ -8,9 +8,14 @@ import java.nio.ByteBuffer;
 /**
  * One AMX product and how its work is shared out; per calling thread and reused, like
  * {@link Product}. Two stages: packing B (whole, in groups of panels, shared by everyone), then
- * the multiply in blocks of rows, each of which packs its own rows of A into its thread's scratch
- * and multiplies them by all of B while they are still in L2. Each output element is computed by
- * one native call over all of k in a fixed order: bit-identical for any number of threads.
+ * the multiply in blocks of C, each of which packs its own rows of A into its thread's scratch
+ * and multiplies them by its columns of B while they are still in cache. Each output element is
+ * computed by one native call over all of k in a fixed order: bit-identical for any number of
+ * threads.
+ *
+ * <p>Every block reads its columns of packed B once and packs its rows of A once, so blocks are as
+ * tall as the scratch allows; when that leaves too few blocks for the threads, the operand that
+ * costs less to repeat is split: rows when B is the smaller one, columns when A is.
  */
 final class AmxProduct {
 
@@ -47,6 +52,8 @@ final class AmxProduct {
     private int rowPanels;
     private int columnPanels;
     private int rowsPerPart;
+    private int columnsPerPart;
+    private int columnParts;
     private ByteBuffer packedB;
 
     private final Stage packing = new Stage() {
@@ -60,11 +67,13 @@ final class AmxProduct {
     private final Stage multiply = new Stage() {
         @Override
         void runPart(int part) {
-            int ip0 = part * rowsPerPart;
-            int ip1 = Math.min(rowPanels, ip0 + rowsPerPart);
+            int ip0 = (part / columnParts) * rowsPerPart;
+            int jp0 = (part % columnParts) * columnsPerPart;
             ByteBuffer[] scratch = SCRATCH.get();
             scratch[0] = AmxNative.packedBuffer(scratch[0], rowsPerPart, k);
-            AmxNative.multiplyRows(a, transA, lda, packedB, transB, scratch[0], c, m, n, k, ip0, ip1, accumulate, bias, relu);
+            AmxNative.multiplyBlock(a, transA, lda, packedB, transB, scratch[0], c, m, n, k,
+                    ip0, Math.min(rowPanels, ip0 + rowsPerPart), jp0, Math.min(columnPanels, jp0 + columnsPerPart),
+                    accumulate, bias, relu);
         }
     };
 
@@ -93,8 +102,8 @@ final class AmxProduct {
             columnPanels = panels(n);
             packedB = AmxNative.packedBuffer(packedB, columnPanels, k);
             packing.runOn(pool, (columnPanels + PACK_PANELS - 1) / PACK_PANELS);
-            rowsPerPart = rowsPerPart(rowPanels, k, pool == null ? 1 : pool.budget());
-            multiply.runOn(pool, (rowPanels + rowsPerPart - 1) / rowsPerPart);
+            share(pool == null ? 1 : pool.budget());
+            multiply.runOn(pool, ((rowPanels + rowsPerPart - 1) / rowsPerPart) * columnParts);
         } finally {
             this.a = null;
             this.b = null;
@@ -103,11 +112,19 @@ final class AmxProduct {
         }
     }
 
-    /** Row panels per block: enough blocks for {@code threads} threads, each block's packed A within {@link #SCRATCH_BYTES}. */
-    static int rowsPerPart(int rowPanels, int k, int threads) {
+    /** Sizes the blocks of C for {@code threads} threads (see the class comment). */
+    private void share(int threads) {
         int fits = Math.max(1, SCRATCH_BYTES / (panels(k) * STEP_BYTES));
-        int wanted = PARTS_PER_THREAD * threads;
-        int shared = threads == 1 ? rowPanels : Math.max(1, (rowPanels + wanted - 1) / wanted);
-        return Math.min(Math.min(MAX_ROW_PANELS, fits), shared);
+        rowsPerPart = Math.min(Math.min(MAX_ROW_PANELS, fits), rowPanels);
+        columnsPerPart = columnPanels;
+        int wanted = threads == 1 ? 1 : PARTS_PER_THREAD * threads;
+        int rowParts = (rowPanels + rowsPerPart - 1) / rowsPerPart;
+        if (rowParts < wanted && columnPanels > rowPanels) {
+            int split = (wanted + rowParts - 1) / rowParts;
+            columnsPerPart = Math.max(1, (columnPanels + split - 1) / split);
+        } else if (rowParts < wanted) {
+            rowsPerPart = Math.max(1, (rowPanels + wanted - 1) / wanted);
+        }
+        columnParts = (columnPanels + columnsPerPart - 1) / columnsPerPart;
     }
 }

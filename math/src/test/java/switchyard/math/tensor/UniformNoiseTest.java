@@ -1,0 +1,72 @@
+package switchyard.math.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class UniformNoiseTest {
+
+    @Test
+    void sameSeedSameValuesOtherSeedOtherValues() {
+        float[] a = new float[1001];
+        float[] b = new float[1001];
+        float[] c = new float[1001];
+        UniformNoise.fill(a, a.length, 42);
+        UniformNoise.fill(b, b.length, 42);
+        UniformNoise.fill(c, c.length, 43);
+        assertArrayEquals(a, b);
+        assertFalse(Arrays.equals(a, c));
+    }
+
+    @Test
+    void vectorAndScalarPathsGiveTheSameBits() {
+        for (int n : new int[] {0, 1, 2, 15, 16, 17, 33, 1000, 4097}) {
+            float[] vector = new float[n];
+            float[] scalar = new float[n];
+            UniformNoise.fill(vector, n, 99);
+            UniformNoise.scalarFill(scalar, n, UniformNoise.mix(99), 0);
+            assertArrayEquals(scalar, vector, "n = " + n);
+        }
+    }
+
+    @Test
+    void aPrefixFillIsAPrefixOfTheLongerFill() {
+        float[] longer = new float[100];
+        float[] shorter = new float[100];
+        UniformNoise.fill(longer, 100, 7);
+        UniformNoise.fill(shorter, 37, 7);
+        assertArrayEquals(Arrays.copyOf(longer, 37), Arrays.copyOf(shorter, 37));
+        assertEquals(0f, shorter[37], "nothing past n is written");
+    }
+
+    @Test
+    void valuesAreUniformOnMinusOneToOne() {
+        int n = 1 << 20;
+        float[] x = new float[n];
+        UniformNoise.fill(x, n, 2026);
+        double sum = 0;
+        double squares = 0;
+        int[] bins = new int[8];
+        for (float v : x) {
+            assertTrue(v >= -1f && v < 1f, "out of range: " + v);
+            sum += v;
+            squares += v * v;
+            bins[(int) ((v + 1f) * 4f)]++;
+        }
+        assertEquals(0, sum / n, 0.005, "mean");
+        assertEquals(1.0 / 3, squares / n, 0.005, "mean square");
+        for (int count : bins) {
+            assertEquals(n / 8.0, count, n / 8.0 * 0.02, "bin counts " + Arrays.toString(bins));
+        }
+    }
+
+    @Test
+    void refusesToWritePastTheArray() {
+        assertThrows(IllegalArgumentException.class, () -> UniformNoise.fill(new float[3], 4, 1));
+    }
+}
