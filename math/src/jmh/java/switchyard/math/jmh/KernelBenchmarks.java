@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The layer's hot products at the large configuration's shapes (one expert's share of a step:
  * 1024 rows, M=512, H=2048), for each kernel. Reports milliseconds per product; GFLOP/s is
- * 2·m·k·n / time. Run: see the README's Performance section.
+ * 2·m·k·n / time. Run: see the README's Performance section. On a CPU without AMX, leave the
+ * amx kernels out with {@code -p kernel=vector:1,vector:2,ejml}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KernelBenchmarks {
-    @Param({"vector:1", "vector:2", "ejml"})
+    @Param({"amx:1", "amx:2", "vector:1", "vector:2", "ejml"})
     public String kernel;
 
     private MatMul mm;

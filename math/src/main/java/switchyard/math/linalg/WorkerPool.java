@@ -50,6 +50,14 @@ final class WorkerPool {
         return budget;
     }
 
+    /**
+     * Threads that could work on a product the calling thread (already {@link #enter}ed) starts
+     * now: itself plus the budget no one else is using. A guess, since others come and go.
+     */
+    int threadsFree() {
+        return Math.max(1, budget - busy.get() + 1);
+    }
+
     /** The calling thread starts work that may {@link #run} stages; pair with {@link #leave}. */
     void enter() {
         busy.incrementAndGet();
