@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
  * tall as the scratch allows; when that leaves too few blocks for the threads, the operand that
  * costs less to repeat is split: rows when B is the smaller one, columns when A is.
  */
-final class AmxProduct {
+final class AmxProduct extends ProductOperands {
 
     private static final ThreadLocal<AmxProduct> LOCAL = ThreadLocal.withInitial(AmxProduct::new);
     /** Each thread's packed rows of A (a worker may serve several products). */
@@ -34,20 +34,6 @@ final class AmxProduct {
     private static final int MAX_ROW_PANELS = 16;
     /** Most packed A per row block (4 MiB: 16 panels of k = 2048). */
     private static final int SCRATCH_BYTES = 4 << 20;
-
-    private float[] a;
-    private boolean transA;
-    private int lda;
-    private float[] b;
-    private boolean transB;
-    private int ldb;
-    private float[] c;
-    private int m;
-    private int n;
-    private int k;
-    private boolean accumulate;
-    private float[] bias;
-    private boolean relu;
 
     private int rowPanels;
     private int columnPanels;
@@ -84,19 +70,7 @@ final class AmxProduct {
     /** Runs {@code c (+)= op(a)·op(b)} with its epilogue, with {@code pool}'s help or alone; m, n, k &gt; 0. */
     void run(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
              int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
-        this.a = a;
-        this.transA = transA;
-        this.lda = lda;
-        this.b = b;
-        this.transB = transB;
-        this.ldb = ldb;
-        this.c = c;
-        this.m = m;
-        this.n = n;
-        this.k = k;
-        this.accumulate = accumulate;
-        this.bias = bias;
-        this.relu = relu;
+        describe(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu);
         try {
             rowPanels = panels(m);
             columnPanels = panels(n);
@@ -108,10 +82,7 @@ final class AmxProduct {
             share(pool == null ? 1 : pool.threadsFree());
             multiply.runOn(pool, ((rowPanels + rowsPerPart - 1) / rowsPerPart) * columnParts);
         } finally {
-            this.a = null;
-            this.b = null;
-            this.c = null;
-            this.bias = null;
+            forget();
         }
     }
 

@@ -14,7 +14,7 @@ import static switchyard.math.linalg.MicroKernel.NR;
  * output element is computed by exactly one thread in the same order a single thread would use:
  * results are bit-identical for any number of threads.
  */
-final class Product {
+final class Product extends ProductOperands {
 
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
     /** Parts per busy thread a compute stage aims for, so uneven parts still balance. */
@@ -23,23 +23,6 @@ final class Product {
     private static final int WHOLE_A_FLOATS = 4 << 20;
     /** Rows of A per packing part. */
     private static final int PACK_A_ROWS = 256;
-
-    float[] a;
-    boolean transA;
-    /** Row length of a's backing array. */
-    int lda;
-    float[] b;
-    boolean transB;
-    int ldb;
-    /** Row-major [m×n]. */
-    float[] c;
-    int m;
-    int n;
-    int k;
-    boolean accumulate;
-    /** Null when there is no bias. */
-    float[] bias;
-    boolean relu;
 
     // The column block being worked on; written by the owner between stages only.
     private int jc;
@@ -88,28 +71,13 @@ final class Product {
 
     Product set(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb,
                 float[] c, int m, int n, int k, boolean accumulate, float[] bias, boolean relu) {
-        this.a = a;
-        this.transA = transA;
-        this.lda = lda;
-        this.b = b;
-        this.transB = transB;
-        this.ldb = ldb;
-        this.c = c;
-        this.m = m;
-        this.n = n;
-        this.k = k;
-        this.accumulate = accumulate;
-        this.bias = bias;
-        this.relu = relu;
+        describe(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu);
         return this;
     }
 
-    /** Drops the operand references so an idle thread's reusable instance does not pin them. */
-    void clear() {
-        a = null;
-        b = null;
-        c = null;
-        bias = null;
+    @Override
+    void forget() {
+        super.forget();
         packedB = null;
         packedA = null;
     }

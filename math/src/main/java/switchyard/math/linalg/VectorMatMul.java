@@ -49,7 +49,7 @@ public final class VectorMatMul extends PooledMatMul {
         try {
             product.run(pool);
         } finally {
-            product.clear();
+            product.forget();
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -32,7 +31,7 @@ class AmxMatMulTest {
      * Per-term error of bf16x3: the dropped lo·lo term and the rounding of each lo are each within
      * 2⁻¹⁶ of |a·b|, on top of the float32 summation error the vector kernel is held to (1e-5).
      */
-    private static final double TERM_ERROR = 3.0 / (1 << 16) + 1e-5;
+    private static final double TERM_ERROR = 3.0 / (1 << 16) + MatMulTest.FLOAT32_TERM_ERROR;
 
     @BeforeEach
     void needsAmx() {
@@ -55,15 +54,7 @@ class AmxMatMulTest {
     @ParameterizedTest(name = "{0} m={1} k={2} n={3} accumulate={4}")
     @MethodSource("cases")
     void tilesMatchEjml(Op op, int m, int k, int n, boolean accumulate) {
-        Random rnd = new Random(31L * m + 17L * k + n + op.ordinal());
-        Operands x = Operands.random(op, m, k, n, rnd);
-        FMatrixRMaj start = TestMatrices.garbage(m, n, rnd);
-        FMatrixRMaj expected = MatMulTest.run(MatMuls.ejml(), op, x, start, accumulate);
-        double[][] scale = x.scale(op);
-        for (MatMul mm : List.of(AmxMatMul.forAllSizes(1), AmxMatMul.forAllSizes(2))) {
-            FMatrixRMaj actual = MatMulTest.run(mm, op, x, start, accumulate);
-            assertClose(expected, actual, scale, accumulate ? start : null, mm.name() + " " + op);
-        }
+        MatMulTest.assertMatchesEjml(List.of(AmxMatMul.forAllSizes(1), AmxMatMul.forAllSizes(2)), TERM_ERROR, op, m, k, n, accumulate);
     }
 
     @Test
@@ -89,26 +80,8 @@ class AmxMatMulTest {
     @Test
     void everyOpIsBitIdenticalAcrossThreadCounts() {
         int[][] shapes = {{512, 64, 256}, {64, 512, 256}, {333, 517, 129}, {24, 700, 300}, {1000, 300, 9}, {97, 1500, 1100}};
-        MatMul single = AmxMatMul.withThreads(1);
-        Random rnd = new Random(2026);
-        for (int[] s : shapes) {
-            int m = s[0];
-            int k = s[1];
-            int n = s[2];
-            FMatrixRMaj a = TestMatrices.random(m, k, rnd);
-            FMatrixRMaj aT = TestMatrices.random(k, m, rnd);
-            FMatrixRMaj b = TestMatrices.random(k, n, rnd);
-            FMatrixRMaj bT = TestMatrices.random(n, k, rnd);
-            FMatrixRMaj bias = TestMatrices.random(1, n, rnd);
-            FMatrixRMaj start = TestMatrices.random(m, n, rnd);
-            for (MatMul mm : List.of(AmxMatMul.withThreads(2), AmxMatMul.withThreads(3))) {
-                String at = mm.name() + " m=" + m + " k=" + k + " n=" + n;
-                MatMulDeterminismTest.assertSame(out -> single.mul(a, b, out, true), out -> mm.mul(a, b, out, true), start, "mul+= " + at);
-                MatMulDeterminismTest.assertSame(out -> single.mulTransA(aT, b, out, false), out -> mm.mulTransA(aT, b, out, false), start, "mulTransA " + at);
-                MatMulDeterminismTest.assertSame(out -> single.mulTransB(a, bT, out, true), out -> mm.mulTransB(a, bT, out, true), start, "mulTransB+= " + at);
-                MatMulDeterminismTest.assertSame(out -> single.mulBias(a, b, bias, true, out), out -> mm.mulBias(a, b, bias, true, out), start, "mulBias " + at);
-            }
-        }
+        MatMulDeterminismTest.assertBitIdentical(AmxMatMul.withThreads(1), List.of(AmxMatMul.withThreads(2), AmxMatMul.withThreads(3)),
+                shapes, 2026);
     }
 
     @Test
@@ -160,21 +133,5 @@ class AmxMatMulTest {
             }
         }
         return worst;
-    }
-
-    /** |diff| ≤ TERM_ERROR·scale + 1e-5·|c₀| + 1e-6 per cell (c₀: the start value when accumulating). */
-    private static void assertClose(FMatrixRMaj expected, FMatrixRMaj actual, double[][] scale, FMatrixRMaj start, String what) {
-        assertEquals(expected.numRows, actual.numRows, what + " rows");
-        assertEquals(expected.numCols, actual.numCols, what + " cols");
-        for (int i = 0; i < expected.numRows; i++) {
-            for (int j = 0; j < expected.numCols; j++) {
-                double e = expected.get(i, j);
-                double x = actual.get(i, j);
-                double tol = TERM_ERROR * scale[i][j] + 1e-5 * (start == null ? 0 : Math.abs(start.get(i, j))) + 1e-6;
-                if (!(Math.abs(e - x) <= tol)) {
-                    fail(what + ": cell (" + i + "," + j + ") expected " + e + " got " + x + " tol " + tol);
-                }
-            }
-        }
     }
 }

@@ -26,14 +26,22 @@ class MatMulDeterminismTest {
     private final List<MatMul> threaded = List.of(VectorMatMul.withThreads(2), VectorMatMul.withThreads(3));
     private final MatMul single = VectorMatMul.singleThreaded();
 
+
     @Test
     void everyOpIsBitIdenticalAcrossThreadCounts() {
-        Random rnd = new Random(2024);
         for (int[] s : SHAPES) {
+            assertTrue(2L * s[0] * s[2] * s[1] >= VectorMatMul.PARALLEL_MIN_FLOPS, "shape too small to reach the pool");
+        }
+        assertBitIdentical(single, threaded, SHAPES, 2024);
+    }
+
+    /** Every op, with and without accumulating and the epilogue, gives {@code single}'s bits with each of {@code threaded}. */
+    static void assertBitIdentical(MatMul single, List<MatMul> threaded, int[][] shapes, long seed) {
+        Random rnd = new Random(seed);
+        for (int[] s : shapes) {
             int m = s[0];
             int k = s[1];
             int n = s[2];
-            assertTrue(2L * m * n * k >= VectorMatMul.PARALLEL_MIN_FLOPS, "shape too small to reach the pool");
             FMatrixRMaj a = TestMatrices.random(m, k, rnd);
             FMatrixRMaj aT = TestMatrices.random(k, m, rnd);
             FMatrixRMaj b = TestMatrices.random(k, n, rnd);
@@ -45,7 +53,9 @@ class MatMulDeterminismTest {
                 assertSame(out -> single.mul(a, b, out, false), out -> mm.mul(a, b, out, false), start, "mul " + at);
                 assertSame(out -> single.mul(a, b, out, true), out -> mm.mul(a, b, out, true), start, "mul+= " + at);
                 assertSame(out -> single.mulTransA(aT, b, out, true), out -> mm.mulTransA(aT, b, out, true), start, "mulTransA+= " + at);
+                assertSame(out -> single.mulTransA(aT, b, out, false), out -> mm.mulTransA(aT, b, out, false), start, "mulTransA " + at);
                 assertSame(out -> single.mulTransB(a, bT, out, false), out -> mm.mulTransB(a, bT, out, false), start, "mulTransB " + at);
+                assertSame(out -> single.mulTransB(a, bT, out, true), out -> mm.mulTransB(a, bT, out, true), start, "mulTransB+= " + at);
                 assertSame(out -> single.mulBias(a, b, bias, true, out), out -> mm.mulBias(a, b, bias, true, out), start, "mulBias " + at);
             }
         }

@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MatMulTest {
 
     private static final MatMul EJML = new EjmlMatMul();
+    /** Error per unit of Σ|a·b| a float32 kernel is allowed against EJML (summation order differs). */
+    static final double FLOAT32_TERM_ERROR = 1e-5;
     private static final MatMul VECTOR_1 = VectorMatMul.singleThreaded();
     private static final MatMul VECTOR_2 = VectorMatMul.withThreads(2);
 
@@ -55,14 +57,19 @@ class MatMulTest {
     @ParameterizedTest(name = "{0} m={1} k={2} n={3} accumulate={4}")
     @MethodSource("cases")
     void vectorMatchesEjml(Op op, int m, int k, int n, boolean accumulate) {
+        assertMatchesEjml(List.of(VECTOR_1, VECTOR_2), FLOAT32_TERM_ERROR, op, m, k, n, accumulate);
+    }
+
+    /** Runs {@code op} on random operands with each kernel and holds it to EJML within {@code termError} of Σ|a·b|. */
+    static void assertMatchesEjml(List<MatMul> kernels, double termError, Op op, int m, int k, int n, boolean accumulate) {
         Random rnd = new Random(31L * m + 17L * k + n + op.ordinal());
         Operands x = Operands.random(op, m, k, n, rnd);
         FMatrixRMaj start = TestMatrices.garbage(m, n, rnd);
         FMatrixRMaj expected = run(EJML, op, x, start, accumulate);
         double[][] scale = x.scale(op);
-        for (MatMul mm : List.of(VECTOR_1, VECTOR_2)) {
+        for (MatMul mm : kernels) {
             FMatrixRMaj actual = run(mm, op, x, start, accumulate);
-            assertClose(expected, actual, scale, accumulate ? start : null, mm.name() + " " + op);
+            assertClose(expected, actual, scale, accumulate ? start : null, termError, mm.name() + " " + op);
         }
     }
 
@@ -179,13 +186,19 @@ class MatMulTest {
 
     /** |diff| ≤ 1e-5·(scale + |c₀|) + 1e-6 per cell, where c₀ is the start value when accumulating. */
     static void assertClose(FMatrixRMaj expected, FMatrixRMaj actual, double[][] scale, FMatrixRMaj start, String what) {
+        assertClose(expected, actual, scale, start, FLOAT32_TERM_ERROR, what);
+    }
+
+    /** |diff| ≤ termError·scale + 1e-5·|c₀| + 1e-6 per cell, where c₀ is the start value when accumulating. */
+    static void assertClose(FMatrixRMaj expected, FMatrixRMaj actual, double[][] scale, FMatrixRMaj start,
+                            double termError, String what) {
         assertEquals(expected.numRows, actual.numRows, what + " rows");
         assertEquals(expected.numCols, actual.numCols, what + " cols");
         for (int i = 0; i < expected.numRows; i++) {
             for (int j = 0; j < expected.numCols; j++) {
                 double e = expected.get(i, j);
                 double x = actual.get(i, j);
-                double tol = 1e-5 * (scale[i][j] + (start == null ? 0 : Math.abs(start.get(i, j)))) + 1e-6;
+                double tol = termError * scale[i][j] + 1e-5 * (start == null ? 0 : Math.abs(start.get(i, j))) + 1e-6;
                 if (!(Math.abs(e - x) <= tol)) {
                     fail(what + ": cell (" + i + "," + j + ") expected " + e + " got " + x + " tol " + tol);
                 }
