@@ -11,6 +11,7 @@ import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.bench.LayerConfig;
+import switchyard.math.bench.OracleBench;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.linalg.MatMulMeter;
 
@@ -62,6 +63,16 @@ public final class LayerBench {
     /** Measures W ranks in this JVM: throughput, allocation, and every product through a {@code metered:} kernel. */
     public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, int steps) {
         SimulationOptions job = job(config, worldSize, "metered:" + matmul, ExchangeSettings.direct());
+        // Training runs until at least as long as the oracle's warm-up has passed: a small step takes
+        // milliseconds, and 8 of them ended before C2 had compiled the step's Vector-API code, whose
+        // boxes then showed as 10-60 KB per token in the first configuration measured.
+        long warm = System.nanoTime() + OracleBench.WARMUP_NANOS;
+        do {
+            for (boolean training : new boolean[] {false, true}) { // forward alone runs on its own compiled paths
+                RunListener.Outcome outcome = Simulation.run(job, plan(config, Math.max(1, warmups), training), akka, m -> { }, Duration.ofHours(1));
+                if (!outcome.succeeded()) throw new IllegalStateException("benchmark warm-up failed: " + outcome.failure());
+            }
+        } while (System.nanoTime() < warm);
         Figure forward = inThisJvm(config, job, akka, warmups, steps, false);
         Figure fwdBwd = inThisJvm(config, job, akka, warmups, steps, true);
         return new Result(config, worldSize, forward.tokensPerSecond, fwdBwd.tokensPerSecond,

@@ -8,7 +8,8 @@ import switchyard.math.linalg.MatMul;
  * allocated (all threads) per token per step.
  */
 public final class OracleBench {
-    private static final long WARMUP_NANOS = 2_000_000_000L;
+    /** Least time a benchmark warms up for, whatever its step count (see measure). */
+    public static final long WARMUP_NANOS = 2_000_000_000L;
 
     private OracleBench() {}
 

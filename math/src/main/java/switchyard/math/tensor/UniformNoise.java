@@ -1,6 +1,5 @@
 package switchyard.math.tensor;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,7 +16,8 @@ public final class UniformNoise {
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Pairs per {@link #vectorFill} call. */
+    private static final int CHUNK_PAIRS = 1024;
 
     private UniformNoise() {
     }
@@ -28,16 +28,27 @@ public final class UniformNoise {
             throw new IllegalArgumentException("cannot fill " + n + " values into an array of " + dst.length);
         }
         long base = mix(seed);
-        int pairs = n >>> 1;
+        int whole = (n >>> 1) / L.length() * L.length();
+        for (int p = 0; p < whole; p += CHUNK_PAIRS) {
+            vectorFill(dst, base, p, Math.min(whole, p + CHUNK_PAIRS));
+        }
+        scalarFill(dst, n, base, whole);
+    }
+
+    /**
+     * Pairs {@code [from, to)} (a multiple of the lane count apart). In chunks, so that the JIT sees
+     * many calls and compiles this method outright early on: until C2 has, every vector in it is a
+     * heap object, and one call over a whole large batch stayed in that state long enough to
+     * allocate megabytes per step in a benchmark's first measured steps.
+     */
+    private static void vectorFill(float[] dst, long base, int from, int to) {
         int lanes = L.length();
         LongVector step = LongVector.broadcast(L, lanes * GOLDEN);
-        LongVector counter = LongVector.broadcast(L, base).add(LongVector.zero(L).addIndex(1).mul(GOLDEN));
-        int p = 0;
-        for (; p + lanes <= pairs; p += lanes, counter = counter.add(step)) {
+        LongVector counter = LongVector.broadcast(L, base + from * GOLDEN).add(LongVector.zero(L).addIndex(1).mul(GOLDEN));
+        for (int p = from; p < to; p += lanes, counter = counter.add(step)) {
             mix(counter).reinterpretAsInts().lanewise(VectorOperators.LSHR, 9).or(0x3F800000)
                     .reinterpretAsFloats().mul(2f).sub(3f).intoArray(dst, 2 * p);
         }
-        scalarFill(dst, n, base, p);
     }
 
     /** The scalar path from pair {@code p} on; package-private so tests can run it alone. */
