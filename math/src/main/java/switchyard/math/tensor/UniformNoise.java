@@ -16,6 +16,11 @@ public final class UniformNoise {
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    /**
+     * Lane j's counter offset, j·GOLDEN, read as a vector: {@code addIndex} is not intrinsified in
+     * JDK 17 and allocated on every call.
+     */
+    private static final long[] LANE_OFFSETS = laneOffsets();
     /** Pairs per {@link #vectorFill} call. */
     private static final int CHUNK_PAIRS = 1024;
 
@@ -44,11 +49,19 @@ public final class UniformNoise {
     private static void vectorFill(float[] dst, long base, int from, int to) {
         int lanes = L.length();
         LongVector step = LongVector.broadcast(L, lanes * GOLDEN);
-        LongVector counter = LongVector.broadcast(L, base + from * GOLDEN).add(LongVector.zero(L).addIndex(1).mul(GOLDEN));
+        LongVector counter = LongVector.broadcast(L, base + from * GOLDEN).add(LongVector.fromArray(L, LANE_OFFSETS, 0));
         for (int p = from; p < to; p += lanes, counter = counter.add(step)) {
             mix(counter).reinterpretAsInts().lanewise(VectorOperators.LSHR, 9).or(0x3F800000)
                     .reinterpretAsFloats().mul(2f).sub(3f).intoArray(dst, 2 * p);
         }
+    }
+
+    private static long[] laneOffsets() {
+        long[] offsets = new long[L.length()];
+        for (int j = 0; j < offsets.length; j++) {
+            offsets[j] = j * GOLDEN;
+        }
+        return offsets;
     }
 
     /** The scalar path from pair {@code p} on; package-private so tests can run it alone. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class UniformNoiseTest {
@@ -63,6 +65,25 @@ class UniformNoiseTest {
         for (int count : bins) {
             assertEquals(n / 8.0, count, n / 8.0 * 0.02, "bin counts " + Arrays.toString(bins));
         }
+    }
+
+    @Test
+    void aWarmFillAllocatesNothing() {
+        var threads = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "no allocation counter");
+        var counter = (com.sun.management.ThreadMXBean) threads;
+        float[] x = new float[1 << 16];
+        for (int i = 0; i < 2_000; i++) { // until C2 has compiled the vector loop
+            UniformNoise.fill(x, x.length, i);
+        }
+        long id = Thread.currentThread().getId();
+        long before = counter.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 200; i++) {
+            UniformNoise.fill(x, x.length, i);
+        }
+        long allocated = counter.getThreadAllocatedBytes(id) - before;
+        // 32 chunks per fill: one object per chunk would be >= 400 kB here (it was, with addIndex).
+        assertTrue(allocated < 16_384, "200 fills allocated " + allocated + " bytes");
     }
 
     @Test
