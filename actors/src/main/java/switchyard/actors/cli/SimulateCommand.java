@@ -18,6 +18,7 @@ import switchyard.actors.sim.RoutingOnly;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.sim.StepPrinter;
+import switchyard.math.linalg.MatMuls;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,7 +77,7 @@ public final class SimulateCommand implements Callable<Integer> {
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
         PrintWriter out = spec.commandLine().getOut();
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
-        printer.header(routingOnly);
+        printer.header(routingOnly, MatMuls.byName(options.matmul()).name());
         ReportWriter writer = reporting.writer(optionValues(spec), net);
         RunListener.Outcome outcome;
         try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {
