@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("flags", ManagementFactory.getRuntimeMXBean().getInputArguments());
         m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("matmul", MatMuls.byName(matmul).name());
+        m.put("matmul", MatMuls.describe(MatMuls.byName(matmul)));
         out.printf("JVM %s, %d cores, flags %s, kernel %s%n%n", m.get("jvm"), m.get("cores"), m.get("flags"), m.get("matmul"));
         return m;
     }

@@ -77,7 +77,7 @@ public final class SimulateCommand implements Callable<Integer> {
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
         PrintWriter out = spec.commandLine().getOut();
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
-        printer.header(routingOnly, MatMuls.byName(options.matmul()).name());
+        printer.header(routingOnly, MatMuls.describe(MatMuls.byName(options.matmul())));
         ReportWriter writer = reporting.writer(optionValues(spec), net);
         RunListener.Outcome outcome;
         try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {

@@ -79,7 +79,7 @@ class CliTest {
         assertEquals(0, cli.code(), cli.err());
         assertTrue(cli.out().contains("--routing-only: W=4 ranks x L=2 experts (E=8), S=48"), cli.out());
         assertTrue(cli.out().contains("2level groups of 2"), cli.out());
-        assertTrue(cli.out().contains("matrix kernel: " + MatMuls.best().name() + "\n"), "the header names the kernel: " + cli.out());
+        assertTrue(cli.out().contains("matrix kernel: " + MatMuls.describe(MatMuls.best()) + "\n"), "the header names the kernel: " + cli.out());
         assertTrue(cli.out().contains("communication overlaps compute"), cli.out());
         assertFalse(cli.out().contains("digest:"), "a routing-only run has no parameters to digest");
         JsonObject options = JsonParser.parseString(Files.readString(dir.resolve("summary.json"))).getAsJsonObject()

@@ -36,6 +36,15 @@ public final class MatMuls {
         return ejml();
     }
 
+    /**
+     * {@code kernel}'s name for a run's header, with why the AMX kernel is not in use when it is not
+     * (a user who expects it learns what is missing: the CPU, the build's C compiler, the kernel's
+     * permission).
+     */
+    public static String describe(MatMul kernel) {
+        return AmxMatMul.available() ? kernel.name() : kernel.name() + " (no AMX: " + AmxMatMul.unavailableReason() + ")";
+    }
+
     public static MatMul ejml() {
         return new EjmlMatMul();
     }
