@@ -3,6 +3,7 @@ package switchyard.math.dispatch;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.gate.Routing;
 import switchyard.math.tensor.Rows;
+import switchyard.math.tensor.VectorMath;
 
 /**
  * Sparse combine: a weighted scatter-add of expert rows back onto their tokens, and its backward.
@@ -40,9 +41,7 @@ public final class Combine {
             int flat = routing.assignmentAt(first + i);
             int g = (flat / routing.topK()) * cols;
             int y = i * cols;
-            float dot = 0f;
-            for (int c = 0; c < cols; c++) dot += dOut.data[g + c] * rows.data[y + c];
-            dWeight[flat] = dot;
+            dWeight[flat] = VectorMath.dot(dOut.data, g, rows.data, y, cols);
         }
     }
 

@@ -137,6 +137,31 @@ public final class VectorMath {
         return total;
     }
 
+    /**
+     * {@code Σ a[aFrom+i]·b[bFrom+i]} over {@code i < length}: 16 partial sums, partial p taking the
+     * products of elements ≡ p mod 16 (a multiply, then an add), added in order p = 0..15, then the
+     * tail in order. The same bits on a 128-, 256- or 512-bit machine; a single scalar chain is
+     * bound by the add latency and was the weight-gradient pass's whole cost.
+     */
+    public static float dot(float[] a, int aFrom, float[] b, int bFrom, int length) {
+        float total = 0f;
+        int i = 0;
+        if (length >= PARTIALS) {
+            float[] sum = SCRATCH.get().partialSums;
+            Arrays.fill(sum, 0f);
+            for (; i + PARTIALS <= length; i += PARTIALS) {
+                for (int p = 0; p < PARTIALS; p += SUM.length()) {
+                    FloatVector x = FloatVector.fromArray(SUM, a, aFrom + i + p);
+                    FloatVector y = FloatVector.fromArray(SUM, b, bFrom + i + p);
+                    FloatVector.fromArray(SUM, sum, p).add(x.mul(y)).intoArray(sum, p);
+                }
+            }
+            for (int p = 0; p < PARTIALS; p++) total += sum[p];
+        }
+        for (; i < length; i++) total += a[aFrom + i] * b[bFrom + i];
+        return total;
+    }
+
     /** Per-thread working arrays of the kernels above, so that no row allocates. */
     private static final class Scratch {
         final float[] tailIn = new float[F.length()];

@@ -80,6 +80,35 @@ class VectorMathTest {
     }
 
     @Test
+    void dotHasTheBitsOfSixteenScalarPartialSumsWhateverTheVectorWidth() {
+        SplittableRandom random = new SplittableRandom(11);
+        float[] a = new float[600];
+        float[] b = new float[600];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) random.nextGaussian();
+            b[i] = (float) (random.nextGaussian() * Math.exp(3 * random.nextGaussian()));
+        }
+        for (int length : new int[] {0, 5, 16, 17, 512, 587}) {
+            float[] sum = new float[VectorMath.PARTIALS];
+            int i = 0;
+            for (; i + VectorMath.PARTIALS <= length; i += VectorMath.PARTIALS) {
+                for (int p = 0; p < VectorMath.PARTIALS; p++) sum[p] += a[3 + i + p] * b[7 + i + p];
+            }
+            float expected = 0f;
+            if (length >= VectorMath.PARTIALS) for (float s : sum) expected += s;
+            for (; i < length; i++) expected += a[3 + i] * b[7 + i];
+            assertEquals(expected, VectorMath.dot(a, 3, b, 7, length), 0f, "length " + length);
+            double exact = 0;
+            double scale = 0;
+            for (int j = 0; j < length; j++) {
+                exact += (double) a[3 + j] * b[7 + j];
+                scale += Math.abs((double) a[3 + j] * b[7 + j]);
+            }
+            assertEquals(exact, VectorMath.dot(a, 3, b, 7, length), 1e-6 * scale + 1e-30, "length " + length);
+        }
+    }
+
+    @Test
     void maxSumAndScaleCoverTheTailOfARange() {
         SplittableRandom random = new SplittableRandom(7);
         float[] a = new float[37];
