@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MatMulsTest {
@@ -21,6 +24,16 @@ class MatMulsTest {
         PooledMatMul best = assertInstanceOf(fastest, MatMuls.best());
         assertEquals(Runtime.getRuntime().availableProcessors(), best.threads());
         assertInstanceOf(fastest, MatMuls.byName("best"));
+    }
+
+    @Test
+    void aCpuWithAmxRunsTheKernel() throws IOException {
+        // AmxMatMulTest skips where the kernel cannot run; this makes sure that never hides a build
+        // or a loader that lost it on a CPU that has AMX.
+        String cpu = Files.readString(Path.of("/proc/cpuinfo"));
+        if (cpu.contains(" amx_bf16") && cpu.contains(" amx_tile") && cpu.contains(" avx512_bf16")) {
+            assertTrue(AmxMatMul.available(), "this CPU has AMX but: " + AmxMatMul.unavailableReason());
+        }
     }
 
     @Test
