@@ -73,33 +73,34 @@ static inline size_t stepAt(int stepMajor, int panel, int s, int panels, int ks)
     return (stepMajor ? (size_t) s * panels + panel : (size_t) panel * ks + s) * STEP;
 }
 
-/* Pairs of bf16 for k = 2q and 2q+1 side by side in 32-bit lanes: the layout of a B tile row. */
-static inline __m512i pairUp(__m256i even, __m256i odd) {
-    return _mm512_or_si512(_mm512_cvtepu16_epi32(even), _mm512_slli_epi32(_mm512_cvtepu16_epi32(odd), 16));
+/*
+ * A source gives tile rows one of two ways. Where k runs along memory (A as is, B transposed), 32
+ * adjacent values of k are one row of an A tile as they stand (splitRun). Where the panel's rows
+ * or columns run along memory (A transposed, B as is), two source rows k and k+1 give 16 lanes of
+ * pairs, one row of a B tile (splitPairs). The other tile layout is 16 such rows transposed.
+ */
+
+/* 32 values of k from src, the first count of them inside the matrix (0: none), split into their
+   32 hi and 32 lo bfloat16 halves. */
+static inline void splitRun(const float *src, int count, __m512i *hi, __m512i *lo) {
+    __m256i h0, l0, h1, l1;
+    split16(_mm512_maskz_loadu_ps(firstLanes(count), src), &h0, &l0);
+    split16(_mm512_maskz_loadu_ps(firstLanes(count - 16), src + 16), &h1, &l1);
+    *hi = _mm512_inserti64x4(_mm512_castsi256_si512(h0), h1, 1);
+    *lo = _mm512_inserti64x4(_mm512_castsi256_si512(l0), l1, 1);
 }
 
-/* The A packers write panels [ip0, ip1) as if they were all of A: one row block's scratch. */
-
-/* A[i][p] = a[i*lda + p]: each row's k values are contiguous. */
-static void packRowsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
-    for (int ip = ip0; ip < ip1; ip++) {
-        for (int s = 0; s < ks; s++) {
-            uint16_t *step = dst + stepAt(0, ip - ip0, s, 0, ks);
-            for (int r = 0; r < 32; r++) {
-                int row = ip * 32 + r;
-                uint16_t *hiRow = step + (r / 16) * TILE + (r % 16) * 32;
-                for (int half = 0; half < 32; half += 16) {
-                    int k0 = s * 32 + half;
-                    __m512 v = row < m ? _mm512_maskz_loadu_ps(firstLanes(k - k0), a + (size_t) row * lda + k0)
-                                       : _mm512_setzero_ps();
-                    __m256i hi, lo;
-                    split16(v, &hi, &lo);
-                    _mm256_storeu_si256((__m256i *) (hiRow + half), hi);
-                    _mm256_storeu_si256((__m256i *) (hiRow + 2 * TILE + half), lo);
-                }
-            }
-        }
-    }
+/* Values k0 and k0+1 (source rows ld apart from row k0 at src) of the 16 lanes in `lanes`, split
+   and paired per lane: lane j holds k0's half in its low 16 bits, k0+1's in its high 16 bits. Rows
+   at or past k are zeros (and not read). */
+static inline void splitPairs(const float *src, size_t ld, int k0, int k, __mmask16 lanes, __m512i *hi, __m512i *lo) {
+    __m512 even = k0 < k ? _mm512_maskz_loadu_ps(lanes, src) : _mm512_setzero_ps();
+    __m512 odd = k0 + 1 < k ? _mm512_maskz_loadu_ps(lanes, src + ld) : _mm512_setzero_ps();
+    __m256i h0, l0, h1, l1;
+    split16(even, &h0, &l0);
+    split16(odd, &h1, &l1);
+    *hi = _mm512_or_si512(_mm512_cvtepu16_epi32(h0), _mm512_slli_epi32(_mm512_cvtepu16_epi32(h1), 16));
+    *lo = _mm512_or_si512(_mm512_cvtepu16_epi32(l0), _mm512_slli_epi32(_mm512_cvtepu16_epi32(l1), 16));
 }
 
 /* Transposes 16x16 32-bit values held as 16 vectors: lane i of r[q] becomes lane q of r[i]. */
@@ -137,8 +138,26 @@ static inline void storeTransposed(__m512i r[16], uint16_t *tile) {
     }
 }
 
-/* A[i][p] = a[p*lda + i] (a transposed): k values 2q and 2q+1 are paired up for 16 rows at once,
-   and the 16 pairs of 16 rows transposed into the tile's rows in registers. */
+/* The A packers write panels [ip0, ip1) as if they were all of A: one row block's scratch. */
+
+/* A[i][p] = a[i*lda + p]: each row's 32 values of a step are one tile row. */
+static void packRowsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
+    for (int ip = ip0; ip < ip1; ip++) {
+        for (int s = 0; s < ks; s++) {
+            uint16_t *step = dst + stepAt(0, ip - ip0, s, 0, ks);
+            for (int r = 0; r < 32; r++) {
+                int row = ip * 32 + r;
+                uint16_t *hiRow = step + (r / 16) * TILE + (r % 16) * 32;
+                __m512i hi, lo;
+                splitRun(a + (size_t) (row < m ? row : 0) * lda + s * 32, row < m ? k - s * 32 : 0, &hi, &lo);
+                _mm512_storeu_si512(hiRow, hi);
+                _mm512_storeu_si512(hiRow + 2 * TILE, lo);
+            }
+        }
+    }
+}
+
+/* A[i][p] = a[p*lda + i] (a transposed): pairs of 16 rows, transposed into the tile's rows. */
 static void packColumnsA(const float *a, int lda, int m, int k, int ks, int ip0, int ip1, uint16_t *dst) {
     __m512i hi[16], lo[16];
     for (int s = 0; s < ks; s++) {
@@ -146,16 +165,9 @@ static void packColumnsA(const float *a, int lda, int m, int k, int ks, int ip0,
             uint16_t *step = dst + stepAt(1, ip - ip0, s, ip1 - ip0, ks);
             for (int half = 0; half < 2; half++) {
                 int i0 = ip * 32 + half * 16;
-                __mmask16 rows = firstLanes(m - i0);
                 for (int q = 0; q < 16; q++) {
                     int k0 = s * 32 + 2 * q;
-                    __m512 v0 = k0 < k ? _mm512_maskz_loadu_ps(rows, a + (size_t) k0 * lda + i0) : _mm512_setzero_ps();
-                    __m512 v1 = k0 + 1 < k ? _mm512_maskz_loadu_ps(rows, a + (size_t) (k0 + 1) * lda + i0) : _mm512_setzero_ps();
-                    __m256i h0, l0, h1, l1;
-                    split16(v0, &h0, &l0);
-                    split16(v1, &h1, &l1);
-                    hi[q] = pairUp(h0, h1);
-                    lo[q] = pairUp(l0, l1);
+                    splitPairs(a + (size_t) k0 * lda + i0, lda, k0, k, firstLanes(m - i0), &hi[q], &lo[q]);
                 }
                 storeTransposed(hi, step + half * TILE);
                 storeTransposed(lo, step + (2 + half) * TILE);
@@ -164,7 +176,7 @@ static void packColumnsA(const float *a, int lda, int m, int k, int ks, int ip0,
     }
 }
 
-/* B[p][j] = b[p*ldb + j]: rows k and k+1 are loaded side by side and paired up. */
+/* B[p][j] = b[p*ldb + j]: the pairs of 16 columns are one tile row. */
 static void packRowsB(const float *b, int ldb, int k, int n, int ks, int jp0, int jp1, uint16_t *dst) {
     int panels = (n + 31) / 32;
     for (int s = 0; s < ks; s++) {
@@ -174,22 +186,18 @@ static void packRowsB(const float *b, int ldb, int k, int n, int ks, int jp0, in
                 int k0 = s * 32 + 2 * q;
                 for (int half = 0; half < 2; half++) {
                     int j0 = jp * 32 + half * 16;
-                    __mmask16 cols = firstLanes(n - j0);
-                    __m512 v0 = k0 < k ? _mm512_maskz_loadu_ps(cols, b + (size_t) k0 * ldb + j0) : _mm512_setzero_ps();
-                    __m512 v1 = k0 + 1 < k ? _mm512_maskz_loadu_ps(cols, b + (size_t) (k0 + 1) * ldb + j0) : _mm512_setzero_ps();
-                    __m256i h0, l0, h1, l1;
-                    split16(v0, &h0, &l0);
-                    split16(v1, &h1, &l1);
-                    _mm512_storeu_si512(step + half * TILE + q * 32, pairUp(h0, h1));
-                    _mm512_storeu_si512(step + (2 + half) * TILE + q * 32, pairUp(l0, l1));
+                    __m512i hi, lo;
+                    splitPairs(b + (size_t) k0 * ldb + j0, ldb, k0, k, firstLanes(n - j0), &hi, &lo);
+                    _mm512_storeu_si512(step + half * TILE + q * 32, hi);
+                    _mm512_storeu_si512(step + (2 + half) * TILE + q * 32, lo);
                 }
             }
         }
     }
 }
 
-/* B[p][j] = b[j*ldb + p] (b transposed): each column's k values are contiguous and already in
-   the pairs the layout wants; 16 columns' 16 pairs are transposed into the tile's rows. */
+/* B[p][j] = b[j*ldb + p] (b transposed): 16 columns' runs of k (already in the pairs the layout
+   wants), transposed into the tile's rows. */
 static void packColumnsB(const float *b, int ldb, int k, int n, int ks, int jp0, int jp1, uint16_t *dst) {
     __m512i hi[16], lo[16];
     for (int jp = jp0; jp < jp1; jp++) {
@@ -199,16 +207,7 @@ static void packColumnsB(const float *b, int ldb, int k, int n, int ks, int jp0,
             for (int half = 0; half < 2; half++) {
                 for (int col = 0; col < 16; col++) {
                     int j = jp * 32 + half * 16 + col;
-                    __m512 v0 = _mm512_setzero_ps(), v1 = _mm512_setzero_ps();
-                    if (j < n) {
-                        v0 = _mm512_maskz_loadu_ps(firstLanes(k - k0), b + (size_t) j * ldb + k0);
-                        v1 = _mm512_maskz_loadu_ps(firstLanes(k - k0 - 16), b + (size_t) j * ldb + k0 + 16);
-                    }
-                    __m256i h0, l0, h1, l1;
-                    split16(v0, &h0, &l0);
-                    split16(v1, &h1, &l1);
-                    hi[col] = _mm512_inserti64x4(_mm512_castsi256_si512(h0), h1, 1);
-                    lo[col] = _mm512_inserti64x4(_mm512_castsi256_si512(l0), l1, 1);
+                    splitRun(b + (size_t) (j < n ? j : 0) * ldb + k0, j < n ? k - k0 : 0, &hi[col], &lo[col]);
                 }
                 storeTransposed(hi, step + half * TILE);
                 storeTransposed(lo, step + (2 + half) * TILE);
@@ -266,6 +265,7 @@ typedef struct {
     int m, n, ks;
     int aStepMajor, bStepMajor;
     int aFirst, aPanels;          /* the A panels packed in pa */
+    int bPanels;                  /* all of B's panels, packed in pb */
     int accumulate;
     const float *bias; /* NULL: none */
     int relu;
@@ -298,10 +298,9 @@ static void block(const Product *pr, int ip, int jp, int s0, int steps) {
         }
         loadC(stand, 32);
     }
-    int columnPanels = (pr->n + 31) / 32;
     sweep(pr->pa + stepAt(pr->aStepMajor, ip - pr->aFirst, s0, pr->aPanels, pr->ks),
           pr->aStepMajor ? (size_t) pr->aPanels * STEP : STEP,
-          pr->pb + stepAt(pr->bStepMajor, jp, s0, columnPanels, pr->ks), pr->bStepMajor ? (size_t) columnPanels * STEP : STEP,
+          pr->pb + stepAt(pr->bStepMajor, jp, s0, pr->bPanels, pr->ks), pr->bStepMajor ? (size_t) pr->bPanels * STEP : STEP,
           steps);
     if (full && !epilogue) {
         storeC(c, pr->n);
@@ -384,6 +383,7 @@ JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiplyBlock(JNIEn
     pr.bStepMajor = !transB;
     pr.aFirst = ip0;
     pr.aPanels = ip1 - ip0;
+    pr.bPanels = (n + 31) / 32;
     pr.accumulate = accumulate;
     pr.relu = relu;
     uint16_t *pa = aligned(env, scratch);
