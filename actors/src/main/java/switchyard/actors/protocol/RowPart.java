@@ -78,9 +78,18 @@ public record RowPart(int[] counts, int firstRow, FMatrixRMaj source, int source
     public static List<RowPart> split(ExpertRows block, int maxRows) {
         int total = block.rows().numRows;
         if (maxRows <= 0 || total <= maxRows) return List.of(whole(block));
-        List<RowPart> parts = new ArrayList<>((total + maxRows - 1) / maxRows);
-        for (int first = 0; first < total; first += maxRows) {
-            parts.add(new RowPart(block.counts(), first, block.rows(), first, Math.min(maxRows, total - first)));
+        return split(block, 0, total, maxRows);
+    }
+
+    /**
+     * Block rows {@code first .. first + rows - 1} as parts of at most {@code maxRows} rows each
+     * (none when {@code rows} is 0), all views of the block. {@code maxRows <= 0} means one part.
+     */
+    public static List<RowPart> split(ExpertRows block, int first, int rows, int maxRows) {
+        int step = maxRows <= 0 ? Math.max(rows, 1) : maxRows;
+        List<RowPart> parts = new ArrayList<>((rows + step - 1) / step);
+        for (int at = first; at < first + rows; at += step) {
+            parts.add(new RowPart(block.counts(), at, block.rows(), at, Math.min(step, first + rows - at)));
         }
         return parts;
     }

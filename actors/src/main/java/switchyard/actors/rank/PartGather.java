@@ -84,6 +84,38 @@ final class PartGather {
         return new ExpertRows(blocks[rank], counts[rank]);
     }
 
+    /** Whether every rank's first part is in, so that the row counts of every block are known. */
+    boolean countsFromAll() {
+        for (int[] c : counts) if (c == null) return false;
+        return true;
+    }
+
+    /**
+     * Whether the rows of the owner's local expert {@code l} have come in from every rank. Parts
+     * arrive in row order and a block's rows are grouped by expert, so an expert's rows are in
+     * once every block has arrived up to the end of them.
+     */
+    boolean rowsThrough(int l) {
+        for (int r = 0; r < blocks.length; r++) {
+            if (counts[r] == null) return false;
+            int end = 0;
+            for (int i = 0; i <= l && i < counts[r].length; i++) end += counts[r][i];
+            if (received[r] < end) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Every rank's block in rank order, as far as it has arrived (rows still on the way are
+     * unset); only once {@link #countsFromAll()}.
+     */
+    List<ExpertRows> arrivingInRankOrder() {
+        if (!countsFromAll()) throw new IllegalStateException(phase + " row counts not yet known from every rank");
+        List<ExpertRows> out = new ArrayList<>(blocks.length);
+        for (int r = 0; r < blocks.length; r++) out.add(new ExpertRows(blocks[r], counts[r]));
+        return out;
+    }
+
     List<ExpertRows> inRankOrder() {
         List<ExpertRows> out = new ArrayList<>(blocks.length);
         for (int r = 0; r < blocks.length; r++) out.add(block(r));

@@ -46,6 +46,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One rank of the expert-parallel layer: the token side of its own tokens and the expert side of
@@ -283,7 +286,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     private StepState open(long step) {
         startDeadline(step, Phase.DISPATCH);
-        return new StepState(step, settings.worldSize(), settings.modelDim(), arenas.take());
+        return new StepState(step, settings.worldSize(), settings.modelDim(), shard.size(), arenas.take());
     }
 
     private Behavior<Command> onRouted(Routed m) {
@@ -328,27 +331,32 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (error != null) return reject(m.step(), error + " for step " + m.step());
         acknowledge(m.source());
         state.dispatchBackward[m.source()] = m.backward();
-        if (!state.dispatches.complete()) return this;
+        if (state.dispatches.complete()) {
+            timers.cancel(new DeadlineKey(m.step(), Phase.DISPATCH));
+            state.end(Phase.DISPATCH);
+        }
+        ExpertShard.Pass pass = state.arena.layer.pass;
+        Function<RowPart, Command> answer = part -> new ExpertOutput(m.step(), rank(), part);
+        try {
+            // the outputs overwrite the rows, to go back in the same blocks
+            boolean allRun = runReadyExperts(state, state.forwardExperts, Phase.DISPATCH, Phase.EXPERT_FORWARD, 1, answer,
+                    blocks -> shard.startForward(blocks, pass), (l, blocks) -> shard.forwardExpert(l, blocks, pass, mm));
+            if (!allRun) return this;
+        } catch (IllegalArgumentException e) {
+            return fail(state, Phase.DISPATCH, new int[0], e.getMessage());
+        }
 
-        timers.cancel(new DeadlineKey(m.step(), Phase.DISPATCH));
-        state.end(Phase.DISPATCH);
         boolean backward = state.dispatchBackward[0];
         for (boolean b : state.dispatchBackward) {
             if (b != backward)
                 return fail(state, Phase.DISPATCH, new int[0], "ranks disagree whether step " + m.step() + " has a backward pass");
         }
-        state.begin(Phase.EXPERT_FORWARD);
-        List<ExpertRows> blocks = state.dispatches.inRankOrder();
-        shard.forward(blocks, state.arena.layer.pass, mm); // the outputs overwrite the rows, to go back in the same blocks
-        state.end(Phase.EXPERT_FORWARD);
         if (backward) {
-            state.outputGradients = new PartGather(Phase.OUTPUT_GRAD, settings.worldSize(), settings.modelDim());
+            state.expectOutputGradients(settings.modelDim(), shard.size());
             state.begin(Phase.OUTPUT_GRAD);
             startDeadline(m.step(), Phase.OUTPUT_GRAD);
         }
-        for (int source = 0; source < settings.worldSize(); source++) {
-            sendBlock(state, 1, source, blocks.get(source), part -> new ExpertOutput(m.step(), rank(), part));
-        }
+        sendRemainingHome(state, 1, state.dispatches.inRankOrder(), answer);
         if (!backward) {
             state.expertSideDone = true;
             retireIfDone(state);
@@ -356,10 +364,63 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         return this;
     }
 
+    /**
+     * Runs the experts of one pass whose rows are in (see {@link ExpertStream}); true once all
+     * have run. {@code wait} counts only the time no expert computes. When exchanges are chunked,
+     * each expert's answers leave as parts right after it ran, while the next expert computes;
+     * {@link #sendRemainingHome} sends the rest once all have run.
+     */
+    private boolean runReadyExperts(StepState state, ExpertStream stream, Phase wait, Phase compute, int exchange,
+                                    Function<RowPart, Command> answer, Consumer<List<ExpertRows>> start,
+                                    BiConsumer<Integer, List<ExpertRows>> run) {
+        int rowsPerPart = settings.exchange().rowsPerPart(settings.modelDim());
+        return stream.runReady(new ExpertStream.Work() {
+            @Override
+            public void start(List<ExpertRows> blocks) {
+                timed(() -> start.accept(blocks));
+            }
+
+            @Override
+            public void run(int l, List<ExpertRows> blocks) {
+                timed(() -> run.accept(l, blocks));
+                if (rowsPerPart == 0) return;
+                for (int source = 0; source < blocks.size(); source++) {
+                    ExpertRows block = blocks.get(source);
+                    sendParts(state, exchange, source, RowPart.split(block, block.firstRowOf(l), block.counts()[l], rowsPerPart), answer);
+                }
+            }
+
+            private void timed(Runnable work) {
+                boolean waiting = !stream.gather().complete();
+                if (waiting) state.end(wait);
+                state.begin(compute);
+                work.run();
+                state.end(compute);
+                if (waiting) state.begin(wait);
+            }
+        });
+    }
+
+    /**
+     * Sends each source its answered block once every expert has run: whole when exchanges are not
+     * chunked (in one JVM, the very buffer the request came in), else only an empty block, which
+     * had no expert's rows to send on the way.
+     */
+    private void sendRemainingHome(StepState state, int exchange, List<ExpertRows> blocks, Function<RowPart, Command> answer) {
+        boolean streamed = settings.exchange().rowsPerPart(settings.modelDim()) > 0;
+        for (int source = 0; source < blocks.size(); source++) {
+            ExpertRows block = blocks.get(source);
+            if (!streamed || block.rows().numRows == 0) sendBlock(state, exchange, source, block, answer);
+        }
+    }
+
     /** Sends one exchange block to {@code dest} in parts, counting its traffic. */
-    private void sendBlock(StepState state, int exchange, int dest, ExpertRows block,
-                           java.util.function.Function<RowPart, Command> message) {
-        for (RowPart part : RowPart.split(block, settings.exchange().rowsPerPart(settings.modelDim()))) {
+    private void sendBlock(StepState state, int exchange, int dest, ExpertRows block, Function<RowPart, Command> message) {
+        sendParts(state, exchange, dest, RowPart.split(block, settings.exchange().rowsPerPart(settings.modelDim())), message);
+    }
+
+    private void sendParts(StepState state, int exchange, int dest, List<RowPart> parts, Function<RowPart, Command> message) {
+        for (RowPart part : parts) {
             state.sent(exchange, dest, part.numRows(), WireSizes.exchange(part));
             outbox.send(dest, ranks.get(dest), message.apply(part));
         }
@@ -389,7 +450,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
      * was rejected or failed the step (already answered).
      */
     private boolean gatherHome(StepState state, PartGather gather, int owner, RowPart part,
-                               java.util.function.BiConsumer<Integer, ExpertRows> accept) {
+                               BiConsumer<Integer, ExpertRows> accept) {
         String error = offer(gather, owner, part);
         if (error != null) {
             reject(state.step, error + " for step " + state.step);
@@ -448,25 +509,30 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         String error = offer(state.outputGradients, m.source(), m.part());
         if (error != null) return reject(m.step(), error + " for step " + m.step());
         acknowledge(m.source());
-        if (!state.outputGradients.complete()) return this;
-
-        timers.cancel(new DeadlineKey(m.step(), Phase.OUTPUT_GRAD));
-        state.end(Phase.OUTPUT_GRAD);
-        state.begin(Phase.EXPERT_BACKWARD);
-        List<ExpertGrads> grads = gradientSets.take();
-        grads.forEach(ExpertGrads::zero);
-        List<ExpertRows> blocks = state.outputGradients.inRankOrder();
+        if (state.outputGradients.complete()) {
+            timers.cancel(new DeadlineKey(m.step(), Phase.OUTPUT_GRAD));
+            state.end(Phase.OUTPUT_GRAD);
+        }
+        ExpertShard.Pass pass = state.arena.layer.pass;
+        Function<RowPart, Command> answer = part -> new InputGradient(m.step(), rank(), part);
         try {
-            shard.backward(state.arena.layer.pass, blocks, grads, mm); // the input gradients overwrite the rows
+            // the input gradients overwrite the rows
+            boolean allRun = runReadyExperts(state, state.backwardExperts, Phase.OUTPUT_GRAD, Phase.EXPERT_BACKWARD, 3, answer,
+                    blocks -> {
+                        state.expertGrads = gradientSets.take();
+                        state.expertGrads.forEach(ExpertGrads::zero);
+                        shard.startBackward(pass, blocks, state.expertGrads);
+                    },
+                    (l, blocks) -> shard.backwardExpert(l, pass, blocks, state.expertGrads, mm));
+            if (!allRun) return this;
         } catch (IllegalArgumentException e) {
-            recycle(grads);
+            recycle(state.expertGrads);
+            state.expertGrads = null;
             return fail(state, Phase.OUTPUT_GRAD, new int[0], e.getMessage());
         }
-        state.end(Phase.EXPERT_BACKWARD);
-        gradients.put(m.step(), grads);
-        for (int source = 0; source < settings.worldSize(); source++) {
-            sendBlock(state, 3, source, blocks.get(source), part -> new InputGradient(m.step(), rank(), part));
-        }
+        gradients.put(m.step(), state.expertGrads);
+        state.expertGrads = null;
+        sendRemainingHome(state, 3, state.outputGradients.inRankOrder(), answer);
         state.expertSideDone = true;
         retireIfDone(state);
         return this;
@@ -571,7 +637,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     /** A step's expert gradients are no longer read: the next step may reuse them. */
     private void recycle(List<ExpertGrads> grads) {
-        if (reuseBuffers) gradientSets.release(grads);
+        if (grads != null && reuseBuffers) gradientSets.release(grads);
     }
 
     /** A part for this rank's experts must cover exactly L experts at width M. */

@@ -4,7 +4,10 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.StepReport;
+import switchyard.math.expert.ExpertGrads;
 import switchyard.math.layer.SourceStep;
+
+import java.util.List;
 
 /**
  * Everything one rank holds for one step in flight: the token side (its own tokens, routing,
@@ -31,8 +34,11 @@ final class StepState {
 
     // expert side
     final PartGather dispatches;
+    final ExpertStream forwardExperts;
     final boolean[] dispatchBackward;
     PartGather outputGradients;
+    ExpertStream backwardExperts;
+    List<ExpertGrads> expertGrads;
     boolean expertSideDone;
 
     // what the step report carries
@@ -41,15 +47,22 @@ final class StepState {
     final long[] phaseNanos = new long[Phase.values().length];
     final long[] phaseStarted = new long[Phase.values().length];
 
-    StepState(long step, int worldSize, int cols, StepArena arena) {
+    StepState(long step, int worldSize, int cols, int localExperts, StepArena arena) {
         this.step = step;
         this.worldSize = worldSize;
         this.arena = arena;
         this.dispatches = new PartGather(Phase.DISPATCH, worldSize, cols);
+        this.forwardExperts = new ExpertStream(dispatches, localExperts);
         this.dispatchBackward = new boolean[worldSize];
         this.rowsSent = new int[StepReport.EXCHANGES][worldSize];
         this.bytesSent = new long[StepReport.EXCHANGES][worldSize];
         begin(Phase.DISPATCH);
+    }
+
+    /** Starts gathering the output gradients for this rank's experts, and the backward pass that runs on them. */
+    void expectOutputGradients(int cols, int localExperts) {
+        outputGradients = new PartGather(Phase.OUTPUT_GRAD, worldSize, cols);
+        backwardExperts = new ExpertStream(outputGradients, localExperts);
     }
 
     void begin(Phase p) {

@@ -82,16 +82,31 @@ public final class ExpertShard {
      * the request came in. {@code pass} keeps what the backward needs.
      */
     public void forward(List<ExpertRows> blocks, Pass pass, MatMul mm) {
+        startForward(blocks, pass);
+        for (int l = 0; l < size(); l++) forwardExpert(l, blocks, pass, mm);
+    }
+
+    /**
+     * The first half of {@link #forward}, for a caller whose rows are still arriving: once every
+     * block's row counts are known, checks them and sizes {@code pass}. Then {@link #forwardExpert}
+     * runs each local expert as soon as its own rows from every source are in. Each expert runs
+     * once on all of its rows, whatever else is still on the way, so the results are the same
+     * bits as {@link #forward}'s.
+     */
+    public void startForward(List<ExpertRows> blocks, Pass pass) {
         pass.shape(size(), blocks.size());
         copyCounts(blocks, "dispatch", pass.counts);
-        for (int l = 0; l < size(); l++) {
-            Expert expert = experts.get(l);
-            FMatrixRMaj x = stack(blocks, pass.counts, l, pass.inputs[l]);
-            FMatrixRMaj y = Scratch.expertOutput(x.numRows, expert.modelDim());
-            Buffers.reshapeRows(pass.hidden[l], x.numRows, expert.hiddenDim()); // with the headroom of routed rows
-            expert.forward(x, pass.hidden[l], y, mm);
-            unstack(y, blocks, pass.counts, l);
-        }
+    }
+
+    /** Local expert {@code l}'s part of {@link #forward}: reads and overwrites only its own rows of each block. */
+    public void forwardExpert(int l, List<ExpertRows> blocks, Pass pass, MatMul mm) {
+        checkStarted(l, blocks, pass.counts);
+        Expert expert = experts.get(l);
+        FMatrixRMaj x = stack(blocks, pass.counts, l, pass.inputs[l]);
+        FMatrixRMaj y = Scratch.expertOutput(x.numRows, expert.modelDim());
+        Buffers.reshapeRows(pass.hidden[l], x.numRows, expert.hiddenDim()); // with the headroom of routed rows
+        expert.forward(x, pass.hidden[l], y, mm);
+        unstack(y, blocks, pass.counts, l);
     }
 
     /**
@@ -100,6 +115,15 @@ public final class ExpertShard {
      * with the input gradients for its rows, to travel back to its source.
      */
     public void backward(Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
+        startBackward(pass, blocks, grads);
+        for (int l = 0; l < size(); l++) backwardExpert(l, pass, blocks, grads, mm);
+    }
+
+    /**
+     * The first half of {@link #backward}, like {@link #startForward}: checks, once every block's
+     * row counts are known, that they are the forward pass's, before any row is written.
+     */
+    public void startBackward(Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads) {
         if (grads.size() != size())
             throw new IllegalArgumentException(grads.size() + " gradient holders for " + size() + " experts");
         if (pass.experts() != size() || pass.counts.length != blocks.size())
@@ -112,14 +136,23 @@ public final class ExpertShard {
                         + java.util.Arrays.toString(b.counts()) + " rows but the forward pass had "
                         + java.util.Arrays.toString(pass.counts[r]));
         }
-        for (int l = 0; l < size(); l++) {
-            Expert expert = experts.get(l);
-            FMatrixRMaj x = pass.inputs[l];
-            FMatrixRMaj dy = stack(blocks, pass.counts, l, Scratch.outputGradient(x.numRows, expert.modelDim()));
-            FMatrixRMaj dx = Scratch.inputGradient(x.numRows, expert.modelDim());
-            expert.backward(x, pass.hidden[l], dy, grads.get(l), dx, mm);
-            unstack(dx, blocks, pass.counts, l);
-        }
+    }
+
+    /** Local expert {@code l}'s part of {@link #backward}; its gradients go into {@code grads.get(l)} only. */
+    public void backwardExpert(int l, Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
+        checkStarted(l, blocks, pass.counts);
+        Expert expert = experts.get(l);
+        FMatrixRMaj x = pass.inputs[l];
+        FMatrixRMaj dy = stack(blocks, pass.counts, l, Scratch.outputGradient(x.numRows, expert.modelDim()));
+        FMatrixRMaj dx = Scratch.inputGradient(x.numRows, expert.modelDim());
+        expert.backward(x, pass.hidden[l], dy, grads.get(l), dx, mm);
+        unstack(dx, blocks, pass.counts, l);
+    }
+
+    private void checkStarted(int l, List<ExpertRows> blocks, int[][] counts) {
+        if (l < 0 || l >= size()) throw new IllegalArgumentException("local expert " + l + " of a shard of " + size());
+        if (counts.length != blocks.size())
+            throw new IllegalStateException(blocks.size() + " blocks for a pass started with " + counts.length + " sources");
     }
 
     /** The experts' parameters paired with {@code grads}, named {@code expert<e>.W1} etc. by global id, for an optimizer. */
