@@ -5,6 +5,11 @@ package switchyard.actors.protocol;
  * for one message from every rank and has its own deadline.
  */
 public enum Phase {
+    /**
+     * The rank makes its own tokens from the driver's description (synthetic task, noise). Peers
+     * wait for it in their {@code DISPATCH}; counted here so that reports do not blame the network.
+     */
+    BATCH,
     /** The gate actor routes the rank's tokens. */
     ROUTE,
     /** Expert side: a {@code Dispatch} from every source rank. */

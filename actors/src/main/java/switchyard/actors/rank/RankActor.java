@@ -268,7 +268,9 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             return this;
         }
         StepState state = steps.computeIfAbsent(m.step(), this::open);
+        state.begin(Phase.BATCH);
         Batches.Materialised batch = batches.materialise(m.batch(), rank(), m.step(), state.arena);
+        state.end(Phase.BATCH);
         FMatrixRMaj input = batch.input();
         Objective objective = batch.objective();
         FMatrixRMaj noise = batch.gumbelNoise();

@@ -104,6 +104,7 @@ public final class MetricsLog {
         long[][] phaseNanos = null;
         JsonObject phases = required(o, "phase_ns").getAsJsonObject();
         for (Phase p : Phase.values()) {
+            if (p == Phase.BATCH && !phases.has(key(p))) continue; // written before the phase existed: 0
             long[] perRank = longs(required(phases, key(p)).getAsJsonArray());
             if (phaseNanos == null) phaseNanos = new long[perRank.length][Phase.values().length];
             for (int r = 0; r < perRank.length; r++) phaseNanos[r][p.ordinal()] = perRank[r];

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchyard.actors.cli.Cli;
+import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.protocol.Exchange;
+import switchyard.actors.protocol.Phase;
 import switchyard.actors.wire.WireSizes;
 
 import javax.imageio.ImageIO;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,6 +125,29 @@ class ReportTest {
         double fast = network(dir).get("comm_s").getAsDouble();
         assertTrue(slow > 100 * fast, "1 ms and 1 Gbps against 5 us and 100 Gbps: " + slow + " vs " + fast);
         assertEquals(summaryOf(dir).get("dropped_pct"), summaryOf(copy).get("dropped_pct"), "the same steps");
+    }
+
+    @Test
+    void metricsWrittenBeforeTheBatchPhaseExistedStillRead() throws Exception {
+        Path old = root.resolve("before-batch");
+        Files.createDirectories(old);
+        List<String> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve(MetricsLog.FILE))) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            o.getAsJsonObject("phase_ns").remove("batch");
+            lines.add(o.toString());
+        }
+        Files.write(old.resolve(MetricsLog.FILE), lines);
+        List<StepMetrics> now = MetricsLog.read(dir.resolve(MetricsLog.FILE)), before = MetricsLog.read(old.resolve(MetricsLog.FILE));
+        assertEquals(now.size(), before.size());
+        assertTrue(now.stream().allMatch(m -> m.phaseNanos()[0][Phase.BATCH.ordinal()] > 0), "the synthetic task's batches are timed");
+        for (int i = 0; i < now.size(); i++) {
+            for (int r = 0; r < now.get(i).worldSize(); r++) {
+                long[] expected = now.get(i).phaseNanos()[r].clone();
+                expected[Phase.BATCH.ordinal()] = 0;
+                assertArrayEquals(expected, before.get(i).phaseNanos()[r], "step " + (i + 1) + ", rank " + r);
+            }
+        }
     }
 
     @Test

@@ -24,6 +24,34 @@ public final class Rows {
         for (; i < n; i++) dst[dstAt + i] += w * src[srcAt + i];
     }
 
+    /**
+     * Four {@link #addScaled} calls in a row, with rows {@code srcAt}, {@code srcAt + stride},
+     * {@code srcAt + 2·stride} and {@code srcAt + 3·stride} of {@code src} scaled by {@code w0 … w3}:
+     * each element gets the same four multiply-then-add roundings in the same order, but
+     * {@code dst} is loaded and stored once instead of four times.
+     */
+    public static void addScaled4(float[] src, int srcAt, int stride, float w0, float w1, float w2, float w3,
+                                  float[] dst, int dstAt, int n) {
+        int full = F.loopBound(n);
+        int i = 0;
+        for (; i < full; i += F.length()) {
+            FloatVector d = FloatVector.fromArray(F, dst, dstAt + i);
+            d = d.add(FloatVector.fromArray(F, src, srcAt + i).mul(w0));
+            d = d.add(FloatVector.fromArray(F, src, srcAt + stride + i).mul(w1));
+            d = d.add(FloatVector.fromArray(F, src, srcAt + 2 * stride + i).mul(w2));
+            d = d.add(FloatVector.fromArray(F, src, srcAt + 3 * stride + i).mul(w3));
+            d.intoArray(dst, dstAt + i);
+        }
+        for (; i < n; i++) {
+            float d = dst[dstAt + i];
+            d += w0 * src[srcAt + i];
+            d += w1 * src[srcAt + stride + i];
+            d += w2 * src[srcAt + 2 * stride + i];
+            d += w3 * src[srcAt + 3 * stride + i];
+            dst[dstAt + i] = d;
+        }
+    }
+
     /** Copies rows {@code fromRow .. fromRow+count-1} of {@code from} into {@code to} from row {@code toRow} on. */
     public static void copy(FMatrixRMaj from, int fromRow, FMatrixRMaj to, int toRow, int count) {
         if (from.numCols != to.numCols)

@@ -25,7 +25,7 @@ class ClusteredRegressionTest {
     /** The fast target loop must keep the dot-product definition's rounding: every row bit-equal to x·A_k for one k. */
     @Test
     void targetsAreDotProductsWithOneClusterMapBitForBit() {
-        int m = 24, clusters = 3, tokens = 40;
+        int m = 26, clusters = 3, tokens = 300; // more tokens per cluster than one block of the target product
         ClusteredRegression task = new ClusteredRegression(new ClusteredRegression.Spec(7, clusters, m, tokens));
         ClusteredRegression.Batch batch = task.batch(1, 4);
         for (int s = 0; s < tokens; s++) {
