@@ -47,7 +47,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Sections to run: kernels, oracle, layer, cross-jvm (default: all).")
     List<String> what = List.of("kernels", "oracle", "layer", "cross-jvm");
 
-    @Option(names = "--config", paramLabel = "NAME", description = "large, small or both (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "NAME", description = "large, small, both, or a shape of your own such as "
+            + "S=4096,M=2048,H=256,E=8 (tokens per rank, model and hidden width, experts; default: ${DEFAULT-VALUE}). "
+            + "cross-jvm takes large for both.")
     String config = "both";
 
     @Option(names = "--world", paramLabel = "W", split = ",", description = "Ranks in one JVM for the layer section (default: 1,2).")
@@ -81,8 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
         MatMuls.byName(matmul); // refuses an unknown kernel before anything runs
         List<LayerConfig> configs = switch (config) {
             case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
-            case "large", "small" -> List.of(LayerConfig.byName(config));
-            default -> throw new IllegalArgumentException("--config must be large, small or both, got '" + config + "'");
+            default -> List.of(configByName());
         };
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -217,12 +218,20 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
+    private LayerConfig configByName() {
+        try {
+            return LayerConfig.byName(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--config: " + e.getMessage());
+        }
+    }
+
     private Map<String, Object> crossJvm(PrintWriter out) throws Exception {
         if (!Files.isRegularFile(clusterConfig))
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
         CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5,
-                config.equals("small") ? LayerConfig.SMALL : LayerConfig.LARGE, matmul, warmup, steps, Path.of("target", "bench-logs"));
+                config.equals("both") ? LayerConfig.LARGE : configByName(), matmul, warmup, steps, Path.of("target", "bench-logs"));
         String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
         out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
         List<Map<String, Object>> rows = new ArrayList<>();

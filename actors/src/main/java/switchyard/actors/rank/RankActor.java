@@ -155,6 +155,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private final BufferPool<List<ExpertGrads>> gradientSets;
     /** {@code switchyard.reuse-buffers}: off gives every step fresh buffers, to compare against or to rule reuse out. */
     private final boolean reuseBuffers;
+    /** {@code switchyard.early-experts}: off waits for whole blocks before any expert runs, to measure the overlap. */
+    private final boolean earlyExperts;
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
     private SaveCheckpoint pendingSave;
@@ -191,6 +193,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         this.shard = new ExpertShard(settings.firstExpert(), experts);
         this.gradientSets = new BufferPool<>(shard::newGrads, set -> set.forEach(ExpertGrads::poison));
         this.reuseBuffers = ctx.getSystem().settings().config().getBoolean("switchyard.reuse-buffers");
+        this.earlyExperts = ctx.getSystem().settings().config().getBoolean("switchyard.early-experts");
         this.expertOptimizer = settings.optimizer().create();
         Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
@@ -375,7 +378,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private boolean runReadyExperts(StepState state, ExpertStream stream, Phase wait, Phase compute, int exchange,
                                     Function<RowPart, Command> answer, Consumer<List<ExpertRows>> start,
                                     BiConsumer<Integer, List<ExpertRows>> run) {
-        int rowsPerPart = settings.exchange().rowsPerPart(settings.modelDim());
+        if (!earlyExperts && !stream.gather().complete()) return false;
+        int rowsPerPart = streamedRowsPerPart();
         return stream.runReady(new ExpertStream.Work() {
             @Override
             public void start(List<ExpertRows> blocks) {
@@ -409,11 +413,16 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
      * had no expert's rows to send on the way.
      */
     private void sendRemainingHome(StepState state, int exchange, List<ExpertRows> blocks, Function<RowPart, Command> answer) {
-        boolean streamed = settings.exchange().rowsPerPart(settings.modelDim()) > 0;
+        boolean streamed = streamedRowsPerPart() > 0;
         for (int source = 0; source < blocks.size(); source++) {
             ExpertRows block = blocks.get(source);
             if (!streamed || block.rows().numRows == 0) sendBlock(state, exchange, source, block, answer);
         }
+    }
+
+    /** Rows per part of answers sent expert by expert; 0 when answers go home as whole blocks. */
+    private int streamedRowsPerPart() {
+        return earlyExperts ? settings.exchange().rowsPerPart(settings.modelDim()) : 0;
     }
 
     /** Sends one exchange block to {@code dest} in parts, counting its traffic. */

@@ -14,9 +14,11 @@ import java.time.Duration;
  *                          anything is allocated)
  * @param sendQueueMessages messages that may wait for one peer's writer; more fails the link
  * @param receivePoolBytes  row arrays of received parts kept for reuse once receivers hand them back
+ * @param linkBytesPerSecond the bandwidth each link is held to, per direction, to emulate a slower
+ *                          network (0 = as fast as it goes)
  */
 public record DataPlaneSettings(int port, Duration connectTimeout, Duration writeTimeout, int maxFrameBytes,
-                                int sendQueueMessages, long receivePoolBytes) {
+                                int sendQueueMessages, long receivePoolBytes, long linkBytesPerSecond) {
     public DataPlaneSettings {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("data-plane port must be 0..65535, got " + port);
         if (connectTimeout.isNegative() || connectTimeout.isZero()) throw new IllegalArgumentException("data-plane connect-timeout must be positive, got " + connectTimeout);
@@ -24,6 +26,7 @@ public record DataPlaneSettings(int port, Duration connectTimeout, Duration writ
         if (maxFrameBytes < 1024) throw new IllegalArgumentException("data-plane max-frame-bytes must be >= 1 KiB, got " + maxFrameBytes);
         if (sendQueueMessages < 1) throw new IllegalArgumentException("data-plane send-queue-messages must be >= 1, got " + sendQueueMessages);
         if (receivePoolBytes < 0) throw new IllegalArgumentException("data-plane receive-pool-bytes must be >= 0, got " + receivePoolBytes);
+        if (linkBytesPerSecond < 0) throw new IllegalArgumentException("data-plane link-bytes-per-second must be >= 0, got " + linkBytesPerSecond);
     }
 
     public static DataPlaneSettings from(Config config) {
@@ -32,6 +35,6 @@ public record DataPlaneSettings(int port, Duration connectTimeout, Duration writ
         if (maxFrame > Integer.MAX_VALUE - 8)
             throw new IllegalArgumentException("data-plane max-frame-bytes must be < 2 GiB, got " + maxFrame);
         return new DataPlaneSettings(c.getInt("port"), c.getDuration("connect-timeout"), c.getDuration("write-timeout"),
-                (int) maxFrame, c.getInt("send-queue-messages"), c.getBytes("receive-pool-bytes"));
+                (int) maxFrame, c.getInt("send-queue-messages"), c.getBytes("receive-pool-bytes"), c.getBytes("link-bytes-per-second"));
     }
 }

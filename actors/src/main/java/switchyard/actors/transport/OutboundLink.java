@@ -30,6 +30,7 @@ final class OutboundLink {
     private final Thread thread;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER);
     private final RefCache refs;
+    private final LinkPacer pacer;
     private SocketChannel channel; // guarded by this
     private boolean closed; // guarded by this
     /** When the write in progress began (System.nanoTime), or 0 while idle: read by the stuck-write check. */
@@ -40,6 +41,7 @@ final class OutboundLink {
         this.peer = peer;
         this.queue = new ArrayBlockingQueue<>(plane.settings().sendQueueMessages());
         this.refs = plane.codec().refCache();
+        this.pacer = LinkPacer.of(plane.settings().linkBytesPerSecond());
         this.thread = new Thread(this::run, "switchyard-data-plane-to-" + peer.hostPort());
         thread.setDaemon(true);
         thread.start();
@@ -121,7 +123,7 @@ final class OutboundLink {
         writeBuffer(c);
     }
 
-    private void write(Envelope e) throws IOException {
+    private void write(Envelope e) throws IOException, InterruptedException {
         int bytes = encode(e);
         buffer.flip();
         SocketChannel c;
@@ -130,6 +132,7 @@ final class OutboundLink {
         }
         writeBuffer(c);
         plane.statsCounters().sent(bytes);
+        pacer.sent(bytes);
     }
 
     private void writeBuffer(SocketChannel c) throws IOException {

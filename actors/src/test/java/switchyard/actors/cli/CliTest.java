@@ -54,7 +54,11 @@ class CliTest {
             "simulate --sweep top-k                              | --sweep must be OPTION=V1,V2",
             "report /no/such/report                              | no report directory /no/such/report",
             "bench --matmul fast                                 | unknown matmul 'fast'",
-            "bench --what everything                             | --what takes"})
+            "bench --what everything                             | --what takes",
+            "bench --config huge                                 | --config: unknown layer config 'huge'",
+            "bench --config S=64,M=8,H=16                        | must give all of S, M, H and E",
+            "bench --config S=64,M=8,H=x,E=2                     | H must be a whole number",
+            "bench --config S=64,M=0,H=16,E=2                    | M must be >= 1"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli cli = Cli.run(args.trim().split("\\s+"));
         assertEquals(2, cli.code(), cli.err());
@@ -62,6 +66,23 @@ class CliTest {
         assertEquals(1, lines.size(), "one line, no stack trace: " + cli.err());
         assertTrue(lines.get(0).startsWith("switchyard: ") && lines.get(0).contains(message), lines.get(0));
         assertEquals("", cli.out());
+    }
+
+    @Test
+    void benchMeasuresALayerShapeOfOnesOwn(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "1,2",
+                "--steps", "1", "--warmup", "0", "--json", json.toString());
+        assertEquals(0, cli.code(), cli.err());
+        var layer = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer");
+        assertEquals(2, layer.size(), layer.toString());
+        for (int i = 0; i < 2; i++) {
+            JsonObject row = layer.get(i).getAsJsonObject();
+            assertEquals("S=64,M=16,H=32,E=2", row.get("config").getAsString());
+            assertEquals(i + 1, row.get("world").getAsInt());
+            assertTrue(row.get("forward_tokens_per_s").getAsDouble() > 0 && row.get("fwdbwd_tokens_per_s").getAsDouble() > 0, row.toString());
+        }
+        assertTrue(cli.out().contains("S=64,M=16,H=32,E=2"), cli.out());
     }
 
     @Test

@@ -3,6 +3,7 @@ package switchyard.actors.rank;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
  */
 class ExpertsStartEarlyTest {
     static final ActorTestKit kit = ActorTestKit.create("early");
+    /** switchyard.early-experts = off: experts wait for whole blocks. */
+    static final ActorTestKit late = ActorTestKit.create("late",
+            ConfigFactory.parseString("switchyard.early-experts = off").withFallback(ActorTestKit.applicationTestConfig()));
     private static final int DIM = 6;
     private static final int[] PEER_COUNTS = {3, 2}; // the peer's rows for rank 0's local experts 0 and 1
     private static final Duration MAX = Duration.ofSeconds(10);
@@ -40,12 +44,13 @@ class ExpertsStartEarlyTest {
     @AfterAll
     static void cleanup() {
         kit.shutdownTestKit();
+        late.shutdownTestKit();
     }
 
     @Test
     void expertsAnswerTheirRowsBeforeTheRestArriveWithTheWholeBlocksBits() {
-        Result chunked = run(new ExchangeSettings(4L * DIM, 0)); // one row per part
-        Result whole = run(ExchangeSettings.direct());
+        Result chunked = run(kit, new ExchangeSettings(4L * DIM, 0)); // one row per part
+        Result whole = run(kit, ExchangeSettings.direct());
         assertArrayEquals(whole.outputs.data, chunked.outputs.data);
         assertArrayEquals(whole.inputGradients.data, chunked.inputGradients.data);
         for (int l = 0; l < 2; l++) {
@@ -56,11 +61,21 @@ class ExpertsStartEarlyTest {
         }
     }
 
+    @Test
+    void switchedOffExpertsWaitForWholeBlocksWithTheSameBits() {
+        Result waiting = run(late, new ExchangeSettings(4L * DIM, 0));
+        Result early = run(kit, new ExchangeSettings(4L * DIM, 0));
+        assertArrayEquals(early.outputs.data, waiting.outputs.data);
+        assertArrayEquals(early.inputGradients.data, waiting.inputGradients.data);
+        for (int l = 0; l < 2; l++) assertArrayEquals(early.grads.experts().get(l).w1().data, waiting.grads.experts().get(l).w1().data);
+    }
+
     /** What rank 0 sent the peer for the peer's rows, and its experts' gradients. */
     private record Result(FMatrixRMaj outputs, FMatrixRMaj inputGradients, RankReply.Gradients grads) {}
 
-    private Result run(ExchangeSettings exchange) {
+    private Result run(ActorTestKit kit, ExchangeSettings exchange) {
         boolean chunked = exchange.rowsPerPart(DIM) > 0;
+        boolean early = kit == ExpertsStartEarlyTest.kit;
         RankSettings s = new RankSettings(0, 2, 2, DIM, 10, RoutingOptions.builder().dropless(true).build(), 11,
                 OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 8, "best", exchange);
         TestProbe<RankActor.Command> peer = kit.createTestProbe(RankActor.Command.class);
@@ -74,7 +89,7 @@ class ExpertsStartEarlyTest {
 
         // forward: the peer's rows for expert 0, then (only once expert 0 has answered them) expert 1's
         ExpertRows peerRows = rows(new SplittableRandom(99), PEER_COUNTS);
-        Answers outputs = streamAndCollect(peerRows, chunked, part -> new RankActor.Dispatch(0, 1, true, part),
+        Answers outputs = streamAndCollect(peerRows, chunked, early, part -> new RankActor.Dispatch(0, 1, true, part),
                 peer, rank0, RankActor.ExpertOutput.class, RankActor.ExpertOutput::part);
 
         // the peer's experts answer rank 0's rows; rank 0 then sends output gradients both ways
@@ -83,7 +98,7 @@ class ExpertsStartEarlyTest {
         new Answers().receive(peer, RankActor.OutputGradient.class, RankActor.OutputGradient::part, -1);
 
         // backward: the same again with the peer's output gradients
-        Answers inputGradients = streamAndCollect(rows(answers, PEER_COUNTS, DIM), chunked, part -> new RankActor.OutputGradient(0, 1, part),
+        Answers inputGradients = streamAndCollect(rows(answers, PEER_COUNTS, DIM), chunked, early, part -> new RankActor.OutputGradient(0, 1, part),
                 peer, rank0, RankActor.InputGradient.class, RankActor.InputGradient::part);
         rank0.tell(new RankActor.InputGradient(0, 1, RowPart.whole(rows(answers, rank0Counts, DIM))));
 
@@ -95,10 +110,11 @@ class ExpertsStartEarlyTest {
 
     /**
      * Sends {@code rows} to rank 0 and collects its answers. Chunked: expert 0's rows one part each,
-     * then waits until rank 0 has answered all of them before sending expert 1's; whole: one part.
+     * then waits until rank 0 has answered all of them before sending expert 1's (when experts
+     * start early; else it checks that no answer comes before the block is whole); whole: one part.
      */
     private static <M extends RankActor.Command> Answers streamAndCollect(
-            ExpertRows rows, boolean chunked, Function<RowPart, RankActor.Command> message, TestProbe<RankActor.Command> peer,
+            ExpertRows rows, boolean chunked, boolean early, Function<RowPart, RankActor.Command> message, TestProbe<RankActor.Command> peer,
             ActorRef<RankActor.Command> rank0, Class<M> answer, Function<M, RowPart> partOf) {
         Answers answers = new Answers();
         if (!chunked) {
@@ -108,7 +124,8 @@ class ExpertsStartEarlyTest {
         List<RowPart> parts = RowPart.split(rows, 1);
         int expert0 = PEER_COUNTS[0];
         for (int i = 0; i < expert0; i++) rank0.tell(message.apply(parts.get(i)));
-        answers.receive(peer, answer, partOf, expert0); // times out if expert 0 waits for the whole block
+        if (early) answers.receive(peer, answer, partOf, expert0); // times out if expert 0 waits for the whole block
+        else peer.expectNoMessage(Duration.ofMillis(300));
         for (int i = expert0; i < parts.size(); i++) rank0.tell(message.apply(parts.get(i)));
         return answers.receive(peer, answer, partOf, -1);
     }

@@ -8,12 +8,33 @@ public record LayerConfig(String name, int tokens, int modelDim, int hiddenDim, 
     public static final LayerConfig LARGE = new LayerConfig("large", 4096, 512, 2048, 8);
     public static final LayerConfig SMALL = new LayerConfig("small", 1024, 128, 512, 4);
 
+    /** {@code large}, {@code small}, or a shape of one's own such as {@code S=4096,M=2048,H=256,E=8} (named by that text). */
     public static LayerConfig byName(String name) {
         return switch (name) {
             case "large" -> LARGE;
             case "small" -> SMALL;
-            default -> throw new IllegalArgumentException("unknown layer config '" + name + "' (expected large or small)");
+            default -> parse(name);
         };
+    }
+
+    private static LayerConfig parse(String spec) {
+        java.util.Map<String, Integer> values = new java.util.HashMap<>();
+        for (String item : spec.split(",")) {
+            String[] kv = item.split("=", 2);
+            String key = kv[0].trim().toUpperCase(java.util.Locale.ROOT);
+            if (kv.length != 2 || !java.util.Set.of("S", "M", "H", "E").contains(key))
+                throw new IllegalArgumentException("unknown layer config '" + spec + "' (expected large, small or S=..,M=..,H=..,E=..)");
+            int v;
+            try {
+                v = Integer.parseInt(kv[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("layer config '" + spec + "': " + key + " must be a whole number, got '" + kv[1] + "'");
+            }
+            if (v < 1) throw new IllegalArgumentException("layer config '" + spec + "': " + key + " must be >= 1, got " + v);
+            if (values.put(key, v) != null) throw new IllegalArgumentException("layer config '" + spec + "' gives " + key + " twice");
+        }
+        if (values.size() != 4) throw new IllegalArgumentException("layer config '" + spec + "' must give all of S, M, H and E");
+        return new LayerConfig(spec, values.get("S"), values.get("M"), values.get("H"), values.get("E"));
     }
 
     /** Floating-point operations of forward+backward per token with top-2: 2 experts × 3 products × 2 layers × 2·M·H. */
