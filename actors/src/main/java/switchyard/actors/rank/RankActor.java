@@ -332,14 +332,9 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         StepState state = steps.computeIfAbsent(m.step(), this::open);
         String shapeError = checkPart("Dispatch", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.DISPATCH, new int[0], shapeError);
-        String error = offer(state.dispatches, m.source(), m.part());
-        if (error != null) return reject(m.step(), error + " for step " + m.step());
-        acknowledge(m.source());
+        Behavior<Command> refused = takeExpertSidePart(state, state.dispatches, m.source(), m.part());
+        if (refused != null) return refused;
         state.dispatchBackward[m.source()] = m.backward();
-        if (state.dispatches.complete()) {
-            timers.cancel(new DeadlineKey(m.step(), Phase.DISPATCH));
-            state.end(Phase.DISPATCH);
-        }
         ExpertShard.Pass pass = state.arena.layer.pass;
         Function<RowPart, Command> answer = part -> new ExpertOutput(m.step(), rank(), part);
         try {
@@ -367,6 +362,21 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             retireIfDone(state);
         }
         return this;
+    }
+
+    /**
+     * Adds a part for this rank's experts to {@code gather}, and stops the gather's clock once the
+     * last part is in; null when taken, else the behaviour after answering the refusal.
+     */
+    private Behavior<Command> takeExpertSidePart(StepState state, PartGather gather, int from, RowPart part) {
+        String error = offer(gather, from, part);
+        if (error != null) return reject(state.step, error + " for step " + state.step);
+        acknowledge(from);
+        if (gather.complete()) {
+            timers.cancel(new DeadlineKey(state.step, gather.phase()));
+            state.end(gather.phase());
+        }
+        return null;
     }
 
     /**
@@ -517,13 +527,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                     + ", for which rank " + rank() + " expects no output gradients");
         String shapeError = checkPart("OutputGradient", m.source(), m.part());
         if (shapeError != null) return fail(state, Phase.OUTPUT_GRAD, new int[0], shapeError);
-        String error = offer(state.outputGradients, m.source(), m.part());
-        if (error != null) return reject(m.step(), error + " for step " + m.step());
-        acknowledge(m.source());
-        if (state.outputGradients.complete()) {
-            timers.cancel(new DeadlineKey(m.step(), Phase.OUTPUT_GRAD));
-            state.end(Phase.OUTPUT_GRAD);
-        }
+        Behavior<Command> refused = takeExpertSidePart(state, state.outputGradients, m.source(), m.part());
+        if (refused != null) return refused;
         ExpertShard.Pass pass = state.arena.layer.pass;
         Function<RowPart, Command> answer = part -> new InputGradient(m.step(), rank(), part);
         try {

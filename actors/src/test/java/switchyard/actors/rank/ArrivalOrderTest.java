@@ -3,7 +3,6 @@ package switchyard.actors.rank;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.protocol.Batch;
@@ -63,7 +62,7 @@ class ArrivalOrderTest {
         ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(4, 3, dim, 16)).batch(0, 0);
         rank0.tell(new RankActor.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, h.driver.getRef()));
         SplittableRandom random = new SplittableRandom(99); // the same peer data in both runs
-        ExpertRows[] peerDispatch = {null, rows(random, new int[] {3, 2}, dim), rows(random, new int[] {1, 4}, dim)};
+        ExpertRows[] peerDispatch = {null, RankHarness.randomRows(random, new int[] {3, 2}, dim), RankHarness.randomRows(random, new int[] {1, 4}, dim)};
 
         // forward: peers dispatch to rank 0, then answer rank 0's dispatch with outputs
         RankActor.Dispatch[] fromRank0 = new RankActor.Dispatch[3];
@@ -71,28 +70,20 @@ class ArrivalOrderTest {
         for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
         for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.ExpertOutput.class, Duration.ofSeconds(10));
         SplittableRandom answers = new SplittableRandom(7);
-        ExpertRows[] outputs = {null, rows(answers, fromRank0[1].part().counts(), dim), rows(answers, fromRank0[2].part().counts(), dim)};
+        ExpertRows[] outputs = {null, RankHarness.randomRows(answers, fromRank0[1].part().counts(), dim), RankHarness.randomRows(answers, fromRank0[2].part().counts(), dim)};
         for (int r : order) rank0.tell(new RankActor.ExpertOutput(0, r, RowPart.whole(outputs[r])));
 
         // backward: rank 0 sends output gradients; peers send theirs for rank 0's experts, then input gradients
         for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.OutputGradient.class, Duration.ofSeconds(10));
-        ExpertRows[] peerGrads = {null, rows(answers, peerDispatch[1].counts(), dim), rows(answers, peerDispatch[2].counts(), dim)};
+        ExpertRows[] peerGrads = {null, RankHarness.randomRows(answers, peerDispatch[1].counts(), dim), RankHarness.randomRows(answers, peerDispatch[2].counts(), dim)};
         for (int r : order) rank0.tell(new RankActor.OutputGradient(0, r, RowPart.whole(peerGrads[r])));
         for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.InputGradient.class, Duration.ofSeconds(10));
-        ExpertRows[] inputGrads = {null, rows(answers, fromRank0[1].part().counts(), dim), rows(answers, fromRank0[2].part().counts(), dim)};
+        ExpertRows[] inputGrads = {null, RankHarness.randomRows(answers, fromRank0[1].part().counts(), dim), RankHarness.randomRows(answers, fromRank0[2].part().counts(), dim)};
         for (int r : order) rank0.tell(new RankActor.InputGradient(0, r, RowPart.whole(inputGrads[r])));
 
         RankReply.StepDone done = assertInstanceOf(RankReply.StepDone.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         rank0.tell(new RankActor.InspectGradients(0, h.driver.getRef()));
         RankReply.Gradients grads = assertInstanceOf(RankReply.Gradients.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         return new Result(done, grads);
-    }
-
-    private static ExpertRows rows(SplittableRandom random, int[] counts, int dim) {
-        int n = 0;
-        for (int c : counts) n += c;
-        FMatrixRMaj m = new FMatrixRMaj(n, dim);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
-        return new ExpertRows(m, counts.clone());
     }
 }

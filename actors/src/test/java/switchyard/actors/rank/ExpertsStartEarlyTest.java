@@ -88,19 +88,19 @@ class ExpertsStartEarlyTest {
         int[] rank0Counts = new Answers().receive(peer, RankActor.Dispatch.class, RankActor.Dispatch::part, -1).counts;
 
         // forward: the peer's rows for expert 0, then (only once expert 0 has answered them) expert 1's
-        ExpertRows peerRows = rows(new SplittableRandom(99), PEER_COUNTS);
+        ExpertRows peerRows = RankHarness.randomRows(new SplittableRandom(99), PEER_COUNTS, DIM);
         Answers outputs = streamAndCollect(peerRows, chunked, early, part -> new RankActor.Dispatch(0, 1, true, part),
                 peer, rank0, RankActor.ExpertOutput.class, RankActor.ExpertOutput::part);
 
         // the peer's experts answer rank 0's rows; rank 0 then sends output gradients both ways
         SplittableRandom answers = new SplittableRandom(7);
-        rank0.tell(new RankActor.ExpertOutput(0, 1, RowPart.whole(rows(answers, rank0Counts, DIM))));
+        rank0.tell(new RankActor.ExpertOutput(0, 1, RowPart.whole(RankHarness.randomRows(answers, rank0Counts, DIM))));
         new Answers().receive(peer, RankActor.OutputGradient.class, RankActor.OutputGradient::part, -1);
 
         // backward: the same again with the peer's output gradients
-        Answers inputGradients = streamAndCollect(rows(answers, PEER_COUNTS, DIM), chunked, early, part -> new RankActor.OutputGradient(0, 1, part),
+        Answers inputGradients = streamAndCollect(RankHarness.randomRows(answers, PEER_COUNTS, DIM), chunked, early, part -> new RankActor.OutputGradient(0, 1, part),
                 peer, rank0, RankActor.InputGradient.class, RankActor.InputGradient::part);
-        rank0.tell(new RankActor.InputGradient(0, 1, RowPart.whole(rows(answers, rank0Counts, DIM))));
+        rank0.tell(new RankActor.InputGradient(0, 1, RowPart.whole(RankHarness.randomRows(answers, rank0Counts, DIM))));
 
         assertInstanceOf(RankReply.StepDone.class, h.driver.receiveMessage(MAX));
         rank0.tell(new RankActor.InspectGradients(0, h.driver.getRef()));
@@ -154,17 +154,5 @@ class ExpertsStartEarlyTest {
             } while (n < 0 ? received < rows.numRows : got < n);
             return this;
         }
-    }
-
-    private static ExpertRows rows(SplittableRandom random, int[] counts) {
-        return rows(random, counts, DIM);
-    }
-
-    private static ExpertRows rows(SplittableRandom random, int[] counts, int dim) {
-        int n = 0;
-        for (int c : counts) n += c;
-        FMatrixRMaj m = new FMatrixRMaj(n, dim);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
-        return new ExpertRows(m, counts.clone());
     }
 }

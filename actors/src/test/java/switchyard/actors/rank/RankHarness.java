@@ -4,12 +4,15 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.DispatcherSelector;
+import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.RankReply;
+import switchyard.math.dispatch.ExpertRows;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 
 /**
@@ -55,4 +58,13 @@ public final class RankHarness {
     }
 
     public ActorTestKit kit() { return kit; }
+
+    /** A block of uniform random rows in (-1, 1) with the given rows per expert. */
+    public static ExpertRows randomRows(SplittableRandom random, int[] counts, int dim) {
+        int n = 0;
+        for (int c : counts) n += c;
+        FMatrixRMaj m = new FMatrixRMaj(n, dim);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
+        return new ExpertRows(m, counts.clone());
+    }
 }
