@@ -271,9 +271,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             return this;
         }
         StepState state = steps.computeIfAbsent(m.step(), this::open);
+        state.end(Phase.DISPATCH); // making its own tokens is not time this rank waits for its peers
         state.begin(Phase.BATCH);
         Batches.Materialised batch = batches.materialise(m.batch(), rank(), m.step(), state.arena);
         state.end(Phase.BATCH);
+        state.begin(Phase.DISPATCH);
         FMatrixRMaj input = batch.input();
         Objective objective = batch.objective();
         FMatrixRMaj noise = batch.gumbelNoise();
