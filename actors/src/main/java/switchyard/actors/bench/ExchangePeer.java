@@ -41,10 +41,14 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
 
     public record Ack(int from) implements Command {}
 
-    /** This peer received everything of exchange {@code id}. */
-    public record Done(long id, int peer, long bytesReceived) implements WireMessage {}
+    /**
+     * This peer received everything of exchange {@code id}, {@code nanos} after it started sending
+     * (its own clock): the exchange as the ranks see it, without the bench's start and finish messages.
+     */
+    public record Done(long id, int peer, long bytesReceived, long nanos) implements WireMessage {}
 
     private Start current;
+    private long startedAt;
     private Outbox<Command> outbox;
     private Courier courier;
     private long received;
@@ -77,6 +81,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
 
     private Behavior<Command> onStart(Start s) {
         current = s;
+        startedAt = System.nanoTime();
         received = 0;
         expected = s.bytesPerPair() * (s.peers().size() - 1);
         courier = Courier.of(getContext().getSystem(), s.exchange().transport());
@@ -88,7 +93,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
             if (d == s.self()) continue;
             for (RowPart p : parts) outbox.send(d, s.peers().get(d), new Part(s.id(), s.self(), p));
         }
-        if (expected == 0) s.replyTo().tell(new Done(s.id(), s.self(), 0));
+        if (expected == 0) s.replyTo().tell(new Done(s.id(), s.self(), 0, System.nanoTime() - startedAt));
         // other peers may have started first: their parts of this exchange waited for this Start
         List<Part> waiting = new ArrayList<>(early);
         early.clear();
@@ -116,7 +121,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
         received += 4L * p.part().numRows() * p.part().cols();
         DataPlane.get(getContext().getSystem()).recycle(p.part().source().data); // counted: done with the rows
         if (outbox.paced()) courier.tell(current.peers().get(p.from()), new Ack(current.self()));
-        if (received == expected) current.replyTo().tell(new Done(current.id(), current.self(), received));
+        if (received == expected) current.replyTo().tell(new Done(current.id(), current.self(), received, System.nanoTime() - startedAt));
         return this;
     }
 }

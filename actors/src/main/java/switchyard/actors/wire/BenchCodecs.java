@@ -51,11 +51,11 @@ final class BenchCodecs {
         });
         p.register(ExchangePeer.Done.class, "xD", new Codec<>() {
             public void write(ExchangePeer.Done m, WireWriter out, Refs refs) {
-                out.putLong(m.id()).putInt(m.peer()).putLong(m.bytesReceived());
+                out.putLong(m.id()).putInt(m.peer()).putLong(m.bytesReceived()).putLong(m.nanos());
             }
 
             public ExchangePeer.Done read(WireReader in, Refs refs) {
-                return new ExchangePeer.Done(in.getLong(), in.getInt(), in.getLong());
+                return new ExchangePeer.Done(in.getLong(), in.getInt(), in.getLong(), in.getLong());
             }
         });
         }

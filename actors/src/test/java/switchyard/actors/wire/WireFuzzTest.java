@@ -116,7 +116,7 @@ class WireFuzzTest {
                         new ExchangeSettings(1024, 4, random.nextBoolean() ? Transport.ARTERY : Transport.DATA_PLANE), done.getRef()),
                 new ExchangePeer.Part(7, 0, part),
                 new ExchangePeer.Ack(1),
-                new ExchangePeer.Done(7, 1, 4096),
+                new ExchangePeer.Done(7, 1, 4096, 1_500_000),
                 new DataPlaneLocator.Locate(located.getRef()),
                 new DataPlaneLocator.Located(1 + random.nextInt(65535)));
     }
