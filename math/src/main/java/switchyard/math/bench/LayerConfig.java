@@ -1,5 +1,10 @@
 package switchyard.math.bench;
 
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * A layer shape for benchmarks: S tokens per rank, model width M, hidden width H, E experts.
  * The two named configurations are the ones every Switchyard figure is quoted for.
@@ -18,11 +23,11 @@ public record LayerConfig(String name, int tokens, int modelDim, int hiddenDim, 
     }
 
     private static LayerConfig parse(String spec) {
-        java.util.Map<String, Integer> values = new java.util.HashMap<>();
+        Map<String, Integer> values = new HashMap<>();
         for (String item : spec.split(",")) {
             String[] kv = item.split("=", 2);
-            String key = kv[0].trim().toUpperCase(java.util.Locale.ROOT);
-            if (kv.length != 2 || !java.util.Set.of("S", "M", "H", "E").contains(key))
+            String key = kv[0].trim().toUpperCase(Locale.ROOT);
+            if (kv.length != 2 || !Set.of("S", "M", "H", "E").contains(key))
                 throw new IllegalArgumentException("unknown layer config '" + spec + "' (expected large, small or S=..,M=..,H=..,E=..)");
             int v;
             try {

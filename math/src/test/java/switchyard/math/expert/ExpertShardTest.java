@@ -7,6 +7,7 @@ import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -109,7 +110,7 @@ class ExpertShardTest {
 
     private static void fill(ExpertRows b, int l, float value) {
         int first = b.firstRowOf(l);
-        java.util.Arrays.fill(b.rows().data, first * M, (first + b.counts()[l]) * M, value);
+        Arrays.fill(b.rows().data, first * M, (first + b.counts()[l]) * M, value);
     }
 
     private static void assertSameRows(List<ExpertRows> expected, List<ExpertRows> actual) {
@@ -118,6 +119,6 @@ class ExpertShardTest {
 
     /** The matrix's rows only: reused buffers may carry headroom past them. */
     private static float[] rowData(FMatrixRMaj m) {
-        return java.util.Arrays.copyOf(m.data, m.numRows * m.numCols);
+        return Arrays.copyOf(m.data, m.numRows * m.numCols);
     }
 }
