@@ -34,6 +34,12 @@ final class ExpertStream {
 
     PartGather gather() { return gather; }
 
+    /** Every source's block, in rank order, as the pass began on them; only once {@link #runReady} has started it. */
+    List<ExpertRows> blocks() {
+        if (blocks == null) throw new IllegalStateException(gather.phase() + " pass not started");
+        return blocks;
+    }
+
     /** Runs, in expert order, every expert whose rows are all in and that has not run yet; true once all have run. */
     boolean runReady(Work work) {
         if (blocks == null) {

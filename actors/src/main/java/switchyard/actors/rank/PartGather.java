@@ -116,12 +116,6 @@ final class PartGather {
         return out;
     }
 
-    List<ExpertRows> inRankOrder() {
-        List<ExpertRows> out = new ArrayList<>(blocks.length);
-        for (int r = 0; r < blocks.length; r++) out.add(block(r));
-        return out;
-    }
-
     int[] missing() {
         int[] out = new int[blocks.length - complete];
         int n = 0;

@@ -271,11 +271,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             return this;
         }
         StepState state = steps.computeIfAbsent(m.step(), this::open);
-        state.end(Phase.DISPATCH); // making its own tokens is not time this rank waits for its peers
-        state.begin(Phase.BATCH);
-        Batches.Materialised batch = batches.materialise(m.batch(), rank(), m.step(), state.arena);
-        state.end(Phase.BATCH);
-        state.begin(Phase.DISPATCH);
+        Batches.Materialised batch = state.timed(Phase.BATCH, Phase.DISPATCH,
+                () -> batches.materialise(m.batch(), rank(), m.step(), state.arena));
         FMatrixRMaj input = batch.input();
         Objective objective = batch.objective();
         FMatrixRMaj noise = batch.gumbelNoise();
@@ -341,7 +338,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         Function<RowPart, Command> answer = part -> new ExpertOutput(m.step(), rank(), part);
         try {
             // the outputs overwrite the rows, to go back in the same blocks
-            boolean allRun = runReadyExperts(state, state.forwardExperts, Phase.DISPATCH, Phase.EXPERT_FORWARD, 1, answer,
+            boolean allRun = runReadyExperts(state, state.forwardExperts, Phase.EXPERT_FORWARD, 1, answer,
                     blocks -> shard.startForward(blocks, pass), (l, blocks) -> shard.forwardExpert(l, blocks, pass, mm));
             if (!allRun) return this;
         } catch (IllegalArgumentException e) {
@@ -358,7 +355,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             state.begin(Phase.OUTPUT_GRAD);
             startDeadline(m.step(), Phase.OUTPUT_GRAD);
         }
-        sendRemainingHome(state, 1, state.dispatches.inRankOrder(), answer);
+        sendRemainingHome(state, 1, state.forwardExperts.blocks(), answer);
         if (!backward) {
             state.expertSideDone = true;
             retireIfDone(state);
@@ -383,11 +380,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     /**
      * Runs the experts of one pass whose rows are in (see {@link ExpertStream}); true once all
-     * have run. {@code wait} counts only the time no expert computes. When exchanges are chunked,
-     * each expert's answers leave as parts right after it ran, while the next expert computes;
-     * {@link #sendRemainingHome} sends the rest once all have run.
+     * have run. The gather's clock counts only the time no expert computes. When exchanges are
+     * chunked, each expert's answers leave as parts right after it ran, while the next expert
+     * computes; {@link #sendRemainingHome} sends the rest once all have run.
      */
-    private boolean runReadyExperts(StepState state, ExpertStream stream, Phase wait, Phase compute, int exchange,
+    private boolean runReadyExperts(StepState state, ExpertStream stream, Phase compute, int exchange,
                                     Function<RowPart, Command> answer, Consumer<List<ExpertRows>> start,
                                     BiConsumer<Integer, List<ExpertRows>> run) {
         if (!earlyExperts && !stream.gather().complete()) return false;
@@ -409,12 +406,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             }
 
             private void timed(Runnable work) {
-                boolean waiting = !stream.gather().complete();
-                if (waiting) state.end(wait);
-                state.begin(compute);
-                work.run();
-                state.end(compute);
-                if (waiting) state.begin(wait);
+                PartGather gather = stream.gather();
+                state.timed(compute, gather.complete() ? null : gather.phase(), () -> {
+                    work.run();
+                    return null;
+                });
             }
         });
     }
@@ -535,7 +531,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         Function<RowPart, Command> answer = part -> new InputGradient(m.step(), rank(), part);
         try {
             // the input gradients overwrite the rows
-            boolean allRun = runReadyExperts(state, state.backwardExperts, Phase.OUTPUT_GRAD, Phase.EXPERT_BACKWARD, 3, answer,
+            boolean allRun = runReadyExperts(state, state.backwardExperts, Phase.EXPERT_BACKWARD, 3, answer,
                     blocks -> {
                         state.expertGrads = gradientSets.take();
                         state.expertGrads.forEach(ExpertGrads::zero);
@@ -550,7 +546,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         }
         gradients.put(m.step(), state.expertGrads);
         state.expertGrads = null;
-        sendRemainingHome(state, 3, state.outputGradients.inRankOrder(), answer);
+        sendRemainingHome(state, 3, state.backwardExperts.blocks(), answer);
         state.expertSideDone = true;
         retireIfDone(state);
         return this;

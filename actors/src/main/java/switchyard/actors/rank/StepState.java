@@ -8,6 +8,7 @@ import switchyard.math.expert.ExpertGrads;
 import switchyard.math.layer.SourceStep;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Everything one rank holds for one step in flight: the token side (its own tokens, routing,
@@ -71,6 +72,21 @@ final class StepState {
 
     void end(Phase p) {
         phaseNanos[p.ordinal()] += System.nanoTime() - phaseStarted[p.ordinal()];
+    }
+
+    /**
+     * Runs this rank's own work timed as {@code doing}, with the clock of the gather it happens
+     * during ({@code waiting}, or null) stopped meanwhile: a gather counts only waiting for peers.
+     */
+    <T> T timed(Phase doing, Phase waiting, Supplier<T> work) {
+        if (waiting != null) end(waiting);
+        begin(doing);
+        try {
+            return work.get();
+        } finally {
+            end(doing);
+            if (waiting != null) begin(waiting);
+        }
     }
 
     void sent(int exchange, int to, int rows, long bytes) {
