@@ -63,6 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "Steps run before measuring (default: ${DEFAULT-VALUE}).")
     int warmup = 8;
 
+    @Option(names = "--repeat", paramLabel = "N",
+            description = "Measure every oracle and layer figure N times and report the median, with every run in the JSON "
+                    + "(default: ${DEFAULT-VALUE}). On a shared machine one run can be a third off the next.")
+    int repeat = 1;
+
     @Option(names = "--matmul", paramLabel = "KERNEL",
             description = "Kernel for the oracle, layer and cross-jvm sections: best, amx, amx:N, vector, vector:N or ejml (default: ${DEFAULT-VALUE}). "
                     + "Several node JVMs on one machine each use all its cores with best; amx:1 or vector:1 keeps each rank to one thread.")
@@ -80,6 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String w : what) if (!known.contains(w)) throw new IllegalArgumentException("--what takes " + known + ", got '" + w + "'");
         for (int w : world) if (w < 1) throw new IllegalArgumentException("--world values must be >= 1, got " + w);
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
+        if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
         MatMuls.byName(matmul); // refuses an unknown kernel before anything runs
         List<LayerConfig> configs = switch (config) {
             case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
@@ -145,14 +151,6 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    /**
-     * One measured configuration: forward and forward+backward tokens/s, bytes allocated per token
-     * per step and, for the actor layer, its products during forward+backward next to the same
-     * shapes run alone (else null).
-     */
-    private record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwdBwdAlloc,
-                              LayerBench.Gemm gemm, double isolatedGflops) {}
-
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
             OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), warmup, steps);
@@ -183,8 +181,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Measures every configuration at every --world that divides its experts, printing as it goes.
-     * Allocation is what every thread allocated over the measured steps, per token (all ranks) per step.
+     * Measures every configuration at every --world that divides its experts, --repeat times, printing
+     * as it goes. Allocation is what every thread allocated over the measured steps, per token (all
+     * ranks) per step.
      */
     private List<Map<String, Object>> throughputTable(PrintWriter out, String title, List<LayerConfig> configs,
                                                       java.util.function.BiFunction<LayerConfig, Integer, Throughput> measure) {
@@ -193,9 +192,15 @@ public final class BenchCommand implements Callable<Integer> {
         for (LayerConfig c : configs) {
             for (int w : world) {
                 if (c.experts() % w != 0) continue;
-                Throughput t = measure.apply(c, w);
+                List<Throughput> runs = new ArrayList<>(repeat);
+                for (int i = 0; i < repeat; i++) runs.add(measure.apply(c, w));
+                Throughput t = Throughput.medianOf(runs);
                 out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %14.0f %14.0f%n", c.name(), w, t.forward(), t.fwdBwd(),
                         t.forwardAlloc(), t.fwdBwdAlloc());
+                if (repeat > 1) {
+                    out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s%n", repeat,
+                            runList(runs, Throughput::forward), runList(runs, Throughput::fwdBwd));
+                }
                 out.flush();
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("config", c.name());
@@ -204,6 +209,10 @@ public final class BenchCommand implements Callable<Integer> {
                 row.put("fwdbwd_tokens_per_s", t.fwdBwd());
                 row.put("forward_alloc_bytes_per_token_step", t.forwardAlloc());
                 row.put("alloc_bytes_per_token_step", t.fwdBwdAlloc());
+                if (repeat > 1) {
+                    row.put("forward_tokens_per_s_runs", runs.stream().map(Throughput::forward).toList());
+                    row.put("fwdbwd_tokens_per_s_runs", runs.stream().map(Throughput::fwdBwd).toList());
+                }
                 if (t.gemm() != null) {
                     row.put("gemm_gflops_in_layer", t.gemm().gflopsWhileMultiplying());
                     row.put("gemm_gflops_isolated", t.isolatedGflops());
@@ -216,6 +225,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.println();
         return rows;
+    }
+
+    private static String runList(List<Throughput> runs, java.util.function.ToDoubleFunction<Throughput> figure) {
+        return runs.stream().map(t -> String.format(Locale.ROOT, "%.0f", figure.applyAsDouble(t)))
+                .collect(java.util.stream.Collectors.joining(" / "));
     }
 
     private LayerConfig configByName() {

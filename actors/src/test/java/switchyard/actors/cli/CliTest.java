@@ -58,7 +58,8 @@ class CliTest {
             "bench --config huge                                 | --config: unknown layer config 'huge'",
             "bench --config S=64,M=8,H=16                        | must give all of S, M, H and E",
             "bench --config S=64,M=8,H=x,E=2                     | H must be a whole number",
-            "bench --config S=64,M=0,H=16,E=2                    | M must be >= 1"})
+            "bench --config S=64,M=0,H=16,E=2                    | M must be >= 1",
+            "bench --repeat 0                                    | --repeat must be >= 1"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli cli = Cli.run(args.trim().split("\\s+"));
         assertEquals(2, cli.code(), cli.err());
@@ -83,6 +84,25 @@ class CliTest {
             assertTrue(row.get("forward_tokens_per_s").getAsDouble() > 0 && row.get("fwdbwd_tokens_per_s").getAsDouble() > 0, row.toString());
         }
         assertTrue(cli.out().contains("S=64,M=16,H=32,E=2"), cli.out());
+    }
+
+    @Test
+    void benchRepeatsReportTheMedianAndEveryRun(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "2", "--repeat", "3",
+                "--steps", "1", "--warmup", "0", "--json", json.toString());
+        assertEquals(0, cli.code(), cli.err());
+        JsonObject row = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer").get(0).getAsJsonObject();
+        for (String figure : new String[] {"forward_tokens_per_s", "fwdbwd_tokens_per_s"}) {
+            var runs = row.getAsJsonArray(figure + "_runs");
+            assertEquals(3, runs.size(), row.toString());
+            double[] sorted = new double[3];
+            for (int i = 0; i < 3; i++) sorted[i] = runs.get(i).getAsDouble();
+            java.util.Arrays.sort(sorted);
+            assertTrue(sorted[0] > 0, row.toString());
+            assertEquals(sorted[1], row.get(figure).getAsDouble(), figure + " is the median of its runs: " + row);
+        }
+        assertTrue(cli.out().contains("3 runs, median above: forward "), cli.out());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package switchyard.math.bench;
 
-import java.util.Arrays;
 import java.util.Random;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.linalg.MatMul;
@@ -39,7 +38,6 @@ public final class ExpertGemmBench {
             mm.mulTransB(dh, w1, dx, false);
             if (i >= 0) rates[i] = flops / (System.nanoTime() - start);
         }
-        Arrays.sort(rates);
-        return reps % 2 == 1 ? rates[reps / 2] : (rates[reps / 2 - 1] + rates[reps / 2]) / 2;
+        return Median.of(rates);
     }
 }

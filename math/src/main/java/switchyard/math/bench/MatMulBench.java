@@ -1,7 +1,6 @@
 package switchyard.math.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -111,8 +110,7 @@ public final class MatMulBench {
             call(mm, op, a, b, bias, c);
             rates[i] = flops / (System.nanoTime() - start);
         }
-        Arrays.sort(rates);
-        return reps % 2 == 1 ? rates[reps / 2] : (rates[reps / 2 - 1] + rates[reps / 2]) / 2;
+        return Median.of(rates);
     }
 
     private static void call(MatMul mm, String op, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, FMatrixRMaj c) {

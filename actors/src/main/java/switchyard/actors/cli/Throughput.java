@@ -1,0 +1,33 @@
+package switchyard.actors.cli;
+
+import switchyard.actors.bench.LayerBench;
+import switchyard.math.bench.Median;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One measured configuration: forward and forward+backward tokens/s, bytes allocated per token per
+ * step and, for the actor layer, its products during forward+backward next to the same shapes run
+ * alone (else null and 0).
+ */
+record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwdBwdAlloc,
+                  LayerBench.Gemm gemm, double isolatedGflops) {
+
+    /**
+     * What {@code runs} of one configuration report together: the median of each throughput, the
+     * most any run allocated, and the product figures of the run whose forward+backward is the
+     * median one (the lower of the middle two for an even count), so that they describe a run that
+     * happened.
+     */
+    static Throughput medianOf(List<Throughput> runs) {
+        if (runs.isEmpty()) throw new IllegalArgumentException("no runs to summarise");
+        Throughput middle = runs.stream().sorted(Comparator.comparingDouble(Throughput::fwdBwd)).toList().get((runs.size() - 1) / 2);
+        return new Throughput(
+                Median.of(runs.stream().mapToDouble(Throughput::forward).toArray()),
+                Median.of(runs.stream().mapToDouble(Throughput::fwdBwd).toArray()),
+                runs.stream().mapToDouble(Throughput::forwardAlloc).max().orElseThrow(),
+                runs.stream().mapToDouble(Throughput::fwdBwdAlloc).max().orElseThrow(),
+                middle.gemm(), middle.isolatedGflops());
+    }
+}
