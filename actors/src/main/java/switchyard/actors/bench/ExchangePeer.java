@@ -33,7 +33,13 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
 
     public sealed interface Command extends WireMessage permits Start, Part, Ack {}
 
-    /** Exchange {@code bytesPerPair} with every other peer in {@code peers}; this peer is {@code self}. */
+    /**
+     * Exchange {@code bytesPerPair} with every other peer in {@code peers}; this peer is {@code self}.
+     * The bench tells peer 0 only, and peer 0 starts the others over the exchange's own transport
+     * before it starts sending: like the raw socket copy, whose server starts when the client's
+     * request arrives, the exchange then begins with one hop of its own transport rather than with
+     * the bench's Akka messages reaching two JVMs at different moments.
+     */
     public record Start(long id, List<ActorRef<Command>> peers, int self, long bytesPerPair, ExchangeSettings exchange,
                         ActorRef<Done> replyTo) implements Command {}
 
@@ -81,11 +87,16 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
 
     private Behavior<Command> onStart(Start s) {
         current = s;
-        startedAt = System.nanoTime();
         received = 0;
         expected = s.bytesPerPair() * (s.peers().size() - 1);
         courier = Courier.of(getContext().getSystem(), s.exchange().transport());
         outbox = new Outbox<>(s.peers().size(), s.exchange().window(), courier);
+        if (s.self() == 0) {
+            for (int d = 1; d < s.peers().size(); d++) {
+                courier.tell(s.peers().get(d), new Start(s.id(), s.peers(), d, s.bytesPerPair(), s.exchange(), s.replyTo()));
+            }
+        }
+        startedAt = System.nanoTime();
         // split into parts (views of the block) like a rank's block; making up the block is not part of an exchange
         int rows = (int) (s.bytesPerPair() / (4L * COLS));
         List<RowPart> parts = RowPart.split(new ExpertRows(payload(rows), new int[] {rows}), s.exchange().rowsPerPart(COLS));
