@@ -220,7 +220,7 @@ static void packColumnsB(const float *b, int ldb, int k, int n, int ks, int jp0,
  * C tiles 0-3 += the block's steps. Per step lo·hi, hi·hi, hi·lo: each group keeps one operand's
  * tiles from the group before, so a step loads eight tiles for twelve tile products (hi·hi, hi·lo,
  * lo·hi in that order needs ten). The products stream their tiles from L2, so fewer loads is
- * faster: one expert's six products ran 4 % quicker on one core (interleaved C-harness runs).
+ * faster: one expert's six products ran 3-6 % quicker on one core (interleaved C-harness runs).
  * Each tile is reloaded only after the products that read it were issued a few products back, so
  * the load does not wait on them.
  */

@@ -27,6 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /** {@code switchyard bench}: the figures every performance claim in the README comes from. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -186,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
      * ranks) per step.
      */
     private List<Map<String, Object>> throughputTable(PrintWriter out, String title, List<LayerConfig> configs,
-                                                      java.util.function.BiFunction<LayerConfig, Integer, Throughput> measure) {
+                                                      BiFunction<LayerConfig, Integer, Throughput> measure) {
         out.printf("%-37s %13s %15s %14s %14s%n", title, "forward tok/s", "fwd+bwd tok/s", "fwd B/tok/step", "f+b B/tok/step");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LayerConfig c : configs) {
@@ -227,9 +230,9 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static String runList(List<Throughput> runs, java.util.function.ToDoubleFunction<Throughput> figure) {
+    private static String runList(List<Throughput> runs, ToDoubleFunction<Throughput> figure) {
         return runs.stream().map(t -> String.format(Locale.ROOT, "%.0f", figure.applyAsDouble(t)))
-                .collect(java.util.stream.Collectors.joining(" / "));
+                .collect(Collectors.joining(" / "));
     }
 
     private LayerConfig configByName() {

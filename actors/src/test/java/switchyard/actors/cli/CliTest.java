@@ -12,6 +12,7 @@ import switchyard.math.linalg.MatMuls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,7 +99,7 @@ class CliTest {
             assertEquals(3, runs.size(), row.toString());
             double[] sorted = new double[3];
             for (int i = 0; i < 3; i++) sorted[i] = runs.get(i).getAsDouble();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             assertTrue(sorted[0] > 0, row.toString());
             assertEquals(sorted[1], row.get(figure).getAsDouble(), figure + " is the median of its runs: " + row);
         }
