@@ -540,9 +540,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                     (l, blocks) -> shard.backwardExpert(l, pass, blocks, state.expertGrads, mm));
             if (!allRun) return this;
         } catch (IllegalArgumentException e) {
-            recycle(state.expertGrads);
-            state.expertGrads = null;
-            return fail(state, Phase.OUTPUT_GRAD, new int[0], e.getMessage());
+            return fail(state, Phase.OUTPUT_GRAD, new int[0], e.getMessage()); // retiring the step recycles its gradients
         }
         gradients.put(m.step(), state.expertGrads);
         state.expertGrads = null;
@@ -646,7 +644,10 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         StepState state = steps.remove(step);
         retired.add(step);
         for (Phase p : Phase.values()) timers.cancel(new DeadlineKey(step, p));
-        if (reuseBuffers && state != null && state.arena.allReturned()) arenas.release(state.arena);
+        if (state == null) return;
+        recycle(state.expertGrads); // a backward pass that failed part-way: its gradients are read by no update
+        state.expertGrads = null;
+        if (reuseBuffers && state.arena.allReturned()) arenas.release(state.arena);
     }
 
     /** A step's expert gradients are no longer read: the next step may reuse them. */
