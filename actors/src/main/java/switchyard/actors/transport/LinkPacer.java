@@ -1,5 +1,6 @@
 package switchyard.actors.transport;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,7 +30,7 @@ final class LinkPacer {
 
     static LinkPacer of(long bytesPerSecond) {
         return new LinkPacer(bytesPerSecond, System::nanoTime, nanos -> {
-            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+            LockSupport.parkNanos(nanos);
             if (Thread.interrupted()) throw new InterruptedException();
         });
     }

@@ -8,6 +8,7 @@ import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Rows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -131,10 +132,10 @@ public final class ExpertShard {
                     + pass.counts.length + " sources and " + pass.experts() + " experts");
         for (int r = 0; r < blocks.size(); r++) {
             ExpertRows b = checkExperts(blocks.get(r), r, "output gradient");
-            if (!java.util.Arrays.equals(b.counts(), pass.counts[r]))
+            if (!Arrays.equals(b.counts(), pass.counts[r]))
                 throw new IllegalArgumentException("source rank " + r + " sent output gradients for "
-                        + java.util.Arrays.toString(b.counts()) + " rows but the forward pass had "
-                        + java.util.Arrays.toString(pass.counts[r]));
+                        + Arrays.toString(b.counts()) + " rows but the forward pass had "
+                        + Arrays.toString(pass.counts[r]));
         }
     }
 

@@ -4,6 +4,7 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Rows;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -64,7 +65,7 @@ public final class ClusteredRegression {
         // before, and the step's other ranks waited for it. The sums start from zero, so a reused
         // target is cleared first.
         float[] xd = x.data, yd = y.data;
-        java.util.Arrays.fill(yd, 0, spec.tokens() * m, 0f);
+        Arrays.fill(yd, 0, spec.tokens() * m, 0f);
         int[] byCluster = groupByCluster(cluster, spec.clusters());
         for (int first = 0; first < byCluster.length; ) {
             int k = cluster[byCluster[first]];
