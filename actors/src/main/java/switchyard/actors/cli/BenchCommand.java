@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
                 "  oracle     tokens/s of the single-process layer, forward and forward+backward (with an SGD update)",
                 "  layer      tokens/s of the actor layer in one JVM (W rank actors, real scatter/gather)",
                 "  (oracle and layer also print the bytes every thread allocated per token per step)",
+                "  peer       tokens/s of an index-based top-2 MoE layer on NumPy (python3), the same job as the layer;",
+                "             with layer, each layer run is followed by a peer run and the bench prints their ratios",
                 "  cross-jvm  all-to-all MB/s between two node JVMs (data plane and Artery) next to a raw socket copy,",
                 "             and the layer on 2 JVMs",
                 "Tokens/s always count the tokens of all ranks. Configurations: large = S 4096, M 512, H 2048, E 8;",
@@ -47,8 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--what", paramLabel = "LIST", split = ",",
-            description = "Sections to run: kernels, oracle, layer, cross-jvm (default: all).")
-    List<String> what = List.of("kernels", "oracle", "layer", "cross-jvm");
+            description = "Sections to run: kernels, oracle, layer, peer, cross-jvm (default: all).")
+    List<String> what = List.of("kernels", "oracle", "layer", "peer", "cross-jvm");
 
     @Option(names = "--config", paramLabel = "NAME", description = "large, small, both, or a shape of your own such as "
             + "S=4096,M=2048,H=256,E=8 (tokens per rank, model and hidden width, experts; default: ${DEFAULT-VALUE}). "
@@ -84,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Set<String> known = Set.of("kernels", "oracle", "layer", "cross-jvm");
+        Set<String> known = Set.of("kernels", "oracle", "layer", "peer", "cross-jvm");
         for (String w : what) if (!known.contains(w)) throw new IllegalArgumentException("--what takes " + known + ", got '" + w + "'");
         for (int w : world) if (w < 1) throw new IllegalArgumentException("--world values must be >= 1, got " + w);
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
@@ -101,7 +103,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (what.contains("kernels")) figures.put("kernels", kernels(out));
         if (what.contains("kernels") || what.contains("layer")) figures.put("fma_ceiling_gflops", fmaCeiling(out));
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
-        if (what.contains("layer")) figures.put("layer", layer(out, configs));
+        PeerRuns peer = what.contains("peer") ? PeerRuns.startIfAvailable(out, warmup, steps) : null;
+        if (peer != null && peer.unavailable() != null) figures.put("peer_unavailable", peer.unavailable());
+        if (what.contains("layer")) figures.put("layer", layer(out, configs, peer));
+        if (peer != null && peer.unavailable() == null) figures.put("peer", peer.table(out, configs, world, repeat));
         if (what.contains("cross-jvm")) figures.put("cross_jvm", crossJvm(out));
 
         if (json != null) {
@@ -162,13 +167,16 @@ public final class BenchCommand implements Callable<Integer> {
         });
     }
 
-    private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs) {
+    /** The actor layer's table; with {@code peer} (may be null), a peer run follows each layer run. */
+    private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs, PeerRuns peer) {
         double ceiling = fmaCeiling(out);
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, steps);
             double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), 5);
-            return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
+            Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
+            if (peer != null && peer.unavailable() == null) peer.measureAfter(c, w, t);
+            return t;
         });
         out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   at once");
         for (Map<String, Object> row : rows) {

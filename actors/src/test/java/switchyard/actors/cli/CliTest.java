@@ -6,18 +6,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import switchyard.actors.bench.NumpyPeer;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.report.MetricsLog;
 import switchyard.math.linalg.MatMuls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The command line through picocli's API: help, user errors, option parsing. */
 class CliTest {
@@ -104,6 +107,31 @@ class CliTest {
             assertEquals(sorted[1], row.get(figure).getAsDouble(), figure + " is the median of its runs: " + row);
         }
         assertTrue(cli.out().contains("3 runs, median above: forward "), cli.out());
+    }
+
+    @Test
+    void benchPairsEachLayerRunWithAPeerRun(@TempDir Path dir) throws Exception {
+        assumeTrue(NumpyPeer.unavailableReason(Duration.ofMinutes(1)) == null, "no python3 with NumPy here");
+        Path json = dir.resolve("bench.json");
+        Cli cli = Cli.run("bench", "--what", "layer,peer", "--config", "S=64,M=16,H=32,E=2", "--world", "2", "--repeat", "2",
+                "--steps", "1", "--warmup", "0", "--json", json.toString());
+        assertEquals(0, cli.code(), cli.err());
+        JsonObject figures = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        JsonObject layer = figures.getAsJsonArray("layer").get(0).getAsJsonObject();
+        JsonObject peer = figures.getAsJsonArray("peer").get(0).getAsJsonObject();
+        assertEquals(2, peer.get("world").getAsInt());
+        for (String figure : new String[] {"forward", "fwdbwd"}) {
+            var layerRuns = layer.getAsJsonArray(figure + "_tokens_per_s_runs");
+            var peerRuns = peer.getAsJsonArray(figure + "_tokens_per_s_runs");
+            var ratios = peer.getAsJsonArray("layer_vs_peer_" + figure + "_runs");
+            assertEquals(2, ratios.size(), peer.toString());
+            for (int i = 0; i < 2; i++) {
+                assertEquals(layerRuns.get(i).getAsDouble() / peerRuns.get(i).getAsDouble(), ratios.get(i).getAsDouble(), 1e-9,
+                        "pair " + i + " divides the layer run by the peer run after it: " + peer);
+            }
+            assertEquals((ratios.get(0).getAsDouble() + ratios.get(1).getAsDouble()) / 2, peer.get("layer_vs_peer_" + figure).getAsDouble(), 1e-9);
+        }
+        assertTrue(cli.out().contains("layer/peer per pair: forward "), cli.out());
     }
 
     @Test
