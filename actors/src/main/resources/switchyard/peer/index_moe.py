@@ -9,10 +9,12 @@ S x E x C tensor), each expert run once on the rows of every rank stacked togeth
 indexed adds, float32, and OpenBLAS on every core for the products. All ranks live in this one
 process and trade rows by indexing, so the peer pays nothing for its all-to-all.
 
-  bench:   index_moe.py bench S M H E W WARMUP STEPS   -> one JSON line on stdout
+  bench:   index_moe.py bench S M H E W WARMUP STEPS MIN_SECONDS   -> one JSON line on stdout
+           (each kind of step is measured over at least STEPS steps and at least MIN_SECONDS)
   verify:  index_moe.py verify CASE.json [...]         -> checks a moe-vectors case in float64
 """
 import json
+import math
 import sys
 import time
 
@@ -148,7 +150,7 @@ def sgd(params, grads, lr):
         p -= lr * g
 
 
-def bench(s_count, m, h, e_count, world, warmup, steps):
+def bench(s_count, m, h, e_count, world, warmup, steps, min_seconds):
     dtype = np.float32
     rng = np.random.default_rng(1)
 
@@ -180,9 +182,12 @@ def bench(s_count, m, h, e_count, world, warmup, steps):
         for i in range(warmup):
             step(i)
         t0 = time.perf_counter()
-        for i in range(steps):
+        step(warmup)
+        count = max(steps, math.ceil(min_seconds / (time.perf_counter() - t0)))
+        t0 = time.perf_counter()
+        for i in range(count):
             step(i)
-        return world * s_count * steps / (time.perf_counter() - t0)
+        return world * s_count * count / (time.perf_counter() - t0)
 
     forward_rate = tokens_per_s(forward_step)
     fwdbwd_rate = tokens_per_s(train_step)
@@ -250,8 +255,8 @@ def main(argv):
                 print(f"{path} does not match: {e}", file=sys.stderr)
                 return 1
         return 0
-    if len(argv) == 8 and argv[0] == "bench":
-        bench(*map(int, argv[1:]))
+    if len(argv) == 9 and argv[0] == "bench":
+        bench(*map(int, argv[1:8]), float(argv[8]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -11,7 +11,9 @@ import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.bench.LayerConfig;
+import switchyard.math.bench.Median;
 import switchyard.math.bench.OracleBench;
+import switchyard.math.bench.Window;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.linalg.MatMulMeter;
 
@@ -60,21 +62,27 @@ public final class LayerBench {
         return new TrainingPlan(steps, 1, false, training, (step, rank) -> batch, Duration.ofMinutes(20), null);
     }
 
-    /** Measures W ranks in this JVM: throughput, allocation, and every product through a {@code metered:} kernel. */
-    public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, int steps) {
+    /**
+     * Measures W ranks in this JVM: throughput, allocation, and every product through a
+     * {@code metered:} kernel; forward and forward+backward each over {@code window} (its step
+     * count from the warm-up's step times).
+     */
+    public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, Window window) {
         SimulationOptions job = job(config, worldSize, "metered:" + matmul, ExchangeSettings.direct());
         // Training runs until at least as long as the oracle's warm-up has passed: a small step takes
         // milliseconds, and 8 of them ended before C2 had compiled the step's Vector-API code, whose
         // boxes then showed as 10-60 KB per token in the first configuration measured.
         long warm = System.nanoTime() + OracleBench.WARMUP_NANOS;
+        double[] stepNanos = new double[2]; // forward, training: the last warm-up's median step
         do {
-            for (boolean training : new boolean[] {false, true}) { // forward alone runs on its own compiled paths
-                RunListener.Outcome outcome = Simulation.run(job, plan(config, Math.max(1, warmups), training), akka, m -> { }, Duration.ofHours(1));
+            for (int kind = 0; kind < 2; kind++) { // forward alone runs on its own compiled paths
+                RunListener.Outcome outcome = Simulation.run(job, plan(config, Math.max(1, warmups), kind == 1), akka, m -> { }, Duration.ofHours(1));
                 if (!outcome.succeeded()) throw new IllegalStateException("benchmark warm-up failed: " + outcome.failure());
+                stepNanos[kind] = Median.of(outcome.steps().stream().mapToDouble(StepMetrics::wallNanos).toArray());
             }
         } while (System.nanoTime() < warm);
-        Figure forward = inThisJvm(config, job, akka, warmups, steps, false);
-        Figure fwdBwd = inThisJvm(config, job, akka, warmups, steps, true);
+        Figure forward = inThisJvm(config, job, akka, warmups, window.steps(stepNanos[0]), false);
+        Figure fwdBwd = inThisJvm(config, job, akka, warmups, window.steps(stepNanos[1]), true);
         return new Result(config, worldSize, forward.tokensPerSecond, fwdBwd.tokensPerSecond,
                 forward.allocBytesPerTokenStep, fwdBwd.allocBytesPerTokenStep, forward.gemm, fwdBwd.gemm);
     }

@@ -3,6 +3,7 @@ package switchyard.actors.bench;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import switchyard.math.bench.LayerConfig;
+import switchyard.math.bench.Window;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,11 +51,15 @@ public final class NumpyPeer {
         }
     }
 
-    /** Runs the peer on {@code config} with {@code world} ranks: {@code warmups} unmeasured steps, then {@code steps} measured ones, of each kind. */
-    public static Result measure(LayerConfig config, int world, int warmups, int steps, Duration timeout) {
+    /**
+     * Runs the peer on {@code config} with {@code world} ranks: {@code warmups} unmeasured steps,
+     * then the steps of {@code window}, of each kind.
+     */
+    public static Result measure(LayerConfig config, int world, int warmups, Window window, Duration timeout) {
         Output out = script(List.of("bench", String.valueOf(config.tokens()), String.valueOf(config.modelDim()),
                 String.valueOf(config.hiddenDim()), String.valueOf(config.experts()), String.valueOf(world),
-                String.valueOf(warmups), String.valueOf(steps)), timeout, "bench on " + config + " with W=" + world);
+                String.valueOf(warmups), String.valueOf(window.leastSteps()), String.valueOf(window.leastNanos() / 1e9)),
+                timeout, "bench on " + config + " with W=" + world);
         JsonObject json;
         try {
             json = JsonParser.parseString(out.stdout.strip()).getAsJsonObject();

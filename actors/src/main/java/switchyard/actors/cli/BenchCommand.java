@@ -13,6 +13,7 @@ import switchyard.math.bench.FmaCeiling;
 import switchyard.math.bench.LayerConfig;
 import switchyard.math.bench.MatMulBench;
 import switchyard.math.bench.OracleBench;
+import switchyard.math.bench.Window;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 
@@ -60,8 +61,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--world", paramLabel = "W", split = ",", description = "Ranks in one JVM for the layer section (default: 1,2).")
     List<Integer> world = List.of(1, 2);
 
-    @Option(names = "--steps", paramLabel = "N", description = "Measured steps per layer figure (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", description = "Least measured steps per oracle, layer and peer figure (default: ${DEFAULT-VALUE}).")
     int steps = 6;
+
+    @Option(names = "--min-seconds", paramLabel = "S",
+            description = "Least time each oracle, layer and peer figure is measured for: small configurations run more than --steps steps "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double minSeconds = 2;
 
     // until the JIT has compiled the hot path, Vector-API code boxes every vector: the small
     // configuration allocates kilobytes per token for its first half-dozen steps
@@ -91,6 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int w : world) if (w < 1) throw new IllegalArgumentException("--world values must be >= 1, got " + w);
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+        if (!(minSeconds >= 0 && minSeconds <= 3600)) throw new IllegalArgumentException("--min-seconds must be in 0..3600, got " + minSeconds);
         MatMuls.byName(matmul); // refuses an unknown kernel before anything runs
         List<LayerConfig> configs = switch (config) {
             case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
@@ -103,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (what.contains("kernels")) figures.put("kernels", kernels(out));
         if (what.contains("kernels") || what.contains("layer")) figures.put("fma_ceiling_gflops", fmaCeiling(out));
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
-        PeerRuns peer = what.contains("peer") ? PeerRuns.startIfAvailable(out, warmup, steps) : null;
+        PeerRuns peer = what.contains("peer") ? PeerRuns.startIfAvailable(out, warmup, window()) : null;
         if (peer != null && peer.unavailable() != null) figures.put("peer_unavailable", peer.unavailable());
         if (what.contains("layer")) figures.put("layer", layer(out, configs, peer));
         if (peer != null && peer.unavailable() == null) figures.put("peer", peer.table(out, configs, world, repeat));
@@ -161,7 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
-            OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), warmup, steps);
+            OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), warmup, window());
             return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null, 0);
         });
@@ -171,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs, PeerRuns peer) {
         double ceiling = fmaCeiling(out);
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
-            LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, steps);
+            LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, window());
             double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), 5);
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
@@ -241,6 +248,10 @@ public final class BenchCommand implements Callable<Integer> {
     private static String runList(List<Throughput> runs, ToDoubleFunction<Throughput> figure) {
         return runs.stream().map(t -> String.format(Locale.ROOT, "%.0f", figure.applyAsDouble(t)))
                 .collect(Collectors.joining(" / "));
+    }
+
+    private Window window() {
+        return new Window(steps, (long) (minSeconds * 1e9));
     }
 
     private LayerConfig configByName() {

@@ -3,6 +3,7 @@ package switchyard.actors.cli;
 import switchyard.actors.bench.NumpyPeer;
 import switchyard.math.bench.LayerConfig;
 import switchyard.math.bench.Median;
+import switchyard.math.bench.Window;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -29,24 +30,24 @@ final class PeerRuns {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
 
     private final int warmup;
-    private final int steps;
+    private final Window window;
     private final String unavailable;
     private final Map<String, List<Pair>> runs = new LinkedHashMap<>();
 
-    private PeerRuns(int warmup, int steps, String unavailable) {
+    private PeerRuns(int warmup, Window window, String unavailable) {
         this.warmup = warmup;
-        this.steps = steps;
+        this.window = window;
         this.unavailable = unavailable;
     }
 
     /** Ready to measure, or (printing why) a section that measures nothing. */
-    static PeerRuns startIfAvailable(PrintWriter out, int warmup, int steps) {
+    static PeerRuns startIfAvailable(PrintWriter out, int warmup, Window window) {
         String reason = NumpyPeer.unavailableReason(Duration.ofMinutes(1));
         if (reason != null) {
             out.println("NumPy peer skipped: " + reason);
             out.println();
         }
-        return new PeerRuns(warmup, steps, reason);
+        return new PeerRuns(warmup, window, reason);
     }
 
     /** Why the peer cannot run here, or null. */
@@ -58,7 +59,7 @@ final class PeerRuns {
     }
 
     private NumpyPeer.Result measure(LayerConfig c, int w) {
-        return NumpyPeer.measure(c, w, warmup, steps, RUN_TIMEOUT);
+        return NumpyPeer.measure(c, w, warmup, window, RUN_TIMEOUT);
     }
 
     /**

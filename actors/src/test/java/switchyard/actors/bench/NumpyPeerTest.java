@@ -6,6 +6,7 @@ import com.google.gson.JsonPrimitive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchyard.math.bench.LayerConfig;
+import switchyard.math.bench.Window;
 import switchyard.math.reference.ReferenceCases;
 
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class NumpyPeerTest {
     @Test
     void measuresBothKindsOfStep() {
         needsNumpy();
-        NumpyPeer.Result r = NumpyPeer.measure(LayerConfig.byName("S=64,M=16,H=32,E=4"), 2, 1, 2, TIMEOUT);
+        NumpyPeer.Result r = NumpyPeer.measure(LayerConfig.byName("S=64,M=16,H=32,E=4"), 2, 1, new Window(2, 0), TIMEOUT);
         assertTrue(r.forwardTokensPerSecond() > 0 && Double.isFinite(r.forwardTokensPerSecond()), r.toString());
         assertTrue(r.fwdBwdTokensPerSecond() > 0 && Double.isFinite(r.fwdBwdTokensPerSecond()), r.toString());
         assertTrue(r.numpy().matches("\\d+\\.\\d+.*"), r.toString());

@@ -63,7 +63,8 @@ class CliTest {
             "bench --config S=64,M=8,H=16                        | must give all of S, M, H and E",
             "bench --config S=64,M=8,H=x,E=2                     | H must be a whole number",
             "bench --config S=64,M=0,H=16,E=2                    | M must be >= 1",
-            "bench --repeat 0                                    | --repeat must be >= 1"})
+            "bench --repeat 0                                    | --repeat must be >= 1",
+            "bench --min-seconds -1                              | --min-seconds must be in 0..3600"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli cli = Cli.run(args.trim().split("\\s+"));
         assertEquals(2, cli.code(), cli.err());
@@ -77,7 +78,7 @@ class CliTest {
     void benchMeasuresALayerShapeOfOnesOwn(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "1,2",
-                "--steps", "1", "--warmup", "0", "--json", json.toString());
+                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
         assertEquals(0, cli.code(), cli.err());
         var layer = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer");
         assertEquals(2, layer.size(), layer.toString());
@@ -94,7 +95,7 @@ class CliTest {
     void benchRepeatsReportTheMedianAndEveryRun(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "2", "--repeat", "3",
-                "--steps", "1", "--warmup", "0", "--json", json.toString());
+                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
         assertEquals(0, cli.code(), cli.err());
         JsonObject row = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer").get(0).getAsJsonObject();
         for (String figure : new String[] {"forward_tokens_per_s", "fwdbwd_tokens_per_s"}) {
@@ -114,7 +115,7 @@ class CliTest {
         assumeTrue(NumpyPeer.unavailableReason(Duration.ofMinutes(1)) == null, "no python3 with NumPy here");
         Path json = dir.resolve("bench.json");
         Cli cli = Cli.run("bench", "--what", "layer,peer", "--config", "S=64,M=16,H=32,E=2", "--world", "2", "--repeat", "2",
-                "--steps", "1", "--warmup", "0", "--json", json.toString());
+                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
         assertEquals(0, cli.code(), cli.err());
         JsonObject figures = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         JsonObject layer = figures.getAsJsonArray("layer").get(0).getAsJsonObject();

@@ -17,7 +17,11 @@ public final class OracleBench {
     public record Result(LayerConfig config, int worldSize, double forwardTokensPerSecond, double fwdBwdTokensPerSecond,
                          double forwardAllocBytesPerTokenStep, double fwdBwdAllocBytesPerTokenStep) {}
 
-    public static Result measure(LayerConfig config, int worldSize, MatMul mm, int warmups, int reps) {
+    /**
+     * Measures forward and forward+backward steps of one configuration, each over {@code window}
+     * (its step count from the time of one warm step).
+     */
+    public static Result measure(LayerConfig config, int worldSize, MatMul mm, int warmups, Window window) {
         OracleLayer layer = new OracleLayer(config, worldSize, mm);
         double tokens = layer.tokensPerStep();
         // At least `warmups` steps, and at least two seconds: small steps take milliseconds, and
@@ -25,18 +29,26 @@ public final class OracleBench {
         long warmupEnd = System.nanoTime() + WARMUP_NANOS;
         for (int i = 0; i < warmups || System.nanoTime() < warmupEnd; i++) layer.trainStep();
         for (int i = 0; i < warmups; i++) layer.forward(); // forward alone runs on its own compiled paths
+        int forwardReps = window.steps(nanosOf(layer::forward));
+        int trainReps = window.steps(nanosOf(layer::trainStep));
         AllocationMeter.Snapshot a0 = AllocationMeter.snapshot();
         long t0 = System.nanoTime();
-        for (int i = 0; i < reps; i++) layer.forward();
+        for (int i = 0; i < forwardReps; i++) layer.forward();
         long t1 = System.nanoTime();
         double forwardBytes = a0.bytesSince();
         AllocationMeter.Snapshot a1 = AllocationMeter.snapshot();
         long t2 = System.nanoTime();
-        for (int i = 0; i < reps; i++) layer.trainStep();
+        for (int i = 0; i < trainReps; i++) layer.trainStep();
         long t3 = System.nanoTime();
         double fwdBwdBytes = a1.bytesSince();
-        return new Result(config, worldSize, tokens * reps / ((t1 - t0) / 1e9), tokens * reps / ((t3 - t2) / 1e9),
-                AllocationMeter.perTokenStep(forwardBytes, layer.tokensPerStep(), reps),
-                AllocationMeter.perTokenStep(fwdBwdBytes, layer.tokensPerStep(), reps));
+        return new Result(config, worldSize, tokens * forwardReps / ((t1 - t0) / 1e9), tokens * trainReps / ((t3 - t2) / 1e9),
+                AllocationMeter.perTokenStep(forwardBytes, layer.tokensPerStep(), forwardReps),
+                AllocationMeter.perTokenStep(fwdBwdBytes, layer.tokensPerStep(), trainReps));
+    }
+
+    private static double nanosOf(Runnable step) {
+        long t0 = System.nanoTime();
+        step.run();
+        return System.nanoTime() - t0;
     }
 }
