@@ -197,7 +197,8 @@ def bench(s_count, m, h, e_count, world, warmup, steps, min_seconds):
 
 def verify(path):
     """Runs a moe-vectors case in float64 and compares everything it records; returns the worst error."""
-    case = json.load(open(path))
+    with open(path) as f:
+        case = json.load(f)
     tol = case["tolerance"]
     atol, rtol = tol["atol"], tol["rtol"]
     arr = np.asarray
