@@ -179,7 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
         double ceiling = fmaCeiling(out);
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, window());
-            double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), 5);
+            double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), new Window(5, window().leastNanos()));
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
             if (peer != null && peer.unavailable() == null) peer.measureAfter(c, w, t);

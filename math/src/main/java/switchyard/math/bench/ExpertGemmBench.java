@@ -17,18 +17,23 @@ public final class ExpertGemmBench {
         return 2 * config.tokens() / config.experts() * worldSize;
     }
 
-    /** Median GFLOP/s over {@code reps} forward+backward rounds, after two untimed ones. */
-    public static double gflops(MatMul mm, int rows, int modelDim, int hiddenDim, int reps) {
-        if (rows < 1 || modelDim < 1 || hiddenDim < 1 || reps < 1)
-            throw new IllegalArgumentException("rows, M, H and reps must be >= 1, got " + rows + ", " + modelDim + ", " + hiddenDim + ", " + reps);
+    /**
+     * Median GFLOP/s over the forward+backward rounds of {@code window}, after two untimed ones
+     * (the second of which sizes the window). The layer's figure it is held against comes from
+     * seconds of steps, and five rounds of 60 ms caught faster and slower moments of the machine
+     * than those seconds did: in-layer/alone ratios of 0.65 and 1.22 in one run.
+     */
+    public static double gflops(MatMul mm, int rows, int modelDim, int hiddenDim, Window window) {
+        if (rows < 1 || modelDim < 1 || hiddenDim < 1)
+            throw new IllegalArgumentException("rows, M and H must be >= 1, got " + rows + ", " + modelDim + ", " + hiddenDim);
         Random rnd = new Random(7);
         FMatrixRMaj x = MatMulBench.random(rows, modelDim, rnd), w1 = MatMulBench.random(modelDim, hiddenDim, rnd), b1 = MatMulBench.random(1, hiddenDim, rnd);
         FMatrixRMaj w2 = MatMulBench.random(hiddenDim, modelDim, rnd), b2 = MatMulBench.random(1, modelDim, rnd), dy = MatMulBench.random(rows, modelDim, rnd);
         FMatrixRMaj h = new FMatrixRMaj(rows, hiddenDim), y = new FMatrixRMaj(rows, modelDim), dh = new FMatrixRMaj(rows, hiddenDim);
         FMatrixRMaj dx = new FMatrixRMaj(rows, modelDim), dw1 = new FMatrixRMaj(modelDim, hiddenDim), dw2 = new FMatrixRMaj(hiddenDim, modelDim);
         double flops = 6 * 2.0 * rows * modelDim * hiddenDim;
-        double[] rates = new double[reps];
-        for (int i = -2; i < reps; i++) {
+        double[] rates = new double[0];
+        for (int i = -2; i < rates.length; i++) {
             long start = System.nanoTime();
             mm.mulBias(x, w1, b1, true, h);
             mm.mulBias(h, w2, b2, false, y);
@@ -36,7 +41,9 @@ public final class ExpertGemmBench {
             mm.mulTransB(dy, w2, dh, false);
             mm.mulTransA(x, dh, dw1, false);
             mm.mulTransB(dh, w1, dx, false);
-            if (i >= 0) rates[i] = flops / (System.nanoTime() - start);
+            long nanos = System.nanoTime() - start;
+            if (i == -1) rates = new double[window.steps(nanos)];
+            if (i >= 0) rates[i] = flops / nanos;
         }
         return Median.of(rates);
     }
