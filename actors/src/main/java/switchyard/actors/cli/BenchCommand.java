@@ -110,10 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (what.contains("kernels")) figures.put("kernels", kernels(out));
         if (what.contains("kernels") || what.contains("layer")) figures.put("fma_ceiling_gflops", fmaCeiling(out));
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
-        PeerRuns peer = what.contains("peer") ? PeerRuns.startIfAvailable(out, warmup, window()) : null;
-        if (peer != null && peer.unavailable() != null) figures.put("peer_unavailable", peer.unavailable());
+        PeerRuns peer = what.contains("peer") ? PeerRuns.start(out, warmup, window()) : null;
         if (what.contains("layer")) figures.put("layer", layer(out, configs, peer));
-        if (peer != null && peer.unavailable() == null) figures.put("peer", peer.table(out, configs, world, repeat));
+        if (peer != null) peer.report(figures, configs, world, repeat);
         if (what.contains("cross-jvm")) figures.put("cross_jvm", crossJvm(out));
 
         if (json != null) {
@@ -182,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
             double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), new Window(5, window().leastNanos()));
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
-            if (peer != null && peer.unavailable() == null) peer.measureAfter(c, w, t);
+            if (peer != null) peer.measureAfter(c, w, t);
             return t;
         });
         out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   at once");

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -29,44 +30,64 @@ final class PeerRuns {
 
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
 
-    private final int warmup;
-    private final Window window;
-    private final String unavailable;
+    private final PrintWriter out;
+    private final BiFunction<LayerConfig, Integer, NumpyPeer.Result> measure;
     private final Map<String, List<Pair>> runs = new LinkedHashMap<>();
+    /** Why the peer does not run (any more), or null. */
+    private String unavailable;
 
-    private PeerRuns(int warmup, Window window, String unavailable) {
-        this.warmup = warmup;
-        this.window = window;
+    PeerRuns(PrintWriter out, BiFunction<LayerConfig, Integer, NumpyPeer.Result> measure, String unavailable) {
+        this.out = out;
+        this.measure = measure;
         this.unavailable = unavailable;
-    }
-
-    /** Ready to measure, or (printing why) a section that measures nothing. */
-    static PeerRuns startIfAvailable(PrintWriter out, int warmup, Window window) {
-        String reason = NumpyPeer.unavailableReason(Duration.ofMinutes(1));
-        if (reason != null) {
-            out.println("NumPy peer skipped: " + reason);
+        if (unavailable != null) {
+            out.println("NumPy peer skipped: " + unavailable);
             out.println();
         }
-        return new PeerRuns(warmup, window, reason);
     }
 
-    /** Why the peer cannot run here, or null. */
-    String unavailable() { return unavailable; }
+    /** The peer of this machine's {@code python3}, or (printing why) a section that measures nothing. */
+    static PeerRuns start(PrintWriter out, int warmup, Window window) {
+        return new PeerRuns(out, (c, w) -> NumpyPeer.measure(c, w, warmup, window, RUN_TIMEOUT),
+                NumpyPeer.unavailableReason(Duration.ofMinutes(1)));
+    }
 
-    /** Measures the peer on the configuration the layer just ran, and pairs the two. */
+    /**
+     * Measures the peer on the configuration the layer just ran, and pairs the two. A peer that
+     * fails is reported and left out from then on; the layer's figures go on.
+     */
     void measureAfter(LayerConfig c, int w, Throughput layer) {
-        runs.computeIfAbsent(key(c, w), k -> new ArrayList<>()).add(new Pair(measure(c, w), layer));
+        NumpyPeer.Result r = measure(c, w);
+        if (r != null) runs.computeIfAbsent(key(c, w), k -> new ArrayList<>()).add(new Pair(r, layer));
     }
 
     private NumpyPeer.Result measure(LayerConfig c, int w) {
-        return NumpyPeer.measure(c, w, warmup, window, RUN_TIMEOUT);
+        if (unavailable != null) return null;
+        try {
+            return measure.apply(c, w);
+        } catch (RuntimeException e) {
+            unavailable = "failed on " + c.name() + " W=" + w + ": " + e.getMessage();
+            out.println("NumPy peer " + unavailable + "; the bench goes on without it");
+            out.flush();
+            return null;
+        }
+    }
+
+    /**
+     * Prints the peer's table and adds it to {@code figures} as {@code peer}, and why the peer did
+     * not run, or stopped, as {@code peer_unavailable}.
+     */
+    void report(Map<String, Object> figures, List<LayerConfig> configs, List<Integer> worlds, int repeat) {
+        List<Map<String, Object>> rows = runs.isEmpty() && unavailable != null ? List.of() : table(configs, worlds, repeat);
+        if (!rows.isEmpty()) figures.put("peer", rows);
+        if (unavailable != null) figures.put("peer_unavailable", unavailable);
     }
 
     /**
      * Prints the peer's table and returns its JSON rows: every configuration the layer section
      * measured, or, without it, {@code repeat} peer runs of each configuration and world.
      */
-    List<Map<String, Object>> table(PrintWriter out, List<LayerConfig> configs, List<Integer> worlds, int repeat) {
+    private List<Map<String, Object>> table(List<LayerConfig> configs, List<Integer> worlds, int repeat) {
         String title = "NumPy peer (index-based, one process)";
         if (runs.isEmpty()) {
             out.printf("%-37s %13s %15s%n", title, "forward tok/s", "fwd+bwd tok/s");
@@ -82,8 +103,12 @@ final class PeerRuns {
                 List<Pair> pairs = runs.get(key(c, w));
                 if (pairs == null) {
                     pairs = new ArrayList<>();
-                    for (int i = 0; i < repeat; i++) pairs.add(new Pair(measure(c, w), null));
+                    for (int i = 0; i < repeat; i++) {
+                        NumpyPeer.Result r = measure(c, w);
+                        if (r != null) pairs.add(new Pair(r, null));
+                    }
                 }
+                if (pairs.isEmpty()) continue;
                 rows.add(row(out, c, w, pairs));
                 versions = "numpy " + pairs.get(0).peer().numpy() + ", python " + pairs.get(0).peer().python();
             }
