@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 /** {@code switchyard bench}: the figures every performance claim in the README comes from. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure Switchyard on this machine and print the figures (optionally as JSON):",
-                "  kernels    GFLOP/s of the EJML and Vector-API multiplies (4096x512 · 512x2048, and the backward shapes)",
+                "  kernels    GFLOP/s of the EJML, Vector-API and AMX multiplies (4096x512 · 512x2048, and the backward shapes)",
                 "  oracle     tokens/s of the single-process layer, forward and forward+backward (with an SGD update)",
                 "  layer      tokens/s of the actor layer in one JVM (W rank actors, real scatter/gather)",
                 "  (oracle and layer also print the bytes every thread allocated per token per step)",
@@ -75,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
     int warmup = 8;
 
     @Option(names = "--repeat", paramLabel = "N",
-            description = "Measure every oracle and layer figure N times and report the median, with every run in the JSON "
+            description = "Measure every oracle, layer and peer figure N times and report the median, with every run in the JSON "
                     + "(default: ${DEFAULT-VALUE}). On a shared machine one run can be a third off the next.")
     int repeat = 1;
 
