@@ -35,7 +35,7 @@ public final class NumpyPeer {
     public record Result(double forwardTokensPerSecond, double fwdBwdTokensPerSecond, String numpy, String python) {}
 
     /**
-     * Why the peer cannot run on this machine (no {@value #PYTHON}, or no NumPy for it), or null
+     * Why the peer cannot run on this machine (no {@code python3}, or whichever {@code -Dswitchyard.python} names, or no NumPy for it), or null
      * when it can.
      */
     public static String unavailableReason(Duration timeout) {

@@ -19,7 +19,7 @@ public final class ExpertGemmBench {
 
     /**
      * Median GFLOP/s over the forward+backward rounds of {@code window}, after two untimed ones
-     * (the second of which sizes the window). The layer's figure it is held against comes from
+     * (the second sizes the window). The layer's figure it is held against comes from
      * seconds of steps, and five rounds of 60 ms caught faster and slower moments of the machine
      * than those seconds did: in-layer/alone ratios of 0.65 and 1.22 in one run.
      */
@@ -32,18 +32,20 @@ public final class ExpertGemmBench {
         FMatrixRMaj h = new FMatrixRMaj(rows, hiddenDim), y = new FMatrixRMaj(rows, modelDim), dh = new FMatrixRMaj(rows, hiddenDim);
         FMatrixRMaj dx = new FMatrixRMaj(rows, modelDim), dw1 = new FMatrixRMaj(modelDim, hiddenDim), dw2 = new FMatrixRMaj(hiddenDim, modelDim);
         double flops = 6 * 2.0 * rows * modelDim * hiddenDim;
-        double[] rates = new double[0];
-        for (int i = -2; i < rates.length; i++) {
-            long start = System.nanoTime();
+        Runnable round = () -> {
             mm.mulBias(x, w1, b1, true, h);
             mm.mulBias(h, w2, b2, false, y);
             mm.mulTransA(h, dy, dw2, false);
             mm.mulTransB(dy, w2, dh, false);
             mm.mulTransA(x, dh, dw1, false);
             mm.mulTransB(dh, w1, dx, false);
-            long nanos = System.nanoTime() - start;
-            if (i == -1) rates = new double[window.steps(nanos)];
-            if (i >= 0) rates[i] = flops / nanos;
+        };
+        round.run();
+        double[] rates = new double[window.stepsTimed(round)];
+        for (int i = 0; i < rates.length; i++) {
+            long start = System.nanoTime();
+            round.run();
+            rates[i] = flops / (System.nanoTime() - start);
         }
         return Median.of(rates);
     }

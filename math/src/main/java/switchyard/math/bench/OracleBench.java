@@ -29,8 +29,8 @@ public final class OracleBench {
         long warmupEnd = System.nanoTime() + WARMUP_NANOS;
         for (int i = 0; i < warmups || System.nanoTime() < warmupEnd; i++) layer.trainStep();
         for (int i = 0; i < warmups; i++) layer.forward(); // forward alone runs on its own compiled paths
-        int forwardReps = window.steps(nanosOf(layer::forward));
-        int trainReps = window.steps(nanosOf(layer::trainStep));
+        int forwardReps = window.stepsTimed(layer::forward);
+        int trainReps = window.stepsTimed(layer::trainStep);
         AllocationMeter.Snapshot a0 = AllocationMeter.snapshot();
         long t0 = System.nanoTime();
         for (int i = 0; i < forwardReps; i++) layer.forward();
@@ -44,11 +44,5 @@ public final class OracleBench {
         return new Result(config, worldSize, tokens * forwardReps / ((t1 - t0) / 1e9), tokens * trainReps / ((t3 - t2) / 1e9),
                 AllocationMeter.perTokenStep(forwardBytes, layer.tokensPerStep(), forwardReps),
                 AllocationMeter.perTokenStep(fwdBwdBytes, layer.tokensPerStep(), trainReps));
-    }
-
-    private static double nanosOf(Runnable step) {
-        long t0 = System.nanoTime();
-        step.run();
-        return System.nanoTime() - t0;
     }
 }

@@ -12,6 +12,13 @@ public record Window(int leastSteps, long leastNanos) {
         if (leastNanos < 0) throw new IllegalArgumentException("a bench window cannot last less than nothing: " + leastNanos + " ns");
     }
 
+    /** Runs {@code step} once, outside any figure, and returns the steps to measure at its pace. */
+    public int stepsTimed(Runnable step) {
+        long start = System.nanoTime();
+        step.run();
+        return steps(System.nanoTime() - start);
+    }
+
     /** Steps to measure when one step takes about {@code nanosPerStep}: enough for both bounds. */
     public int steps(double nanosPerStep) {
         if (!(nanosPerStep > 0)) return leastSteps;

@@ -17,6 +17,13 @@ class WindowTest {
     }
 
     @Test
+    void timesOneStepToSizeItself() {
+        int[] runs = {0};
+        assertEquals(4, new Window(4, 0).stepsTimed(() -> runs[0]++));
+        assertEquals(1, runs[0], "the timing step runs once");
+    }
+
+    @Test
     void refusesEmptyWindows() {
         assertThrows(IllegalArgumentException.class, () -> new Window(0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Window(1, -1));
