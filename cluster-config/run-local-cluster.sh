@@ -30,7 +30,7 @@ first=$(( (world + 1) / 2 ))   # node 1 hosts ranks 0..first-1, node 2 the rest
 
 logs="$root/target/local-cluster"
 mkdir -p "$logs"
-java_cmd=(java --add-modules jdk.incubator.vector ${SWITCHYARD_JAVA_OPTS:-} -jar "$jar")
+java_cmd=("$root/switchyard") # the launcher: the same JVM options as every other Switchyard JVM
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -52,4 +52,4 @@ if [[ -n "$r2" ]]; then
 fi
 echo "run-local-cluster: node 1 hosts ranks [$r1], node 2 hosts ranks [$r2]; logs in $logs" >&2
 # the driver runs in the foreground: its output is the job's output
-"${java_cmd[@]}" train --config "$here/node-0.conf" "$@" 2> >(grep -v "^WARNING: Using incubator modules" >&2)
+"${java_cmd[@]}" train --config "$here/node-0.conf" "$@"

@@ -104,7 +104,10 @@ public final class LayerBench {
         long[] counted = counted(outcome, warmups, steps);
         MatMulMeter.Reading products = window.products();
         Gemm gemm = products == null ? null : new Gemm(products.gflopsWhileBusy(), products.flops() / counted[1], products.productsAtOnce());
-        return new Figure(counted[0] / (counted[1] / 1e9), window.perTokenStep((long) config.tokens() * job.worldSize()), gemm);
+        double alloc = window.perTokenStep((long) config.tokens() * job.worldSize());
+        if (alloc > Double.parseDouble(System.getProperty("switchyard.alloc.report", "1024"))) System.err.printf("allocation of %.0f B/token/step (%s, W=%d, %s): most by %s%n",
+                alloc, config.name(), job.worldSize(), training ? "fwd+bwd" : "forward", window.heaviest());
+        return new Figure(counted[0] / (counted[1] / 1e9), alloc, gemm);
     }
 
     private static double tokensPerSecond(RunListener.Outcome outcome, int warmups, int steps) {

@@ -21,6 +21,7 @@ final class MeasuredWindow implements Consumer<StepMetrics> {
     private MatMulMeter.Reading productsOpened;
     private double bytes = Double.NaN;
     private MatMulMeter.Reading products;
+    private String heaviest = "";
 
     MeasuredWindow(int first, int count) {
         if (first < 0 || count < 1) throw new IllegalArgumentException("window of " + count + " updates from " + first);
@@ -40,12 +41,18 @@ final class MeasuredWindow implements Consumer<StepMetrics> {
         if (m.update() == first + count - 1 && opened != null) {
             bytes = opened.bytesSince();
             products = MatMulMeter.shared().read().since(productsOpened);
+            heaviest = opened.heaviestSince(3);
         }
     }
 
     /** Bytes allocated per token per update inside the window ({@code tokens} per update, all ranks); NaN if it never closed. */
     double perTokenStep(long tokens) {
         return AllocationMeter.perTokenStep(bytes, tokens, count);
+    }
+
+    /** The threads that allocated most inside the window, for a figure that needs explaining. */
+    String heaviest() {
+        return heaviest;
     }
 
     /** The metered products inside the window (only products run through a {@code metered:} kernel count); null if it never closed. */

@@ -215,8 +215,9 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %14.0f %14.0f%n", c.name(), w, t.forward(), t.fwdBwd(),
                         t.forwardAlloc(), t.fwdBwdAlloc());
                 if (repeat > 1) {
-                    out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s%n", repeat,
-                            runList(runs, Throughput::forward), runList(runs, Throughput::fwdBwd));
+                    out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s; B/tok/step (the most above) %s and %s%n", repeat,
+                            runList(runs, Throughput::forward), runList(runs, Throughput::fwdBwd),
+                            runList(runs, Throughput::forwardAlloc), runList(runs, Throughput::fwdBwdAlloc));
                 }
                 out.flush();
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -229,6 +230,8 @@ public final class BenchCommand implements Callable<Integer> {
                 if (repeat > 1) {
                     row.put("forward_tokens_per_s_runs", runs.stream().map(Throughput::forward).toList());
                     row.put("fwdbwd_tokens_per_s_runs", runs.stream().map(Throughput::fwdBwd).toList());
+                    row.put("forward_alloc_bytes_per_token_step_runs", runs.stream().map(Throughput::forwardAlloc).toList());
+                    row.put("alloc_bytes_per_token_step_runs", runs.stream().map(Throughput::fwdBwdAlloc).toList());
                 }
                 if (t.gemm() != null) {
                     row.put("gemm_gflops_in_layer", t.gemm().gflopsWhileMultiplying());

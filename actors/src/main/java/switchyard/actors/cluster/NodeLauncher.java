@@ -29,7 +29,8 @@ public final class NodeLauncher implements AutoCloseable {
         this.log = Files.createDirectories(logDir).resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx2g", "-XX:+UseParallelGC",
+                // no code cache sweeping, as in the ./switchyard launcher (see there)
+                "--add-modules", "jdk.incubator.vector", "-XX:-UseCodeCacheFlushing", "-Xmx2g", "-XX:+UseParallelGC",
                 "-cp", classPath, "switchyard.actors.cli.Main", "node",
                 "--config", config.toString(), "--role", "rank", "--host-ranks", hostRanks,
                 "--hostname", "127.0.0.1", "--port", Integer.toString(port),

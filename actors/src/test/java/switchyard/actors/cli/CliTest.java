@@ -107,6 +107,12 @@ class CliTest {
             assertTrue(sorted[0] > 0, row.toString());
             assertEquals(sorted[1], row.get(figure).getAsDouble(), figure + " is the median of its runs: " + row);
         }
+        for (String figure : new String[] {"forward_alloc_bytes_per_token_step", "alloc_bytes_per_token_step"}) {
+            var runs = row.getAsJsonArray(figure + "_runs");
+            assertEquals(3, runs.size(), row.toString());
+            double most = Math.max(runs.get(0).getAsDouble(), Math.max(runs.get(1).getAsDouble(), runs.get(2).getAsDouble()));
+            assertEquals(most, row.get(figure).getAsDouble(), figure + " is the most of its runs: " + row);
+        }
         assertTrue(cli.out().contains("3 runs, median above: forward "), cli.out());
     }
 

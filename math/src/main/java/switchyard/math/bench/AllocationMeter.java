@@ -40,6 +40,25 @@ public final class AllocationMeter {
             this.byThread = byThread;
         }
 
+        /**
+         * The {@code n} threads that allocated most from this snapshot until now, as
+         * {@code "name 12.3 MB, ..."}: what to look at when a figure is far above the usual.
+         */
+        public String heaviestSince(int n) {
+            if (THREADS == null) return "";
+            Snapshot now = snapshot();
+            return now.byThread.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - byThread.getOrDefault(e.getKey(), 0L)))
+                    .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+                    .limit(n)
+                    .map(e -> {
+                        java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+                        String name = info == null ? "thread " + e.getKey() + " (ended)" : info.getThreadName();
+                        return String.format(java.util.Locale.ROOT, "%s %.1f MB", name, e.getValue() / 1e6);
+                    })
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+
         /** Bytes allocated by all threads from this snapshot until now; NaN when the JVM cannot tell. */
         public double bytesSince() {
             if (THREADS == null) return Double.NaN;
