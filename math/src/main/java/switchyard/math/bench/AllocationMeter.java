@@ -1,8 +1,11 @@
 package switchyard.math.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Bytes allocated on the Java heap by every thread of this JVM between two moments, from HotSpot's
@@ -52,11 +55,11 @@ public final class AllocationMeter {
                     .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
                     .limit(n)
                     .map(e -> {
-                        java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+                        ThreadInfo info = THREADS.getThreadInfo(e.getKey());
                         String name = info == null ? "thread " + e.getKey() + " (ended)" : info.getThreadName();
-                        return String.format(java.util.Locale.ROOT, "%s %.1f MB", name, e.getValue() / 1e6);
+                        return String.format(Locale.ROOT, "%s %.1f MB", name, e.getValue() / 1e6);
                     })
-                    .collect(java.util.stream.Collectors.joining(", "));
+                    .collect(Collectors.joining(", "));
         }
 
         /** Bytes allocated by all threads from this snapshot until now; NaN when the JVM cannot tell. */
