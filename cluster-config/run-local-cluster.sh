@@ -7,11 +7,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-jar="$root/actors/target/switchyard.jar"
-if [[ ! -f "$jar" ]]; then
-  echo "run-local-cluster: $jar is missing; build it first with: mvn -q -B package -DskipTests" >&2
-  exit 2
-fi
 
 # W from the job options (the driver validates everything else)
 world=2

@@ -29,8 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
-import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 
 /** {@code switchyard bench}: the figures every performance claim in the README comes from. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -216,8 +214,8 @@ public final class BenchCommand implements Callable<Integer> {
                         t.forwardAlloc(), t.fwdBwdAlloc());
                 if (repeat > 1) {
                     out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s; B/tok/step (the most above) %s and %s%n", repeat,
-                            runList(runs, Throughput::forward), runList(runs, Throughput::fwdBwd),
-                            runList(runs, Throughput::forwardAlloc), runList(runs, Throughput::fwdBwdAlloc));
+                            RunFigures.joined(runs, Throughput::forward, "%.0f"), RunFigures.joined(runs, Throughput::fwdBwd, "%.0f"),
+                            RunFigures.joined(runs, Throughput::forwardAlloc, "%.0f"), RunFigures.joined(runs, Throughput::fwdBwdAlloc, "%.0f"));
                 }
                 out.flush();
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -245,11 +243,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.println();
         return rows;
-    }
-
-    private static String runList(List<Throughput> runs, ToDoubleFunction<Throughput> figure) {
-        return runs.stream().map(t -> String.format(Locale.ROOT, "%.0f", figure.applyAsDouble(t)))
-                .collect(Collectors.joining(" / "));
     }
 
     private Window window() {

@@ -2,7 +2,6 @@ package switchyard.actors.cli;
 
 import switchyard.actors.bench.NumpyPeer;
 import switchyard.math.bench.LayerConfig;
-import switchyard.math.bench.Median;
 import switchyard.math.bench.Window;
 
 import java.io.PrintWriter;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 
 /**
  * The bench's peer section: the NumPy peer's runs, each right after the layer run it is compared
@@ -122,8 +119,8 @@ final class PeerRuns {
     }
 
     private static Map<String, Object> row(PrintWriter out, LayerConfig c, int w, List<Pair> pairs) {
-        double forward = median(pairs, p -> p.peer().forwardTokensPerSecond());
-        double fwdBwd = median(pairs, p -> p.peer().fwdBwdTokensPerSecond());
+        double forward = RunFigures.median(pairs, p -> p.peer().forwardTokensPerSecond());
+        double fwdBwd = RunFigures.median(pairs, p -> p.peer().fwdBwdTokensPerSecond());
         boolean paired = pairs.get(0).layer() != null;
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("config", c.name());
@@ -135,8 +132,8 @@ final class PeerRuns {
             row.put("fwdbwd_tokens_per_s_runs", pairs.stream().map(p -> p.peer().fwdBwdTokensPerSecond()).toList());
         }
         if (paired) {
-            row.put("layer_vs_peer_forward", median(pairs, Pair::forwardRatio));
-            row.put("layer_vs_peer_fwdbwd", median(pairs, Pair::fwdBwdRatio));
+            row.put("layer_vs_peer_forward", RunFigures.median(pairs, Pair::forwardRatio));
+            row.put("layer_vs_peer_fwdbwd", RunFigures.median(pairs, Pair::fwdBwdRatio));
             row.put("layer_vs_peer_forward_runs", pairs.stream().map(Pair::forwardRatio).toList());
             row.put("layer_vs_peer_fwdbwd_runs", pairs.stream().map(Pair::fwdBwdRatio).toList());
             out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %12.2f %12.2f%n", c.name(), w, forward, fwdBwd,
@@ -146,23 +143,15 @@ final class PeerRuns {
         }
         if (pairs.size() > 1) {
             out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s%n", pairs.size(),
-                    list(pairs, p -> p.peer().forwardTokensPerSecond(), "%.0f"), list(pairs, p -> p.peer().fwdBwdTokensPerSecond(), "%.0f"));
+                    RunFigures.joined(pairs, p -> p.peer().forwardTokensPerSecond(), "%.0f"), RunFigures.joined(pairs, p -> p.peer().fwdBwdTokensPerSecond(), "%.0f"));
             if (paired) {
                 out.printf(Locale.ROOT, "    layer/peer per pair: forward %s; fwd+bwd %s%n",
-                        list(pairs, Pair::forwardRatio, "%.2f"), list(pairs, Pair::fwdBwdRatio, "%.2f"));
+                        RunFigures.joined(pairs, Pair::forwardRatio, "%.2f"), RunFigures.joined(pairs, Pair::fwdBwdRatio, "%.2f"));
             }
         }
         out.flush();
         row.put("numpy", pairs.get(0).peer().numpy());
         return row;
-    }
-
-    private static double median(List<Pair> pairs, ToDoubleFunction<Pair> figure) {
-        return Median.of(pairs.stream().mapToDouble(figure).toArray());
-    }
-
-    private static String list(List<Pair> pairs, ToDoubleFunction<Pair> figure, String format) {
-        return pairs.stream().map(p -> String.format(Locale.ROOT, format, figure.applyAsDouble(p))).collect(Collectors.joining(" / "));
     }
 
     private static String key(LayerConfig c, int w) {

@@ -1,7 +1,6 @@
 package switchyard.actors.cli;
 
 import switchyard.actors.bench.LayerBench;
-import switchyard.math.bench.Median;
 
 import java.util.Comparator;
 import java.util.List;
@@ -24,8 +23,8 @@ record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwd
         if (runs.isEmpty()) throw new IllegalArgumentException("no runs to summarise");
         Throughput middle = runs.stream().sorted(Comparator.comparingDouble(Throughput::fwdBwd)).toList().get((runs.size() - 1) / 2);
         return new Throughput(
-                Median.of(runs.stream().mapToDouble(Throughput::forward).toArray()),
-                Median.of(runs.stream().mapToDouble(Throughput::fwdBwd).toArray()),
+                RunFigures.median(runs, Throughput::forward),
+                RunFigures.median(runs, Throughput::fwdBwd),
                 runs.stream().mapToDouble(Throughput::forwardAlloc).max().orElseThrow(),
                 runs.stream().mapToDouble(Throughput::fwdBwdAlloc).max().orElseThrow(),
                 middle.gemm(), middle.isolatedGflops());
