@@ -23,30 +23,12 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
+#include "amx_tiles.h"
 
 #define TILE 512                  /* bf16 per 16x32 tile */
 #define STEP (4 * TILE)           /* bf16 per panel per k step */
 #define STEPS_PER_BLOCK 16        /* k steps per pass over a C block (512 values of k) */
 #define PANELS_PER_BLOCK 8        /* B panels sharing one pass of an A panel (256 columns) */
-
-typedef struct {
-    uint8_t palette;
-    uint8_t startRow;
-    uint8_t reserved[14];
-    uint16_t colsb[16];
-    uint8_t rows[16];
-} __attribute__((packed)) TileConfig;
-
-static void configureTiles(void) {
-    TileConfig cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.palette = 1;
-    for (int t = 0; t < 8; t++) {
-        cfg.rows[t] = 16;
-        cfg.colsb[t] = 64;
-    }
-    _tile_loadconfig(&cfg);
-}
 
 /* hi = bf16(v) rounded to nearest even, lo = bf16(v - hi); lo = 0 where v is not finite. */
 static inline void split16(__m512 v, __m256i *hi, __m256i *lo) {

@@ -17,7 +17,7 @@ if ! command -v "$cc" >/dev/null 2>&1; then
   echo "[amx] WARNING: no C compiler ($cc); building without the AMX kernel (products use the Vector API)"
   exit 0
 fi
-if [[ -f "$lib" && "$lib" -nt "$here/amx_gemm.c" && "$lib" -nt "$here/amx_detect.c" && "$lib" -nt "$0" ]]; then
+if [[ -f "$lib" && "$lib" -nt "$here/amx_gemm.c" && "$lib" -nt "$here/amx_ceiling.c" && "$lib" -nt "$here/amx_tiles.h" && "$lib" -nt "$here/amx_detect.c" && "$lib" -nt "$0" ]]; then
   exit 0
 fi
 mkdir -p "$out"
@@ -27,7 +27,8 @@ includes=(-I"$jdk/include" -I"$jdk/include/linux")
 # Detection runs on any x86-64 CPU, so it gets no special instruction set; the kernels are only
 # entered after it said yes.
 "$cc" -O2 -fPIC -Wall -Werror "${includes[@]}" -c "$here/amx_detect.c" -o "$tmp/detect.o"
-"$cc" -O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl -mavx512bf16 \
-  -mamx-tile -mamx-bf16 -mtune=sapphirerapids -c "$here/amx_gemm.c" -o "$tmp/gemm.o"
-"$cc" -shared -o "$lib" "$tmp/detect.o" "$tmp/gemm.o"
+amx=(-O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl -mavx512bf16 -mamx-tile -mamx-bf16 -mtune=sapphirerapids)
+"$cc" "${amx[@]}" -c "$here/amx_gemm.c" -o "$tmp/gemm.o"
+"$cc" "${amx[@]}" -c "$here/amx_ceiling.c" -o "$tmp/ceiling.o"
+"$cc" -shared -o "$lib" "$tmp/detect.o" "$tmp/gemm.o" "$tmp/ceiling.o"
 

@@ -9,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import switchyard.actors.bench.CrossJvmBench;
 import switchyard.actors.bench.LayerBench;
 import switchyard.math.bench.ExpertGemmBench;
-import switchyard.math.bench.FmaCeiling;
 import switchyard.math.bench.LayerConfig;
 import switchyard.math.bench.MatMulBench;
 import switchyard.math.bench.OracleBench;
@@ -106,7 +105,10 @@ public final class BenchCommand implements Callable<Integer> {
         figures.put("machine", machine(out));
 
         if (what.contains("kernels")) figures.put("kernels", kernels(out));
-        if (what.contains("kernels") || what.contains("layer")) figures.put("fma_ceiling_gflops", fmaCeiling(out));
+        if (what.contains("kernels") || what.contains("layer")) {
+            figures.put("fma_ceiling_gflops", ceilings(out).fmaAll());
+            figures.put("amx_ceiling", ceilings(out).amxJson());
+        }
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
         PeerRuns peer = what.contains("peer") ? PeerRuns.start(out, warmup, window()) : null;
         if (what.contains("layer")) figures.put("layer", layer(out, configs, peer));
@@ -131,21 +133,16 @@ public final class BenchCommand implements Callable<Integer> {
         return m;
     }
 
-    /** GFLOP/s of a register-only FMA loop on every core: what no multiply can beat right now. */
-    private Double fmaCeiling;
+    /** What the cores can do right now; measured (and printed) once per run. */
+    private Ceilings ceilings;
 
-    private double fmaCeiling(PrintWriter out) {
-        if (fmaCeiling == null) {
-            int cores = Runtime.getRuntime().availableProcessors();
-            double one = FmaCeiling.gflops(1);
-            fmaCeiling = FmaCeiling.gflops(cores);
-            out.printf(Locale.ROOT, "FMA ceiling (register-only loop)    %.1f GFLOP/s on 1 thread, %.1f on %d%n%n", one, fmaCeiling, cores);
-        }
-        return fmaCeiling;
+    private Ceilings ceilings(PrintWriter out) {
+        if (ceilings == null) ceilings = Ceilings.measure(out);
+        return ceilings;
     }
 
     private List<Map<String, Object>> kernels(PrintWriter out) {
-        fmaCeiling(out);
+        ceilings(out);
         out.println("matrix multiply, float32 operands   GFLOP/s");
         List<Map<String, Object>> rows = new ArrayList<>();
         List<MatMul> kernels = MatMulBench.kernels();
@@ -173,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The actor layer's table; with {@code peer} (may be null), a peer run follows each layer run. */
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs, PeerRuns peer) {
-        double ceiling = fmaCeiling(out);
+        Ceilings ceiling = ceilings(out);
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, window());
             double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), new Window(5, window().leastNanos()));
@@ -182,15 +179,19 @@ public final class BenchCommand implements Callable<Integer> {
             if (peer != null) peer.measureAfter(c, w, t);
             return t;
         });
-        out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   at once");
+        out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   of AMX ceiling   at once");
         for (Map<String, Object> row : rows) {
-            out.printf(Locale.ROOT, "  %-8s W=%-2d %20.1f %21.1f %7.2f %11.1f %15.0f%% %9.2f%n", row.get("config"), row.get("world"),
+            double overWall = (double) row.get("layer_gflops_over_wall");
+            if (ceiling.hasAmx()) row.put("layer_gflops_over_wall_vs_amx_ceiling", overWall / ceiling.amxFloat32All());
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %20.1f %21.1f %7.2f %11.1f %15.0f%% %15s %9.2f%n", row.get("config"), row.get("world"),
                     row.get("gemm_gflops_in_layer"), row.get("gemm_gflops_isolated"), row.get("gemm_in_layer_vs_isolated"),
-                    row.get("layer_gflops_over_wall"), 100 * (double) row.get("layer_gflops_over_wall") / ceiling,
+                    overWall, 100 * overWall / ceiling.fmaAll(),
+                    ceiling.hasAmx() ? String.format(Locale.ROOT, "%.0f%%", 100 * overWall / ceiling.amxFloat32All()) : "-",
                     row.get("gemm_products_at_once"));
         }
         out.println("GFLOP/s: in layer = while at least one product runs; alone = one expert's six products on its rows;");
-        out.println("over wall = the products' flops over the steps' wall time; at once = products running at once, on average.");
+        out.println("over wall = the products' flops over the steps' wall time; at once = products running at once, on average;");
+        out.println("of AMX ceiling = over wall against the float32 rate the tiles allow on every core (a third of their bfloat16 rate).");
         out.println();
         return rows;
     }

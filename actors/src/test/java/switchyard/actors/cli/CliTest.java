@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import switchyard.actors.bench.NumpyPeer;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.report.MetricsLog;
+import switchyard.math.linalg.AmxMatMul;
 import switchyard.math.linalg.MatMuls;
 
 import java.nio.file.Files;
@@ -80,7 +81,8 @@ class CliTest {
         Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "1,2",
                 "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
         assertEquals(0, cli.code(), cli.err());
-        var layer = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer");
+        JsonObject figures = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        var layer = figures.getAsJsonArray("layer");
         assertEquals(2, layer.size(), layer.toString());
         for (int i = 0; i < 2; i++) {
             JsonObject row = layer.get(i).getAsJsonObject();
@@ -89,6 +91,20 @@ class CliTest {
             assertTrue(row.get("forward_tokens_per_s").getAsDouble() > 0 && row.get("fwdbwd_tokens_per_s").getAsDouble() > 0, row.toString());
         }
         assertTrue(cli.out().contains("S=64,M=16,H=32,E=2"), cli.out());
+        assertTrue(figures.get("fma_ceiling_gflops").getAsDouble() > 0, figures.toString());
+        if (AmxMatMul.available()) {
+            // the tile ceiling, in bfloat16 and as the float32 rate bf16x3 allows, and each layer row read against it
+            JsonObject amx = figures.getAsJsonObject("amx_ceiling");
+            double float32 = amx.get("float32_gflops").getAsDouble();
+            assertTrue(float32 > 0, amx.toString());
+            assertEquals(amx.get("bf16_gflops").getAsDouble() / 3, float32, 1e-9 * float32, amx.toString());
+            for (var r : layer) {
+                JsonObject row = r.getAsJsonObject();
+                assertEquals(row.get("layer_gflops_over_wall").getAsDouble() / float32,
+                        row.get("layer_gflops_over_wall_vs_amx_ceiling").getAsDouble(), 1e-12, row.toString());
+            }
+            assertTrue(cli.out().contains("AMX ceiling (register-only tiles)"), cli.out());
+        }
     }
 
     @Test

@@ -1,6 +1,5 @@
 package switchyard.math.bench;
 
-import java.util.concurrent.CountDownLatch;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,40 +21,10 @@ public final class FmaCeiling {
 
     /** Best of a few rounds, in GFLOP/s summed over {@code threads} threads running at once. */
     public static double gflops(int threads) {
-        double best = 0;
-        for (int round = 0; round < 5; round++) {
-            best = Math.max(best, round(threads));
-        }
-        return best;
-    }
-
-    private static double round(int threads) {
-        CountDownLatch start = new CountDownLatch(1);
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            workers[t] = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                sink += chains(STEPS);
-            });
-            workers[t].start();
-        }
-        long begin = System.nanoTime();
-        start.countDown();
-        for (Thread w : workers) {
-            try {
-                w.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
-            }
-        }
-        long elapsed = System.nanoTime() - begin;
-        return 2.0 * 12 * SPECIES.length() * STEPS * threads / elapsed;
+        return CeilingRounds.bestGflops(threads, () -> {
+            sink += chains(STEPS);
+            return 2.0 * 12 * SPECIES.length() * STEPS;
+        });
     }
 
     private static float chains(int steps) {

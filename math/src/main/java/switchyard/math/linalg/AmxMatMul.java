@@ -32,6 +32,26 @@ public final class AmxMatMul extends PooledMatMul {
         return AmxNative.UNAVAILABLE;
     }
 
+    /** Bfloat16 floating-point operations of one round of {@link #tileLoop}: four 16×16×32 tile products. */
+    public static final double TILE_LOOP_FLOPS_PER_ROUND = 4.0 * 2 * 16 * 16 * 32;
+
+    /**
+     * The tile unit alone, for measuring its ceiling: {@code rounds} rounds of four tile products
+     * on operands held in tile registers, no memory traffic. Returns one accumulator element,
+     * which is exactly 32·rounds when every product ran (rounds below 2¹⁹).
+     *
+     * @throws IllegalStateException when the kernel cannot run here, with the reason
+     */
+    public static float tileLoop(int rounds) {
+        if (!available()) {
+            throw new IllegalStateException("the AMX kernel cannot run here: " + unavailableReason());
+        }
+        if (rounds < 1 || rounds >= 1 << 19) {
+            throw new IllegalArgumentException("tile loop rounds must be in 1.." + ((1 << 19) - 1) + ", got " + rounds);
+        }
+        return AmxNative.tileLoop(rounds);
+    }
+
     /**
      * Shares large products over {@code threads} threads, like {@link VectorMatMul#withThreads}.
      *

@@ -53,6 +53,12 @@ final class AmxNative {
                                      ByteBuffer scratch, float[] c, int m, int n, int k, int ip0, int ip1, int jp0, int jp1,
                                      boolean accumulate, float[] bias, boolean relu);
 
+    /**
+     * {@code rounds} rounds of four tile products on operands that stay in tile registers (all 1.0);
+     * returns an accumulator element, exactly 32·rounds for rounds below 2¹⁹.
+     */
+    static native float tileLoop(int rounds);
+
     static int panels(int size) {
         return (size + PANEL - 1) / PANEL;
     }
