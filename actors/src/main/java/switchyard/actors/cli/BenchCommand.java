@@ -164,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
             OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), warmup, window());
             return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
-                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null, 0);
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null, 0, Double.NaN);
         });
     }
 
@@ -173,25 +173,28 @@ public final class BenchCommand implements Callable<Integer> {
         Ceilings ceiling = ceilings(out);
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, window());
+            double tilesAfter = ceiling.amxFloat32Now();
             double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), new Window(5, window().leastNanos()));
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
-                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated);
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated, tilesAfter);
             if (peer != null) peer.measureAfter(c, w, t);
             return t;
         });
         out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   of AMX ceiling   at once");
         for (Map<String, Object> row : rows) {
             double overWall = (double) row.get("layer_gflops_over_wall");
-            if (ceiling.hasAmx()) row.put("layer_gflops_over_wall_vs_amx_ceiling", overWall / ceiling.amxFloat32All());
+            Object tiles = row.get("amx_ceiling_float32_gflops_after_run");
+            if (tiles != null) row.put("layer_gflops_over_wall_vs_amx_ceiling", overWall / (double) tiles);
             out.printf(Locale.ROOT, "  %-8s W=%-2d %20.1f %21.1f %7.2f %11.1f %15.0f%% %15s %9.2f%n", row.get("config"), row.get("world"),
                     row.get("gemm_gflops_in_layer"), row.get("gemm_gflops_isolated"), row.get("gemm_in_layer_vs_isolated"),
                     overWall, 100 * overWall / ceiling.fmaAll(),
-                    ceiling.hasAmx() ? String.format(Locale.ROOT, "%.0f%%", 100 * overWall / ceiling.amxFloat32All()) : "-",
+                    tiles != null ? String.format(Locale.ROOT, "%.0f%% of %.0f", 100 * overWall / (double) tiles, (double) tiles) : "-",
                     row.get("gemm_products_at_once"));
         }
         out.println("GFLOP/s: in layer = while at least one product runs; alone = one expert's six products on its rows;");
         out.println("over wall = the products' flops over the steps' wall time; at once = products running at once, on average;");
-        out.println("of AMX ceiling = over wall against the float32 rate the tiles allow on every core (a third of their bfloat16 rate).");
+        out.println("of AMX ceiling = over wall against the float32 rate the tiles allowed on every core right after the run");
+        out.println("(a third of their bfloat16 rate; it moves with the neighbours, and the layer with it).");
         out.println();
         return rows;
     }
@@ -217,6 +220,9 @@ public final class BenchCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s; B/tok/step (the most above) %s and %s%n", repeat,
                             RunFigures.joined(runs, Throughput::forward, "%.0f"), RunFigures.joined(runs, Throughput::fwdBwd, "%.0f"),
                             RunFigures.joined(runs, Throughput::forwardAlloc, "%.0f"), RunFigures.joined(runs, Throughput::fwdBwdAlloc, "%.0f"));
+                    if (!Double.isNaN(t.amxCeilingAfter())) {
+                        out.printf(Locale.ROOT, "    AMX ceiling (float32 GFLOP/s) right after each run: %s%n", RunFigures.joined(runs, Throughput::amxCeilingAfter, "%.0f"));
+                    }
                 }
                 out.flush();
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -238,6 +244,10 @@ public final class BenchCommand implements Callable<Integer> {
                     row.put("gemm_in_layer_vs_isolated", t.gemm().gflopsWhileMultiplying() / t.isolatedGflops());
                     row.put("layer_gflops_over_wall", t.gemm().gflopsOverWall());
                     row.put("gemm_products_at_once", t.gemm().productsAtOnce());
+                }
+                if (!Double.isNaN(t.amxCeilingAfter())) {
+                    row.put("amx_ceiling_float32_gflops_after_run", t.amxCeilingAfter());
+                    if (repeat > 1) row.put("amx_ceiling_float32_gflops_after_run_runs", runs.stream().map(Throughput::amxCeilingAfter).toList());
                 }
                 rows.add(row);
             }

@@ -44,9 +44,12 @@ record Ceilings(double fmaOne, double fmaAll, double amxOne, double amxAll, int 
         return !Double.isNaN(amxAll);
     }
 
-    /** The float32 rate products on tiles can reach on every core at once; NaN without AMX. */
-    double amxFloat32All() {
-        return float32(amxAll);
+    /**
+     * The float32 rate products on tiles could reach on every core at once, measured now (a tenth
+     * of a second): the tiles' speed moves within seconds. NaN without AMX.
+     */
+    double amxFloat32Now() {
+        return hasAmx() ? float32(AmxCeiling.bf16Gflops(cores)) : Double.NaN;
     }
 
     private static double float32(double bf16) {

@@ -8,14 +8,15 @@ import java.util.List;
 /**
  * One measured configuration: forward and forward+backward tokens/s, bytes allocated per token per
  * step and, for the actor layer, its products during forward+backward next to the same shapes run
- * alone (else null and 0).
+ * alone (else null and 0), and the float32 rate the AMX tiles allowed right after the run, on
+ * every core (NaN when not measured).
  */
 record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwdBwdAlloc,
-                  LayerBench.Gemm gemm, double isolatedGflops) {
+                  LayerBench.Gemm gemm, double isolatedGflops, double amxCeilingAfter) {
 
     /**
      * What {@code runs} of one configuration report together: the median of each throughput, the
-     * most any run allocated, and the product figures of the run whose forward+backward is the
+     * most any run allocated, and the product and ceiling figures of the run whose forward+backward is the
      * median one (the lower of the middle two for an even count), so that they describe a run that
      * happened.
      */
@@ -27,6 +28,6 @@ record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwd
                 RunFigures.median(runs, Throughput::fwdBwd),
                 runs.stream().mapToDouble(Throughput::forwardAlloc).max().orElseThrow(),
                 runs.stream().mapToDouble(Throughput::fwdBwdAlloc).max().orElseThrow(),
-                middle.gemm(), middle.isolatedGflops());
+                middle.gemm(), middle.isolatedGflops(), middle.amxCeilingAfter());
     }
 }

@@ -100,7 +100,9 @@ class CliTest {
             assertEquals(amx.get("bf16_gflops").getAsDouble() / 3, float32, 1e-9 * float32, amx.toString());
             for (var r : layer) {
                 JsonObject row = r.getAsJsonObject();
-                assertEquals(row.get("layer_gflops_over_wall").getAsDouble() / float32,
+                double after = row.get("amx_ceiling_float32_gflops_after_run").getAsDouble();
+                assertTrue(after > 0, row.toString());
+                assertEquals(row.get("layer_gflops_over_wall").getAsDouble() / after,
                         row.get("layer_gflops_over_wall_vs_amx_ceiling").getAsDouble(), 1e-12, row.toString());
             }
             assertTrue(cli.out().contains("AMX ceiling (register-only tiles)"), cli.out());
@@ -130,6 +132,14 @@ class CliTest {
             assertEquals(most, row.get(figure).getAsDouble(), figure + " is the most of its runs: " + row);
         }
         assertTrue(cli.out().contains("3 runs, median above: forward "), cli.out());
+        if (AmxMatMul.available()) {
+            // every run's tile ceiling is kept, and the row's is one of them (the median fwd+bwd run's)
+            var tiles = row.getAsJsonArray("amx_ceiling_float32_gflops_after_run_runs");
+            assertEquals(3, tiles.size(), row.toString());
+            double chosen = row.get("amx_ceiling_float32_gflops_after_run").getAsDouble();
+            assertTrue(tiles.asList().stream().anyMatch(t -> t.getAsDouble() == chosen), row.toString());
+            assertTrue(cli.out().contains("AMX ceiling (float32 GFLOP/s) right after each run: "), cli.out());
+        }
     }
 
     @Test

@@ -11,7 +11,7 @@ import switchyard.actors.bench.LayerBench;
 class ThroughputTest {
 
     private static Throughput run(double forward, double fwdBwd, double alloc, double isolated) {
-        return new Throughput(forward, fwdBwd, alloc, 2 * alloc, new LayerBench.Gemm(isolated, isolated / 2, 1.5), isolated);
+        return new Throughput(forward, fwdBwd, alloc, 2 * alloc, new LayerBench.Gemm(isolated, isolated / 2, 1.5), isolated, 3 * isolated);
     }
 
     @Test
@@ -28,6 +28,7 @@ class ThroughputTest {
         // product figures describe the run with the median fwd+bwd, not a mix of runs
         assertSame(c.gemm(), m.gemm());
         assertEquals(300, m.isolatedGflops());
+        assertEquals(900, m.amxCeilingAfter());
     }
 
     @Test
