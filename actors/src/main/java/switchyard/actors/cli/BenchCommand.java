@@ -171,9 +171,10 @@ public final class BenchCommand implements Callable<Integer> {
     /** The actor layer's table; with {@code peer} (may be null), a peer run follows each layer run. */
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs, PeerRuns peer) {
         Ceilings ceiling = ceilings(out);
+        boolean onTiles = MatMuls.byName(matmul).name().startsWith("amx");
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, window());
-            double tilesAfter = ceiling.amxFloat32Now();
+            double tilesAfter = onTiles ? ceiling.amxFloat32Now() : Double.NaN;
             double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), new Window(5, window().leastNanos()));
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated, tilesAfter);

@@ -110,6 +110,18 @@ class CliTest {
     }
 
     @Test
+    void benchReadsOnlyTileProductsAgainstTheTileCeiling(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Cli cli = Cli.run("bench", "--what", "layer", "--matmul", "vector:1", "--config", "S=64,M=16,H=32,E=2", "--world", "1",
+                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
+        assertEquals(0, cli.code(), cli.err());
+        JsonObject row = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer").get(0).getAsJsonObject();
+        assertTrue(row.has("layer_gflops_over_wall"), row.toString());
+        assertFalse(row.has("amx_ceiling_float32_gflops_after_run"), row.toString());
+        assertFalse(row.has("layer_gflops_over_wall_vs_amx_ceiling"), row.toString());
+    }
+
+    @Test
     void benchRepeatsReportTheMedianAndEveryRun(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "2", "--repeat", "3",
