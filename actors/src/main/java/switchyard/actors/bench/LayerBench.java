@@ -6,6 +6,7 @@ import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.protocol.Batch;
+import switchyard.actors.report.PhaseTimes;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
@@ -32,12 +33,12 @@ public final class LayerBench {
 
     /**
      * Forward and forward+backward (with an SGD update) tokens/s and bytes allocated per token per
-     * step of one configuration, and its products' rates; the allocation figures are NaN and the
-     * product rates null when the ranks ran in other JVMs.
+     * step of one configuration, its products' rates, and where the measured steps' time went; the
+     * allocation figures are NaN and the product rates null when the ranks ran in other JVMs.
      */
     public record Result(LayerConfig config, int worldSize, double forwardTokensPerSecond, double fwdBwdTokensPerSecond,
                          double forwardAllocBytesPerTokenStep, double fwdBwdAllocBytesPerTokenStep,
-                         Gemm forwardGemm, Gemm fwdBwdGemm) {}
+                         Gemm forwardGemm, Gemm fwdBwdGemm, PhaseTimes forwardPhases, PhaseTimes fwdBwdPhases) {}
 
     /**
      * The layer's products during the measured steps (null when not metered, e.g. across JVMs):
@@ -84,46 +85,50 @@ public final class LayerBench {
         Figure forward = inThisJvm(config, job, akka, warmups, window.steps(stepNanos[0]), false);
         Figure fwdBwd = inThisJvm(config, job, akka, warmups, window.steps(stepNanos[1]), true);
         return new Result(config, worldSize, forward.tokensPerSecond, fwdBwd.tokensPerSecond,
-                forward.allocBytesPerTokenStep, fwdBwd.allocBytesPerTokenStep, forward.gemm, fwdBwd.gemm);
+                forward.allocBytesPerTokenStep, fwdBwd.allocBytesPerTokenStep, forward.gemm, fwdBwd.gemm,
+                forward.phases, fwdBwd.phases);
     }
 
     /** Measures throughput with any runner (one JVM, or a cluster driver); allocation is not measured. */
     public static Result measure(LayerConfig config, int worldSize, int warmups, int steps,
                                  BiFunction<TrainingPlan, SimulationOptions, RunListener.Outcome> runner, SimulationOptions job) {
-        double forward = tokensPerSecond(runner.apply(plan(config, warmups + steps, false), job), warmups, steps);
-        double fwdBwd = tokensPerSecond(runner.apply(plan(config, warmups + steps, true), job), warmups, steps);
-        return new Result(config, worldSize, forward, fwdBwd, Double.NaN, Double.NaN, null, null);
+        List<StepMetrics> forward = counted(runner.apply(plan(config, warmups + steps, false), job), warmups, steps);
+        List<StepMetrics> fwdBwd = counted(runner.apply(plan(config, warmups + steps, true), job), warmups, steps);
+        return new Result(config, worldSize, tokensPerSecond(forward), tokensPerSecond(fwdBwd), Double.NaN, Double.NaN, null, null,
+                PhaseTimes.of(forward), PhaseTimes.of(fwdBwd));
     }
 
-    private record Figure(double tokensPerSecond, double allocBytesPerTokenStep, Gemm gemm) {}
+    private record Figure(double tokensPerSecond, double allocBytesPerTokenStep, Gemm gemm, PhaseTimes phases) {}
 
     private static Figure inThisJvm(LayerConfig config, SimulationOptions job, Config akka, int warmups, int steps, boolean training) {
         MeasuredWindow window = new MeasuredWindow(warmups, steps);
         TrainingPlan plan = plan(config, warmups + steps + 1, training); // one update past the window: see MeasuredWindow
         RunListener.Outcome outcome = Simulation.run(job, plan, akka, window, Duration.ofHours(1));
-        long[] counted = counted(outcome, warmups, steps);
+        List<StepMetrics> counted = counted(outcome, warmups, steps);
+        long nanos = wallNanos(counted);
         MatMulMeter.Reading products = window.products();
-        Gemm gemm = products == null ? null : new Gemm(products.gflopsWhileBusy(), products.flops() / counted[1], products.productsAtOnce());
+        Gemm gemm = products == null ? null : new Gemm(products.gflopsWhileBusy(), products.flops() / nanos, products.productsAtOnce());
         double alloc = window.perTokenStep((long) config.tokens() * job.worldSize());
         if (alloc > Double.parseDouble(System.getProperty("switchyard.alloc.report", "1024"))) System.err.printf("allocation of %.0f B/token/step (%s, W=%d, %s): most by %s%n",
                 alloc, config.name(), job.worldSize(), training ? "fwd+bwd" : "forward", window.heaviest());
-        return new Figure(counted[0] / (counted[1] / 1e9), alloc, gemm);
+        return new Figure(tokensPerSecond(counted), alloc, gemm, PhaseTimes.of(counted));
     }
 
-    private static double tokensPerSecond(RunListener.Outcome outcome, int warmups, int steps) {
-        long[] counted = counted(outcome, warmups, steps);
-        return counted[0] / (counted[1] / 1e9);
-    }
-
-    /** Tokens and wall nanoseconds of the counted steps. */
-    private static long[] counted(RunListener.Outcome outcome, int warmups, int steps) {
+    /** The steps after the warm-up ones, which the figures count. */
+    private static List<StepMetrics> counted(RunListener.Outcome outcome, int warmups, int steps) {
         if (!outcome.succeeded()) throw new IllegalStateException("benchmark run failed: " + outcome.failure());
-        List<StepMetrics> counted = outcome.steps().subList(warmups, warmups + steps);
-        long tokens = 0, nanos = 0;
-        for (StepMetrics m : counted) {
-            tokens += m.tokens();
-            nanos += m.wallNanos();
-        }
-        return new long[] {tokens, nanos};
+        return outcome.steps().subList(warmups, warmups + steps);
+    }
+
+    private static double tokensPerSecond(List<StepMetrics> steps) {
+        long tokens = 0;
+        for (StepMetrics m : steps) tokens += m.tokens();
+        return tokens / (wallNanos(steps) / 1e9);
+    }
+
+    private static long wallNanos(List<StepMetrics> steps) {
+        long nanos = 0;
+        for (StepMetrics m : steps) nanos += m.wallNanos();
+        return nanos;
     }
 }

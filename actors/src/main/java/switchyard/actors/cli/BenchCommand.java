@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import switchyard.actors.bench.CrossJvmBench;
 import switchyard.actors.bench.LayerBench;
+import switchyard.actors.report.PhaseTimes;
 import switchyard.math.bench.ExpertGemmBench;
 import switchyard.math.bench.LayerConfig;
 import switchyard.math.bench.MatMulBench;
@@ -164,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
         return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
             OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), warmup, window());
             return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
-                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null, 0, Double.NaN);
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null);
         });
     }
 
@@ -177,7 +178,8 @@ public final class BenchCommand implements Callable<Integer> {
             double tilesAfter = onTiles ? ceiling.amxFloat32Now() : Double.NaN;
             double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), new Window(5, window().leastNanos()));
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
-                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), r.fwdBwdGemm(), isolated, tilesAfter);
+                    r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(),
+                    new Throughput.Layer(r.fwdBwdGemm(), isolated, tilesAfter, r.forwardPhases(), r.fwdBwdPhases()));
             if (peer != null) peer.measureAfter(c, w, t);
             return t;
         });
@@ -196,6 +198,16 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("over wall = the products' flops over the steps' wall time; at once = products running at once, on average;");
         out.println("of AMX ceiling = over wall against the float32 rate the tiles allowed on every core right after the run");
         out.println("(a third of their bfloat16 rate; it moves with the neighbours, and the layer with it).");
+        out.println();
+        out.println("where the layer's steps go, ms per rank per step (the token side's waits, expert_output and input_grad,");
+        out.println("contain the expert compute they wait for; with --repeat, of the run with the median fwd+bwd)");
+        for (Map<String, Object> row : rows) {
+            for (String kind : new String[] {"forward", "fwdbwd"}) {
+                @SuppressWarnings("unchecked") Map<String, Double> ms = (Map<String, Double>) row.get(kind + "_phase_ms");
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %-8s %s%n", row.get("config"), row.get("world"), kind.equals("forward") ? "forward" : "fwd+bwd",
+                        PhaseTimes.line(ms));
+            }
+        }
         out.println();
         return rows;
     }
@@ -239,12 +251,15 @@ public final class BenchCommand implements Callable<Integer> {
                     row.put("forward_alloc_bytes_per_token_step_runs", runs.stream().map(Throughput::forwardAlloc).toList());
                     row.put("alloc_bytes_per_token_step_runs", runs.stream().map(Throughput::fwdBwdAlloc).toList());
                 }
-                if (t.gemm() != null) {
-                    row.put("gemm_gflops_in_layer", t.gemm().gflopsWhileMultiplying());
-                    row.put("gemm_gflops_isolated", t.isolatedGflops());
-                    row.put("gemm_in_layer_vs_isolated", t.gemm().gflopsWhileMultiplying() / t.isolatedGflops());
-                    row.put("layer_gflops_over_wall", t.gemm().gflopsOverWall());
-                    row.put("gemm_products_at_once", t.gemm().productsAtOnce());
+                if (t.layer() != null) {
+                    LayerBench.Gemm gemm = t.layer().gemm();
+                    row.put("gemm_gflops_in_layer", gemm.gflopsWhileMultiplying());
+                    row.put("gemm_gflops_isolated", t.layer().isolatedGflops());
+                    row.put("gemm_in_layer_vs_isolated", gemm.gflopsWhileMultiplying() / t.layer().isolatedGflops());
+                    row.put("layer_gflops_over_wall", gemm.gflopsOverWall());
+                    row.put("gemm_products_at_once", gemm.productsAtOnce());
+                    row.put("forward_phase_ms", t.layer().forwardPhases().asMap());
+                    row.put("fwdbwd_phase_ms", t.layer().fwdBwdPhases().asMap());
                 }
                 if (!Double.isNaN(t.amxCeilingAfter())) {
                     row.put("amx_ceiling_float32_gflops_after_run", t.amxCeilingAfter());
@@ -288,10 +303,13 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("exchange", rows);
         if (r.layer() != null) {
-            out.printf(Locale.ROOT, "  layer %s on 2 JVMs (1 rank each): forward %.0f tok/s, fwd+bwd %.0f tok/s%n", r.layer().config().name(),
-                    r.layer().forwardTokensPerSecond(), r.layer().fwdBwdTokensPerSecond());
-            result.put("layer", Map.of("config", r.layer().config().name(), "world", 2, "forward_tokens_per_s",
-                    r.layer().forwardTokensPerSecond(), "fwdbwd_tokens_per_s", r.layer().fwdBwdTokensPerSecond()));
+            LayerBench.Result l = r.layer();
+            out.printf(Locale.ROOT, "  layer %s on 2 JVMs (1 rank each): forward %.0f tok/s, fwd+bwd %.0f tok/s%n", l.config().name(),
+                    l.forwardTokensPerSecond(), l.fwdBwdTokensPerSecond());
+            out.printf(Locale.ROOT, "    ms per rank per step, forward: %s%n    fwd+bwd: %s%n", l.forwardPhases().line(), l.fwdBwdPhases().line());
+            result.put("layer", Map.of("config", l.config().name(), "world", 2, "forward_tokens_per_s", l.forwardTokensPerSecond(),
+                    "fwdbwd_tokens_per_s", l.fwdBwdTokensPerSecond(), "forward_phase_ms", l.forwardPhases().asMap(),
+                    "fwdbwd_phase_ms", l.fwdBwdPhases().asMap()));
         }
         out.println();
         return result;

@@ -1,23 +1,29 @@
 package switchyard.actors.cli;
 
 import switchyard.actors.bench.LayerBench;
+import switchyard.actors.report.PhaseTimes;
 
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * One measured configuration: forward and forward+backward tokens/s, bytes allocated per token per
- * step and, for the actor layer, its products during forward+backward next to the same shapes run
- * alone (else null and 0), and the float32 rate the AMX tiles allowed right after the run, on
- * every core (NaN when not measured).
+ * step, and for the actor layer its own figures (else null).
  */
-record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwdBwdAlloc,
-                  LayerBench.Gemm gemm, double isolatedGflops, double amxCeilingAfter) {
+record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwdBwdAlloc, Layer layer) {
+
+    /**
+     * The actor layer's figures of one run: its products during forward+backward next to the same
+     * shapes run alone, the float32 rate the AMX tiles allowed right after the run on every core
+     * (NaN when not measured), and where the steps' time went.
+     */
+    record Layer(LayerBench.Gemm gemm, double isolatedGflops, double amxCeilingAfter,
+                 PhaseTimes forwardPhases, PhaseTimes fwdBwdPhases) {}
 
     /**
      * What {@code runs} of one configuration report together: the median of each throughput, the
-     * most any run allocated, and the product and ceiling figures of the run whose forward+backward is the
-     * median one (the lower of the middle two for an even count), so that they describe a run that
+     * most any run allocated, and the layer figures of the run whose forward+backward is the median
+     * one (the lower of the middle two for an even count), so that they describe a run that
      * happened.
      */
     static Throughput medianOf(List<Throughput> runs) {
@@ -28,6 +34,11 @@ record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwd
                 RunFigures.median(runs, Throughput::fwdBwd),
                 runs.stream().mapToDouble(Throughput::forwardAlloc).max().orElseThrow(),
                 runs.stream().mapToDouble(Throughput::fwdBwdAlloc).max().orElseThrow(),
-                middle.gemm(), middle.isolatedGflops(), middle.amxCeilingAfter());
+                middle.layer());
+    }
+
+    /** The tile ceiling sampled after this run; NaN when not measured. */
+    double amxCeilingAfter() {
+        return layer == null ? Double.NaN : layer.amxCeilingAfter();
     }
 }

@@ -37,7 +37,6 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         int n = steps.size();
         double meanLoad = 0, worst = 0, bytes = 0, wall = 0, tokens = 0, compute = 0, stepTime = 0;
         long kept = 0, dropped = 0;
-        double[] phase = new double[Phase.values().length];
         double[] exchange = new double[Exchange.values().length];
         for (StepMetrics m : steps) {
             meanLoad += m.meanLoad() / n;
@@ -47,8 +46,6 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
             bytes += (double) m.totalBytes() / n;
             wall += m.wallNanos() / 1e9;
             tokens += m.tokens();
-            for (long[] rank : m.phaseNanos())
-                for (int p = 0; p < phase.length; p++) phase[p] += rank[p] / 1e6 / n / m.worldSize();
             NetworkModel.Estimate e = net.estimate(m);
             compute += e.computeSeconds() / n;
             stepTime += e.stepSeconds() / n;
@@ -56,7 +53,7 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         }
         double droppedPercent = kept + dropped == 0 ? 0 : 100.0 * dropped / (kept + dropped);
         return new RunSummary(n, steps.get(0).loss(), steps.get(n - 1).loss(), meanLoad, worst, droppedPercent, bytes,
-                phase, wall / n, wall > 0 ? tokens / wall : 0,
+                PhaseTimes.of(steps).millis(), wall / n, wall > 0 ? tokens / wall : 0,
                 new NetworkMeans(net.toString(), new NetworkModel.Estimate(compute, exchange, stepTime)));
     }
 
@@ -69,12 +66,7 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         t.add(Map.entry("dropped", fmt("%.2f %% of (token, expert) assignments", droppedPercent)));
         t.add(Map.entry("bytes per step", Sizes.bytes(bytesPerStep) + " (all four exchanges)"));
         t.add(Map.entry("time per step", fmt("%.3f s measured, %.0f tokens/s", wallSecondsPerStep, tokensPerSecond)));
-        StringBuilder phases = new StringBuilder();
-        for (Phase p : Phase.values()) {
-            if (phaseMillis[p.ordinal()] > 0)
-                phases.append(phases.length() > 0 ? ", " : "").append(fmt("%s %.2f", MetricsLog.key(p), phaseMillis[p.ordinal()]));
-        }
-        t.add(Map.entry("time per phase", phases + " ms (mean per rank per step)"));
+        t.add(Map.entry("time per phase", new PhaseTimes(phaseMillis).line() + " ms (mean per rank per step)"));
         t.add(Map.entry("network", network.model()));
         StringBuilder exchanges = new StringBuilder();
         NetworkModel.Estimate mean = network.mean();

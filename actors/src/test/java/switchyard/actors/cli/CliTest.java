@@ -91,6 +91,14 @@ class CliTest {
             assertTrue(row.get("forward_tokens_per_s").getAsDouble() > 0 && row.get("fwdbwd_tokens_per_s").getAsDouble() > 0, row.toString());
         }
         assertTrue(cli.out().contains("S=64,M=16,H=32,E=2"), cli.out());
+        for (var r : layer) {
+            // where each kind of step went: the experts ran in both, the backward phases only in training
+            JsonObject forward = r.getAsJsonObject().getAsJsonObject("forward_phase_ms");
+            JsonObject fwdBwd = r.getAsJsonObject().getAsJsonObject("fwdbwd_phase_ms");
+            assertTrue(forward.get("expert_forward").getAsDouble() > 0 && fwdBwd.get("expert_backward").getAsDouble() > 0, r.toString());
+            assertEquals(0.0, forward.get("expert_backward").getAsDouble(), r.toString());
+        }
+        assertTrue(cli.out().contains("where the layer's steps go"), cli.out());
         assertTrue(figures.get("fma_ceiling_gflops").getAsDouble() > 0, figures.toString());
         if (AmxMatMul.available()) {
             // the tile ceiling, in bfloat16 and as the float32 rate bf16x3 allows, and each layer row read against it

@@ -23,7 +23,7 @@ class PeerRunsTest {
     private final PrintWriter out = new PrintWriter(text, true);
 
     private static Throughput layer(double forward, double fwdBwd) {
-        return new Throughput(forward, fwdBwd, 0, 0, null, 0, Double.NaN);
+        return new Throughput(forward, fwdBwd, 0, 0, null);
     }
 
     @SuppressWarnings("unchecked")

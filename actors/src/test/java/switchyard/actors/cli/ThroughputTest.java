@@ -11,7 +11,8 @@ import switchyard.actors.bench.LayerBench;
 class ThroughputTest {
 
     private static Throughput run(double forward, double fwdBwd, double alloc, double isolated) {
-        return new Throughput(forward, fwdBwd, alloc, 2 * alloc, new LayerBench.Gemm(isolated, isolated / 2, 1.5), isolated, 3 * isolated);
+        return new Throughput(forward, fwdBwd, alloc, 2 * alloc,
+                new Throughput.Layer(new LayerBench.Gemm(isolated, isolated / 2, 1.5), isolated, 3 * isolated, null, null));
     }
 
     @Test
@@ -26,8 +27,8 @@ class ThroughputTest {
         assertEquals(4, m.forwardAlloc());
         assertEquals(8, m.fwdBwdAlloc());
         // product figures describe the run with the median fwd+bwd, not a mix of runs
-        assertSame(c.gemm(), m.gemm());
-        assertEquals(300, m.isolatedGflops());
+        assertSame(c.layer(), m.layer());
+        assertEquals(300, m.layer().isolatedGflops());
         assertEquals(900, m.amxCeilingAfter());
     }
 
@@ -36,7 +37,7 @@ class ThroughputTest {
         Throughput m = Throughput.medianOf(List.of(run(10, 40, 1, 1), run(20, 10, 1, 2), run(30, 30, 1, 3), run(40, 20, 1, 4)));
         assertEquals(25, m.forward());
         assertEquals(25, m.fwdBwd());
-        assertEquals(4, m.isolatedGflops());
+        assertEquals(4, m.layer().isolatedGflops());
     }
 
     @Test
