@@ -45,23 +45,13 @@ public final class UniformNoise {
      * many calls and compiles this method outright early on: until C2 has, every vector in it is a
      * heap object, and one call over a whole large batch stayed in that state long enough to
      * allocate megabytes per step in a benchmark's first measured steps.
-     *
-     * <p>SplitMix64 is written out here rather than called as a method on vectors: C2 does not
-     * inline a callee it has already compiled on its own into a large method, and a vector passed
-     * to or returned from a call that is not inlined is a heap object. In some JVMs the helper was
-     * compiled first, and every later step allocated 96 bytes per 16 values, for as long as the
-     * JVM ran (3 KB per token per step for the large configuration).
      */
     private static void vectorFill(float[] dst, long base, int from, int to) {
         int lanes = L.length();
         LongVector step = LongVector.broadcast(L, lanes * GOLDEN);
         LongVector counter = LongVector.broadcast(L, base + from * GOLDEN).add(LongVector.fromArray(L, LANE_OFFSETS, 0));
         for (int p = from; p < to; p += lanes, counter = counter.add(step)) {
-            LongVector z = counter;
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-            z.reinterpretAsInts().lanewise(VectorOperators.LSHR, 9).or(0x3F800000)
+            mix(counter).reinterpretAsInts().lanewise(VectorOperators.LSHR, 9).or(0x3F800000)
                     .reinterpretAsFloats().mul(2f).sub(3f).intoArray(dst, 2 * p);
         }
     }
@@ -92,7 +82,12 @@ public final class UniformNoise {
         return Float.intBitsToFloat(0x3F800000 | (bits >>> 9)) * 2f - 3f;
     }
 
-    /** SplitMix64's finaliser (written out on vectors in {@link #vectorFill}). */
+    private static LongVector mix(LongVector z) {
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+        return z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+    }
+
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -61,7 +61,9 @@ public final class VectorMath {
      */
     public static void expShifted(float[] src, int from, int length, float shift, float[] dst, int dstFrom) {
         int bound = F.loopBound(length);
-        expShiftedVectors(src, from, bound, shift, dst, dstFrom);
+        for (int i = 0; i < bound; i += F.length()) {
+            expShifted(FloatVector.fromArray(F, src, from + i), shift).intoArray(dst, dstFrom + i);
+        }
         if (bound < length) {
             // The tail goes through a full vector of this thread's scratch: JDK 17 neither
             // intrinsifies indexInRange nor masked loads and stores well, and boxed masks allocated
@@ -69,33 +71,25 @@ public final class VectorMath {
             Scratch scratch = SCRATCH.get();
             int rest = length - bound;
             System.arraycopy(src, from + bound, scratch.tailIn, 0, rest);
-            expShiftedVectors(scratch.tailIn, 0, F.length(), shift, scratch.tailOut, 0);
+            expShifted(FloatVector.fromArray(F, scratch.tailIn, 0), shift).intoArray(scratch.tailOut, 0);
             System.arraycopy(scratch.tailOut, 0, dst, dstFrom + bound, rest);
         }
     }
 
-    /**
-     * {@link #expShifted} on whole vectors ({@code length} a multiple of the lane count). Arrays go
-     * in and out, never a vector: C2 does not inline a callee it has already compiled on its own
-     * into a large method, and a vector crossing a call that is not inlined is a heap object (see
-     * {@code UniformNoise.vectorFill}).
-     */
-    private static void expShiftedVectors(float[] src, int from, int length, float shift, float[] dst, int dstFrom) {
-        for (int i = 0; i < length; i += F.length()) {
-            FloatVector x = FloatVector.fromArray(F, src, from + i).sub(shift);
-            VectorMask<Float> underflow = x.compare(VectorOperators.LT, MIN_ARG);
-            x = x.max(MIN_ARG).min(MAX_ARG);
-            FloatVector rounded = x.fma(LOG2E, ROUNDER);
-            FloatVector nf = rounded.sub(ROUNDER);
-            IntVector n = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
-            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), x);
-            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
-            FloatVector p = r.fma(P0, P1).fma(r, FloatVector.broadcast(F, P2)).fma(r, FloatVector.broadcast(F, P3))
-                    .fma(r, FloatVector.broadcast(F, P4)).fma(r, FloatVector.broadcast(F, P5));
-            p = p.mul(r.mul(r)).add(r).add(1f);
-            FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            p.mul(scale).blend(0f, underflow).intoArray(dst, dstFrom + i);
-        }
+    private static FloatVector expShifted(FloatVector v, float shift) {
+        FloatVector x = v.sub(shift);
+        VectorMask<Float> underflow = x.compare(VectorOperators.LT, MIN_ARG);
+        x = x.max(MIN_ARG).min(MAX_ARG);
+        FloatVector rounded = x.fma(LOG2E, ROUNDER);
+        FloatVector nf = rounded.sub(ROUNDER);
+        IntVector n = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
+        FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), x);
+        r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = r.fma(P0, P1).fma(r, FloatVector.broadcast(F, P2)).fma(r, FloatVector.broadcast(F, P3))
+                .fma(r, FloatVector.broadcast(F, P4)).fma(r, FloatVector.broadcast(F, P5));
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, underflow);
     }
 
     /** {@code a[from+i] *= factor} for {@code i < length}. */
