@@ -15,6 +15,7 @@ import switchyard.math.linalg.MatMuls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -75,13 +76,28 @@ class CliTest {
         assertEquals("", cli.out());
     }
 
+    /** A bench run on a tiny layer shape, one short step per figure: its output and its JSON. */
+    private record Bench(Cli cli, JsonObject figures) {
+        JsonObject firstLayerRow() {
+            return figures.getAsJsonArray("layer").get(0).getAsJsonObject();
+        }
+    }
+
+    private static Bench tinyBench(Path dir, String... options) throws Exception {
+        Path json = dir.resolve("bench.json");
+        List<String> args = new ArrayList<>(List.of("bench", "--config", "S=64,M=16,H=32,E=2",
+                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString()));
+        args.addAll(List.of(options));
+        Cli cli = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, cli.code(), cli.err());
+        return new Bench(cli, JsonParser.parseString(Files.readString(json)).getAsJsonObject());
+    }
+
     @Test
     void benchMeasuresALayerShapeOfOnesOwn(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("bench.json");
-        Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "1,2",
-                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
-        assertEquals(0, cli.code(), cli.err());
-        JsonObject figures = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        Bench bench = tinyBench(dir, "--what", "layer", "--world", "1,2");
+        Cli cli = bench.cli();
+        JsonObject figures = bench.figures();
         var layer = figures.getAsJsonArray("layer");
         assertEquals(2, layer.size(), layer.toString());
         for (int i = 0; i < 2; i++) {
@@ -119,11 +135,7 @@ class CliTest {
 
     @Test
     void benchReadsOnlyTileProductsAgainstTheTileCeiling(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("bench.json");
-        Cli cli = Cli.run("bench", "--what", "layer", "--matmul", "vector:1", "--config", "S=64,M=16,H=32,E=2", "--world", "1",
-                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
-        assertEquals(0, cli.code(), cli.err());
-        JsonObject row = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer").get(0).getAsJsonObject();
+        JsonObject row = tinyBench(dir, "--what", "layer", "--matmul", "vector:1", "--world", "1").firstLayerRow();
         assertTrue(row.has("layer_gflops_over_wall"), row.toString());
         assertFalse(row.has("amx_ceiling_float32_gflops_after_run"), row.toString());
         assertFalse(row.has("layer_gflops_over_wall_vs_amx_ceiling"), row.toString());
@@ -131,11 +143,9 @@ class CliTest {
 
     @Test
     void benchRepeatsReportTheMedianAndEveryRun(@TempDir Path dir) throws Exception {
-        Path json = dir.resolve("bench.json");
-        Cli cli = Cli.run("bench", "--what", "layer", "--config", "S=64,M=16,H=32,E=2", "--world", "2", "--repeat", "3",
-                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
-        assertEquals(0, cli.code(), cli.err());
-        JsonObject row = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("layer").get(0).getAsJsonObject();
+        Bench bench = tinyBench(dir, "--what", "layer", "--world", "2", "--repeat", "3");
+        Cli cli = bench.cli();
+        JsonObject row = bench.firstLayerRow();
         for (String figure : new String[] {"forward_tokens_per_s", "fwdbwd_tokens_per_s"}) {
             var runs = row.getAsJsonArray(figure + "_runs");
             assertEquals(3, runs.size(), row.toString());
@@ -165,12 +175,10 @@ class CliTest {
     @Test
     void benchPairsEachLayerRunWithAPeerRun(@TempDir Path dir) throws Exception {
         assumeTrue(NumpyPeer.unavailableReason(Duration.ofMinutes(1)) == null, "no python3 with NumPy here");
-        Path json = dir.resolve("bench.json");
-        Cli cli = Cli.run("bench", "--what", "layer,peer", "--config", "S=64,M=16,H=32,E=2", "--world", "2", "--repeat", "2",
-                "--steps", "1", "--warmup", "0", "--min-seconds", "0", "--json", json.toString());
-        assertEquals(0, cli.code(), cli.err());
-        JsonObject figures = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        JsonObject layer = figures.getAsJsonArray("layer").get(0).getAsJsonObject();
+        Bench bench = tinyBench(dir, "--what", "layer,peer", "--world", "2", "--repeat", "2");
+        Cli cli = bench.cli();
+        JsonObject figures = bench.figures();
+        JsonObject layer = bench.firstLayerRow();
         JsonObject peer = figures.getAsJsonArray("peer").get(0).getAsJsonObject();
         assertEquals(2, peer.get("world").getAsInt());
         for (String figure : new String[] {"forward", "fwdbwd"}) {
