@@ -14,13 +14,12 @@ import java.util.Map;
  * float32 FMA rate of the vector units, and where there are tiles, the AMX tile rate (bfloat16,
  * and the float32 rate it allows at three tile products per float32 product).
  *
- * @param fmaOne  FMA GFLOP/s on one thread
- * @param fmaAll  on every core at once
+ * @param fmaAll  FMA GFLOP/s on every core at once
  * @param amxOne  tile bfloat16 GFLOP/s on one thread; NaN without AMX
  * @param amxAll  on every core at once; NaN without AMX
  * @param cores   the cores used for the "all" figures
  */
-record Ceilings(double fmaOne, double fmaAll, double amxOne, double amxAll, int cores) {
+record Ceilings(double fmaAll, double amxOne, double amxAll, int cores) {
 
     static Ceilings measure(PrintWriter out) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -37,7 +36,7 @@ record Ceilings(double fmaOne, double fmaAll, double amxOne, double amxAll, int 
             out.println("AMX ceiling                          not measured: " + AmxMatMul.unavailableReason());
         }
         out.println();
-        return new Ceilings(fmaOne, fmaAll, amxOne, amxAll, cores);
+        return new Ceilings(fmaAll, amxOne, amxAll, cores);
     }
 
     boolean hasAmx() {

@@ -1,6 +1,7 @@
 package switchyard.math.bench;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The best rate of a loop that runs on registers alone, on several threads started together: what
@@ -34,7 +35,7 @@ final class CeilingRounds {
         CountDownLatch start = new CountDownLatch(1);
         Thread[] workers = new Thread[threads];
         double[] flops = new double[threads];
-        RuntimeException[] failed = new RuntimeException[1];
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
         for (int t = 0; t < threads; t++) {
             int index = t;
             workers[t] = new Thread(() -> {
@@ -47,9 +48,7 @@ final class CeilingRounds {
                 try {
                     flops[index] = loop.run();
                 } catch (RuntimeException e) {
-                    synchronized (failed) {
-                        failed[0] = e;
-                    }
+                    failed.compareAndSet(null, e);
                 }
             });
             workers[t].start();
@@ -65,10 +64,8 @@ final class CeilingRounds {
             }
         }
         long elapsed = System.nanoTime() - begin;
-        synchronized (failed) {
-            if (failed[0] != null) {
-                throw failed[0];
-            }
+        if (failed.get() != null) {
+            throw failed.get();
         }
         double sum = 0;
         for (double f : flops) {
