@@ -109,8 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
 
         if (what.contains("kernels")) figures.put("kernels", kernels(out));
         if (what.contains("kernels") || what.contains("layer")) {
-            figures.put("fma_ceiling_gflops", ceilings(out).fmaAll());
-            figures.put("amx_ceiling", ceilings(out).amxJson());
+            Ceilings c = ceilings(out);
+            figures.put("fma_ceiling_gflops", c.fmaAll());
+            figures.put("amx_ceiling", c.amxJson());
         }
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
         PeerRuns peer = what.contains("peer") ? PeerRuns.start(out, warmup, window()) : null;

@@ -26,7 +26,7 @@ record Ceilings(double fmaAll, double amxOne, double amxAll, int cores) {
         double fmaOne = FmaCeiling.gflops(1), fmaAll = FmaCeiling.gflops(cores);
         out.printf(Locale.ROOT, "FMA ceiling (register-only loop)    %.1f GFLOP/s on 1 thread, %.1f on %d%n", fmaOne, fmaAll, cores);
         double amxOne = Double.NaN, amxAll = Double.NaN;
-        if (AmxCeiling.available()) {
+        if (AmxMatMul.available()) {
             amxOne = AmxCeiling.bf16Gflops(1);
             amxAll = AmxCeiling.bf16Gflops(cores);
             out.printf(Locale.ROOT, "AMX ceiling (register-only tiles)   %.0f bfloat16 GFLOP/s on 1 thread, %.0f on %d:"

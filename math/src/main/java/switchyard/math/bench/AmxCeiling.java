@@ -19,15 +19,10 @@ public final class AmxCeiling {
     private AmxCeiling() {
     }
 
-    /** True when this process can run tiles. */
-    public static boolean available() {
-        return AmxMatMul.available();
-    }
-
     /**
      * Best of a few rounds, in bfloat16 GFLOP/s summed over {@code threads} threads running at once.
      *
-     * @throws IllegalStateException when this process cannot run tiles, or a run did not do every product
+     * @throws IllegalStateException when this process cannot run tiles ({@link AmxMatMul#available}), or a run did not do every product
      */
     public static double bf16Gflops(int threads) {
         return CeilingRounds.bestGflops(threads, () -> {

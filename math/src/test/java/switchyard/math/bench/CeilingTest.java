@@ -37,7 +37,7 @@ class CeilingTest {
     void ceilingsArePositiveRates() {
         double fma = FmaCeiling.gflops(1);
         assertTrue(fma > 0 && Double.isFinite(fma), "FMA ceiling " + fma);
-        assumeTrue(AmxCeiling.available(), () -> "no AMX here: " + AmxMatMul.unavailableReason());
+        assumeTrue(AmxMatMul.available(), () -> "no AMX here: " + AmxMatMul.unavailableReason());
         double one = AmxCeiling.bf16Gflops(1);
         double two = AmxCeiling.bf16Gflops(2);
         assertTrue(one > 0 && Double.isFinite(one), "AMX ceiling on 1 thread " + one);
