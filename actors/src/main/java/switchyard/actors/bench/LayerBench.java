@@ -31,6 +31,9 @@ import java.util.function.BiFunction;
 public final class LayerBench {
     private LayerBench() {}
 
+    /** Batches each rank draws once and uses in turn. */
+    static final int DISTINCT_BATCHES = 2;
+
     /**
      * Forward and forward+backward (with an SGD update) tokens/s and bytes allocated per token per
      * step of one configuration, its products' rates, and where the measured steps' time went; the
@@ -57,9 +60,13 @@ public final class LayerBench {
                 Duration.ofMinutes(5), exchange, CheckpointPlan.none());
     }
 
-    /** The plan: {@code steps} updates of random tokens, forward only or training. */
+    /**
+     * The plan: {@code steps} updates of random tokens, forward only or training. Each rank draws two
+     * batches on the first (warm-up) step and uses them in turn, as the NumPy peer does before its
+     * clock starts: the figures time the layer, not the random number generator.
+     */
     public static TrainingPlan plan(LayerConfig config, int steps, boolean training) {
-        Batch batch = new Batch.Noise(1, config.tokens(), config.modelDim());
+        Batch batch = new Batch.Noise(1, config.tokens(), config.modelDim(), DISTINCT_BATCHES);
         return new TrainingPlan(steps, 1, false, training, (step, rank) -> batch, Duration.ofMinutes(20), null);
     }
 

@@ -25,10 +25,20 @@ public sealed interface Batch {
     /**
      * Uniform random tokens and loss weights R ({@code loss = Σ out·R}), drawn by the rank from
      * {@code (seed, rank, step)}: the cheapest batch there is, for throughput measurements.
+     * {@code distinct} 0 draws a new batch every step; {@code distinct} k draws the batches of steps
+     * 0..k-1 once, on the first step, and uses batch {@code step mod k} after that, so that a
+     * throughput run does not time its random number generator (the NumPy peer also draws its
+     * batches before its clock starts).
      */
-    record Noise(long seed, int tokens, int modelDim) implements Batch {
+    record Noise(long seed, int tokens, int modelDim, int distinct) implements Batch {
         public Noise {
             if (tokens < 1 || modelDim < 1) throw new IllegalArgumentException("noise batch needs tokens, dim >= 1, got " + tokens + ", " + modelDim);
+            if (distinct < 0) throw new IllegalArgumentException("noise batch needs distinct >= 0 (0: a new batch every step), got " + distinct);
+        }
+
+        /** A new batch every step. */
+        public Noise(long seed, int tokens, int modelDim) {
+            this(seed, tokens, modelDim, 0);
         }
     }
 }

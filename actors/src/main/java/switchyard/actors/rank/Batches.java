@@ -17,14 +17,25 @@ final class Batches {
     record Materialised(FMatrixRMaj input, Objective objective, FMatrixRMaj gumbelNoise) {}
 
     private ClusteredRegression task;
+    /**
+     * The batches a {@link Batch.Noise} with {@code distinct > 0} uses in turn. Steps only read
+     * them: the tokens are routed and gathered, and R, the loss gradient, is gathered too.
+     */
+    private Materialised[] drawn;
+    private Batch.Noise drawnFor;
+    private int drawnRank;
 
     Materialised materialise(Batch batch, int rank, long step, StepArena arena) {
         if (batch instanceof Batch.Given g) return new Materialised(g.input(), g.objective(), g.gumbelNoise());
         if (batch instanceof Batch.Noise n) {
-            long seed = n.seed() * 0x9E3779B97F4A7C15L + rank * 31L + step;
-            FMatrixRMaj input = uniform(Buffers.reshape(arena.tokens, n.tokens(), n.modelDim()), 2 * seed);
-            FMatrixRMaj weights = uniform(Buffers.reshape(arena.target, n.tokens(), n.modelDim()), 2 * seed + 1);
-            return new Materialised(input, new Objective.Linear(weights), null);
+            if (n.distinct() == 0) return noise(n, rank, step, arena.tokens, arena.target);
+            if (!n.equals(drawnFor) || rank != drawnRank) { // all of them now, so that later steps draw nothing
+                drawn = new Materialised[n.distinct()];
+                for (int i = 0; i < drawn.length; i++) drawn[i] = noise(n, rank, i, new FMatrixRMaj(0, 0), new FMatrixRMaj(0, 0));
+                drawnFor = n;
+                drawnRank = rank;
+            }
+            return drawn[(int) Math.floorMod(step, (long) drawn.length)];
         }
         ClusteredRegression.Spec spec = ((Batch.Synthetic) batch).spec();
         if (task == null || !task.spec().equals(spec)) task = new ClusteredRegression(spec); // centres and maps are built once
@@ -44,6 +55,14 @@ final class Batches {
         if (batch instanceof Batch.Given g) return g.input().numCols;
         if (batch instanceof Batch.Noise n) return n.modelDim();
         return ((Batch.Synthetic) batch).spec().modelDim();
+    }
+
+    /** The noise batch of {@code (n.seed, rank, step)}, drawn into {@code tokens} and {@code target}. */
+    private static Materialised noise(Batch.Noise n, int rank, long step, FMatrixRMaj tokens, FMatrixRMaj target) {
+        long seed = n.seed() * 0x9E3779B97F4A7C15L + rank * 31L + step;
+        FMatrixRMaj input = uniform(Buffers.reshape(tokens, n.tokens(), n.modelDim()), 2 * seed);
+        FMatrixRMaj weights = uniform(Buffers.reshape(target, n.tokens(), n.modelDim()), 2 * seed + 1);
+        return new Materialised(input, new Objective.Linear(weights), null);
     }
 
     /** Every element of {@code m} uniform in [-1, 1), row by row. */

@@ -76,7 +76,7 @@ public final class ValueCodecs {
             out.putByte(1).putLong(s.seed()).putInt(s.clusters()).putInt(s.modelDim()).putInt(s.tokens());
         } else {
             Batch.Noise n = (Batch.Noise) b;
-            out.putByte(2).putLong(n.seed()).putInt(n.tokens()).putInt(n.modelDim());
+            out.putByte(2).putLong(n.seed()).putInt(n.tokens()).putInt(n.modelDim()).putInt(n.distinct());
         }
     }
 
@@ -95,9 +95,9 @@ public final class ValueCodecs {
             }
             case 2 -> {
                 long seed = in.getLong();
-                int tokens = in.getInt(), dim = in.getInt();
+                int tokens = in.getInt(), dim = in.getInt(), distinct = in.getInt();
                 try {
-                    yield new Batch.Noise(seed, tokens, dim);
+                    yield new Batch.Noise(seed, tokens, dim, distinct);
                 } catch (IllegalArgumentException e) {
                     throw new WireFormatException("bad noise batch: " + e.getMessage());
                 }

@@ -92,6 +92,8 @@ class WireFormatTest {
         ClusteredRegression.Spec spec = new ClusteredRegression.Spec(5, 3, 8, 16);
         RankActor.RunStep synthetic = (RankActor.RunStep) roundTrip(new RankActor.RunStep(1, new Batch.Synthetic(spec), false, false, probe.getRef()));
         assertEquals(spec, ((Batch.Synthetic) synthetic.batch()).spec());
+        Batch.Noise noise = new Batch.Noise(-7, 16, 8, 2);
+        assertEquals(noise, ((RankActor.RunStep) roundTrip(new RankActor.RunStep(2, noise, true, false, probe.getRef()))).batch());
 
         RankReply.StepFailed failed = (RankReply.StepFailed) roundTrip(new RankReply.StepFailed(3, 1, Phase.INPUT_GRAD, new int[] {0, 2}, "late"));
         assertEquals(Phase.INPUT_GRAD, failed.phase());
