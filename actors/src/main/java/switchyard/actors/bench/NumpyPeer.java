@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * layer bench (fresh routing every step, forward; or forward, loss, full backward and SGD), and
  * {@link #verify} checks it against the reference vectors, so its figures are those of a correct
  * layer. All its ranks share one process and trade rows by indexing: it pays nothing for an
- * all-to-all, and its batches are drawn before its clock starts.
+ * all-to-all, and its Gumbel noise is drawn before its clock starts, with its batches (the layer
+ * draws its batches in a warm-up step, and its gate's noise every step).
  */
 public final class NumpyPeer {
     static final String SCRIPT = "switchyard/peer/index_moe.py";

@@ -71,7 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     // until the JIT has compiled the hot path, Vector-API code boxes every vector: the small
     // configuration allocates kilobytes per token for its first half-dozen steps
-    @Option(names = "--warmup", paramLabel = "N", description = "Steps run before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Steps run before measuring (default: ${DEFAULT-VALUE}). The layer's ranks draw their two batches "
+            + "of random tokens in the first, as the peer draws its batches before its clock starts.")
     int warmup = 8;
 
     @Option(names = "--repeat", paramLabel = "N",

@@ -112,7 +112,8 @@ final class PeerRuns {
         }
         if (versions != null) {
             out.println(versions + "; BLAS on every core; its ranks share one process and trade rows by indexing (no all-to-all);");
-            out.println("its batches are drawn before its clock starts. layer/peer = median over pairs of a layer run and the peer run after it.");
+            out.println("its batches are drawn before its clock starts (the layer's in a warm-up step), its Gumbel noise too (the layer's gate draws it every step).");
+            out.println("layer/peer = median over pairs of a layer run and the peer run after it.");
         }
         out.println();
         return rows;
