@@ -92,14 +92,15 @@ public final class Expert {
     /**
      * Backward from {@code dy} [n × M] for the forward pass that took {@code x} and gave
      * {@code hidden}: adds the parameter gradients to {@code grads} and writes {@code dx} [n × M]
-     * (reshaped). ReLU'(0) = 0, so the mask is {@code hidden > 0}.
+     * (reshaped), working in {@code dHidden} (reshaped to n × H; what it held is overwritten).
+     * ReLU'(0) = 0, so the mask is {@code hidden > 0}.
      */
-    public void backward(FMatrixRMaj x, FMatrixRMaj hidden, FMatrixRMaj dy, ExpertGrads grads, FMatrixRMaj dx, MatMul mm) {
+    public void backward(FMatrixRMaj x, FMatrixRMaj hidden, FMatrixRMaj dy, ExpertGrads grads, FMatrixRMaj dx,
+                         FMatrixRMaj dHidden, MatMul mm) {
         Checks.shape("expert output gradient", dy, x.numRows, modelDim());
         mm.mulTransA(hidden, dy, grads.w2(), true);
         ColumnSums.add(dy, grads.b2());
-        FMatrixRMaj dHidden = Scratch.hiddenGradient(dy.numRows, hiddenDim());
-        mm.mulTransB(dy, w2, dHidden, false);
+        mm.mulTransB(dy, w2, Buffers.reshape(dHidden, dy.numRows, hiddenDim()), false);
         ColumnSums.reluMaskAndAdd(hidden, dHidden, grads.b1());
         mm.mulTransA(x, dHidden, grads.w1(), true);
         mm.mulTransB(dHidden, w1, Buffers.reshape(dx, dy.numRows, modelDim()), false);

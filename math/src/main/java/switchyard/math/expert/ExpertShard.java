@@ -104,10 +104,15 @@ public final class ExpertShard {
         checkStarted(l, blocks, pass.counts);
         Expert expert = experts.get(l);
         FMatrixRMaj x = stack(blocks, pass.counts, l, pass.inputs[l]);
-        FMatrixRMaj y = Scratch.expertOutput(x.numRows, expert.modelDim());
         Buffers.reshapeRows(pass.hidden[l], x.numRows, expert.hiddenDim()); // with the headroom of routed rows
-        expert.forward(x, pass.hidden[l], y, mm);
-        unstack(y, blocks, pass.counts, l);
+        Scratch scratch = Scratch.take();
+        try {
+            FMatrixRMaj y = scratch.expertOutput(x.numRows, expert.modelDim());
+            expert.forward(x, pass.hidden[l], y, mm);
+            unstack(y, blocks, pass.counts, l);
+        } finally {
+            scratch.release();
+        }
     }
 
     /**
@@ -144,10 +149,15 @@ public final class ExpertShard {
         checkStarted(l, blocks, pass.counts);
         Expert expert = experts.get(l);
         FMatrixRMaj x = pass.inputs[l];
-        FMatrixRMaj dy = stack(blocks, pass.counts, l, Scratch.outputGradient(x.numRows, expert.modelDim()));
-        FMatrixRMaj dx = Scratch.inputGradient(x.numRows, expert.modelDim());
-        expert.backward(x, pass.hidden[l], dy, grads.get(l), dx, mm);
-        unstack(dx, blocks, pass.counts, l);
+        Scratch scratch = Scratch.take();
+        try {
+            FMatrixRMaj dy = stack(blocks, pass.counts, l, scratch.outputGradient(x.numRows, expert.modelDim()));
+            FMatrixRMaj dx = scratch.inputGradient(x.numRows, expert.modelDim());
+            expert.backward(x, pass.hidden[l], dy, grads.get(l), dx, scratch.hiddenGradient(x.numRows, expert.hiddenDim()), mm);
+            unstack(dx, blocks, pass.counts, l);
+        } finally {
+            scratch.release();
+        }
     }
 
     private void checkStarted(int l, List<ExpertRows> blocks, int[][] counts) {
