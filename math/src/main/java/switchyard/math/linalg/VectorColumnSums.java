@@ -12,6 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorColumnSums {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
 
     private VectorColumnSums() {}
 
@@ -28,11 +29,15 @@ final class VectorColumnSums {
 
     static void reluMaskAndAdd(float[] activation, float[] grad, int rows, int cols, float[] into) {
         int full = SPECIES.loopBound(cols);
+        // Compared and blended with a constant vector, not with the scalar 0: a scalar operand is
+        // broadcast on every use, through the deepest chain of calls in the loop, and in some JVMs
+        // C2 compiled this loop inside a caller deep enough that the broadcast was not intrinsified;
+        // every iteration then allocated its 0 (24 KB per token per large training step).
         for (int r = 0; r < rows; r++) {
             int row = r * cols;
             for (int c = 0; c < full; c += LANES) {
                 FloatVector a = FloatVector.fromArray(SPECIES, activation, row + c);
-                FloatVector g = FloatVector.fromArray(SPECIES, grad, row + c).blend(0f, a.compare(VectorOperators.LE, 0f));
+                FloatVector g = FloatVector.fromArray(SPECIES, grad, row + c).blend(ZERO, a.compare(VectorOperators.LE, ZERO));
                 g.intoArray(grad, row + c);
                 FloatVector.fromArray(SPECIES, into, c).add(g).intoArray(into, c);
             }

@@ -17,9 +17,10 @@ public final class Rows {
     public static void addScaled(float[] src, int srcAt, float w, float[] dst, int dstAt, int n) {
         int full = F.loopBound(n);
         int i = 0;
+        FloatVector wv = FloatVector.broadcast(F, w); // once, not per iteration: see VectorColumnSums.reluMaskAndAdd
         for (; i < full; i += F.length()) {
             FloatVector d = FloatVector.fromArray(F, dst, dstAt + i);
-            d.add(FloatVector.fromArray(F, src, srcAt + i).mul(w)).intoArray(dst, dstAt + i);
+            d.add(FloatVector.fromArray(F, src, srcAt + i).mul(wv)).intoArray(dst, dstAt + i);
         }
         for (; i < n; i++) dst[dstAt + i] += w * src[srcAt + i];
     }
@@ -34,12 +35,14 @@ public final class Rows {
                                   float[] dst, int dstAt, int n) {
         int full = F.loopBound(n);
         int i = 0;
+        FloatVector v0 = FloatVector.broadcast(F, w0), v1 = FloatVector.broadcast(F, w1);
+        FloatVector v2 = FloatVector.broadcast(F, w2), v3 = FloatVector.broadcast(F, w3);
         for (; i < full; i += F.length()) {
             FloatVector d = FloatVector.fromArray(F, dst, dstAt + i);
-            d = d.add(FloatVector.fromArray(F, src, srcAt + i).mul(w0));
-            d = d.add(FloatVector.fromArray(F, src, srcAt + stride + i).mul(w1));
-            d = d.add(FloatVector.fromArray(F, src, srcAt + 2 * stride + i).mul(w2));
-            d = d.add(FloatVector.fromArray(F, src, srcAt + 3 * stride + i).mul(w3));
+            d = d.add(FloatVector.fromArray(F, src, srcAt + i).mul(v0));
+            d = d.add(FloatVector.fromArray(F, src, srcAt + stride + i).mul(v1));
+            d = d.add(FloatVector.fromArray(F, src, srcAt + 2 * stride + i).mul(v2));
+            d = d.add(FloatVector.fromArray(F, src, srcAt + 3 * stride + i).mul(v3));
             d.intoArray(dst, dstAt + i);
         }
         for (; i < n; i++) {

@@ -1,0 +1,76 @@
+package switchyard.math.linalg;
+
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import switchyard.math.bench.AllocationMeter;
+import switchyard.math.tensor.Rows;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The row passes outside the matrix kernels allocate nothing when C2 has few inlining levels left.
+ * A layer's pass may be compiled inside a deep caller (the rank's message handler, a lambda, the
+ * expert), leaving few levels for the Vector API's own chain of calls; a scalar operand in a loop
+ * is broadcast through the deepest such chain, and when it was cut off every iteration allocated
+ * its operand (24 KB per token in some large training runs, from the ReLU mask's 0). A child JVM
+ * with {@code -XX:MaxInlineLevel} 6 or 4 makes such a cut-off certain: with scalar operands in their
+ * loops, the mask allocated 196,608 bytes per call at 6 and the row updates 6-15 KB at 4. Not
+ * every depth is safe: at 5 and 3 the mask's compare and blend themselves are cut off.
+ */
+class ShallowInliningAllocationTest {
+
+    @Test
+    void reluMaskAndRowUpdatesAllocateNothingWithFewInliningLevels() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(AllocationMeter.available(), "this JVM does not count allocation per thread");
+        Assumptions.assumeTrue(MatMuls.vectorApiAvailable(), "no Vector API in this JVM");
+        for (int levels : new int[] {6, 4}) assertNothingAllocatedWith(levels);
+    }
+
+    private static void assertNothingAllocatedWith(int inliningLevels) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-XX:MaxInlineLevel=" + inliningLevels,
+                "-cp", System.getProperty("java.class.path"), Passes.class.getName())
+                .redirectErrorStream(true).start();
+        boolean ended = child.waitFor(2, TimeUnit.MINUTES);
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!ended) child.destroyForcibly();
+        assertTrue(ended, "the child JVM did not finish in 2 minutes: " + out);
+        assertEquals(0, child.exitValue(), out);
+        List<String> lines = out.lines().filter(l -> l.startsWith("bytes per call")).toList();
+        assertEquals(3, lines.size(), out);
+        for (String line : lines) {
+            double bytes = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            assertTrue(bytes < 1, line + " with MaxInlineLevel=" + inliningLevels);
+        }
+    }
+
+    /** Runs each pass until C2 has compiled it, then prints the bytes one more call allocates on average. */
+    public static final class Passes {
+        public static void main(String[] args) {
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            FMatrixRMaj activation = new FMatrixRMaj(64, 512), grad = new FMatrixRMaj(64, 512), into = new FMatrixRMaj(1, 512);
+            for (int i = 0; i < activation.data.length; i++) activation.data[i] = i % 3 - 1;
+            float[] src = new float[4 * 512], dst = new float[512];
+            Runnable[] passes = {
+                () -> ColumnSums.reluMaskAndAdd(activation, grad, into),
+                () -> Rows.addScaled(src, 0, 0.5f, dst, 0, 512),
+                () -> Rows.addScaled4(src, 0, 512, 0.5f, 1f, 2f, 3f, dst, 0, 512),
+            };
+            String[] names = {"reluMaskAndAdd", "addScaled", "addScaled4"};
+            for (int p = 0; p < passes.length; p++) {
+                for (int i = 0; i < 40_000; i++) passes[p].run(); // past C2's thresholds
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 2_000; i++) passes[p].run();
+                System.out.println("bytes per call of " + names[p] + " " + (threads.getCurrentThreadAllocatedBytes() - before) / 2_000.0);
+            }
+        }
+    }
+}
