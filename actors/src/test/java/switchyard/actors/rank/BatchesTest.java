@@ -13,6 +13,7 @@ import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.bench.LayerConfig;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +39,7 @@ class BatchesTest {
             assertArrayEquals(fresh.input().data, got[step].input().data, "tokens of step " + step);
             assertArrayEquals(weights(fresh), weights(got[step]), "loss weights of step " + step);
         }
-        assertFalse(java.util.Arrays.equals(got[0].input().data, got[1].input().data), "the two batches are distinct");
+        assertFalse(Arrays.equals(got[0].input().data, got[1].input().data), "the two batches are distinct");
     }
 
     @Test
@@ -46,11 +47,12 @@ class BatchesTest {
         Batches batches = new Batches();
         Batches.Materialised rank1 = batches.materialise(TWO, 1, 0, new StepArena());
         Batches.Materialised rank0 = batches.materialise(TWO, 0, 0, new StepArena());
-        assertFalse(java.util.Arrays.equals(rank1.input().data, rank0.input().data));
+        assertFalse(Arrays.equals(rank1.input().data, rank0.input().data));
         Batches.Materialised otherSeed = batches.materialise(new Batch.Noise(6, 12, 6, 2), 0, 0, new StepArena());
-        assertFalse(java.util.Arrays.equals(rank0.input().data, otherSeed.input().data));
+        assertFalse(Arrays.equals(rank0.input().data, otherSeed.input().data));
         Batches.Materialised wider = batches.materialise(new Batch.Noise(6, 12, 7, 2), 0, 0, new StepArena());
-        assertTrue(wider.input().numCols == 7 && wider.input().numRows == 12);
+        assertEquals(7, wider.input().numCols);
+        assertEquals(12, wider.input().numRows);
     }
 
     /**
@@ -62,7 +64,7 @@ class BatchesTest {
     @Test
     void trainingStepsLeaveTheReusedBatchesAsTheyWere() {
         LayerConfig tiny = new LayerConfig("tiny", 64, 16, 32, 4);
-        SimulationOptions job = LayerBench.job(tiny, 2, "vector", switchyard.actors.rank.ExchangeSettings.direct());
+        SimulationOptions job = LayerBench.job(tiny, 2, "vector", ExchangeSettings.direct());
         Batch.Noise reused = new Batch.Noise(1, tiny.tokens(), tiny.modelDim(), 2);
         Batch.Noise fresh = new Batch.Noise(1, tiny.tokens(), tiny.modelDim());
         int steps = 5;
