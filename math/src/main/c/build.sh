@@ -27,7 +27,7 @@ includes=(-I"$jdk/include" -I"$jdk/include/linux")
 # Detection runs on any x86-64 CPU, so it gets no special instruction set; the kernels are only
 # entered after it said yes.
 "$cc" -O2 -fPIC -Wall -Werror "${includes[@]}" -c "$here/amx_detect.c" -o "$tmp/detect.o"
-amx=(-O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl -mavx512bf16 -mamx-tile -mamx-bf16 -mtune=sapphirerapids)
+amx=(-O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl -mavx512bf16 -mamx-tile -mamx-bf16 -mprfchw -mtune=sapphirerapids)
 "$cc" "${amx[@]}" -c "$here/amx_gemm.c" -o "$tmp/gemm.o"
 "$cc" "${amx[@]}" -c "$here/amx_ceiling.c" -o "$tmp/ceiling.o"
 "$cc" -shared -o "$lib" "$tmp/detect.o" "$tmp/gemm.o" "$tmp/ceiling.o"
