@@ -30,7 +30,9 @@ public final class NodeLauncher implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // no code cache sweeping, as in the ./switchyard launcher (see there)
-                "--add-modules", "jdk.incubator.vector", "-XX:-UseCodeCacheFlushing", "-Xmx2g", "-XX:+UseParallelGC",
+                "--add-modules", "jdk.incubator.vector", "-XX:-UseCodeCacheFlushing", "-Xmx2g", "-XX:+UseParallelGC"));
+        if (hugePagesOnRequest()) cmd.add("-XX:+UseTransparentHugePages"); // as in the launcher (see there)
+        cmd.addAll(List.of(
                 "-cp", classPath, "switchyard.actors.cli.Main", "node",
                 "--config", config.toString(), "--role", "rank", "--host-ranks", hostRanks,
                 "--hostname", "127.0.0.1", "--port", Integer.toString(port),
@@ -38,6 +40,16 @@ public final class NodeLauncher implements AutoCloseable {
                 "--watch-parent", Long.toString(ProcessHandle.current().pid())));
         cmd.addAll(extraArgs);
         this.process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Whether Linux grants transparent huge pages to a JVM that asks (THP "always" or "madvise"). */
+    static boolean hugePagesOnRequest() {
+        try {
+            String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            return mode.contains("[always]") || mode.contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false; // not Linux, or no THP: the JVM would only warn that it cannot have them
+        }
     }
 
     /** A loopback port that was free a moment ago. */
