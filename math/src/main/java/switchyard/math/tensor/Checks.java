@@ -9,6 +9,7 @@ public final class Checks {
     /** Throws naming {@code what}, the row and the column of the first NaN or infinite value. */
     public static void finite(String what, FMatrixRMaj m) {
         int n = m.numRows * m.numCols;
+        if (VectorMath.allFinite(m.data, 0, n)) return;
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(m.data[i])) {
                 throw new IllegalArgumentException(what + " has a non-finite value " + m.data[i] + " at row "

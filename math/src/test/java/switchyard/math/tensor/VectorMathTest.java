@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VectorMathTest {
@@ -29,6 +30,32 @@ class VectorMathTest {
         }
         assertTrue(worst <= 2, "worst error " + worst + " ulp");
         assertEquals(1f, out[n - 1], 0f, "exp(0) is exactly 1");
+    }
+
+    @Test
+    void allFiniteFindsEveryKindOfNonFiniteValueAtEveryPositionOfItsRange() {
+        int n = 37; // vector lanes and a scalar tail, for any vector length up to 32
+        float[] a = new float[n + 2];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian() * 1e30f;
+        a[0] = Float.NaN; // outside the range checked below
+        a[n + 1] = Float.POSITIVE_INFINITY;
+        assertTrue(VectorMath.allFinite(a, 1, n));
+        assertFalse(VectorMath.allFinite(a, 0, n));
+        assertFalse(VectorMath.allFinite(a, 2, n));
+        assertTrue(VectorMath.allFinite(new float[0], 0, 0));
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (int at = 1; at <= n; at++) {
+                float kept = a[at];
+                a[at] = bad;
+                assertFalse(VectorMath.allFinite(a, 1, n), bad + " at " + at);
+                a[at] = kept;
+            }
+        }
+        a[5] = Float.MAX_VALUE; // finite extremes stay finite
+        a[6] = -Float.MAX_VALUE;
+        a[7] = Float.MIN_VALUE;
+        assertTrue(VectorMath.allFinite(a, 1, n));
     }
 
     @Test
