@@ -2,6 +2,7 @@ package switchyard.math.dispatch;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.gate.Routing;
+import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Rows;
 import switchyard.math.tensor.VectorMath;
 
@@ -31,18 +32,37 @@ public final class Combine {
         }
     }
 
-    /** {@code dWeight[s·k+j] = dOut[s] · y} for each expert output row {@code y} in {@code outputs}. */
-    public static void weightGradients(Routing routing, int from, ExpertRows outputs, FMatrixRMaj dOut, float[] dWeight) {
+    /**
+     * The combine's backward for the experts of {@code outputs}, which start at {@code from}:
+     * {@code dWeight[s·k+j] = dOut[s] · y} for each output row {@code y}, and the rows
+     * {@code w·dOut[s]} for the same assignments, in the same order, written into {@code rows}
+     * (reshaped) and {@code counts}, which the result wraps. One pass that reads each output row
+     * once: {@code rows} may be the very block the outputs are in (in one JVM the owner answered in
+     * the block the tokens went out in), as a row is overwritten only after its product.
+     */
+    public static ExpertRows backward(Routing routing, int from, ExpertRows outputs, FMatrixRMaj dOut, float[] dWeight,
+                                      FMatrixRMaj rows, int[] counts) {
         checkBlock(routing, from, outputs, dOut.numCols);
-        FMatrixRMaj rows = outputs.rows();
+        if (dOut.numRows != routing.tokens())
+            throw new IllegalArgumentException("output gradient has " + dOut.numRows + " rows but routing has "
+                    + routing.tokens() + " tokens");
+        if (counts.length != outputs.experts())
+            throw new IllegalArgumentException("row counts for " + counts.length + " experts, answering " + outputs.experts());
+        float[] y = outputs.rows().data; // before the reshape below, which may replace rows' storage
+        int n = outputs.rows().numRows;
         int cols = dOut.numCols;
+        System.arraycopy(outputs.counts(), 0, counts, 0, counts.length);
+        Buffers.reshapeRows(rows, n, cols);
         int first = routing.assignmentOffset(from);
-        for (int i = 0; i < rows.numRows; i++) {
+        for (int i = 0; i < n; i++) {
             int flat = routing.assignmentAt(first + i);
             int g = (flat / routing.topK()) * cols;
-            int y = i * cols;
-            dWeight[flat] = VectorMath.dot(dOut.data, g, rows.data, y, cols);
+            int at = i * cols;
+            dWeight[flat] = VectorMath.dot(dOut.data, g, y, at, cols);
+            float w = routing.weightAt(flat);
+            for (int c = 0; c < cols; c++) rows.data[at + c] = w * dOut.data[g + c];
         }
+        return new ExpertRows(rows, counts);
     }
 
     private static void checkBlock(Routing routing, int from, ExpertRows block, int cols) {

@@ -6,19 +6,17 @@ import switchyard.math.tensor.Buffers;
 
 /**
  * Sparse dispatch: gathers the rows a routing sends to a range of experts. Row copies only, no
- * dense {@code S×E×C} tensor. The same gather, scaled by the combine weights, is the first half of
- * the combine backward (output gradients travel the forward route).
+ * dense {@code S×E×C} tensor. Output gradients travel the same route ({@link Combine#backward}).
  */
 public final class Dispatch {
     private Dispatch() {}
 
     /**
      * The rows of {@code source} [S × M] assigned to experts {@code from..to-1}, in (expert, slot)
-     * order; each row multiplied by its combine weight when {@code scaleByWeight}. Written into
+     * order. Written into
      * {@code rows} (reshaped) and {@code counts} ({@code to − from} entries), which the result wraps.
      */
-    public static ExpertRows gather(Routing routing, FMatrixRMaj source, int from, int to, boolean scaleByWeight,
-                                    FMatrixRMaj rows, int[] counts) {
+    public static ExpertRows gather(Routing routing, FMatrixRMaj source, int from, int to, FMatrixRMaj rows, int[] counts) {
         if (source.numRows != routing.tokens())
             throw new IllegalArgumentException("gather source has " + source.numRows + " rows but routing has "
                     + routing.tokens() + " tokens");
@@ -29,15 +27,8 @@ public final class Dispatch {
         Buffers.reshapeRows(rows, routing.tokensAt(from, to), cols);
         int first = routing.assignmentOffset(from);
         for (int i = 0; i < rows.numRows; i++) {
-            int flat = routing.assignmentAt(first + i);
-            int src = (flat / routing.topK()) * cols;
-            int dst = i * cols;
-            if (scaleByWeight) {
-                float w = routing.weightAt(flat);
-                for (int c = 0; c < cols; c++) rows.data[dst + c] = w * source.data[src + c];
-            } else {
-                System.arraycopy(source.data, src, rows.data, dst, cols);
-            }
+            int src = (routing.assignmentAt(first + i) / routing.topK()) * cols;
+            System.arraycopy(source.data, src, rows.data, i * cols, cols);
         }
         return new ExpertRows(rows, counts);
     }

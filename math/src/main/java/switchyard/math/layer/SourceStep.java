@@ -59,7 +59,7 @@ public final class SourceStep {
     /** Forward rows for the owner rank {@code owner}: this rank's tokens routed to its experts, in the owner's block. */
     public ExpertRows dispatchTo(int owner) {
         checkRank(owner);
-        return Dispatch.gather(routing, input, owner * localExperts, (owner + 1) * localExperts, false,
+        return Dispatch.gather(routing, input, owner * localExperts, (owner + 1) * localExperts,
                 buffers.blocks[owner], buffers.counts[owner]);
     }
 
@@ -89,9 +89,8 @@ public final class SourceStep {
         if (dOut.numRows != routing.tokens() || dOut.numCols != input.numCols)
             throw new IllegalArgumentException("output gradient is " + dOut.numRows + "x" + dOut.numCols
                     + " but the output is " + routing.tokens() + "x" + input.numCols);
-        Combine.weightGradients(routing, owner * localExperts, require(outputs, owner, "expert outputs"), dOut, weightGradients());
-        return Dispatch.gather(routing, dOut, owner * localExperts, (owner + 1) * localExperts, true,
-                buffers.blocks[owner], buffers.counts[owner]);
+        return Combine.backward(routing, owner * localExperts, require(outputs, owner, "expert outputs"), dOut,
+                weightGradients(), buffers.blocks[owner], buffers.counts[owner]);
     }
 
     /** Records the input gradients {@code owner} returned for {@link #gradientsTo}. */
