@@ -497,12 +497,12 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         if (!gatherHome(state, state.outputs, m.owner(), m.part(), state.source::acceptOutputs)) return this;
         state.begin(Phase.COMBINE);
         state.output = state.source.combine();
-        state.taskLoss = state.objective.loss(state.output);
-        FMatrixRMaj dOut = state.backward ? state.objective.gradient(state.output, state.arena.outputGradient) : null;
         if (!state.backward) {
+            state.taskLoss = state.objective.loss(state.output);
             state.end(Phase.COMBINE);
             return finishTokenSide(state, null, null);
         }
+        FMatrixRMaj dOut = state.objective.gradient(state.output, state.arena.outputGradient);
         state.inputGradients = new PartGather(Phase.INPUT_GRAD, settings.worldSize(), settings.modelDim());
         List<ExpertRows> outgoing = new ArrayList<>(settings.worldSize());
         for (int owner = 0; owner < settings.worldSize(); owner++) outgoing.add(state.source.gradientsTo(owner, dOut));
@@ -513,6 +513,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
             state.arena.lend(); // until the owner's input gradients come home
             sendBlock(state, 2, owner, outgoing.get(owner), part -> new OutputGradient(m.step(), rank(), part));
         }
+        // only reported, so it waits until the owners have their gradients (2 ms of a large step)
+        state.taskLoss = state.objective.loss(state.output);
         return this;
     }
 
