@@ -307,7 +307,8 @@ static inline void finish(const Product *pr, const float *stand, float *to, long
 }
 
 /* One 32x32 block of C over steps [s0, s0+steps): C blocks that stick out of the matrix go through
-   a 32x32 stand-in, so their cells get the same arithmetic as everyone else's. */
+   a 32x32 stand-in, so their cells get the same arithmetic as everyone else's; so do the blocks
+   that finish with an epilogue (see below). */
 static void block(const Product *pr, int ip, int jp, int s0, int steps, const float *nextC) {
     int row0 = ip * 32, col0 = jp * 32;
     int rows = pr->m - row0 < 32 ? pr->m - row0 : 32;
@@ -360,7 +361,7 @@ static inline const float *fullBlock(const Product *pr, int ip, int jp) {
 }
 
 /* Panels [ip0, ip1) x [jp0, jp1) of C over all of k: k blocks outermost so C is revisited at most
-   ks/16 times, and each A panel is swept once per 16 B panels that stay in L2. */
+   ks/16 times, and each A panel is swept once per PANELS_PER_BLOCK B panels that stay in L2. */
 static void rectangle(const Product *pr, int ip0, int ip1, int jp0, int jp1) {
     configureTiles();
     for (int s0 = 0; s0 < pr->ks; s0 += STEPS_PER_BLOCK) {
