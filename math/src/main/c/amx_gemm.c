@@ -206,11 +206,11 @@ static void packColumnsB(const float *b, int ldb, int k, int n, int ks, int jp0,
  * bits), asking for 8 rows a step in the first four steps was 1.1-3.2 % faster than no prefetch
  * with C on 4 KiB pages and 3.1-7.3 % with C on 2 MiB pages; spreading the rows over all steps
  * gained 2.7-3.7 % more on 2 MiB pages (four runs), 0.995 and 1.018 on 4 KiB pages.
- * Asked for here: rows [r0, r0+rows) of a 32-column block, each 128 bytes, which in a Java float[]
- * (16-byte aligned) span up to three cache lines.
+ * Asked for here: rows [r0, r0+rows) of a 32x32 block (none past its last), each 128 bytes,
+ * which in a Java float[] (16-byte aligned) span up to three cache lines.
  */
 static inline void prefetchRows(const float *c, long ld, int r0, int rows) {
-    for (int r = r0; r < r0 + rows; r++) {
+    for (int r = r0; r < r0 + rows && r < 32; r++) {
         __builtin_prefetch(c + r * ld, 1, 3);
         __builtin_prefetch(c + r * ld + 16, 1, 3);
         __builtin_prefetch(c + r * ld + 31, 1, 3);
@@ -234,8 +234,8 @@ static inline void sweep(const uint16_t *a, size_t aNext, const uint16_t *b, siz
                          const float *nextC, long ld) {
     int perStep = (32 + steps - 1) / steps; /* rows of the next C block to ask for per step */
     for (int s = 0; s < steps; s++, a += aNext, b += bNext) {
-        if (nextC != NULL && s * perStep < 32) {
-            prefetchRows(nextC, ld, s * perStep, 32 - s * perStep < perStep ? 32 - s * perStep : perStep);
+        if (nextC != NULL) {
+            prefetchRows(nextC, ld, s * perStep, perStep);
         }
         _tile_loadd(6, b, 64);              /* hi columns 0-15 */
         _tile_loadd(7, b + TILE, 64);       /* hi columns 16-31 */
