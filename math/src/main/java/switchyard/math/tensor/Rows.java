@@ -13,6 +13,11 @@ public final class Rows {
     /**
      * {@code dst[dstAt + i] += w · src[srcAt + i]} for {@code i < n}: a multiply then an add per
      * element, the same two roundings as the scalar loop, on whole vectors.
+     *
+     * <p>The broadcast weight is the receiver of each multiply, not its argument: with few inlining
+     * levels left and the Vector API's type profiles shared with other passes, C2 could not unbox a
+     * loop-invariant vector passed as the argument ("unbox failed" under -XX:+PrintIntrinsics), and
+     * every iteration allocated its operands (6,240 bytes a call of 512; ShallowInliningAllocationTest).
      */
     public static void addScaled(float[] src, int srcAt, float w, float[] dst, int dstAt, int n) {
         int full = F.loopBound(n);
@@ -20,7 +25,7 @@ public final class Rows {
         FloatVector wv = FloatVector.broadcast(F, w); // once, not per iteration: see VectorColumnSums.reluMaskAndAdd
         for (; i < full; i += F.length()) {
             FloatVector d = FloatVector.fromArray(F, dst, dstAt + i);
-            d.add(FloatVector.fromArray(F, src, srcAt + i).mul(wv)).intoArray(dst, dstAt + i);
+            d.add(wv.mul(FloatVector.fromArray(F, src, srcAt + i))).intoArray(dst, dstAt + i);
         }
         for (; i < n; i++) dst[dstAt + i] += w * src[srcAt + i];
     }
@@ -39,10 +44,10 @@ public final class Rows {
         FloatVector v2 = FloatVector.broadcast(F, w2), v3 = FloatVector.broadcast(F, w3);
         for (; i < full; i += F.length()) {
             FloatVector d = FloatVector.fromArray(F, dst, dstAt + i);
-            d = d.add(FloatVector.fromArray(F, src, srcAt + i).mul(v0));
-            d = d.add(FloatVector.fromArray(F, src, srcAt + stride + i).mul(v1));
-            d = d.add(FloatVector.fromArray(F, src, srcAt + 2 * stride + i).mul(v2));
-            d = d.add(FloatVector.fromArray(F, src, srcAt + 3 * stride + i).mul(v3));
+            d = d.add(v0.mul(FloatVector.fromArray(F, src, srcAt + i)));
+            d = d.add(v1.mul(FloatVector.fromArray(F, src, srcAt + stride + i)));
+            d = d.add(v2.mul(FloatVector.fromArray(F, src, srcAt + 2 * stride + i)));
+            d = d.add(v3.mul(FloatVector.fromArray(F, src, srcAt + 3 * stride + i)));
             d.intoArray(dst, dstAt + i);
         }
         for (; i < n; i++) {

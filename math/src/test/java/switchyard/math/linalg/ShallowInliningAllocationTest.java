@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its operand (24 KB per token in some large training runs, from the ReLU mask's 0). A child JVM
  * with {@code -XX:MaxInlineLevel} 6 or 4 makes such a cut-off certain: with scalar operands in their
  * loops, the mask allocated 196,608 bytes per call at 6 and the row updates 6-15 KB at 4. Not
- * every depth is safe: at 5 and 3 the mask's compare and blend themselves are cut off.
+ * every depth is safe: at 3 the mask's compare and blend themselves are cut off. The row updates
+ * also allocated at 4 when the mask had run first and the weight vector was the multiply's
+ * argument (see {@link Rows#addScaled}).
  */
 class ShallowInliningAllocationTest {
 
@@ -36,7 +38,17 @@ class ShallowInliningAllocationTest {
 
     private static void assertNothingAllocatedWith(int inliningLevels) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-XX:MaxInlineLevel=" + inliningLevels,
+        // Each pass is compiled on its own (dontinline), with the given levels for its own chain of
+        // calls, and -Xbatch makes a call that reaches a compile threshold wait for the compiled
+        // code, so the measured calls run C2's code. Without them what was measured depended on
+        // timing: a pass's own compiled code, the measuring loop's (the pass inlined, with fewer
+        // levels left) or C1's, which allocates every vector. Most runs read 0; one CI run read
+        // 6,144 bytes a call of addScaled at 4.
+        Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Xbatch",
+                "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=dontinline,switchyard.math.linalg.ColumnSums::reluMaskAndAdd",
+                "-XX:CompileCommand=dontinline,switchyard.math.tensor.Rows::addScaled*",
+                "-XX:MaxInlineLevel=" + inliningLevels,
                 "-cp", System.getProperty("java.class.path"), Passes.class.getName())
                 .redirectErrorStream(true).start();
         boolean ended = child.waitFor(2, TimeUnit.MINUTES);
@@ -52,7 +64,7 @@ class ShallowInliningAllocationTest {
         }
     }
 
-    /** Runs each pass until C2 has compiled it, then prints the bytes one more call allocates on average. */
+    /** Runs each pass past C2's thresholds, then prints the bytes one more call allocates on average. */
     public static final class Passes {
         public static void main(String[] args) {
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
