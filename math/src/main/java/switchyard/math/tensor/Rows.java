@@ -14,10 +14,10 @@ public final class Rows {
      * {@code dst[dstAt + i] += w · src[srcAt + i]} for {@code i < n}: a multiply then an add per
      * element, the same two roundings as the scalar loop, on whole vectors.
      *
-     * <p>The broadcast weight is the receiver of each multiply, not its argument: with few inlining
-     * levels left and the Vector API's type profiles shared with other passes, C2 could not unbox a
-     * loop-invariant vector passed as the argument ("unbox failed" under -XX:+PrintIntrinsics), and
-     * every iteration allocated its operands (6,240 bytes a call of 512; ShallowInliningAllocationTest).
+     * <p>The broadcast weight is the receiver of each multiply, not its argument: with four inlining
+     * levels and the ReLU mask's pass run before it in the same JVM, C2 could not unbox the
+     * loop-invariant vector as the argument ("unbox failed" under -XX:+PrintIntrinsics), and every
+     * iteration allocated its vectors (6,240 bytes a call of 512; ShallowInliningAllocationTest).
      */
     public static void addScaled(float[] src, int srcAt, float w, float[] dst, int dstAt, int n) {
         int full = F.loopBound(n);
