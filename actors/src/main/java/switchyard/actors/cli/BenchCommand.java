@@ -237,6 +237,9 @@ public final class BenchCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s; B/tok/step (the most above) %s and %s%n", repeat,
                             RunFigures.joined(runs, Throughput::forward, "%.0f"), RunFigures.joined(runs, Throughput::fwdBwd, "%.0f"),
                             RunFigures.joined(runs, Throughput::forwardAlloc, "%.0f"), RunFigures.joined(runs, Throughput::fwdBwdAlloc, "%.0f"));
+                    if (t.layer() != null) {
+                        out.printf(Locale.ROOT, "    expert products in layer / alone, each run: %s%n", RunFigures.joined(runs, Throughput::gemmInLayerVsIsolated, "%.2f"));
+                    }
                     if (!Double.isNaN(t.amxCeilingAfter())) {
                         out.printf(Locale.ROOT, "    AMX ceiling (float32 GFLOP/s) right after each run: %s%n", RunFigures.joined(runs, Throughput::amxCeilingAfter, "%.0f"));
                     }
@@ -259,7 +262,8 @@ public final class BenchCommand implements Callable<Integer> {
                     LayerBench.Gemm gemm = t.layer().gemm();
                     row.put("gemm_gflops_in_layer", gemm.gflopsWhileMultiplying());
                     row.put("gemm_gflops_isolated", t.layer().isolatedGflops());
-                    row.put("gemm_in_layer_vs_isolated", gemm.gflopsWhileMultiplying() / t.layer().isolatedGflops());
+                    row.put("gemm_in_layer_vs_isolated", t.gemmInLayerVsIsolated());
+                    if (repeat > 1) row.put("gemm_in_layer_vs_isolated_runs", runs.stream().map(Throughput::gemmInLayerVsIsolated).toList());
                     row.put("layer_gflops_over_wall", gemm.gflopsOverWall());
                     row.put("gemm_products_at_once", gemm.productsAtOnce());
                     row.put("forward_phase_ms", t.layer().forwardPhases().asMap());

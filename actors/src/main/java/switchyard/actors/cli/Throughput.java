@@ -37,6 +37,14 @@ record Throughput(double forward, double fwdBwd, double forwardAlloc, double fwd
                 middle.layer());
     }
 
+    /**
+     * This run's expert products in the layer over the same products run alone right after it;
+     * NaN when not measured. Per run, since the tile unit may change state between two runs.
+     */
+    double gemmInLayerVsIsolated() {
+        return layer == null ? Double.NaN : layer.gemm().gflopsWhileMultiplying() / layer.isolatedGflops();
+    }
+
     /** The tile ceiling sampled after this run; NaN when not measured. */
     double amxCeilingAfter() {
         return layer == null ? Double.NaN : layer.amxCeilingAfter();

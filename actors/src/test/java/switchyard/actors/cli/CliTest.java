@@ -162,6 +162,14 @@ class CliTest {
             assertEquals(most, row.get(figure).getAsDouble(), figure + " is the most of its runs: " + row);
         }
         assertTrue(cli.out().contains("3 runs, median above: forward "), cli.out());
+        // every run's products-in-layer ratio is kept, and the row's is the median fwd+bwd run's
+        var ratios = row.getAsJsonArray("gemm_in_layer_vs_isolated_runs");
+        assertEquals(3, ratios.size(), row.toString());
+        double rowRatio = row.get("gemm_in_layer_vs_isolated").getAsDouble();
+        assertEquals(row.get("gemm_gflops_in_layer").getAsDouble() / row.get("gemm_gflops_isolated").getAsDouble(), rowRatio, 1e-12, row.toString());
+        assertTrue(ratios.asList().stream().anyMatch(r -> r.getAsDouble() == rowRatio), row.toString());
+        assertTrue(ratios.asList().stream().allMatch(r -> r.getAsDouble() > 0), row.toString());
+        assertTrue(cli.out().contains("expert products in layer / alone, each run: "), cli.out());
         if (AmxMatMul.available()) {
             // every run's tile ceiling is kept, and the row's is one of them (the median fwd+bwd run's)
             var tiles = row.getAsJsonArray("amx_ceiling_float32_gflops_after_run_runs");
