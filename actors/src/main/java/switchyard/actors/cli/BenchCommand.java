@@ -32,19 +32,27 @@ import java.util.function.BiFunction;
 
 /** {@code switchyard bench}: the figures every performance claim in the README comes from. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure Switchyard on this machine and print the figures (optionally as JSON):",
-                "  kernels    GFLOP/s of the EJML, Vector-API and AMX multiplies (4096x512 · 512x2048, and the backward shapes)",
-                "  oracle     tokens/s of the single-process layer, forward and forward+backward (with an SGD update)",
-                "  layer      tokens/s of the actor layer in one JVM (W rank actors, real scatter/gather), its products' GFLOP/s",
-                "             and where its steps went (ms per rank and phase)",
-                "  (oracle and layer also print the bytes every thread allocated per token per step; kernels and layer",
-                "  first measure the FMA and, with AMX, the tile ceilings: what the cores give right now)",
-                "  peer       tokens/s of an index-based top-2 MoE layer on NumPy (python3), the same job as the layer;",
-                "             with layer, each layer run is followed by a peer run and the bench prints their ratios",
-                "  cross-jvm  all-to-all MB/s between two node JVMs (data plane and Artery) next to a raw socket copy,",
-                "             and the layer on 2 JVMs",
-                "Tokens/s always count the tokens of all ranks. Configurations: large = S 4096, M 512, H 2048, E 8;",
-                "small = S 1024, M 128, H 512, E 4 (S per rank)."})
+        // picocli wraps at 80 columns: each line stays within it, so the table keeps its shape
+        description = {"Measure Switchyard on this machine and print the figures (optionally as JSON).",
+                "Sections:",
+                "  kernels    GFLOP/s of the EJML, Vector-API and AMX multiplies",
+                "             (4096x512 · 512x2048, and the backward shapes)",
+                "  oracle     tokens/s of the single-process layer, forward and",
+                "             forward+backward (with an SGD update)",
+                "  layer      tokens/s of the actor layer in one JVM (W rank actors, real",
+                "             scatter/gather), its products' GFLOP/s, and where its steps",
+                "             went (ms per rank and phase)",
+                "  peer       tokens/s of an index-based top-2 MoE layer on NumPy (python3),",
+                "             the same job as the layer; with layer, each layer run is",
+                "             followed by a peer run and the bench prints their ratios",
+                "  cross-jvm  all-to-all MB/s between two node JVMs (data plane and Artery)",
+                "             next to a raw socket copy, and the layer on 2 JVMs",
+                "Oracle and layer also print the bytes every thread allocated per token per",
+                "step. Kernels and layer first measure the FMA and, with AMX, the tile",
+                "ceilings: what the cores give right now.",
+                "Tokens/s always count the tokens of all ranks. Configurations (S per rank):",
+                "  large  S 4096, M 512, H 2048, E 8",
+                "  small  S 1024, M 128, H 512, E 4"})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

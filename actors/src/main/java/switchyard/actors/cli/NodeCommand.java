@@ -16,10 +16,12 @@ import java.util.concurrent.Callable;
 /** {@code switchyard node}: one cluster node, hosting rank slots or running the driver. */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start one node of a Switchyard cluster.",
-                "  --role rank    hosts the rank slots given by --host-ranks (or --ranks-per-node and --node-index)",
-                "                 and serves until the driver ends the job (or Ctrl-C).",
-                "  --role driver  waits for all W rank slots, runs the job given by the job options (the same",
-                "                 as for `simulate`, with the same digest) and stops the rank nodes at the end."})
+                "  --role rank    hosts the rank slots given by --host-ranks (or by",
+                "                 --ranks-per-node and --node-index) and serves until the",
+                "                 driver ends the job (or Ctrl-C).",
+                "  --role driver  waits for all W rank slots, runs the job given by the job",
+                "                 options (the same as for `simulate`, with the same digest)",
+                "                 and stops the rank nodes at the end."})
 public final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -45,6 +45,24 @@ class CliTest {
         assertTrue(report.out().contains("DIR") && report.out().contains("--network"), report.out());
     }
 
+    @Test
+    void descriptionsOfSeveralLinesKeepTheirShapeInTheHelp() {
+        // picocli rewraps a line wider than the help, which breaks a table's columns; a one-line
+        // description is a paragraph, and is meant to be wrapped
+        picocli.CommandLine root = Main.commandLine();
+        List<picocli.CommandLine> commands = new java.util.ArrayList<>(root.getSubcommands().values());
+        commands.add(root);
+        for (picocli.CommandLine c : commands) {
+            int width = c.getUsageHelpWidth();
+            String[] lines = c.getCommandSpec().usageMessage().description();
+            if (lines.length < 2) continue;
+            for (String line : lines) {
+                assertTrue(line.codePointCount(0, line.length()) <= width,
+                        c.getCommandName() + "'s description has a line wider than " + width + " columns: " + line);
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "simulate --ranks 0                                  | ranks must be in 1..1024",
