@@ -112,6 +112,15 @@ public final class BenchCommand implements Callable<Integer> {
             case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
             default -> List.of(configByName());
         };
+        if (what.contains("oracle") || what.contains("layer") || what.contains("peer")) {
+            for (LayerConfig c : configs) {
+                for (int w : world) {
+                    if (c.experts() % w != 0)
+                        throw new IllegalArgumentException("--world " + w + ": " + c.name() + " has E=" + c.experts()
+                                + " experts, which do not split evenly over " + w + " ranks; pick a --world that divides E, or one --config");
+                }
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine(out));
@@ -225,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Measures every configuration at every --world that divides its experts, --repeat times, printing
+     * Measures every configuration at every --world (each divides its experts), --repeat times, printing
      * as it goes. Allocation is what every thread allocated over the measured steps, per token (all
      * ranks) per step.
      */
@@ -235,7 +244,6 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LayerConfig c : configs) {
             for (int w : world) {
-                if (c.experts() % w != 0) continue;
                 List<Throughput> runs = new ArrayList<>(repeat);
                 for (int i = 0; i < repeat; i++) runs.add(measure.apply(c, w));
                 Throughput t = Throughput.medianOf(runs);

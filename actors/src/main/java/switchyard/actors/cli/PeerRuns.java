@@ -96,7 +96,6 @@ final class PeerRuns {
         String versions = null;
         for (LayerConfig c : configs) {
             for (int w : worlds) {
-                if (c.experts() % w != 0) continue;
                 List<Pair> pairs = runs.get(key(c, w));
                 if (pairs == null) {
                     pairs = new ArrayList<>();

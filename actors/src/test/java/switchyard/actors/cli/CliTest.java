@@ -84,7 +84,9 @@ class CliTest {
             "bench --config S=64,M=8,H=x,E=2                     | H must be a whole number",
             "bench --config S=64,M=0,H=16,E=2                    | M must be >= 1",
             "bench --repeat 0                                    | --repeat must be >= 1",
-            "bench --min-seconds -1                              | --min-seconds must be in 0..3600"})
+            "bench --min-seconds -1                              | --min-seconds must be in 0..3600",
+            "bench --what layer --world 3                        | --world 3: small has E=4 experts, which do not split evenly over 3 ranks",
+            "bench --what oracle --config large --world 1,16     | --world 16: large has E=8 experts"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli cli = Cli.run(args.trim().split("\\s+"));
         assertEquals(2, cli.code(), cli.err());
