@@ -71,6 +71,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
+        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         NetworkModel net = reporting.network();
         if (sweep != null) return Sweep.run(spec, sweep, reporting.report, net);
         Config akka = actorConfig();

@@ -34,6 +34,7 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
         if (worldSize < 1 || worldSize > 1024) throw new IllegalArgumentException("ranks must be in 1..1024, got " + worldSize);
         if (localExperts < 1) throw new IllegalArgumentException("experts per rank must be >= 1, got " + localExperts);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        if (microBatches < 1) throw new IllegalArgumentException("micro-batches must be >= 1, got " + microBatches);
         if (routing.topK() > worldSize * localExperts)
             throw new IllegalArgumentException("top-" + routing.topK() + " needs at least " + routing.topK()
                     + " experts, but ranks × experts-per-rank = " + worldSize * localExperts);

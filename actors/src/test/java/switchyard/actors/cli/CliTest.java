@@ -77,6 +77,8 @@ class CliTest {
             "simulate --sweep dropless=1,2 --report /tmp/x       | is a switch",
             "simulate --sweep top-k                              | --sweep must be OPTION=V1,V2",
             "report /no/such/report                              | no report directory /no/such/report",
+            "simulate --micro-batches 0                          | micro-batches must be >= 1, got 0",
+            "simulate --routing-only --threads 0                 | --threads must be >= 1, got 0",
             "bench --matmul fast                                 | unknown matmul 'fast'",
             "bench --what everything                             | --what takes",
             "bench --config huge                                 | --config: unknown layer config 'huge'",
