@@ -2,12 +2,14 @@ package switchyard.actors.cli;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.rank.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.linalg.MatMuls;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -75,6 +77,7 @@ final class JobMixin {
                 : Duration.ofMillis((long) (deadlineSeconds * 1000));
         if (deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("--deadline must be positive, got " + deadlineSeconds);
         MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
+        if (resume != null) CheckpointManifest.read(Path.of(resume)); // so does a directory with no complete checkpoint
         return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
                 deadline, exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume));

@@ -3,6 +3,7 @@ package switchyard.actors.sim;
 import akka.actor.typed.ActorSystem;
 import switchyard.actors.driver.RunListener;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,7 @@ public final class Jobs {
         try {
             return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return failed("the run did not finish within " + timeout.toSeconds() + " s", t0);
+            return failed("the run did not finish within " + BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + " s", t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed("interrupted", t0);

@@ -78,6 +78,7 @@ class CliTest {
             "simulate --sweep top-k                              | --sweep must be OPTION=V1,V2",
             "report /no/such/report                              | no report directory /no/such/report",
             "simulate --micro-batches 0                          | micro-batches must be >= 1, got 0",
+            "simulate --resume /no/such/checkpoint               | no complete checkpoint in /no/such/checkpoint",
             "simulate --routing-only --threads 0                 | --threads must be >= 1, got 0",
             "bench --matmul fast                                 | unknown matmul 'fast'",
             "bench --what everything                             | --what takes",
@@ -223,6 +224,13 @@ class CliTest {
             assertEquals((ratios.get(0).getAsDouble() + ratios.get(1).getAsDouble()) / 2, peer.get("layer_vs_peer_" + figure).getAsDouble(), 1e-9);
         }
         assertTrue(cli.out().contains("layer/peer per pair: forward "), cli.out());
+    }
+
+    @Test
+    void aRunOverItsTimeLimitFailsSayingTheLimit() {
+        Cli cli = Cli.run("simulate", "--timeout", "0.001");
+        assertEquals(1, cli.code(), cli.err());
+        assertTrue(cli.out().contains("FAILED: the run did not finish within 0.001 s"), cli.out());
     }
 
     @Test
