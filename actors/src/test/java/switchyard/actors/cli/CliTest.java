@@ -81,6 +81,7 @@ class CliTest {
             "simulate --resume /no/such/checkpoint               | no complete checkpoint in /no/such/checkpoint",
             "simulate --routing-only --threads 0                 | --threads must be >= 1, got 0",
             "bench --matmul fast                                 | unknown matmul 'fast'",
+            "bench --json /no/such/dir/figures.json              | --json /no/such/dir/figures.json: /no/such/dir is not a directory",
             "bench --what everything                             | --what takes",
             "bench --config huge                                 | --config: unknown layer config 'huge'",
             "bench --config S=64,M=8,H=16                        | must give all of S, M, H and E",
