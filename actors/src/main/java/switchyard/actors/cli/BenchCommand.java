@@ -108,11 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
         if (!(minSeconds >= 0 && minSeconds <= 3600)) throw new IllegalArgumentException("--min-seconds must be in 0..3600, got " + minSeconds);
         MatMuls.byName(matmul); // refuses an unknown kernel before anything runs
-        if (json != null) { // minutes of figures must not be lost to a bad path at the end
-            Path dir = json.toAbsolutePath().getParent();
-            if (!Files.isDirectory(dir) || !Files.isWritable(dir))
-                throw new IllegalArgumentException("--json " + json + ": " + dir + " is not a directory this user can write to");
-        }
+        if (json != null) Directories.requireWritable(json.toAbsolutePath().getParent(), "--json " + json);
         List<LayerConfig> configs = switch (config) {
             case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
             default -> List.of(configByName());

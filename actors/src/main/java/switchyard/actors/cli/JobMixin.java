@@ -78,6 +78,7 @@ final class JobMixin {
         if (deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("--deadline must be positive, got " + deadlineSeconds);
         MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
         if (resume != null) CheckpointManifest.read(Path.of(resume)); // so does a directory with no complete checkpoint
+        if (checkpointDir != null) Directories.requireWritable(Path.of(checkpointDir), "--checkpoint-dir " + checkpointDir);
         return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
                 deadline, exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume));

@@ -77,9 +77,9 @@ public final class SimulateCommand implements Callable<Integer> {
         Config akka = actorConfig();
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
         PrintWriter out = spec.commandLine().getOut();
+        ReportWriter writer = reporting.writer(optionValues(spec), net); // a bad report directory fails before the run
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
         printer.header(routingOnly, MatMuls.describe(MatMuls.byName(options.matmul())));
-        ReportWriter writer = reporting.writer(optionValues(spec), net);
         RunListener.Outcome outcome;
         try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {
             Consumer<StepMetrics> onStep = bar != null ? bar : printer::step;

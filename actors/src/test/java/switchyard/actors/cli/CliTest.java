@@ -81,7 +81,6 @@ class CliTest {
             "simulate --resume /no/such/checkpoint               | no complete checkpoint in /no/such/checkpoint",
             "simulate --routing-only --threads 0                 | --threads must be >= 1, got 0",
             "bench --matmul fast                                 | unknown matmul 'fast'",
-            "bench --json /no/such/dir/figures.json              | --json /no/such/dir/figures.json: /no/such/dir is not a directory",
             "bench --what everything                             | --what takes",
             "bench --config huge                                 | --config: unknown layer config 'huge'",
             "bench --config S=64,M=8,H=16                        | must give all of S, M, H and E",
@@ -225,6 +224,21 @@ class CliTest {
             assertEquals((ratios.get(0).getAsDouble() + ratios.get(1).getAsDouble()) / 2, peer.get("layer_vs_peer_" + figure).getAsDouble(), 1e-9);
         }
         assertTrue(cli.out().contains("layer/peer per pair: forward "), cli.out());
+    }
+
+    @Test
+    void outputDirectoriesThatCannotBeMadeAreRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        String under = file.resolve("sub").toString();
+        for (String[] args : List.of(
+                new String[] {"bench", "--what", "kernels", "--json", under + "/figures.json"},
+                new String[] {"simulate", "--checkpoint-dir", under},
+                new String[] {"simulate", "--report", under})) {
+            Cli cli = Cli.run(args);
+            assertEquals(2, cli.code(), String.join(" ", args) + ": " + cli.err());
+            assertTrue(cli.err().startsWith("switchyard: ") && cli.err().contains(under), cli.err());
+            assertEquals("", cli.out(), "nothing ran: " + String.join(" ", args));
+        }
     }
 
     @Test
