@@ -22,10 +22,8 @@ import switchyard.actors.protocol.RowPart;
 import switchyard.actors.transport.Courier;
 import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.LinkFailed;
-import switchyard.actors.transport.Outbox;
 import switchyard.actors.transport.Transport;
 import switchyard.actors.wire.WireMessage;
-import switchyard.actors.wire.WireSizes;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
@@ -160,8 +158,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
     private SaveCheckpoint pendingSave;
-    private List<ActorRef<Command>> ranks;
-    private Outbox<Command> outbox;
+    /** Null until the {@link Topology} has come. */
+    private RankLinks links;
     private final Courier courier;
     private final DataPlane dataPlane;
     private ActorRef<RankReply> driver;
@@ -218,7 +216,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 .onMessage(OutputGradient.class, this::onOutputGradient)
                 .onMessage(InputGradient.class, this::onInputGradient)
                 .onMessage(ChunkAck.class, m -> {
-                    if (outbox != null) outbox.acknowledged(m.from());
+                    if (links != null) links.acknowledged(m.from());
                     return this;
                 })
                 .onMessage(GateBackwardDone.class, this::onGateBackwardDone)
@@ -248,16 +246,15 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                     + " ranks but this job has W=" + settings.worldSize()));
             return this;
         }
-        ranks = List.copyOf(t.ranks());
+        links = new RankLinks(rank(), t.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
         driver = t.driver();
-        outbox = new Outbox<>(settings.worldSize(), settings.exchange().window(), courier);
         return early.unstashAll(this);
     }
 
     // ---- token side: route and dispatch ------------------------------------------------------
 
     private Behavior<Command> onRunStep(RunStep m) {
-        if (ranks == null) {
+        if (links == null) {
             m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank() + " has no topology yet"));
             return this;
         }
@@ -307,7 +304,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         boolean backward = state.backward;
         for (int owner = 0; owner < settings.worldSize(); owner++) {
             state.arena.lend(); // until the owner's outputs come home
-            sendBlock(state, 0, owner, state.source.dispatchTo(owner), part -> new Dispatch(m.step(), rank(), backward, part));
+            links.sendBlock(state, 0, owner, state.source.dispatchTo(owner), part -> new Dispatch(m.step(), rank(), backward, part));
         }
         return this;
     }
@@ -315,7 +312,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
     // ---- expert side: gather, run experts, answer ---------------------------------------------
 
     private Behavior<Command> onDispatch(Dispatch m) {
-        if (ranks == null) {
+        if (links == null) {
             if (early.isFull()) return reject(m.step(), "Dispatch from rank " + m.source() + " before the topology, and too many waiting");
             early.stash(m);
             return this;
@@ -368,9 +365,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
      * last part is in; null when taken, else the behaviour after answering the refusal.
      */
     private Behavior<Command> takeExpertSidePart(StepState state, PartGather gather, int from, RowPart part) {
-        String error = offer(gather, from, part);
+        String error = links.take(gather, from, part);
         if (error != null) return reject(state.step, error + " for step " + state.step);
-        acknowledge(from);
         if (gather.complete()) {
             timers.cancel(new DeadlineKey(state.step, gather.phase()));
             state.end(gather.phase());
@@ -401,7 +397,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
                 if (rowsPerPart == 0) return;
                 for (int source = 0; source < blocks.size(); source++) {
                     ExpertRows block = blocks.get(source);
-                    sendParts(state, exchange, source, RowPart.split(block, block.firstRowOf(l), block.counts()[l], rowsPerPart), answer);
+                    links.sendParts(state, exchange, source, RowPart.split(block, block.firstRowOf(l), block.counts()[l], rowsPerPart), answer);
                 }
             }
 
@@ -424,41 +420,13 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         boolean streamed = streamedRowsPerPart() > 0;
         for (int source = 0; source < blocks.size(); source++) {
             ExpertRows block = blocks.get(source);
-            if (!streamed || block.rows().numRows == 0) sendBlock(state, exchange, source, block, answer);
+            if (!streamed || block.rows().numRows == 0) links.sendBlock(state, exchange, source, block, answer);
         }
     }
 
     /** Rows per part of answers sent expert by expert; 0 when answers go home as whole blocks. */
     private int streamedRowsPerPart() {
-        return earlyExperts ? settings.exchange().rowsPerPart(settings.modelDim()) : 0;
-    }
-
-    /** Sends one exchange block to {@code dest} in parts, counting its traffic. */
-    private void sendBlock(StepState state, int exchange, int dest, ExpertRows block, Function<RowPart, Command> message) {
-        sendParts(state, exchange, dest, RowPart.split(block, settings.exchange().rowsPerPart(settings.modelDim())), message);
-    }
-
-    private void sendParts(StepState state, int exchange, int dest, List<RowPart> parts, Function<RowPart, Command> message) {
-        for (RowPart part : parts) {
-            state.sent(exchange, dest, part.numRows(), WireSizes.exchange(part));
-            outbox.send(dest, ranks.get(dest), message.apply(part));
-        }
-    }
-
-    /**
-     * Offers {@code part} to {@code gather}; returns its error text, or null. Once the gather has
-     * copied the rows (or refused them) the data plane may reuse their array; not when the gather
-     * adopted the part's matrix as the whole block.
-     */
-    private String offer(PartGather gather, int from, RowPart part) {
-        String error = gather.offer(from, part);
-        if (!gather.adopted(from, part)) dataPlane.recycle(part.source().data);
-        return error;
-    }
-
-    /** One credit back to the sender of a part, when exchanges are paced. */
-    private void acknowledge(int from) {
-        if (outbox.paced()) courier.tell(ranks.get(from), new ChunkAck(rank()));
+        return earlyExperts ? links.rowsPerPart() : 0;
     }
 
     // ---- token side: combine, loss, output gradients -------------------------------------------
@@ -470,12 +438,11 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
      */
     private boolean gatherHome(StepState state, PartGather gather, int owner, RowPart part,
                                BiConsumer<Integer, ExpertRows> accept) {
-        String error = offer(gather, owner, part);
+        String error = links.take(gather, owner, part);
         if (error != null) {
             reject(state.step, error + " for step " + state.step);
             return false;
         }
-        acknowledge(owner);
         if (!gather.completeFrom(owner)) return false;
         state.arena.returned(); // the owner answered in (or copied from) the block it was lent
         try {
@@ -511,7 +478,7 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
         startDeadline(m.step(), Phase.INPUT_GRAD);
         for (int owner = 0; owner < settings.worldSize(); owner++) {
             state.arena.lend(); // until the owner's input gradients come home
-            sendBlock(state, 2, owner, outgoing.get(owner), part -> new OutputGradient(m.step(), rank(), part));
+            links.sendBlock(state, 2, owner, outgoing.get(owner), part -> new OutputGradient(m.step(), rank(), part));
         }
         // only reported, so it waits until the owners have their gradients (2 ms of a large step)
         state.taskLoss = state.objective.loss(state.output);
@@ -603,9 +570,8 @@ public final class RankActor extends AbstractBehavior<RankActor.Command> {
 
     /** Every step in flight exchanges with every rank, so losing a link with any rank's node fails them all. */
     private Behavior<Command> onLinkFailed(LinkFailed e) {
-        if (ranks == null || steps.isEmpty()) return this;
-        int[] lost = java.util.stream.IntStream.range(0, ranks.size())
-                .filter(r -> e.node().equals(ranks.get(r).path().address())).toArray();
+        if (links == null || steps.isEmpty()) return this;
+        int[] lost = links.ranksOn(e.node());
         if (lost.length == 0) return this;
         String reason = "lost the data-plane link with " + (lost.length == 1 ? "rank " : "ranks ")
                 + Arrays.toString(lost).replaceAll("[\\[\\]]", "") + " on node " + e.node() + ": " + e.reason();
