@@ -3,6 +3,7 @@ package switchyard.actors.rank;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.protocol.Batch;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
  * Gathered data is combined in source-rank order, never arrival order: rank 0 gets the same
- * messages from its peers (played by probes) in two different orders and must produce
+ * messages from its peers (played by probes) in different orders — also with the peers' rows
+ * arriving before rank 0 knows the topology or has its own RunStep — and must produce
  * bit-identical outputs, input gradients, gate gradient and expert gradients.
  */
 class ArrivalOrderTest {
@@ -35,8 +37,15 @@ class ArrivalOrderTest {
 
     @Test
     void resultsDoNotDependOnTheOrderPeersAnswerIn() {
-        Result ascending = runWithPeerOrder(new int[] {1, 2});
-        Result descending = runWithPeerOrder(new int[] {2, 1});
+        assertSameResults(runWithPeerOrder(new int[] {1, 2}, false), runWithPeerOrder(new int[] {2, 1}, false));
+    }
+
+    @Test
+    void rowsThatComeBeforeTheTopologyAndTheRunStepWaitForThem() {
+        assertSameResults(runWithPeerOrder(new int[] {1, 2}, false), runWithPeerOrder(new int[] {2, 1}, true));
+    }
+
+    private static void assertSameResults(Result ascending, Result descending) {
         assertArrayEquals(ascending.done.tensors().output().data, descending.done.tensors().output().data);
         assertArrayEquals(ascending.done.tensors().inputGradient().data, descending.done.tensors().inputGradient().data);
         assertArrayEquals(ascending.done.gateGradient().data, descending.done.gateGradient().data);
@@ -48,26 +57,36 @@ class ArrivalOrderTest {
 
     private record Result(RankReply.StepDone done, RankReply.Gradients grads) {}
 
-    private Result runWithPeerOrder(int[] order) {
+    /** With {@code rowsFirst}, the peers' rows reach rank 0 before its Topology and its RunStep. */
+    private Result runWithPeerOrder(int[] order, boolean rowsFirst) {
         int dim = 6;
         RankSettings s = new RankSettings(0, 3, 2, dim, 10, RoutingOptions.builder().dropless(true).build(), 11,
                 OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 8, "best", ExchangeSettings.direct());
         TestProbe<RankActor.Command> p1 = kit.createTestProbe(RankActor.Command.class);
         TestProbe<RankActor.Command> p2 = kit.createTestProbe(RankActor.Command.class);
-        RankHarness h = new RankHarness(kit, s, r -> r == 1 ? p1.getRef() : r == 2 ? p2.getRef() : null);
         List<TestProbe<RankActor.Command>> peers = List.of(p1, p1, p2); // index by rank (0 unused)
-        ActorRef<RankActor.Command> rank0 = h.ranks.get(0);
-        for (int r : order) peers.get(r).expectMessageClass(RankActor.Topology.class);
-
-        ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(4, 3, dim, 16)).batch(0, 0);
-        rank0.tell(new RankActor.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, h.driver.getRef()));
-        SplittableRandom random = new SplittableRandom(99); // the same peer data in both runs
+        SplittableRandom random = new SplittableRandom(99); // the same peer data in every run
         ExpertRows[] peerDispatch = {null, RankHarness.randomRows(random, new int[] {3, 2}, dim), RankHarness.randomRows(random, new int[] {1, 4}, dim)};
+        ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(4, 3, dim, 16)).batch(0, 0);
+        TestProbe<RankReply> driver;
+        ActorRef<RankActor.Command> rank0;
+        if (rowsFirst) {
+            driver = kit.createTestProbe(RankReply.class);
+            rank0 = kit.spawn(RankActor.create(s.forRank(0)), DispatcherSelector.fromConfig("switchyard.compute-dispatcher"));
+            for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
+            rank0.tell(new RankActor.Topology(List.of(rank0, p1.getRef(), p2.getRef()), driver.getRef()));
+        } else {
+            RankHarness h = new RankHarness(kit, s, r -> r == 1 ? p1.getRef() : r == 2 ? p2.getRef() : null);
+            driver = h.driver;
+            rank0 = h.ranks.get(0);
+            for (int r : order) peers.get(r).expectMessageClass(RankActor.Topology.class);
+        }
+        rank0.tell(new RankActor.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, driver.getRef()));
 
         // forward: peers dispatch to rank 0, then answer rank 0's dispatch with outputs
         RankActor.Dispatch[] fromRank0 = new RankActor.Dispatch[3];
         for (int r = 1; r <= 2; r++) fromRank0[r] = peers.get(r).expectMessageClass(RankActor.Dispatch.class, Duration.ofSeconds(10));
-        for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
+        if (!rowsFirst) for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
         for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.ExpertOutput.class, Duration.ofSeconds(10));
         SplittableRandom answers = new SplittableRandom(7);
         ExpertRows[] outputs = {null, RankHarness.randomRows(answers, fromRank0[1].part().counts(), dim), RankHarness.randomRows(answers, fromRank0[2].part().counts(), dim)};
@@ -81,9 +100,9 @@ class ArrivalOrderTest {
         ExpertRows[] inputGrads = {null, RankHarness.randomRows(answers, fromRank0[1].part().counts(), dim), RankHarness.randomRows(answers, fromRank0[2].part().counts(), dim)};
         for (int r : order) rank0.tell(new RankActor.InputGradient(0, r, RowPart.whole(inputGrads[r])));
 
-        RankReply.StepDone done = assertInstanceOf(RankReply.StepDone.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
-        rank0.tell(new RankActor.InspectGradients(0, h.driver.getRef()));
-        RankReply.Gradients grads = assertInstanceOf(RankReply.Gradients.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
+        RankReply.StepDone done = assertInstanceOf(RankReply.StepDone.class, driver.receiveMessage(Duration.ofSeconds(10)));
+        rank0.tell(new RankActor.InspectGradients(0, driver.getRef()));
+        RankReply.Gradients grads = assertInstanceOf(RankReply.Gradients.class, driver.receiveMessage(Duration.ofSeconds(10)));
         return new Result(done, grads);
     }
 }
