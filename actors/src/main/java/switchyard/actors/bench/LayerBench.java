@@ -53,9 +53,7 @@ public final class LayerBench {
 
     /** A job of this shape; the experts are spread evenly over the ranks. */
     public static SimulationOptions job(LayerConfig config, int worldSize, String matmul, ExchangeSettings exchange) {
-        if (config.experts() % worldSize != 0)
-            throw new IllegalArgumentException(config + " has E=" + config.experts() + " experts, not divisible by W=" + worldSize);
-        return new SimulationOptions(worldSize, config.experts() / worldSize, config.tokens(), config.modelDim(), config.hiddenDim(),
+        return new SimulationOptions(worldSize, config.expertsPerRank(worldSize), config.tokens(), config.modelDim(), config.hiddenDim(),
                 1, 1, 1, false, 1, RoutingOptions.reference(), OptimizerSpec.parse("sgd:lr=0.0001"), matmul,
                 Duration.ofMinutes(5), exchange, CheckpointPlan.none());
     }

@@ -116,9 +116,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (what.contains("oracle") || what.contains("layer") || what.contains("peer")) {
             for (LayerConfig c : configs) {
                 for (int w : world) {
-                    if (c.experts() % w != 0)
-                        throw new IllegalArgumentException("--world " + w + ": " + c.name() + " has E=" + c.experts()
-                                + " experts, which do not split evenly over " + w + " ranks; pick a --world that divides E, or one --config");
+                    try {
+                        c.expertsPerRank(w);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--world " + w + ": " + e.getMessage() + "; pick a --world that divides E, or one --config");
+                    }
                 }
             }
         }

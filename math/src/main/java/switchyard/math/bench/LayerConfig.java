@@ -42,6 +42,13 @@ public record LayerConfig(String name, int tokens, int modelDim, int hiddenDim, 
         return new LayerConfig(spec, values.get("S"), values.get("M"), values.get("H"), values.get("E"));
     }
 
+    /** Experts each of {@code worldSize} ranks holds; refuses a world that does not divide E. */
+    public int expertsPerRank(int worldSize) {
+        if (worldSize < 1 || experts % worldSize != 0)
+            throw new IllegalArgumentException(name + " has E=" + experts + " experts, which do not split evenly over " + worldSize + " ranks");
+        return experts / worldSize;
+    }
+
     /** Floating-point operations of forward+backward per token with top-2: 2 experts × 3 products × 2 layers × 2·M·H. */
     public double fwdBwdFlopsPerToken() {
         return 2.0 * 3 * 2 * 2.0 * modelDim * hiddenDim;

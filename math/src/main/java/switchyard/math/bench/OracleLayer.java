@@ -32,8 +32,7 @@ public final class OracleLayer {
     private final Optimizer sgd = new Sgd(1e-4);
 
     public OracleLayer(LayerConfig config, int worldSize, MatMul mm) {
-        if (config.experts() % worldSize != 0)
-            throw new IllegalArgumentException(config + " cannot be split over W=" + worldSize + " ranks");
+        config.expertsPerRank(worldSize); // refuses a world that does not divide E
         this.config = config;
         this.worldSize = worldSize;
         SplittableRandom random = new SplittableRandom(1);
