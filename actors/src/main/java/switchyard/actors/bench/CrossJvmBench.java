@@ -1,5 +1,6 @@
 package switchyard.actors.bench;
 
+
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
@@ -14,7 +15,7 @@ import switchyard.actors.cluster.NodeLauncher;
 import switchyard.actors.cluster.RankHost;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingPlan;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.transport.Transport;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.bench.LayerConfig;
@@ -41,12 +42,12 @@ public final class CrossJvmBench {
      * MB/s count the bytes moved in both directions (10^6 bytes per MB); {@code switchyardMBps} is the
      * configured transport, {@code arteryMBps} the same exchange over Akka Artery.
      */
-    public record Exchange(long bytesPerDirection, Transport transport, double switchyardMBps, double arteryMBps,
+    public record ExchangeRates(long bytesPerDirection, Transport transport, double switchyardMBps, double arteryMBps,
                            double rawSocketMBps) {
         public double ratio() { return switchyardMBps / rawSocketMBps; }
     }
 
-    public record Results(List<Exchange> exchanges, LayerBench.Result layer) {}
+    public record Results(List<ExchangeRates> exchanges, LayerBench.Result layer) {}
 
     private sealed interface Guardian extends NoSerializationVerificationNeeded permits Run, FindPeers, FindHosts, Blast {}
 
@@ -160,7 +161,7 @@ public final class CrossJvmBench {
         try (NodeLauncher child = new NodeLauncher(classPath, clusterConf, "bench-peer", seedPort, "1", logDir,
                 List.of("--raw-copy-port", Integer.toString(rawPort)))) {
             List<ActorRef<ExchangePeer.Command>> peers = awaitPeers(system, child);
-            List<Exchange> exchanges = new ArrayList<>();
+            List<ExchangeRates> exchanges = new ArrayList<>();
             ExchangeSettings configured = ClusterNode.exchange(config);
             // Artery drops parts on a full queue: without a credit window the comparison would never finish
             ExchangeSettings artery = new ExchangeSettings(configured.chunkBytes(), Math.max(configured.window(), 4), Transport.ARTERY);
@@ -184,7 +185,7 @@ public final class CrossJvmBench {
                     bestArtery = Math.max(bestArtery, 2.0 * size / arterySeconds / 1e6);
                     bestRaw = Math.max(bestRaw, 2.0 * size / raw / 1e6);
                 }
-                exchanges.add(new Exchange(size, configured.transport(), best, bestArtery, bestRaw));
+                exchanges.add(new ExchangeRates(size, configured.transport(), best, bestArtery, bestRaw));
             }
             LayerBench.Result layerResult = null;
             if (layer != null) {

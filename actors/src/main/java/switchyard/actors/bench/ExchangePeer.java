@@ -10,7 +10,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.RowPart;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.transport.Courier;
 import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.Outbox;

@@ -7,7 +7,7 @@ import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.report.PhaseTimes;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;

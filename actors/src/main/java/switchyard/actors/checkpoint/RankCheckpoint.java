@@ -1,7 +1,6 @@
 package switchyard.actors.checkpoint;
 
 import org.ejml.data.FMatrixRMaj;
-import switchyard.actors.rank.RankSettings;
 import switchyard.math.expert.Expert;
 import switchyard.math.optim.OptimizerState;
 
@@ -30,6 +29,9 @@ import java.util.zip.CRC32;
 public record RankCheckpoint(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, long seed,
                              long updatesDone, FMatrixRMaj gateWeight, List<Expert> experts,
                              OptimizerState expertOptimizer, OptimizerState gateOptimizer) {
+    /** Which rank of which job a checkpoint must belong to. */
+    public record Shape(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, long seed) {}
+
     private static final int MAGIC = 0x5359434B; // "SYCK"
     private static final int VERSION = 1;
     /** No legitimate rank file is larger; a bigger one is refused before it is read. */
@@ -80,12 +82,12 @@ public record RankCheckpoint(int rank, int worldSize, int localExperts, int mode
     }
 
     /**
-     * Reads rank {@code settings.rank()}'s file from {@code dir} and checks it belongs to this job.
+     * Reads rank {@code expected.rank()}'s file from {@code dir} and checks it belongs to this job.
      *
      * @throws IllegalArgumentException naming the file and what is wrong: missing, corrupt, another version, another job
      */
-    public static RankCheckpoint read(Path dir, RankSettings settings) {
-        Path path = file(dir, settings.rank());
+    public static RankCheckpoint read(Path dir, Shape expected) {
+        Path path = file(dir, expected.rank());
         byte[] all;
         try {
             if (!Files.isRegularFile(path)) throw new IllegalArgumentException("checkpoint file " + path + " does not exist");
@@ -107,12 +109,11 @@ public record RankCheckpoint(int rank, int worldSize, int localExperts, int mode
                 throw new IllegalArgumentException("checkpoint " + path + " is corrupt: its checksum does not match its contents");
             int rank = in.readInt(), w = in.readInt(), l = in.readInt(), m = in.readInt(), h = in.readInt();
             long seed = in.readLong(), updates = in.readLong();
-            if (rank != settings.rank() || w != settings.worldSize() || l != settings.localExperts() || m != settings.modelDim()
-                    || h != settings.hiddenDim() || seed != settings.seed()) {
+            if (!new Shape(rank, w, l, m, h, seed).equals(expected)) {
                 throw new IllegalArgumentException("checkpoint " + path + " belongs to rank " + rank + " of a job with W=" + w + ", L=" + l
-                        + ", M=" + m + ", H=" + h + ", seed " + seed + "; this is rank " + settings.rank() + " of W=" + settings.worldSize()
-                        + ", L=" + settings.localExperts() + ", M=" + settings.modelDim() + ", H=" + settings.hiddenDim()
-                        + ", seed " + settings.seed());
+                        + ", M=" + m + ", H=" + h + ", seed " + seed + "; this is rank " + expected.rank() + " of W=" + expected.worldSize()
+                        + ", L=" + expected.localExperts() + ", M=" + expected.modelDim() + ", H=" + expected.hiddenDim()
+                        + ", seed " + expected.seed());
             }
             FMatrixRMaj gate = readMatrix(in, m, w * l);
             List<Expert> experts = new ArrayList<>(l);

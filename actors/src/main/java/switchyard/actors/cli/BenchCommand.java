@@ -1,5 +1,6 @@
 package switchyard.actors.cli;
 
+
 import com.google.gson.GsonBuilder;
 import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine.Command;
@@ -320,7 +321,7 @@ public final class BenchCommand implements Callable<Integer> {
         String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
         out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (CrossJvmBench.Exchange e : r.exchanges()) {
+        for (CrossJvmBench.ExchangeRates e : r.exchanges()) {
             out.printf(Locale.ROOT, "  %4d MiB each way %" + (21 + transport.length()) + ".0f %13.0f %17.0f %7.2f%n", e.bytesPerDirection() >> 20,
                     e.switchyardMBps(), e.arteryMBps(), e.rawSocketMBps(), e.ratio());
             rows.add(Map.of("mib_each_way", e.bytesPerDirection() >> 20, "transport", e.transport().configName(),

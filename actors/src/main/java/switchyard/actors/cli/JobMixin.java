@@ -4,7 +4,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.driver.CheckpointPlan;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.linalg.MatMuls;

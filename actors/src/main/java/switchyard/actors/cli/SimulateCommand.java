@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.network.NetworkModel;
 import switchyard.actors.driver.RunListener;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.report.ReportWriter;
 import switchyard.actors.sim.RoutingOnly;
 import switchyard.actors.sim.Simulation;

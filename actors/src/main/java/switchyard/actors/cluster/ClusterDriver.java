@@ -15,7 +15,7 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.driver.TrainingRun;
-import switchyard.actors.rank.RankActor;
+import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.rank.RankSettings;
 
 import java.time.Duration;
@@ -58,7 +58,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     private final TimerScheduler<Command> timers;
     private final Duration discoveryTimeout;
     private final Map<Integer, ActorRef<RankHost.Command>> hosts = new TreeMap<>();
-    private final Map<Integer, ActorRef<RankActor.Command>> configured = new TreeMap<>();
+    private final Map<Integer, ActorRef<RankMessage>> configured = new TreeMap<>();
     private ActorRef<TrainingRun.Command> run;
     private ActorRef<TrainingRun.Event> runEvents;
 

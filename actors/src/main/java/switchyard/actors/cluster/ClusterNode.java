@@ -12,7 +12,7 @@ import switchyard.actors.bench.ExchangePeer;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingRun;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.sim.Jobs;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.transport.Transport;

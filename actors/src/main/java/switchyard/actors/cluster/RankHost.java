@@ -9,6 +9,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import switchyard.actors.protocol.RankInbox;
+import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.rank.RankSettings;
 import switchyard.actors.wire.WireMessage;
@@ -38,7 +40,7 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
     public sealed interface HostReply extends WireMessage permits HostReply.Configured, HostReply.Refused, HostReply.Pong {
         int rank();
 
-        record Configured(int rank, ActorRef<RankActor.Command> rankActor) implements HostReply {}
+        record Configured(int rank, ActorRef<RankMessage> rankActor) implements HostReply {}
 
         record Refused(int rank, String reason) implements HostReply {}
 
@@ -46,7 +48,7 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
     }
 
     private final int rank;
-    private ActorRef<RankActor.Command> worker;
+    private ActorRef<RankInbox> worker;
     private int generation;
 
     public static Behavior<Command> create(int rank) {
@@ -107,7 +109,7 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
             m.replyTo().tell(new HostReply.Refused(rank, e.getMessage()));
             return this;
         }
-        m.replyTo().tell(new HostReply.Configured(rank, worker));
+        m.replyTo().tell(new HostReply.Configured(rank, RankActor.narrow(worker)));
         return this;
     }
 }

@@ -12,7 +12,7 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.ParameterDigests;
-import switchyard.actors.rank.RankActor;
+import switchyard.actors.protocol.RankMessage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +48,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
     private enum Stage { RESTORE, STEPS, UPDATE, CHECKPOINT, DIGEST }
 
-    private final List<ActorRef<RankActor.Command>> ranks;
+    private final List<ActorRef<RankMessage>> ranks;
     private final TrainingPlan plan;
     private final int experts;
     private final ActorRef<Event> listener;
@@ -67,12 +67,12 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private long restoredUpdates = -1;
     private final RankReply.ParameterDigest[] digests;
 
-    public static Behavior<Command> create(List<ActorRef<RankActor.Command>> ranks, TrainingPlan plan, int experts,
+    public static Behavior<Command> create(List<ActorRef<RankMessage>> ranks, TrainingPlan plan, int experts,
                                            ActorRef<Event> listener) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TrainingRun(ctx, timers, ranks, plan, experts, listener)));
     }
 
-    private TrainingRun(ActorContext<Command> ctx, TimerScheduler<Command> timers, List<ActorRef<RankActor.Command>> ranks,
+    private TrainingRun(ActorContext<Command> ctx, TimerScheduler<Command> timers, List<ActorRef<RankMessage>> ranks,
                         TrainingPlan plan, int experts, ActorRef<Event> listener) {
         super(ctx);
         this.ranks = List.copyOf(ranks);
@@ -83,7 +83,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         this.worldSize = ranks.size();
         this.digests = new RankReply.ParameterDigest[worldSize];
         this.self = ctx.messageAdapter(RankReply.class, Reply::new);
-        for (ActorRef<RankActor.Command> r : this.ranks) r.tell(new RankActor.Topology(this.ranks, self));
+        for (ActorRef<RankMessage> r : this.ranks) r.tell(new RankMessage.Roster(this.ranks, self));
         if (plan.checkpoint().resumeFrom() != null) {
             startRestore();
         } else {
@@ -122,7 +122,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         long step = stepId(nextMicro++);
         done.put(step, new RankReply.StepDone[worldSize]);
         for (int r = 0; r < worldSize; r++) {
-            ranks.get(r).tell(new RankActor.RunStep(step, plan.batches().batch(step, r), plan.training(), false, self));
+            ranks.get(r).tell(new RankMessage.RunStep(step, plan.batches().batch(step, r), plan.training(), false, self));
         }
     }
 
@@ -172,7 +172,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             }
         }
         long[] steps = done.keySet().stream().mapToLong(Long::longValue).toArray();
-        for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.ApplyUpdate(steps, sum, self));
+        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.ApplyUpdate(steps, sum, self));
         armTimer();
         return this;
     }
@@ -190,7 +190,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         if (plan.checkpoint().dueAfter(update + 1, plan.updates())) {
             stage = Stage.CHECKPOINT;
             answered = 0;
-            for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.SaveCheckpoint(plan.checkpoint().dir(), update + 1, self));
+            for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.SaveCheckpoint(plan.checkpoint().dir(), update + 1, self));
             armTimer();
             return this;
         }
@@ -204,7 +204,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             return this;
         }
         stage = Stage.DIGEST;
-        for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.ReportDigest(self));
+        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.ReportDigest(self));
         armTimer();
         return this;
     }
@@ -233,7 +233,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, e.getMessage())));
             return;
         }
-        for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.RestoreCheckpoint(plan.checkpoint().resumeFrom(), self));
+        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.RestoreCheckpoint(plan.checkpoint().resumeFrom(), self));
         armTimer();
     }
 
@@ -290,7 +290,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
     private Behavior<Command> failRun(String reason) {
         getContext().getLog().error("run failed: {}", reason);
-        for (long s : done.keySet()) for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.AbortStep(s, reason));
+        for (long s : done.keySet()) for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.AbortStep(s, reason));
         listener.tell(new Failed(reason));
         return Behaviors.stopped();
     }

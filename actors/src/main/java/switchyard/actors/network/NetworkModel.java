@@ -1,5 +1,6 @@
 package switchyard.actors.network;
 
+
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.Phase;
@@ -86,10 +87,10 @@ public record NetworkModel(Topology topology, boolean overlap) {
     }
 
     /** One exchange: each rank's serialised send and receive times, and the exchange's time. */
-    public record AllToAll(double[] send, double[] receive, double seconds) {}
+    public record AllToAllTime(double[] send, double[] receive, double seconds) {}
 
     /** {@code bytes[src][dst]}: one exchange's traffic. */
-    public AllToAll allToAll(long[][] bytes) {
+    public AllToAllTime allToAll(long[][] bytes) {
         int w = bytes.length;
         double[] send = new double[w];
         double[] receive = new double[w];
@@ -103,7 +104,7 @@ public record NetworkModel(Topology topology, boolean overlap) {
         }
         double seconds = 0;
         for (int r = 0; r < w; r++) seconds = Math.max(seconds, Math.max(send[r], receive[r]));
-        return new AllToAll(send, receive, seconds);
+        return new AllToAllTime(send, receive, seconds);
     }
 
     /**

@@ -2,7 +2,11 @@ package switchyard.actors.protocol;
 
 import java.util.Locale;
 
-/** The four all-to-all exchanges of a training step, in the order of {@link StepReport#rowsSent}'s first index. */
+/**
+ * The four all-to-all exchanges of a training step, in step order (and in the order of
+ * {@link StepReport#rowsSent}'s first index). Two go from the token side of a source rank to the
+ * expert side of an owner rank, and each is answered along the same route.
+ */
 public enum Exchange {
     /** Source → owner: the tokens routed to the owner's experts. */
     DISPATCH,
@@ -12,6 +16,30 @@ public enum Exchange {
     OUTPUT_GRAD,
     /** Owner → source: gradients of the dispatched inputs. */
     INPUT_GRAD;
+
+    /** Whether parts of this exchange go from a source's token side to an owner's experts. */
+    public boolean toOwner() {
+        return this == DISPATCH || this == OUTPUT_GRAD;
+    }
+
+    /** The exchange that answers this one along the same route (for the two that go to owners). */
+    public Exchange answer() {
+        return switch (this) {
+            case DISPATCH -> EXPERT_OUTPUT;
+            case OUTPUT_GRAD -> INPUT_GRAD;
+            default -> throw new IllegalStateException(this + " is itself an answer");
+        };
+    }
+
+    /** The phase in which the receiving side waits for this exchange's blocks. */
+    public Phase gatherPhase() {
+        return switch (this) {
+            case DISPATCH -> Phase.DISPATCH;
+            case EXPERT_OUTPUT -> Phase.EXPERT_OUTPUT;
+            case OUTPUT_GRAD -> Phase.OUTPUT_GRAD;
+            case INPUT_GRAD -> Phase.INPUT_GRAD;
+        };
+    }
 
     /** {@code expert-output} etc.: the name in reports and on the command line. */
     public String label() {

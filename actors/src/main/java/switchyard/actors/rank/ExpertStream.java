@@ -1,5 +1,6 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.exchange.PartGather;
 import switchyard.math.dispatch.ExpertRows;
 
 import java.util.List;

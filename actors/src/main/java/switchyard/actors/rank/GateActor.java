@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankReply;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
@@ -34,26 +35,26 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
      * {@code recordedNoise} if given, else drawn from {@code (seed, rank, step)}.
      */
     public record Route(long step, FMatrixRMaj input, boolean training, FMatrixRMaj recordedNoise, RoutingBuffers buffers,
-                        ActorRef<RankActor.Command> replyTo) implements Command {}
+                        ActorRef<RankInbox> replyTo) implements Command {}
 
     /**
      * Gate backward of {@code routing} with {@code dLoss/dw} per choice; the input gradient along the
      * gate path is written into {@code inputGradient} (the rank's, lent until the answer).
      */
     public record Backward(long step, Routing routing, float[] weightGradients, FMatrixRMaj inputGradient,
-                           ActorRef<RankActor.Command> replyTo) implements Command {}
+                           ActorRef<RankInbox> replyTo) implements Command {}
 
     /** Apply the optimizer with the gradient summed over every replica. */
-    public record Update(long[] steps, FMatrixRMaj gradientSum, ActorRef<RankActor.Command> replyTo) implements Command {}
+    public record Update(long[] steps, FMatrixRMaj gradientSum, ActorRef<RankInbox> replyTo) implements Command {}
 
     /** Digest of the replica's weight. */
-    public record Digest(ActorRef<RankActor.Command> replyTo) implements Command {}
+    public record Digest(ActorRef<RankInbox> replyTo) implements Command {}
 
     /** Overwrite the replica's weight; {@code replyTo} hears {@link RankReply.Loaded} for {@code rank}. */
     public record Load(FMatrixRMaj weight, ActorRef<RankReply> replyTo, int rank) implements Command {}
 
     /** A copy of the weight and the optimizer state, for a checkpoint. */
-    public record Snapshot(ActorRef<RankActor.Command> replyTo) implements Command {}
+    public record Snapshot(ActorRef<RankInbox> replyTo) implements Command {}
 
     /** Resume from a checkpoint; {@code replyTo} hears {@link RankReply.Restored}. */
     public record Restore(FMatrixRMaj weight, OptimizerState optimizerState, long updatesDone, int rank,
@@ -87,7 +88,7 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
                 .onMessage(Digest.class, this::onDigest)
                 .onMessage(Load.class, this::onLoad)
                 .onMessage(Snapshot.class, m -> {
-                    m.replyTo().tell(new RankActor.GateSnapshot(gate.weight().copy(), optimizer.state()));
+                    m.replyTo().tell(new Internal.GateSnapshot(gate.weight().copy(), optimizer.state()));
                     return this;
                 })
                 .onMessage(Restore.class, this::onRestore)
@@ -99,9 +100,9 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
         try {
             GateNoise noise = m.recordedNoise() != null ? GateNoise.recorded(m.recordedNoise()) : GateNoise.seeded(seed, rank, m.step());
             Routing routing = gate.route(m.input(), noise, m.training(), mm, m.buffers());
-            m.replyTo().tell(new RankActor.Routed(m.step(), routing, null, System.nanoTime() - t0));
+            m.replyTo().tell(new Internal.Routed(m.step(), routing, null, System.nanoTime() - t0));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            m.replyTo().tell(new RankActor.Routed(m.step(), null, e.getMessage(), System.nanoTime() - t0));
+            m.replyTo().tell(new Internal.Routed(m.step(), null, e.getMessage(), System.nanoTime() - t0));
         }
         return this;
     }
@@ -110,7 +111,7 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
         long t0 = System.nanoTime();
         FMatrixRMaj weightGradient = gate.newGrad();
         FMatrixRMaj inputGradient = gate.backward(m.routing(), m.weightGradients(), weightGradient, m.inputGradient(), mm);
-        m.replyTo().tell(new RankActor.GateBackwardDone(m.step(), inputGradient, weightGradient, System.nanoTime() - t0));
+        m.replyTo().tell(new Internal.GateBackwardDone(m.step(), inputGradient, weightGradient, System.nanoTime() - t0));
         return this;
     }
 
@@ -121,12 +122,12 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
         } catch (IllegalArgumentException e) {
             error = e.getMessage();
         }
-        m.replyTo().tell(new RankActor.GateUpdated(m.steps(), error));
+        m.replyTo().tell(new Internal.GateUpdated(m.steps(), error));
         return this;
     }
 
     private Behavior<Command> onDigest(Digest m) {
-        m.replyTo().tell(new RankActor.GateDigest(ParameterDigests.of(List.of(gate.weight()))));
+        m.replyTo().tell(new Internal.GateDigest(ParameterDigests.of(List.of(gate.weight()))));
         return this;
     }
 

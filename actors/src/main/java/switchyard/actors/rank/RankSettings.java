@@ -1,5 +1,6 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.math.gate.RoutingOptions;
 
 import java.time.Duration;

@@ -11,9 +11,10 @@ final class StepReports {
     private StepReports() {}
 
     static RankReply.StepDone done(StepState state, int rank, FMatrixRMaj gateGradient, FMatrixRMaj dx) {
-        Routing r = state.source.routing();
-        StepReport report = StepReport.of(r, state.taskLoss, state.rowsSent, state.bytesSent, state.phaseNanos);
-        StepTensors tensors = state.request.returnTensors() ? tensors(r, state.output, dx) : null;
+        TokenStep t = state.tokens;
+        Routing r = t.source.routing();
+        StepReport report = StepReport.of(r, t.taskLoss, state.traffic.rows(), state.traffic.bytes(), state.clock.nanos());
+        StepTensors tensors = t.request.returnTensors() ? tensors(r, t.output, dx) : null;
         return new RankReply.StepDone(state.step, rank, report, gateGradient, tensors);
     }
 

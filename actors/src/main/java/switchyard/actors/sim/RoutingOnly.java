@@ -6,7 +6,7 @@ import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.StepReport;
-import switchyard.actors.wire.WireSizes;
+import switchyard.actors.protocol.ExchangePart;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * of ranks on a laptop. Ranks route exactly as a rank actor would at the same step with the
  * initial gate (same tokens, same noise, same capacity), and the traffic of the four exchanges is
  * what the actors would send: per (source, owner) the rows routed to the owner's experts, in bytes
- * {@link WireSizes#exchange(int, long, int)}. Nothing is trained: the gate keeps its initial weight,
+ * {@link ExchangePart#wireBytes(int, long, int)}. Nothing is trained: the gate keeps its initial weight,
  * and the loss is the router loss alone.
  */
 public final class RoutingOnly {
@@ -77,7 +77,7 @@ public final class RoutingOnly {
         }
     }
 
-    /** Rank r's side of step t: route its tokens and count the rows for every owner, as {@code RankActor.onRouted} does. */
+    /** Rank r's side of step t: route its tokens and count the rows for every owner, as the token side of a rank does. */
     private static Routed route(SimulationOptions o, Gate gate, ClusteredRegression task, MatMul mm, int rank, long step) {
         var input = task.inputs(rank, step);
         long t0 = System.nanoTime();
@@ -116,6 +116,6 @@ public final class RoutingOnly {
 
     private static void set(SimulationOptions o, StepReport report, Exchange x, int to, int rows) {
         report.rowsSent()[x.ordinal()][to] = rows;
-        report.bytesSent()[x.ordinal()][to] = WireSizes.exchange(o.localExperts(), rows, o.modelDim());
+        report.bytesSent()[x.ordinal()][to] = ExchangePart.wireBytes(o.localExperts(), rows, o.modelDim());
     }
 }

@@ -10,6 +10,7 @@ import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.driver.TrainingRun;
+import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.rank.RankActor;
 
 import java.time.Duration;
@@ -42,10 +43,10 @@ public final class Simulation {
     private static Behavior<Void> guardian(SimulationOptions o, TrainingPlan plan, Consumer<StepMetrics> onStep,
                                            CompletableFuture<RunListener.Outcome> outcome) {
         return Behaviors.setup(ctx -> {
-            List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
+            List<ActorRef<RankMessage>> ranks = new ArrayList<>();
             for (int r = 0; r < o.worldSize(); r++) {
-                ranks.add(ctx.spawn(RankActor.create(o.rankSettings(r)), "rank-" + r,
-                        DispatcherSelector.fromConfig("switchyard.compute-dispatcher")));
+                ranks.add(RankActor.narrow(ctx.spawn(RankActor.create(o.rankSettings(r)), "rank-" + r,
+                        DispatcherSelector.fromConfig("switchyard.compute-dispatcher"))));
             }
             ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
             ctx.spawn(TrainingRun.create(ranks, plan, o.experts(), listener), "driver");

@@ -3,7 +3,7 @@ package switchyard.actors.sim;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.protocol.Batch;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankSettings;
 import switchyard.math.gate.RoutingOptions;

@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
 final class FrameFormat {
     /** "SWDP" as little-endian bytes: a stray client or another protocol is refused at once. */
     static final int MAGIC = 'S' | 'W' << 8 | 'D' << 16 | 'P' << 24;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int LENGTH_BYTES = 4;
     /** Node addresses and actor paths are short; anything longer is garbage. */
     private static final int MAX_HEADER_STRING = 16 * 1024;

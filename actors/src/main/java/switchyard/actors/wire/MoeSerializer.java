@@ -5,7 +5,12 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.ByteBufferSerializer;
 import akka.serialization.SerializerWithStringManifest;
 
+import com.typesafe.config.Config;
+
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Switchyard's one serializer, bound to {@link WireMessage} in {@code reference.conf}. Float payloads
@@ -18,13 +23,34 @@ public final class MoeSerializer extends SerializerWithStringManifest implements
     /** Stable and outside Akka's reserved 0–40. */
     public static final int IDENTIFIER = 0x5717A4D;
 
-    private final Protocol protocol = new Protocol();
+    private final CodecRegistry protocol;
     private final Refs refs;
     private final int maxElements;
 
     public MoeSerializer(ExtendedActorSystem system) {
+        Config config = system.settings().config();
+        this.protocol = CodecRegistry.of(codecSets(config, system.dynamicAccess().classLoader()));
         this.refs = new Refs(Adapter.toTyped(system));
-        this.maxElements = system.settings().config().getInt("switchyard.wire.max-elements");
+        this.maxElements = config.getInt("switchyard.wire.max-elements");
+    }
+
+    /**
+     * The {@link CodecSet}s named under {@code switchyard.wire.codec-sets} (an object, so that each
+     * module's configuration adds its own entry), in the order of their keys.
+     */
+    static List<CodecSet> codecSets(Config config, ClassLoader loader) {
+        Config sets = config.getConfig("switchyard.wire.codec-sets");
+        List<CodecSet> out = new ArrayList<>();
+        for (String key : new TreeMap<>(sets.root().unwrapped()).keySet()) {
+            String name = sets.getString(key);
+            try {
+                out.add((CodecSet) Class.forName(name, true, loader).getDeclaredConstructor().newInstance());
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new IllegalStateException("switchyard.wire.codec-sets." + key + " = " + name
+                        + " is not a CodecSet with a public no-argument constructor: " + e, e);
+            }
+        }
+        return out;
     }
 
     @Override

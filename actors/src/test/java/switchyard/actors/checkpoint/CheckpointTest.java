@@ -9,7 +9,7 @@ import switchyard.actors.cluster.ClusterFixture;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingRun;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;

@@ -1,5 +1,7 @@
 package switchyard.actors.cluster;
 
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -69,14 +71,14 @@ public final class ClusterFixture implements AutoCloseable {
     }
 
     /** Configures the given slots (slot r gets {@code settings.forRank(r)}) and returns the rank actors. */
-    public List<ActorRef<RankActor.Command>> configure(List<ActorRef<RankHost.Command>> hosts, RankSettings settings) {
+    public List<ActorRef<RankMessage>> configure(List<ActorRef<RankHost.Command>> hosts, RankSettings settings) {
         return configure(nodes.get(0), hosts, settings);
     }
 
     /** The same, with {@code kit} as the driver's node. */
-    public static List<ActorRef<RankActor.Command>> configure(ActorTestKit kit, List<ActorRef<RankHost.Command>> hosts, RankSettings settings) {
+    public static List<ActorRef<RankMessage>> configure(ActorTestKit kit, List<ActorRef<RankHost.Command>> hosts, RankSettings settings) {
         TestProbe<RankHost.HostReply> replies = kit.createTestProbe(RankHost.HostReply.class);
-        List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
+        List<ActorRef<RankMessage>> ranks = new ArrayList<>();
         for (int r = 0; r < hosts.size(); r++) {
             hosts.get(r).tell(new RankHost.Configure(settings.forRank(r), replies.getRef()));
             RankHost.HostReply reply = replies.receiveMessage(Duration.ofSeconds(20));

@@ -1,5 +1,7 @@
 package switchyard.actors.cluster;
 
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -9,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.VectorRun;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.rank.VectorSettings;
 import switchyard.math.reference.ReferenceCase;
@@ -51,7 +53,7 @@ class ClusterReferenceVectorsTest {
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void threeNodesMatchTheReference(String name, ReferenceCase c) {
         var settings = VectorSettings.of(c).withExchange(new ExchangeSettings(3L * 4 * c.dModel(), 2));
-        List<ActorRef<RankActor.Command>> ranks = cluster.configure(hosts.subList(0, c.worldSize()), settings);
+        List<ActorRef<RankMessage>> ranks = cluster.configure(hosts.subList(0, c.worldSize()), settings);
         TestProbe<RankReply> driver = cluster.nodes.get(0).createTestProbe(RankReply.class);
         ReferenceCheck.assertMatches(c, VectorRun.drive(ranks, driver, c));
     }

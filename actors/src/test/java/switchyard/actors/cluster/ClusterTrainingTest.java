@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingRun;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;

@@ -1,5 +1,8 @@
 package switchyard.actors.cluster;
 
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -54,11 +57,11 @@ class FlowControlTest {
             DataPlaneStats.Snapshot before = DataPlane.get(c.nodes.get(1).system()).stats();
             TestProbe<Received> done = c.nodes.get(1).createTestProbe(Received.class);
             TestProbe<Object> sent = c.nodes.get(0).createTestProbe();
-            ActorRef<RankActor.Command> sender = c.nodes.get(0).spawn(sender(sent.getRef(), transport, window), "blast-sender");
-            ActorRef<RankActor.Command> receiver = c.nodes.get(1).spawn(
+            ActorRef<RankMessage> sender = c.nodes.get(0).spawn(sender(sent.getRef(), transport, window), "blast-sender");
+            ActorRef<RankMessage> receiver = c.nodes.get(1).spawn(
                     receiver(ClusterFixture.seenFrom(c.nodes.get(1), c.nodes.get(0), sender), done.getRef(), transport), "blast-receiver");
             // the test hands each side the other's remote reference, as a cluster would
-            sender.tell(new RankActor.Topology(java.util.List.of(ClusterFixture.seenFrom(c.nodes.get(0), c.nodes.get(1), receiver)),
+            sender.tell(new RankMessage.Roster(java.util.List.of(ClusterFixture.seenFrom(c.nodes.get(0), c.nodes.get(1), receiver)),
                     c.nodes.get(0).<switchyard.actors.protocol.RankReply>createTestProbe().getRef()));
             sent.expectMessage(Duration.ofSeconds(120), "all queued");
             Received r = done.receiveMessage(Duration.ofSeconds(180));
@@ -77,19 +80,19 @@ class FlowControlTest {
     }
 
     /** Told where to send, queues every part in an Outbox; with a window, credits (ChunkAck) release the next. */
-    private static Behavior<RankActor.Command> sender(ActorRef<Object> report, Transport transport, int window) {
-        return Behaviors.setup(ctx -> Behaviors.receive(RankActor.Command.class).onMessage(RankActor.Topology.class, t -> {
-            ActorRef<RankActor.Command> to = t.ranks().get(0);
-            Outbox<RankActor.Command> outbox = new Outbox<>(1, window, Courier.of(ctx.getSystem(), transport));
+    private static Behavior<RankMessage> sender(ActorRef<Object> report, Transport transport, int window) {
+        return Behaviors.setup(ctx -> Behaviors.receive(RankMessage.class).onMessage(RankMessage.Roster.class, t -> {
+            ActorRef<RankMessage> to = t.ranks().get(0);
+            Outbox<RankMessage> outbox = new Outbox<>(1, window, Courier.of(ctx.getSystem(), transport));
             // one payload shared by every message (never changed after sending), so the loop below is a
             // true burst: without the window, Artery's queue of 256 overflows and drops
             FMatrixRMaj rows = new FMatrixRMaj(ROWS, COLS);
             for (int i = 0; i < rows.data.length; i++) rows.data[i] = expected(i);
             RowPart payload = RowPart.whole(new ExpertRows(rows, new int[] {ROWS}));
-            for (int m = 0; m < MESSAGES; m++) outbox.send(0, to, new RankActor.Dispatch(m, 0, false, payload));
+            for (int m = 0; m < MESSAGES; m++) outbox.send(0, to, ExchangePart.dispatch(m, 0, false, payload));
             report.tell("all queued");
-            return Behaviors.receive(RankActor.Command.class)
-                    .onMessage(RankActor.ChunkAck.class, a -> {
+            return Behaviors.receive(RankMessage.class)
+                    .onMessage(RankMessage.PartAck.class, a -> {
                         outbox.acknowledged(0);
                         return Behaviors.same();
                     })
@@ -97,21 +100,21 @@ class FlowControlTest {
         }).build());
     }
 
-    private static Behavior<RankActor.Command> receiver(ActorRef<RankActor.Command> sender, ActorRef<Received> report, Transport transport) {
+    private static Behavior<RankMessage> receiver(ActorRef<RankMessage> sender, ActorRef<Received> report, Transport transport) {
         return Behaviors.setup(ctx -> {
             Courier courier = Courier.of(ctx.getSystem(), transport);
             AtomicInteger parts = new AtomicInteger();
             long[] floats = {0};
             int[] corrupt = {0};
             java.util.BitSet steps = new java.util.BitSet();
-            return Behaviors.receive(RankActor.Command.class)
-                    .onMessage(RankActor.Dispatch.class, d -> {
+            return Behaviors.receive(RankMessage.class)
+                    .onMessage(ExchangePart.class, d -> {
                         float[] data = d.part().rows().data;
                         steps.set((int) d.step());
                         for (int i = 0; i < ROWS * COLS; i++) if (data[i] != expected(i)) corrupt[0]++;
                         floats[0] += (long) ROWS * COLS;
                         DataPlane.get(ctx.getSystem()).recycle(data); // checked: the array may take the next part
-                        courier.tell(sender, new RankActor.ChunkAck(1));
+                        courier.tell(sender, new RankMessage.PartAck(1));
                         if (parts.incrementAndGet() == MESSAGES) report.tell(new Received(parts.get(), floats[0], corrupt[0], steps.cardinality()));
                         return Behaviors.same();
                     })

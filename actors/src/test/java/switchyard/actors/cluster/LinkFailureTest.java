@@ -1,11 +1,13 @@
 package switchyard.actors.cluster;
 
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.protocol.RankReply;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.sim.SimulationOptions;
@@ -33,11 +35,11 @@ class LinkFailureTest {
                 RoutingOptions.builder().build(), OptimizerSpec.parse("sgd:lr=0.01"), "best", DEADLINE,
                 new ExchangeSettings(4L * 16 * 4, 2), null);
         try (ClusterFixture c = new ClusterFixture(3, "")) {
-            List<ActorRef<RankActor.Command>> ranks = c.configure(List.of(c.host(1, 0), c.host(2, 1)), job.rankSettings(0));
+            List<ActorRef<RankMessage>> ranks = c.configure(List.of(c.host(1, 0), c.host(2, 1)), job.rankSettings(0));
             TestProbe<RankReply> driver = c.nodes.get(0).createTestProbe(RankReply.class);
-            for (ActorRef<RankActor.Command> r : ranks) r.tell(new RankActor.Topology(ranks, driver.getRef()));
+            for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.Roster(ranks, driver.getRef()));
             // only rank 0 starts the step: it dispatches to rank 1, then waits for rank 1's dispatch
-            ranks.get(0).tell(new RankActor.RunStep(0, job.plan().batches().batch(0, 0), true, false, driver.getRef()));
+            ranks.get(0).tell(new RankMessage.RunStep(0, job.plan().batches().batch(0, 0), true, false, driver.getRef()));
             driver.awaitAssert(Duration.ofSeconds(20), () -> {
                 assertTrue(DataPlane.get(c.nodes.get(2).system()).stats().framesReceived() > 0, "rank 0's dispatch reached node 2");
                 return null;

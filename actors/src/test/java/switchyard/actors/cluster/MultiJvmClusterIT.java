@@ -1,5 +1,7 @@
 package switchyard.actors.cluster;
 
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
@@ -11,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.protocol.RankReply;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.rank.VectorRun;
@@ -62,7 +64,7 @@ class MultiJvmClusterIT {
         var settings = VectorSettings.of(c).withExchange(new ExchangeSettings(3L * 4 * c.dModel(), 2));
         List<ActorRef<RankHost.Command>> slots = new ArrayList<>();
         for (int r = 0; r < c.worldSize(); r++) slots.add(hosts.get(r));
-        List<ActorRef<RankActor.Command>> ranks = ClusterFixture.configure(driver.kit, slots, settings);
+        List<ActorRef<RankMessage>> ranks = ClusterFixture.configure(driver.kit, slots, settings);
         TestProbe<RankReply> probe = driver.kit.createTestProbe(RankReply.class);
         ReferenceCheck.assertMatches(c, VectorRun.drive(ranks, probe, c));
     }

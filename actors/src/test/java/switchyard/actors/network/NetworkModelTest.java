@@ -1,5 +1,6 @@
 package switchyard.actors.network;
 
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,7 +57,7 @@ class NetworkModelTest {
                 {100, 1000, 0},     // 0→0 is free; 0→1: 2 us; 0→2 sends nothing
                 {2000, 5, 3000},    // 1→0: 3 us; 1→2: 4 us
                 {0, 0, 0}};
-        NetworkModel.AllToAll a = net.allToAll(bytes);
+        NetworkModel.AllToAllTime a = net.allToAll(bytes);
         assertArrayEquals(new double[] {2e-6, 7e-6, 0}, a.send(), 1e-18);
         assertArrayEquals(new double[] {3e-6, 2e-6, 4e-6}, a.receive(), 1e-18);
         assertEquals(7e-6, a.seconds(), 1e-18); // rank 1's sends: max over ranks of max(send, receive)
@@ -71,7 +72,7 @@ class NetworkModelTest {
         bytes[0][2] = 1000;  // inter: 10 + 10 = 20 us
         bytes[3][2] = 4000;  // intra: 1 + 4 = 5 us
         bytes[1][3] = 500;   // inter: 10 + 5 = 15 us
-        NetworkModel.AllToAll a = net.allToAll(bytes);
+        NetworkModel.AllToAllTime a = net.allToAll(bytes);
         assertArrayEquals(new double[] {22e-6, 15e-6, 0, 5e-6}, a.send(), 1e-15);
         assertArrayEquals(new double[] {0, 2e-6, 25e-6, 15e-6}, a.receive(), 1e-15);
         assertEquals(25e-6, a.seconds(), 1e-15); // rank 2 receives 20 + 5 us one after the other

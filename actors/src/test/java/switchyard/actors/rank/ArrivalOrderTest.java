@@ -1,5 +1,11 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.protocol.Exchange;
+
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.exchange.ExchangeSettings;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -62,46 +68,46 @@ class ArrivalOrderTest {
         int dim = 6;
         RankSettings s = new RankSettings(0, 3, 2, dim, 10, RoutingOptions.builder().dropless(true).build(), 11,
                 OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 8, "best", ExchangeSettings.direct());
-        TestProbe<RankActor.Command> p1 = kit.createTestProbe(RankActor.Command.class);
-        TestProbe<RankActor.Command> p2 = kit.createTestProbe(RankActor.Command.class);
-        List<TestProbe<RankActor.Command>> peers = List.of(p1, p1, p2); // index by rank (0 unused)
+        TestProbe<RankMessage> p1 = kit.createTestProbe(RankMessage.class);
+        TestProbe<RankMessage> p2 = kit.createTestProbe(RankMessage.class);
+        List<TestProbe<RankMessage>> peers = List.of(p1, p1, p2); // index by rank (0 unused)
         SplittableRandom random = new SplittableRandom(99); // the same peer data in every run
         ExpertRows[] peerDispatch = {null, RankHarness.randomRows(random, new int[] {3, 2}, dim), RankHarness.randomRows(random, new int[] {1, 4}, dim)};
         ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(4, 3, dim, 16)).batch(0, 0);
         TestProbe<RankReply> driver;
-        ActorRef<RankActor.Command> rank0;
+        ActorRef<RankMessage> rank0;
         if (rowsFirst) {
             driver = kit.createTestProbe(RankReply.class);
-            rank0 = kit.spawn(RankActor.create(s.forRank(0)), DispatcherSelector.fromConfig("switchyard.compute-dispatcher"));
-            for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
-            rank0.tell(new RankActor.Topology(List.of(rank0, p1.getRef(), p2.getRef()), driver.getRef()));
+            rank0 = RankActor.narrow(kit.spawn(RankActor.create(s.forRank(0)), DispatcherSelector.fromConfig("switchyard.compute-dispatcher")));
+            for (int r : order) rank0.tell(ExchangePart.dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
+            rank0.tell(new RankMessage.Roster(List.of(rank0, p1.getRef(), p2.getRef()), driver.getRef()));
         } else {
             RankHarness h = new RankHarness(kit, s, r -> r == 1 ? p1.getRef() : r == 2 ? p2.getRef() : null);
             driver = h.driver;
             rank0 = h.ranks.get(0);
-            for (int r : order) peers.get(r).expectMessageClass(RankActor.Topology.class);
+            for (int r : order) peers.get(r).expectMessageClass(RankMessage.Roster.class);
         }
-        rank0.tell(new RankActor.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, driver.getRef()));
+        rank0.tell(new RankMessage.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, driver.getRef()));
 
         // forward: peers dispatch to rank 0, then answer rank 0's dispatch with outputs
-        RankActor.Dispatch[] fromRank0 = new RankActor.Dispatch[3];
-        for (int r = 1; r <= 2; r++) fromRank0[r] = peers.get(r).expectMessageClass(RankActor.Dispatch.class, Duration.ofSeconds(10));
-        if (!rowsFirst) for (int r : order) rank0.tell(new RankActor.Dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
-        for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.ExpertOutput.class, Duration.ofSeconds(10));
+        ExchangePart[] fromRank0 = new ExchangePart[3];
+        for (int r = 1; r <= 2; r++) fromRank0[r] = RankHarness.expectPart(peers.get(r), Exchange.DISPATCH, Duration.ofSeconds(10));
+        if (!rowsFirst) for (int r : order) rank0.tell(ExchangePart.dispatch(0, r, true, RowPart.whole(peerDispatch[r])));
+        for (int r = 1; r <= 2; r++) RankHarness.expectPart(peers.get(r), Exchange.EXPERT_OUTPUT, Duration.ofSeconds(10));
         SplittableRandom answers = new SplittableRandom(7);
         ExpertRows[] outputs = {null, RankHarness.randomRows(answers, fromRank0[1].part().counts(), dim), RankHarness.randomRows(answers, fromRank0[2].part().counts(), dim)};
-        for (int r : order) rank0.tell(new RankActor.ExpertOutput(0, r, RowPart.whole(outputs[r])));
+        for (int r : order) rank0.tell(ExchangePart.expertOutput(0, r, RowPart.whole(outputs[r])));
 
         // backward: rank 0 sends output gradients; peers send theirs for rank 0's experts, then input gradients
-        for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.OutputGradient.class, Duration.ofSeconds(10));
+        for (int r = 1; r <= 2; r++) RankHarness.expectPart(peers.get(r), Exchange.OUTPUT_GRAD, Duration.ofSeconds(10));
         ExpertRows[] peerGrads = {null, RankHarness.randomRows(answers, peerDispatch[1].counts(), dim), RankHarness.randomRows(answers, peerDispatch[2].counts(), dim)};
-        for (int r : order) rank0.tell(new RankActor.OutputGradient(0, r, RowPart.whole(peerGrads[r])));
-        for (int r = 1; r <= 2; r++) peers.get(r).expectMessageClass(RankActor.InputGradient.class, Duration.ofSeconds(10));
+        for (int r : order) rank0.tell(ExchangePart.outputGradient(0, r, RowPart.whole(peerGrads[r])));
+        for (int r = 1; r <= 2; r++) RankHarness.expectPart(peers.get(r), Exchange.INPUT_GRAD, Duration.ofSeconds(10));
         ExpertRows[] inputGrads = {null, RankHarness.randomRows(answers, fromRank0[1].part().counts(), dim), RankHarness.randomRows(answers, fromRank0[2].part().counts(), dim)};
-        for (int r : order) rank0.tell(new RankActor.InputGradient(0, r, RowPart.whole(inputGrads[r])));
+        for (int r : order) rank0.tell(ExchangePart.inputGradient(0, r, RowPart.whole(inputGrads[r])));
 
         RankReply.StepDone done = assertInstanceOf(RankReply.StepDone.class, driver.receiveMessage(Duration.ofSeconds(10)));
-        rank0.tell(new RankActor.InspectGradients(0, driver.getRef()));
+        rank0.tell(new RankMessage.InspectGradients(0, driver.getRef()));
         RankReply.Gradients grads = assertInstanceOf(RankReply.Gradients.class, driver.receiveMessage(Duration.ofSeconds(10)));
         return new Result(done, grads);
     }

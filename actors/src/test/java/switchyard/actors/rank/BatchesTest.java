@@ -1,5 +1,7 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.exchange.ExchangeSettings;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.bench.LayerBench;
@@ -30,12 +32,12 @@ class BatchesTest {
     void aNoiseBatchWithDistinctDrawsTheFirstStepsBatchesOnceAndUsesThemInTurn() {
         Batches reused = new Batches();
         Batches.Materialised[] got = new Batches.Materialised[5];
-        for (int step = 0; step < got.length; step++) got[step] = reused.materialise(TWO, 1, step, new StepArena());
+        for (int step = 0; step < got.length; step++) got[step] = reused.materialise(TWO, 1, step, new StepArena(1));
         assertSame(got[0], got[2]);
         assertSame(got[0], got[4]);
         assertSame(got[1], got[3]);
         for (int step = 0; step < 2; step++) { // the same numbers a fresh draw gives at that step
-            Batches.Materialised fresh = new Batches().materialise(FRESH, 1, step, new StepArena());
+            Batches.Materialised fresh = new Batches().materialise(FRESH, 1, step, new StepArena(1));
             assertArrayEquals(fresh.input().data, got[step].input().data, "tokens of step " + step);
             assertArrayEquals(weights(fresh), weights(got[step]), "loss weights of step " + step);
         }
@@ -45,12 +47,12 @@ class BatchesTest {
     @Test
     void theReusedBatchesBelongToTheirRankAndToTheNoiseThatAskedForThem() {
         Batches batches = new Batches();
-        Batches.Materialised rank1 = batches.materialise(TWO, 1, 0, new StepArena());
-        Batches.Materialised rank0 = batches.materialise(TWO, 0, 0, new StepArena());
+        Batches.Materialised rank1 = batches.materialise(TWO, 1, 0, new StepArena(1));
+        Batches.Materialised rank0 = batches.materialise(TWO, 0, 0, new StepArena(1));
         assertFalse(Arrays.equals(rank1.input().data, rank0.input().data));
-        Batches.Materialised otherSeed = batches.materialise(new Batch.Noise(6, 12, 6, 2), 0, 0, new StepArena());
+        Batches.Materialised otherSeed = batches.materialise(new Batch.Noise(6, 12, 6, 2), 0, 0, new StepArena(1));
         assertFalse(Arrays.equals(rank0.input().data, otherSeed.input().data));
-        Batches.Materialised wider = batches.materialise(new Batch.Noise(6, 12, 7, 2), 0, 0, new StepArena());
+        Batches.Materialised wider = batches.materialise(new Batch.Noise(6, 12, 7, 2), 0, 0, new StepArena(1));
         assertEquals(7, wider.input().numCols);
         assertEquals(12, wider.input().numRows);
     }
@@ -70,7 +72,7 @@ class BatchesTest {
         int steps = 5;
         double[] onReused = losses(job, new TrainingPlan(steps, 1, false, true, (step, rank) -> reused, Duration.ofMinutes(1), null));
         double[] onCopies = losses(job, new TrainingPlan(steps, 1, false, true, (step, rank) -> {
-            Batches.Materialised b = new Batches().materialise(fresh, rank, step % 2, new StepArena());
+            Batches.Materialised b = new Batches().materialise(fresh, rank, step % 2, new StepArena(1));
             return new Batch.Given(b.input(), b.objective());
         }, Duration.ofMinutes(1), null));
         assertArrayEquals(onCopies, onReused);
@@ -86,7 +88,7 @@ class BatchesTest {
 
     @Test
     void aFreshNoiseBatchIsDrawnIntoTheStepsArenaEveryStep() {
-        StepArena arena = new StepArena();
+        StepArena arena = new StepArena(1);
         Batches.Materialised b = new Batches().materialise(FRESH, 0, 3, arena);
         assertSame(arena.tokens, b.input());
         assertSame(arena.target, ((Objective.Linear) b.objective()).weights());

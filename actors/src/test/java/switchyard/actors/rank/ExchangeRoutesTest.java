@@ -1,5 +1,11 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.protocol.RankInbox;
+import switchyard.actors.protocol.Exchange;
+import switchyard.actors.exchange.ExchangeSettings;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -42,20 +48,20 @@ class ExchangeRoutesTest {
     }
 
     /** Every rank, wrapped so that a probe sees a copy of each message it receives. */
-    private static List<TestProbe<RankActor.Command>> spawnMonitored(RankSettings s, RankHarnessRefs refs) {
-        List<TestProbe<RankActor.Command>> probes = new ArrayList<>();
+    private static List<TestProbe<RankInbox>> spawnMonitored(RankSettings s, RankHarnessRefs refs) {
+        List<TestProbe<RankInbox>> probes = new ArrayList<>();
         for (int r = 0; r < s.worldSize(); r++) {
-            TestProbe<RankActor.Command> probe = kit.createTestProbe(RankActor.Command.class);
+            TestProbe<RankInbox> probe = kit.createTestProbe(RankInbox.class);
             probes.add(probe);
-            refs.ranks.add(kit.spawn(Behaviors.monitor(RankActor.Command.class, probe.getRef(), RankActor.create(s.forRank(r))),
-                    DispatcherSelector.fromConfig("switchyard.compute-dispatcher")));
+            refs.ranks.add(RankActor.narrow(kit.spawn(Behaviors.monitor(RankInbox.class, probe.getRef(), RankActor.create(s.forRank(r))),
+                    DispatcherSelector.fromConfig("switchyard.compute-dispatcher"))));
         }
-        for (ActorRef<RankActor.Command> r : refs.ranks) r.tell(new RankActor.Topology(refs.ranks, refs.driver.getRef()));
+        for (ActorRef<RankMessage> r : refs.ranks) r.tell(new RankMessage.Roster(refs.ranks, refs.driver.getRef()));
         return probes;
     }
 
     private static final class RankHarnessRefs {
-        final List<ActorRef<RankActor.Command>> ranks = new ArrayList<>();
+        final List<ActorRef<RankMessage>> ranks = new ArrayList<>();
         final TestProbe<RankReply> driver = kit.createTestProbe(RankReply.class);
     }
 
@@ -63,23 +69,23 @@ class ExchangeRoutesTest {
     void everyRankSendsEveryRankExactlyOneDispatchPerStepEvenWhenEmpty() {
         RankSettings s = settings(3);
         RankHarnessRefs h = new RankHarnessRefs();
-        List<TestProbe<RankActor.Command>> seen = spawnMonitored(s, h);
+        List<TestProbe<RankInbox>> seen = spawnMonitored(s, h);
         // rank 0 holds a single token: top-2 reaches 2 of the 3 owners, so one of its dispatches is empty
         int[] tokens = {1, 6, 5};
         for (long step = 0; step < 2; step++) {
             for (int r = 0; r < 3; r++) {
                 ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(9, 3, 8, tokens[r])).batch(r, step);
-                h.ranks.get(r).tell(new RankActor.RunStep(step, new Batch.Given(b.input(), new Objective.None()), false, false, h.driver.getRef()));
+                h.ranks.get(r).tell(new RankMessage.RunStep(step, new Batch.Given(b.input(), new Objective.None()), false, false, h.driver.getRef()));
             }
             for (int i = 0; i < 3; i++) assertTrue(h.driver.receiveMessage(Duration.ofSeconds(20)) instanceof RankReply.StepDone);
             int emptyFromRank0 = 0;
             for (int owner = 0; owner < 3; owner++) {
                 int[] fromSource = new int[3];
-                for (RankActor.Command c : drain(h.ranks.get(owner), seen.get(owner))) {
-                    if (c instanceof RankActor.Dispatch d) {
+                for (RankInbox c : drain(h.ranks.get(owner), seen.get(owner))) {
+                    if (c instanceof ExchangePart d && d.exchange() == Exchange.DISPATCH) {
                         assertEquals(step, d.step());
-                        fromSource[d.source()]++;
-                        if (d.source() == 0 && d.part().rows().numRows == 0) emptyFromRank0++;
+                        fromSource[d.from()]++;
+                        if (d.from() == 0 && d.part().rows().numRows == 0) emptyFromRank0++;
                     }
                 }
                 assertArrayEquals(new int[] {1, 1, 1}, fromSource, "dispatches received by rank " + owner + " in step " + step);
@@ -92,27 +98,21 @@ class ExchangeRoutesTest {
     void backwardMessagesRetraceTheForwardRoutes() {
         RankSettings s = settings(3);
         RankHarnessRefs h = new RankHarnessRefs();
-        List<TestProbe<RankActor.Command>> seen = spawnMonitored(s, h);
+        List<TestProbe<RankInbox>> seen = spawnMonitored(s, h);
         ClusteredRegression task = new ClusteredRegression(new ClusteredRegression.Spec(3, 4, 8, 10));
         for (int r = 0; r < 3; r++) {
-            h.ranks.get(r).tell(new RankActor.RunStep(0, new Batch.Synthetic(task.spec()), true, false, h.driver.getRef()));
+            h.ranks.get(r).tell(new RankMessage.RunStep(0, new Batch.Synthetic(task.spec()), true, false, h.driver.getRef()));
         }
         for (int i = 0; i < 3; i++) assertTrue(h.driver.receiveMessage(Duration.ofSeconds(20)) instanceof RankReply.StepDone);
 
-        // rows[kind][from][to]: 0 dispatch, 1 expert output, 2 output gradient, 3 input gradient
+        // rows[exchange][from][to], by the exchange's ordinal: dispatch, expert output, output gradient, input gradient
         int[][][] rows = new int[4][3][3];
         int[][][] messages = new int[4][3][3];
         for (int receiver = 0; receiver < 3; receiver++) {
-            for (RankActor.Command c : drain(h.ranks.get(receiver), seen.get(receiver))) {
-                int kind, from;
-                int n;
-                if (c instanceof RankActor.Dispatch d) { kind = 0; from = d.source(); n = d.part().rows().numRows; }
-                else if (c instanceof RankActor.ExpertOutput o) { kind = 1; from = o.owner(); n = o.part().rows().numRows; }
-                else if (c instanceof RankActor.OutputGradient g) { kind = 2; from = g.source(); n = g.part().rows().numRows; }
-                else if (c instanceof RankActor.InputGradient g) { kind = 3; from = g.owner(); n = g.part().rows().numRows; }
-                else continue;
-                rows[kind][from][receiver] += n;
-                messages[kind][from][receiver]++;
+            for (RankInbox c : drain(h.ranks.get(receiver), seen.get(receiver))) {
+                if (!(c instanceof ExchangePart p)) continue;
+                rows[p.exchange().ordinal()][p.from()][receiver] += p.part().rows().numRows;
+                messages[p.exchange().ordinal()][p.from()][receiver]++;
             }
         }
         for (int a = 0; a < 3; a++) {
@@ -131,8 +131,8 @@ class ExchangeRoutesTest {
      * Everything the rank behind {@code probe} received up to now: a marker sent after the step is
      * handled after every earlier message, so its copy closes the list.
      */
-    private static List<RankActor.Command> drain(ActorRef<RankActor.Command> rank, TestProbe<RankActor.Command> probe) {
-        RankActor.AbortStep marker = new RankActor.AbortStep(Long.MIN_VALUE, "end of observation");
+    private static List<RankInbox> drain(ActorRef<RankMessage> rank, TestProbe<RankInbox> probe) {
+        RankMessage.AbortStep marker = new RankMessage.AbortStep(Long.MIN_VALUE, "end of observation");
         rank.tell(marker);
         return probe.fishForMessage(Duration.ofSeconds(10),
                 m -> m.equals(marker) ? FishingOutcomes.complete() : FishingOutcomes.continueAndCollect());

@@ -1,5 +1,11 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.protocol.Exchange;
+
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.exchange.ExchangeSettings;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -78,32 +84,32 @@ class ExpertsStartEarlyTest {
         boolean early = kit == ExpertsStartEarlyTest.kit;
         RankSettings s = new RankSettings(0, 2, 2, DIM, 10, RoutingOptions.builder().dropless(true).build(), 11,
                 OptimizerSpec.parse("sgd"), Duration.ofSeconds(20), 8, "best", exchange);
-        TestProbe<RankActor.Command> peer = kit.createTestProbe(RankActor.Command.class);
+        TestProbe<RankMessage> peer = kit.createTestProbe(RankMessage.class);
         RankHarness h = new RankHarness(kit, s, r -> r == 1 ? peer.getRef() : null);
-        ActorRef<RankActor.Command> rank0 = h.ranks.get(0);
-        peer.expectMessageClass(RankActor.Topology.class);
+        ActorRef<RankMessage> rank0 = h.ranks.get(0);
+        peer.expectMessageClass(RankMessage.Roster.class);
 
         ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(4, 2, DIM, 16)).batch(0, 0);
-        rank0.tell(new RankActor.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, h.driver.getRef()));
-        int[] rank0Counts = new Answers().receive(peer, RankActor.Dispatch.class, RankActor.Dispatch::part, -1).counts;
+        rank0.tell(new RankMessage.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, h.driver.getRef()));
+        int[] rank0Counts = new Answers().receive(peer, Exchange.DISPATCH, -1).counts;
 
         // forward: the peer's rows for expert 0, then (only once expert 0 has answered them) expert 1's
         ExpertRows peerRows = RankHarness.randomRows(new SplittableRandom(99), PEER_COUNTS, DIM);
-        Answers outputs = streamAndCollect(peerRows, chunked, early, part -> new RankActor.Dispatch(0, 1, true, part),
-                peer, rank0, RankActor.ExpertOutput.class, RankActor.ExpertOutput::part);
+        Answers outputs = streamAndCollect(peerRows, chunked, early, part -> ExchangePart.dispatch(0, 1, true, part),
+                peer, rank0, Exchange.EXPERT_OUTPUT);
 
         // the peer's experts answer rank 0's rows; rank 0 then sends output gradients both ways
         SplittableRandom answers = new SplittableRandom(7);
-        rank0.tell(new RankActor.ExpertOutput(0, 1, RowPart.whole(RankHarness.randomRows(answers, rank0Counts, DIM))));
-        new Answers().receive(peer, RankActor.OutputGradient.class, RankActor.OutputGradient::part, -1);
+        rank0.tell(ExchangePart.expertOutput(0, 1, RowPart.whole(RankHarness.randomRows(answers, rank0Counts, DIM))));
+        new Answers().receive(peer, Exchange.OUTPUT_GRAD, -1);
 
         // backward: the same again with the peer's output gradients
-        Answers inputGradients = streamAndCollect(RankHarness.randomRows(answers, PEER_COUNTS, DIM), chunked, early, part -> new RankActor.OutputGradient(0, 1, part),
-                peer, rank0, RankActor.InputGradient.class, RankActor.InputGradient::part);
-        rank0.tell(new RankActor.InputGradient(0, 1, RowPart.whole(RankHarness.randomRows(answers, rank0Counts, DIM))));
+        Answers inputGradients = streamAndCollect(RankHarness.randomRows(answers, PEER_COUNTS, DIM), chunked, early, part -> ExchangePart.outputGradient(0, 1, part),
+                peer, rank0, Exchange.INPUT_GRAD);
+        rank0.tell(ExchangePart.inputGradient(0, 1, RowPart.whole(RankHarness.randomRows(answers, rank0Counts, DIM))));
 
         assertInstanceOf(RankReply.StepDone.class, h.driver.receiveMessage(MAX));
-        rank0.tell(new RankActor.InspectGradients(0, h.driver.getRef()));
+        rank0.tell(new RankMessage.InspectGradients(0, h.driver.getRef()));
         RankReply.Gradients grads = assertInstanceOf(RankReply.Gradients.class, h.driver.receiveMessage(MAX));
         return new Result(outputs.rows, inputGradients.rows, grads);
     }
@@ -113,21 +119,21 @@ class ExpertsStartEarlyTest {
      * then waits until rank 0 has answered all of them before sending expert 1's (when experts
      * start early; else it checks that no answer comes before the block is whole); whole: one part.
      */
-    private static <M extends RankActor.Command> Answers streamAndCollect(
-            ExpertRows rows, boolean chunked, boolean early, Function<RowPart, RankActor.Command> message, TestProbe<RankActor.Command> peer,
-            ActorRef<RankActor.Command> rank0, Class<M> answer, Function<M, RowPart> partOf) {
+    private static Answers streamAndCollect(
+            ExpertRows rows, boolean chunked, boolean early, Function<RowPart, RankMessage> message, TestProbe<RankMessage> peer,
+            ActorRef<RankMessage> rank0, Exchange answer) {
         Answers answers = new Answers();
         if (!chunked) {
             rank0.tell(message.apply(RowPart.whole(rows)));
-            return answers.receive(peer, answer, partOf, -1);
+            return answers.receive(peer, answer, -1);
         }
         List<RowPart> parts = RowPart.split(rows, 1);
         int expert0 = PEER_COUNTS[0];
         for (int i = 0; i < expert0; i++) rank0.tell(message.apply(parts.get(i)));
-        if (early) answers.receive(peer, answer, partOf, expert0); // times out if expert 0 waits for the whole block
+        if (early) answers.receive(peer, answer, expert0); // times out if expert 0 waits for the whole block
         else peer.expectNoMessage(Duration.ofMillis(300));
         for (int i = expert0; i < parts.size(); i++) rank0.tell(message.apply(parts.get(i)));
-        return answers.receive(peer, answer, partOf, -1);
+        return answers.receive(peer, answer, -1);
     }
 
     /** Parts of one block coming back to the peer, assembled in order. */
@@ -136,12 +142,11 @@ class ExpertsStartEarlyTest {
         int[] counts;
         int received;
 
-        /** Receives parts of class {@code type} until {@code n} more rows came (all the rest when negative). */
-        <M extends RankActor.Command> Answers receive(TestProbe<RankActor.Command> peer, Class<M> type,
-                                                      Function<M, RowPart> partOf, int n) {
+        /** Receives parts of {@code exchange} until {@code n} more rows came (all the rest when negative). */
+        Answers receive(TestProbe<RankMessage> peer, Exchange exchange, int n) {
             int got = 0;
             do {
-                RowPart part = partOf.apply(peer.expectMessageClass(type, MAX));
+                RowPart part = RankHarness.expectPart(peer, exchange, MAX).part();
                 if (rows == null) {
                     rows = new FMatrixRMaj(part.total(), DIM);
                     counts = part.counts().clone();

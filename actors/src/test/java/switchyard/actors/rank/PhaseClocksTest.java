@@ -1,5 +1,8 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.exchange.ExchangeSettings;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,7 @@ class PhaseClocksTest {
                 OptimizerSpec.parse("sgd"), Duration.ofSeconds(60), 8, "best", ExchangeSettings.direct());
         RankHarness h = new RankHarness(kit, s);
         // targets cost S·M² = 0.5 GFLOP: tens of milliseconds, against well under one for routing 1024 tokens to 2 experts
-        h.ranks.get(0).tell(new RankActor.RunStep(0, new Batch.Synthetic(new ClusteredRegression.Spec(3, 4, dim, 1024)),
+        h.ranks.get(0).tell(new RankMessage.RunStep(0, new Batch.Synthetic(new ClusteredRegression.Spec(3, 4, dim, 1024)),
                 false, false, h.driver.getRef()));
         RankReply.StepDone done = h.awaitDone(1, Duration.ofSeconds(60))[0];
         long[] nanos = done.report().phaseNanos();

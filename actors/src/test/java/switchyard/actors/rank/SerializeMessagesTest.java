@@ -1,5 +1,7 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.exchange.ExchangeSettings;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;

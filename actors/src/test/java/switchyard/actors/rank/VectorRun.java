@@ -1,5 +1,8 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.exchange.ExchangeSettings;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -35,14 +38,14 @@ public final class VectorRun {
      * Runs the case on existing rank actors (wherever they live) with {@code driver} as their
      * driver: topology, parameters, one training step, then each rank's expert gradients.
      */
-    public static ReferenceResult drive(List<ActorRef<RankActor.Command>> rankRefs, TestProbe<RankReply> driver, ReferenceCase c) {
-        for (ActorRef<RankActor.Command> r : rankRefs) r.tell(new RankActor.Topology(rankRefs, driver.getRef()));
+    public static ReferenceResult drive(List<ActorRef<RankMessage>> rankRefs, TestProbe<RankReply> driver, ReferenceCase c) {
+        for (ActorRef<RankMessage> r : rankRefs) r.tell(new RankMessage.Roster(rankRefs, driver.getRef()));
         for (int r = 0; r < c.worldSize(); r++) {
-            rankRefs.get(r).tell(new RankActor.LoadParameters(toF32(c.gateWeight()), VectorSettings.expertsOf(c, r), driver.getRef()));
+            rankRefs.get(r).tell(new RankMessage.LoadParameters(toF32(c.gateWeight()), VectorSettings.expertsOf(c, r), driver.getRef()));
             driver.expectMessage(Duration.ofSeconds(20), new RankReply.Loaded(r));
         }
         for (int r = 0; r < c.worldSize(); r++) {
-            rankRefs.get(r).tell(new RankActor.RunStep(0, new Batch.Given(toF32(c.rank(r).input()),
+            rankRefs.get(r).tell(new RankMessage.RunStep(0, new Batch.Given(toF32(c.rank(r).input()),
                     new Objective.Linear(toF32(c.rank(r).lossWeights())), toF32(c.rank(r).noise())), true, true, driver.getRef()));
         }
         RankReply.StepDone[] done = new RankReply.StepDone[c.worldSize()];
@@ -60,7 +63,7 @@ public final class VectorRun {
         }
         List<ExpertGrads> grads = new ArrayList<>();
         for (int r = 0; r < c.worldSize(); r++) {
-            rankRefs.get(r).tell(new RankActor.InspectGradients(0, driver.getRef()));
+            rankRefs.get(r).tell(new RankMessage.InspectGradients(0, driver.getRef()));
             RankReply reply = driver.receiveMessage(Duration.ofSeconds(20));
             if (!(reply instanceof RankReply.Gradients g) || g.rank() != r) throw new AssertionError("expected gradients of rank " + r + ", got " + reply);
             grads.addAll(g.experts());

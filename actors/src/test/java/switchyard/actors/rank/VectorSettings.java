@@ -1,5 +1,7 @@
 package switchyard.actors.rank;
 
+import switchyard.actors.exchange.ExchangeSettings;
+
 import switchyard.math.expert.Expert;
 import switchyard.math.reference.ExpertTensors;
 import switchyard.math.reference.ReferenceCase;

@@ -10,7 +10,7 @@ import switchyard.actors.cli.Cli;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.Phase;
-import switchyard.actors.wire.WireSizes;
+import switchyard.actors.protocol.ExchangePart;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -84,7 +84,7 @@ class ReportTest {
                     for (int dst = 0; dst < W; dst++) {
                         long r = rows.get(src).getAsJsonArray().get(dst).getAsLong();
                         long b = bytes.get(src).getAsJsonArray().get(dst).getAsLong();
-                        assertEquals(r * M * 4 + WireSizes.exchangeHeader(L), b, x + " " + src + "->" + dst);
+                        assertEquals(r * M * 4 + ExchangePart.headerBytes(L), b, x + " " + src + "->" + dst);
                         if (x == Exchange.DISPATCH) dispatched += r;
                         total += b;
                     }

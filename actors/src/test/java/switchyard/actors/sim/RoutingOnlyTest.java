@@ -1,13 +1,13 @@
 package switchyard.actors.sim;
 
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.driver.RunListener;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.rank.OptimizerSpec;
-import switchyard.actors.wire.WireSizes;
+import switchyard.actors.protocol.ExchangePart;
 import switchyard.math.gate.RoutingOptions;
 
 import java.time.Duration;
@@ -70,7 +70,7 @@ class RoutingOnlyTest {
                     assertEquals(rows, m.rows()[Exchange.OUTPUT_GRAD.ordinal()][src][dst]);
                     assertEquals(rows, m.rows()[Exchange.EXPERT_OUTPUT.ordinal()][dst][src]);
                     assertEquals(rows, m.rows()[Exchange.INPUT_GRAD.ordinal()][dst][src]);
-                    assertEquals(WireSizes.exchangeHeader(2) + rows * o.modelDim() * 4, m.bytes()[0][src][dst]);
+                    assertEquals(ExchangePart.headerBytes(2) + rows * o.modelDim() * 4, m.bytes()[0][src][dst]);
                 }
             }
             assertEquals(m.keptAssignments(), dispatched);

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.math.gate.RoutingOptions;
 
@@ -81,7 +81,7 @@ class SimulationTest {
         for (int p = 0; p < 4; p++) {
             for (int a = 0; a < o.worldSize(); a++) {
                 for (int b = 0; b < o.worldSize(); b++) {
-                    long header = switchyard.actors.wire.WireSizes.exchangeHeader(o.localExperts());
+                    long header = switchyard.actors.protocol.ExchangePart.headerBytes(o.localExperts());
                     assertEquals(m.rows()[p][a][b] * o.modelDim() * 4 + header, m.bytes()[p][a][b], "phase " + p + " " + a + "->" + b);
                 }
             }

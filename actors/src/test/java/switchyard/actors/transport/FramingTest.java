@@ -1,5 +1,8 @@
 package switchyard.actors.transport;
 
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import org.ejml.data.FMatrixRMaj;
@@ -63,30 +66,30 @@ class FramingTest {
 
     @Test
     void messageFramesRoundTripBitForBitAndEndCleanly() throws Exception {
-        TestProbe<RankActor.Command> target = kit.createTestProbe(RankActor.Command.class);
+        TestProbe<RankMessage> target = kit.createTestProbe(RankMessage.class);
         RowPart part = middlePart();
-        RankActor.Dispatch sent = new RankActor.Dispatch(12, 1, true, part);
+        ExchangePart sent = ExchangePart.dispatch(12, 1, true, part);
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         stream.write(frameOf(sent, target.getRef()));
-        stream.write(frameOf(new RankActor.ChunkAck(5), target.getRef()));
+        stream.write(frameOf(new RankMessage.PartAck(5), target.getRef()));
 
         FrameReader frames = reader(stream.toByteArray());
         FrameCodec.Delivery first = codec.decode(frames.next(), codec.refCache());
         assertEquals(target.getRef(), first.to());
-        RankActor.Dispatch back = assertInstanceOf(RankActor.Dispatch.class, first.message());
+        ExchangePart back = assertInstanceOf(ExchangePart.class, first.message());
         assertEquals(12, back.step());
-        assertEquals(1, back.source());
+        assertEquals(1, back.from());
         assertTrue(back.backward());
         assertEquals(3, back.part().firstRow());
         assertArrayEquals(part.counts(), back.part().counts());
         assertArrayEquals(part.rows().data, back.part().rows().data, "the view's rows, not the whole block");
-        assertEquals(new RankActor.ChunkAck(5), codec.decode(frames.next(), codec.refCache()).message());
+        assertEquals(new RankMessage.PartAck(5), codec.decode(frames.next(), codec.refCache()).message());
         assertNull(frames.next(), "a stream that ends between frames ends cleanly");
     }
 
     @Test
     void aStreamCutInsideAFrameIsAnEofSayingWhere() {
-        byte[] frame = frameOf(new RankActor.Dispatch(1, 0, false, middlePart()), kit.createTestProbe().getRef());
+        byte[] frame = frameOf(ExchangePart.dispatch(1, 0, false, middlePart()), kit.createTestProbe().getRef());
         EOFException inLength = assertThrows(EOFException.class, () -> reader(Arrays.copyOf(frame, 2)).next());
         assertTrue(inLength.getMessage().contains("2 of 4 length bytes"), inLength.getMessage());
         EOFException inBody = assertThrows(EOFException.class, () -> reader(Arrays.copyOf(frame, frame.length - 1)).next());

@@ -1,5 +1,7 @@
 package switchyard.actors.transport;
 
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -89,14 +91,14 @@ class InboundConnectionTest {
 
     @Test
     void framesFromAGreetedPeerAreDeliveredAndCounted() throws Exception {
-        TestProbe<RankActor.Command> target = node.createTestProbe(RankActor.Command.class);
+        TestProbe<RankMessage> target = node.createTestProbe(RankMessage.class);
         long before = DataPlane.get(node.system()).stats().framesReceived();
         try (Socket s = connect()) {
             s.getOutputStream().write(hello(node.system().address().toString()));
-            s.getOutputStream().write(frame(target.getRef(), new RankActor.ChunkAck(3)));
-            s.getOutputStream().write(frame(target.getRef(), new RankActor.AbortStep(9, "test")));
-            target.expectMessage(WAIT, new RankActor.ChunkAck(3));
-            target.expectMessage(WAIT, new RankActor.AbortStep(9, "test"));
+            s.getOutputStream().write(frame(target.getRef(), new RankMessage.PartAck(3)));
+            s.getOutputStream().write(frame(target.getRef(), new RankMessage.AbortStep(9, "test")));
+            target.expectMessage(WAIT, new RankMessage.PartAck(3));
+            target.expectMessage(WAIT, new RankMessage.AbortStep(9, "test"));
         }
         assertEquals(before + 2, DataPlane.get(node.system()).stats().framesReceived());
     }
@@ -136,7 +138,7 @@ class InboundConnectionTest {
         TestProbe<LinkFailed> failures = failures();
         try (Socket s = connect()) {
             s.getOutputStream().write(hello(node.system().address().toString()));
-            byte[] f = frame(node.createTestProbe().getRef(), new RankActor.AbortStep(1, "cut short"));
+            byte[] f = frame(node.createTestProbe().getRef(), new RankMessage.AbortStep(1, "cut short"));
             s.getOutputStream().write(Arrays.copyOf(f, f.length / 2));
             s.shutdownOutput(); // a clean end of stream after the half frame, not a reset that may drop it
             assertClosedByTheNode(s);

@@ -1,5 +1,10 @@
 package switchyard.actors.wire;
 
+import switchyard.actors.protocol.Exchange;
+
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.serialization.Serialization;
@@ -25,6 +30,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,20 +64,23 @@ class WireFormatTest {
     @Test
     void exchangeMessagesRoundTripBitForBitAndHaveTheDocumentedSize() {
         ExpertRows rows = new ExpertRows(matrix(5, 3, -1.5f), new int[] {2, 0, 3});
-        RankActor.Dispatch d = new RankActor.Dispatch(42, 3, true, RowPart.whole(rows));
-        RankActor.Dispatch back = (RankActor.Dispatch) roundTrip(d);
+        ExchangePart d = ExchangePart.dispatch(42, 3, true, RowPart.whole(rows));
+        ExchangePart back = (ExchangePart) roundTrip(d);
+        assertEquals(Exchange.DISPATCH, back.exchange());
         assertEquals(42, back.step());
-        assertEquals(3, back.source());
+        assertEquals(3, back.from());
         assertTrue(back.backward());
         assertArrayEquals(rows.counts(), back.part().counts());
         assertArrayEquals(rows.rows().data, back.part().rows().data);
-        assertEquals(WireSizes.exchange(d.part()), serialization.serialize(d).get().length);
+        assertEquals(ExchangePart.wireBytes(d.part()), serialization.serialize(d).get().length);
         RowPart tail = RowPart.split(rows, 2).get(2);
-        RankActor.InputGradient g = (RankActor.InputGradient) roundTrip(new RankActor.InputGradient(1, 2, tail));
+        ExchangePart g = (ExchangePart) roundTrip(ExchangePart.inputGradient(1, 2, tail));
+        assertEquals(Exchange.INPUT_GRAD, g.exchange());
+        assertFalse(g.backward());
         assertEquals(4, g.part().firstRow());
         assertArrayEquals(tail.rows().data, g.part().rows().data);
-        assertEquals(WireSizes.exchange(tail), serialization.serialize(g).get().length);
-        RankActor.ExpertOutput empty = (RankActor.ExpertOutput) roundTrip(new RankActor.ExpertOutput(7, 1, RowPart.whole(ExpertRows.empty(2, 4))));
+        assertEquals(ExchangePart.wireBytes(tail), serialization.serialize(g).get().length);
+        ExchangePart empty = (ExchangePart) roundTrip(ExchangePart.expertOutput(7, 1, RowPart.whole(ExpertRows.empty(2, 4))));
         assertEquals(0, empty.part().rows().numRows);
         assertEquals(4, empty.part().rows().numCols);
     }
@@ -79,21 +88,21 @@ class WireFormatTest {
     @Test
     void controlMessagesAndRepliesRoundTrip() {
         TestProbe<RankReply> probe = kit.createTestProbe(RankReply.class);
-        TestProbe<RankActor.Command> rank = kit.createTestProbe(RankActor.Command.class);
-        RankActor.Topology t = (RankActor.Topology) roundTrip(new RankActor.Topology(List.of(rank.getRef(), rank.getRef()), probe.getRef()));
+        TestProbe<RankMessage> rank = kit.createTestProbe(RankMessage.class);
+        RankMessage.Roster t = (RankMessage.Roster) roundTrip(new RankMessage.Roster(List.of(rank.getRef(), rank.getRef()), probe.getRef()));
         assertEquals(List.of(rank.getRef(), rank.getRef()), t.ranks());
         assertEquals(probe.getRef(), t.driver());
 
-        RankActor.RunStep given = (RankActor.RunStep) roundTrip(new RankActor.RunStep(9, new Batch.Given(matrix(2, 3, 1),
+        RankMessage.RunStep given = (RankMessage.RunStep) roundTrip(new RankMessage.RunStep(9, new Batch.Given(matrix(2, 3, 1),
                 new Objective.Linear(matrix(2, 3, 2)), matrix(2, 4, 3)), true, true, probe.getRef()));
         Batch.Given g = (Batch.Given) given.batch();
         assertArrayEquals(matrix(2, 4, 3).data, g.gumbelNoise().data);
         assertArrayEquals(matrix(2, 3, 2).data, ((Objective.Linear) g.objective()).weights().data);
         ClusteredRegression.Spec spec = new ClusteredRegression.Spec(5, 3, 8, 16);
-        RankActor.RunStep synthetic = (RankActor.RunStep) roundTrip(new RankActor.RunStep(1, new Batch.Synthetic(spec), false, false, probe.getRef()));
+        RankMessage.RunStep synthetic = (RankMessage.RunStep) roundTrip(new RankMessage.RunStep(1, new Batch.Synthetic(spec), false, false, probe.getRef()));
         assertEquals(spec, ((Batch.Synthetic) synthetic.batch()).spec());
         Batch.Noise noise = new Batch.Noise(-7, 16, 8, 2);
-        assertEquals(noise, ((RankActor.RunStep) roundTrip(new RankActor.RunStep(2, noise, true, false, probe.getRef()))).batch());
+        assertEquals(noise, ((RankMessage.RunStep) roundTrip(new RankMessage.RunStep(2, noise, true, false, probe.getRef()))).batch());
 
         RankReply.StepFailed failed = (RankReply.StepFailed) roundTrip(new RankReply.StepFailed(3, 1, Phase.INPUT_GRAD, new int[] {0, 2}, "late"));
         assertEquals(Phase.INPUT_GRAD, failed.phase());
@@ -101,39 +110,51 @@ class WireFormatTest {
         RankReply.ParameterDigest digest = (RankReply.ParameterDigest) roundTrip(
                 new RankReply.ParameterDigest(2, new byte[] {1, 2}, List.of(new byte[] {3}, new byte[0])));
         assertArrayEquals(new byte[] {3}, digest.experts().get(0));
-        RankActor.ApplyUpdate update = (RankActor.ApplyUpdate) roundTrip(new RankActor.ApplyUpdate(new long[] {4, 5}, matrix(3, 2, 0), probe.getRef()));
+        RankMessage.ApplyUpdate update = (RankMessage.ApplyUpdate) roundTrip(new RankMessage.ApplyUpdate(new long[] {4, 5}, matrix(3, 2, 0), probe.getRef()));
         assertArrayEquals(new long[] {4, 5}, update.steps());
     }
 
     @Test
     void malformedBytesAreRefusedWithAClearError() {
         MoeSerializer s = (MoeSerializer) serialization.serializerByIdentity().apply(MoeSerializer.IDENTIFIER);
-        // layout: step 0, rank 8, flag 12, first row 13, counts length 17, counts[0] 21, rows 25, cols 29, data 33
-        byte[] good = s.toBinary(new RankActor.Dispatch(1, 0, false, RowPart.whole(new ExpertRows(matrix(2, 2, 0), new int[] {2}))));
+        // layout: step 0, rank 8, exchange and flags 12, first row 13, counts length 17, counts[0] 21, rows 25, cols 29, data 33
+        ExchangePart sample = ExchangePart.dispatch(1, 0, false, RowPart.whole(new ExpertRows(matrix(2, 2, 0), new int[] {2})));
+        byte[] good = s.toBinary(sample);
+        String manifest = s.manifest(sample);
 
         var unknown = assertThrows(WireFormatException.class, () -> s.fromBinary(good, "no-such-manifest"));
         assertTrue(unknown.getMessage().contains("unknown manifest"), unknown.getMessage());
 
-        var truncated = assertThrows(WireFormatException.class, () -> s.fromBinary(Arrays.copyOf(good, good.length - 3), "D"));
+        var truncated = assertThrows(WireFormatException.class, () -> s.fromBinary(Arrays.copyOf(good, good.length - 3), manifest));
         assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
 
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
-        assertThrows(WireFormatException.class, () -> s.fromBinary(trailing, "D"));
+        assertThrows(WireFormatException.class, () -> s.fromBinary(trailing, manifest));
 
         byte[] negative = good.clone();
         ByteBuffer.wrap(negative).order(ByteOrder.LITTLE_ENDIAN).putInt(25, -1); // matrix rows
-        var neg = assertThrows(WireFormatException.class, () -> s.fromBinary(negative, "D"));
+        var neg = assertThrows(WireFormatException.class, () -> s.fromBinary(negative, manifest));
         assertTrue(neg.getMessage().contains("negative"), neg.getMessage());
 
         byte[] huge = good.clone();
         ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(25, 1 << 20).putInt(29, 1 << 20);
-        var big = assertThrows(WireFormatException.class, () -> s.fromBinary(huge, "D"));
+        var big = assertThrows(WireFormatException.class, () -> s.fromBinary(huge, manifest));
         assertTrue(big.getMessage().contains("exceeds"), big.getMessage());
 
         byte[] badCounts = good.clone();
         ByteBuffer.wrap(badCounts).order(ByteOrder.LITTLE_ENDIAN).putInt(21, 5); // counts say 5 rows, the part has 2 starting at row 0: fine; start it past the end instead
         ByteBuffer.wrap(badCounts).order(ByteOrder.LITTLE_ENDIAN).putInt(13, 4);
-        var counts = assertThrows(WireFormatException.class, () -> s.fromBinary(badCounts, "D"));
+        var counts = assertThrows(WireFormatException.class, () -> s.fromBinary(badCounts, manifest));
         assertTrue(counts.getMessage().contains("outside a block of 5 rows"), counts.getMessage());
+
+        byte[] noSuchExchange = good.clone();
+        noSuchExchange[12] = (byte) (4 << 1);
+        var exchange = assertThrows(WireFormatException.class, () -> s.fromBinary(noSuchExchange, manifest));
+        assertTrue(exchange.getMessage().contains("unknown exchange 4"), exchange.getMessage());
+
+        byte[] backwardOnAnAnswer = good.clone();
+        backwardOnAnAnswer[12] = (byte) (Exchange.EXPERT_OUTPUT.ordinal() << 1 | 1);
+        var flag = assertThrows(WireFormatException.class, () -> s.fromBinary(backwardOnAnAnswer, manifest));
+        assertTrue(flag.getMessage().contains("only a dispatch says whether a backward pass follows"), flag.getMessage());
     }
 }

@@ -1,5 +1,8 @@
 package switchyard.actors.wire;
 
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RankMessage;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.javadsl.Adapter;
@@ -16,7 +19,7 @@ import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.RowPart;
 import switchyard.actors.protocol.StepReport;
 import switchyard.actors.protocol.StepTensors;
-import switchyard.actors.rank.ExchangeSettings;
+import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.transport.DataPlaneLocator;
 import switchyard.actors.transport.Transport;
 import switchyard.actors.rank.OptimizerSpec;
@@ -63,7 +66,7 @@ class WireFuzzTest {
     /** One valid message of every wire type, with random shapes and contents. */
     private static List<Object> samples(SplittableRandom random) {
         TestProbe<RankReply> reply = kit.createTestProbe(RankReply.class);
-        TestProbe<RankActor.Command> rank = kit.createTestProbe(RankActor.Command.class);
+        TestProbe<RankMessage> rank = kit.createTestProbe(RankMessage.class);
         TestProbe<RankHost.HostReply> host = kit.createTestProbe(RankHost.HostReply.class);
         TestProbe<ExchangePeer.Command> peer = kit.createTestProbe(ExchangePeer.Command.class);
         TestProbe<ExchangePeer.Done> done = kit.createTestProbe(ExchangePeer.Done.class);
@@ -77,20 +80,20 @@ class WireFuzzTest {
         RankSettings settings = new RankSettings(1, 2, l, cols, 3, RoutingOptions.builder().capacityFactor(1.5).build(), 7,
                 OptimizerSpec.parse("adam:lr=0.01"), Duration.ofSeconds(3), 8, "ejml", new ExchangeSettings(1024, 2));
         return List.of(
-                new RankActor.Topology(List.of(rank.getRef(), rank.getRef()), reply.getRef()),
-                new RankActor.RunStep(3, new Batch.Given(matrix(random, rows, cols), new Objective.Mse(matrix(random, rows, cols)),
+                new RankMessage.Roster(List.of(rank.getRef(), rank.getRef()), reply.getRef()),
+                new RankMessage.RunStep(3, new Batch.Given(matrix(random, rows, cols), new Objective.Mse(matrix(random, rows, cols)),
                         random.nextBoolean() ? null : matrix(random, rows, 2)), true, false, reply.getRef()),
-                new RankActor.RunStep(4, new Batch.Synthetic(new ClusteredRegression.Spec(1, 2, cols, 4)), false, true, reply.getRef()),
-                new RankActor.Dispatch(5, 1, true, part),
-                new RankActor.ExpertOutput(5, 0, part),
-                new RankActor.OutputGradient(5, 1, part),
-                new RankActor.InputGradient(5, 0, part),
-                new RankActor.ChunkAck(1),
-                new RankActor.ApplyUpdate(new long[] {4, 5}, matrix(random, cols, 2), reply.getRef()),
-                new RankActor.AbortStep(6, "because"),
-                new RankActor.ReportDigest(reply.getRef()),
-                new RankActor.InspectGradients(2, reply.getRef()),
-                new RankActor.LoadParameters(matrix(random, cols, 2), List.of(Expert.initialised(cols, 3, random)), reply.getRef()),
+                new RankMessage.RunStep(4, new Batch.Synthetic(new ClusteredRegression.Spec(1, 2, cols, 4)), false, true, reply.getRef()),
+                ExchangePart.dispatch(5, 1, true, part),
+                ExchangePart.expertOutput(5, 0, part),
+                ExchangePart.outputGradient(5, 1, part),
+                ExchangePart.inputGradient(5, 0, part),
+                new RankMessage.PartAck(1),
+                new RankMessage.ApplyUpdate(new long[] {4, 5}, matrix(random, cols, 2), reply.getRef()),
+                new RankMessage.AbortStep(6, "because"),
+                new RankMessage.ReportDigest(reply.getRef()),
+                new RankMessage.InspectGradients(2, reply.getRef()),
+                new RankMessage.LoadParameters(matrix(random, cols, 2), List.of(Expert.initialised(cols, 3, random)), reply.getRef()),
                 new RankReply.StepDone(5, 1, report, matrix(random, cols, 2),
                         new StepTensors(2, new int[] {0, 1}, new int[] {0, 0}, new boolean[] {true, false}, new float[] {1, 0},
                                 matrix(random, 1, cols), null)),
@@ -107,9 +110,9 @@ class WireFuzzTest {
                 new RankHost.HostReply.Configured(1, rank.getRef()),
                 new RankHost.HostReply.Refused(1, "no"),
                 new RankHost.HostReply.Pong(1),
-                new RankActor.RunStep(5, new Batch.Noise(3, rows + 1, cols), true, false, reply.getRef()),
-                new RankActor.SaveCheckpoint("/tmp/ckpt", 10, reply.getRef()),
-                new RankActor.RestoreCheckpoint("/tmp/ckpt", reply.getRef()),
+                new RankMessage.RunStep(5, new Batch.Noise(3, rows + 1, cols), true, false, reply.getRef()),
+                new RankMessage.SaveCheckpoint("/tmp/ckpt", 10, reply.getRef()),
+                new RankMessage.RestoreCheckpoint("/tmp/ckpt", reply.getRef()),
                 new RankReply.CheckpointSaved(1, "/tmp/ckpt/rank-1.ckpt"),
                 new RankReply.Restored(1, 10),
                 new ExchangePeer.Start(7, List.of(peer.getRef(), peer.getRef()), 1, 4096,

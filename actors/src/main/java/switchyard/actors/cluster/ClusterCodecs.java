@@ -1,23 +1,24 @@
-package switchyard.actors.wire;
+package switchyard.actors.cluster;
 
-import switchyard.actors.cluster.RankHost;
+import switchyard.actors.wire.Codec;
+import switchyard.actors.wire.CodecRegistry;
+import switchyard.actors.wire.CodecSet;
+import switchyard.actors.wire.Refs;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
 
-
-import static switchyard.actors.wire.ValueCodecs.*;
-
-/** Codecs of the rank-slot messages (cluster set-up). */
-final class HostCodecs {
-    private HostCodecs() {}
-
-    static void register(Protocol p) {
+/** Codecs of the rank-slot messages (cluster set-up) and the job settings they carry. */
+public final class ClusterCodecs implements CodecSet {
+    @Override
+    public void registerIn(CodecRegistry p) {
         p.register(RankHost.Configure.class, "hC", new Codec<>() {
             public void write(RankHost.Configure m, WireWriter out, Refs refs) {
-                writeSettings(m.settings(), out);
+                SettingsCodec.write(m.settings(), out);
                 refs.write(m.replyTo(), out);
             }
 
             public RankHost.Configure read(WireReader in, Refs refs) {
-                return new RankHost.Configure(readSettings(in), refs.read(in));
+                return new RankHost.Configure(SettingsCodec.read(in), refs.read(in));
             }
         });
         p.register(RankHost.Ping.class, "hP", new Codec<>() {
@@ -66,5 +67,5 @@ final class HostCodecs {
                 return new RankHost.HostReply.Pong(in.getInt());
             }
         });
-        }
+    }
 }

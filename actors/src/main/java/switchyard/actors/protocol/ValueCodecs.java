@@ -1,22 +1,11 @@
-package switchyard.actors.wire;
+package switchyard.actors.protocol;
 
 import org.ejml.data.FMatrixRMaj;
-import switchyard.actors.protocol.Batch;
-import switchyard.actors.protocol.Objective;
-import switchyard.actors.protocol.Phase;
-import switchyard.actors.protocol.StepReport;
-import switchyard.actors.protocol.StepTensors;
-import switchyard.actors.protocol.RowPart;
+import switchyard.actors.wire.WireFormatException;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
 import switchyard.math.expert.ExpertGrads;
-import switchyard.actors.rank.ExchangeSettings;
-import switchyard.actors.rank.OptimizerSpec;
-import switchyard.actors.rank.RankSettings;
-import switchyard.actors.transport.Transport;
-import switchyard.math.gate.NoisePolicy;
-import switchyard.math.gate.RoutingOptions;
 import switchyard.math.task.ClusteredRegression;
-
-import java.time.Duration;
 
 /** Encodings of the values nested in messages. Tags are single bytes; unknown tags are format errors. */
 public final class ValueCodecs {
@@ -165,70 +154,4 @@ public final class ValueCodecs {
         return new ExpertGrads(in.getMatrix(), in.getMatrix(), in.getMatrix(), in.getMatrix());
     }
 
-    public static void writeSettings(RankSettings s, WireWriter out) {
-        out.putInt(s.rank()).putInt(s.worldSize()).putInt(s.localExperts()).putInt(s.modelDim()).putInt(s.hiddenDim());
-        RoutingOptions r = s.routing();
-        out.putInt(r.topK());
-        writeNullableDouble(r.capacityFactor(), out);
-        writeNullableDouble(r.evalCapacityFactor(), out);
-        out.putInt(r.minCapacity()).putBoolean(r.fixedCapacity() != null).putInt(r.fixedCapacity() == null ? 0 : r.fixedCapacity())
-                .putBoolean(r.dropless()).putByte(r.noise().ordinal()).putFloat(r.jitterEps()).putFloat(r.auxLossWeight())
-                .putBoolean(r.auxLossScaleBySquaredExperts()).putFloat(r.zLossWeight()).putBoolean(r.randomTokenPriority())
-                .putBoolean(r.normalizeWeights());
-        out.putLong(s.seed()).putString(s.optimizer().kind()).putDouble(s.optimizer().learningRate()).putDouble(s.optimizer().momentum());
-        out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
-        writeExchange(s.exchange(), out);
-    }
-
-    public static void writeExchange(ExchangeSettings e, WireWriter out) {
-        out.putLong(e.chunkBytes()).putInt(e.window()).putByte(e.transport().ordinal());
-    }
-
-    public static ExchangeSettings readExchange(WireReader in) {
-        long chunk = in.getLong();
-        int window = in.getInt();
-        int transport = in.getByte();
-        if (transport < 0 || transport >= Transport.values().length) throw new WireFormatException("unknown exchange transport " + transport);
-        try {
-            return new ExchangeSettings(chunk, window, Transport.values()[transport]);
-        } catch (IllegalArgumentException e) {
-            throw new WireFormatException("bad exchange settings: " + e.getMessage());
-        }
-    }
-
-    public static RankSettings readSettings(WireReader in) {
-        try {
-            int rank = in.getInt(), world = in.getInt(), local = in.getInt(), m = in.getInt(), h = in.getInt();
-            int topK = in.getInt();
-            Double cf = readNullableDouble(in), evalCf = readNullableDouble(in);
-            int minCapacity = in.getInt();
-            boolean hasFixed = in.getBoolean();
-            int fixed = in.getInt();
-            boolean dropless = in.getBoolean();
-            int noise = in.getByte();
-            if (noise < 0 || noise >= NoisePolicy.values().length) throw new WireFormatException("unknown noise policy " + noise);
-            RoutingOptions routing = new RoutingOptions(topK, cf, evalCf, minCapacity, hasFixed ? fixed : null, dropless,
-                    NoisePolicy.values()[noise], in.getFloat(), in.getFloat(), in.getBoolean(), in.getFloat(), in.getBoolean(),
-                    in.getBoolean());
-            long seed = in.getLong();
-            OptimizerSpec optimizer = new OptimizerSpec(in.getString(), in.getDouble(), in.getDouble());
-            Duration deadline = Duration.ofMillis(in.getLong());
-            int ahead = in.getInt();
-            String matmul = in.getString();
-            ExchangeSettings exchange = readExchange(in);
-            return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange);
-        } catch (IllegalArgumentException e) {
-            throw new WireFormatException("bad rank settings: " + e.getMessage());
-        }
-    }
-
-    private static void writeNullableDouble(Double d, WireWriter out) {
-        out.putBoolean(d != null).putDouble(d == null ? 0 : d);
-    }
-
-    private static Double readNullableDouble(WireReader in) {
-        boolean present = in.getBoolean();
-        double v = in.getDouble();
-        return present ? v : null;
-    }
 }

@@ -1,6 +1,9 @@
-package switchyard.actors.rank;
+package switchyard.actors.exchange;
 
 import switchyard.actors.transport.Transport;
+import switchyard.actors.wire.WireFormatException;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
 
 /**
  * How exchange blocks travel: split into parts of at most {@code chunkBytes} of row data, with at
@@ -37,5 +40,23 @@ public record ExchangeSettings(long chunkBytes, int window, Transport transport)
     public int rowsPerPart(int cols) {
         if (chunkBytes == 0) return 0;
         return (int) Math.max(1, chunkBytes / (4L * cols));
+    }
+
+    /** Its wire form, inside the messages that carry it (a job's rank settings, the bench's exchanges). */
+    public void writeTo(WireWriter out) {
+        out.putLong(chunkBytes).putInt(window).putByte(transport.ordinal());
+    }
+
+    /** Reads what {@link #writeTo} wrote; anything out of range is a {@link WireFormatException}. */
+    public static ExchangeSettings readFrom(WireReader in) {
+        long chunk = in.getLong();
+        int window = in.getInt();
+        int transport = in.getByte();
+        if (transport < 0 || transport >= Transport.values().length) throw new WireFormatException("unknown exchange transport " + transport);
+        try {
+            return new ExchangeSettings(chunk, window, Transport.values()[transport]);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("bad exchange settings: " + e.getMessage());
+        }
     }
 }

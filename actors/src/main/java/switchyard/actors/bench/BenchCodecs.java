@@ -1,24 +1,30 @@
-package switchyard.actors.wire;
+package switchyard.actors.bench;
 
 import akka.actor.typed.ActorRef;
-import switchyard.actors.bench.ExchangePeer;
+import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.wire.Codec;
+import switchyard.actors.wire.CodecRegistry;
+import switchyard.actors.wire.CodecSet;
+import switchyard.actors.wire.Refs;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static switchyard.actors.wire.ValueCodecs.*;
+import static switchyard.actors.protocol.ValueCodecs.readPart;
+import static switchyard.actors.protocol.ValueCodecs.writePart;
 
 /** Codecs of the all-to-all benchmark messages. */
-final class BenchCodecs {
-    private BenchCodecs() {}
-
-    static void register(Protocol p) {
+public final class BenchCodecs implements CodecSet {
+    @Override
+    public void registerIn(CodecRegistry p) {
         p.register(ExchangePeer.Start.class, "xS", new Codec<>() {
             public void write(ExchangePeer.Start m, WireWriter out, Refs refs) {
                 out.putLong(m.id()).putInt(m.peers().size());
                 for (ActorRef<?> p : m.peers()) refs.write(p, out);
                 out.putInt(m.self()).putLong(m.bytesPerPair());
-                writeExchange(m.exchange(), out);
+                m.exchange().writeTo(out);
                 refs.write(m.replyTo(), out);
             }
 
@@ -27,7 +33,7 @@ final class BenchCodecs {
                 int n = in.getInt("peer count", 0, 1 << 16);
                 List<ActorRef<ExchangePeer.Command>> peers = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) peers.add(refs.read(in));
-                return new ExchangePeer.Start(id, peers, in.getInt(), in.getLong(), readExchange(in), refs.read(in));
+                return new ExchangePeer.Start(id, peers, in.getInt(), in.getLong(), ExchangeSettings.readFrom(in), refs.read(in));
             }
         });
         p.register(ExchangePeer.Part.class, "xP", new Codec<>() {
@@ -58,5 +64,5 @@ final class BenchCodecs {
                 return new ExchangePeer.Done(in.getLong(), in.getInt(), in.getLong(), in.getLong());
             }
         });
-        }
+    }
 }

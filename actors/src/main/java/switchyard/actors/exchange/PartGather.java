@@ -1,4 +1,4 @@
-package switchyard.actors.rank;
+package switchyard.actors.exchange;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.protocol.Phase;
@@ -18,7 +18,7 @@ import java.util.List;
  * sender lent it, and the receiver may read it and answer in it. Only a block split into parts
  * (across nodes) is assembled into a new matrix.
  */
-final class PartGather {
+public final class PartGather {
     private final Phase phase;
     private final int cols;
     private final FMatrixRMaj[] blocks;
@@ -26,7 +26,7 @@ final class PartGather {
     private final int[] received;
     private int complete;
 
-    PartGather(Phase phase, int worldSize, int cols) {
+    public PartGather(Phase phase, int worldSize, int cols) {
         this.phase = phase;
         this.cols = cols;
         this.blocks = new FMatrixRMaj[worldSize];
@@ -34,10 +34,10 @@ final class PartGather {
         this.received = new int[worldSize];
     }
 
-    Phase phase() { return phase; }
+    public Phase phase() { return phase; }
 
     /** Adds a part from {@code rank}; returns an error text, or null. */
-    String offer(int rank, RowPart part) {
+    public String offer(int rank, RowPart part) {
         if (rank < 0 || rank >= blocks.length)
             return phase + " part from rank " + rank + ", but ranks are 0.." + (blocks.length - 1);
         if (part.cols() != cols)
@@ -67,25 +67,25 @@ final class PartGather {
         return null;
     }
 
-    boolean complete() { return complete == blocks.length; }
+    public boolean complete() { return complete == blocks.length; }
 
     /** Whether the block from {@code rank} is {@code part}'s own matrix, adopted rather than copied. */
-    boolean adopted(int rank, RowPart part) {
+    public boolean adopted(int rank, RowPart part) {
         return rank >= 0 && rank < blocks.length && blocks[rank] == part.source();
     }
 
-    boolean completeFrom(int rank) {
+    public boolean completeFrom(int rank) {
         return counts[rank] != null && received[rank] == blocks[rank].numRows;
     }
 
     /** The assembled block from {@code rank}; only once it is complete. */
-    ExpertRows block(int rank) {
+    public ExpertRows block(int rank) {
         if (!completeFrom(rank)) throw new IllegalStateException(phase + " block from rank " + rank + " is incomplete");
         return new ExpertRows(blocks[rank], counts[rank]);
     }
 
     /** Whether every rank's first part is in, so that the row counts of every block are known. */
-    boolean countsFromAll() {
+    public boolean countsFromAll() {
         for (int[] c : counts) if (c == null) return false;
         return true;
     }
@@ -95,7 +95,7 @@ final class PartGather {
      * arrive in row order and a block's rows are grouped by expert, so an expert's rows are in
      * once every block has arrived up to the end of them.
      */
-    boolean rowsThrough(int l) {
+    public boolean rowsThrough(int l) {
         for (int r = 0; r < blocks.length; r++) {
             if (counts[r] == null) return false;
             int end = 0;
@@ -109,14 +109,14 @@ final class PartGather {
      * Every rank's block in rank order, as far as it has arrived (rows still on the way are
      * unset); only once {@link #countsFromAll()}.
      */
-    List<ExpertRows> arrivingInRankOrder() {
+    public List<ExpertRows> arrivingInRankOrder() {
         if (!countsFromAll()) throw new IllegalStateException(phase + " row counts not yet known from every rank");
         List<ExpertRows> out = new ArrayList<>(blocks.length);
         for (int r = 0; r < blocks.length; r++) out.add(new ExpertRows(blocks[r], counts[r]));
         return out;
     }
 
-    int[] missing() {
+    public int[] missing() {
         int[] out = new int[blocks.length - complete];
         int n = 0;
         for (int r = 0; r < blocks.length; r++) if (!completeFrom(r)) out[n++] = r;

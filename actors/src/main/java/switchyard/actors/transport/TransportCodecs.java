@@ -1,12 +1,16 @@
-package switchyard.actors.wire;
+package switchyard.actors.transport;
 
-import switchyard.actors.transport.DataPlaneLocator;
+import switchyard.actors.wire.Codec;
+import switchyard.actors.wire.CodecRegistry;
+import switchyard.actors.wire.CodecSet;
+import switchyard.actors.wire.Refs;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
 
 /** Codecs of the data plane's own (Akka) messages: where a node's data plane listens. */
-final class TransportCodecs {
-    private TransportCodecs() {}
-
-    static void register(Protocol p) {
+public final class TransportCodecs implements CodecSet {
+    @Override
+    public void registerIn(CodecRegistry p) {
         p.register(DataPlaneLocator.Locate.class, "pL", new Codec<>() {
             public void write(DataPlaneLocator.Locate m, WireWriter out, Refs refs) {
                 refs.write(m.replyTo(), out);

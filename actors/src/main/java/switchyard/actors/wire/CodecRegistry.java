@@ -1,32 +1,36 @@
 package switchyard.actors.wire;
 
-
 import java.util.HashMap;
 import java.util.Map;
 
-import static switchyard.actors.wire.ValueCodecs.*;
-
 /**
- * The manifest and codec of every message that crosses nodes. Manifests are short, stable strings:
- * renaming a class does not change the format, and an unknown manifest is refused.
+ * The manifest and codec of every message that may cross nodes. Each package that owns messages
+ * fills it through its own {@link CodecSet}; the serializer builds one from the sets listed in
+ * {@code switchyard.wire.codec-sets}. Manifests are short, stable strings: renaming a class does
+ * not change the format, and an unknown manifest is refused.
  */
-public final class Protocol {
+public final class CodecRegistry {
     private final Map<Class<?>, String> manifests = new HashMap<>();
     private final Map<String, Codec<?>> codecs = new HashMap<>();
 
-    public Protocol() {
-        RankCodecs.register(this);
-        ReplyCodecs.register(this);
-        HostCodecs.register(this);
-        BenchCodecs.register(this);
-        TransportCodecs.register(this);
+    /** A registry holding {@code sets}' codecs. */
+    public static CodecRegistry of(Iterable<? extends CodecSet> sets) {
+        CodecRegistry registry = new CodecRegistry();
+        for (CodecSet set : sets) set.registerIn(registry);
+        return registry;
     }
 
-    /** Adds a message type; used by the cluster layer for its own messages too. */
+    /** Adds a message type; a manifest may be taken only once. */
     public <T> void register(Class<T> type, String manifest, Codec<T> codec) {
         if (codecs.containsKey(manifest)) throw new IllegalStateException("manifest '" + manifest + "' registered twice");
+        if (manifests.containsKey(type)) throw new IllegalStateException(type.getName() + " registered twice");
         manifests.put(type, manifest);
         codecs.put(manifest, codec);
+    }
+
+    /** Whether {@code manifest} names a registered message. */
+    public boolean knows(String manifest) {
+        return codecs.containsKey(manifest);
     }
 
     public String manifestOf(Object message) {

@@ -1,18 +1,22 @@
-package switchyard.actors.wire;
+package switchyard.actors.protocol;
 
-import switchyard.actors.protocol.RankReply;
+import switchyard.actors.wire.Codec;
+import switchyard.actors.wire.CodecRegistry;
+import switchyard.actors.wire.Refs;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
 import switchyard.math.expert.ExpertGrads;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static switchyard.actors.wire.ValueCodecs.*;
+import static switchyard.actors.protocol.ValueCodecs.*;
 
 /** Codecs of what ranks answer the driver. */
 final class ReplyCodecs {
     private ReplyCodecs() {}
 
-    static void register(Protocol p) {
+    static void register(CodecRegistry p) {
         p.register(RankReply.StepDone.class, "rD", new Codec<>() {
             public void write(RankReply.StepDone m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putInt(m.rank());
@@ -111,5 +115,5 @@ final class ReplyCodecs {
                 return new RankReply.Gradients(step, rank, grads);
             }
         });
-        }
+    }
 }

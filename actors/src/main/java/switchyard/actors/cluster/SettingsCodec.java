@@ -1,0 +1,68 @@
+package switchyard.actors.cluster;
+
+import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.rank.RankSettings;
+import switchyard.actors.wire.WireFormatException;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
+import switchyard.math.gate.NoisePolicy;
+import switchyard.math.gate.RoutingOptions;
+
+import java.time.Duration;
+
+/** The wire form of a job's {@link RankSettings}, which the driver sends every rank slot. */
+final class SettingsCodec {
+    private SettingsCodec() {}
+
+    static void write(RankSettings s, WireWriter out) {
+        out.putInt(s.rank()).putInt(s.worldSize()).putInt(s.localExperts()).putInt(s.modelDim()).putInt(s.hiddenDim());
+        RoutingOptions r = s.routing();
+        out.putInt(r.topK());
+        writeNullableDouble(r.capacityFactor(), out);
+        writeNullableDouble(r.evalCapacityFactor(), out);
+        out.putInt(r.minCapacity()).putBoolean(r.fixedCapacity() != null).putInt(r.fixedCapacity() == null ? 0 : r.fixedCapacity())
+                .putBoolean(r.dropless()).putByte(r.noise().ordinal()).putFloat(r.jitterEps()).putFloat(r.auxLossWeight())
+                .putBoolean(r.auxLossScaleBySquaredExperts()).putFloat(r.zLossWeight()).putBoolean(r.randomTokenPriority())
+                .putBoolean(r.normalizeWeights());
+        out.putLong(s.seed()).putString(s.optimizer().kind()).putDouble(s.optimizer().learningRate()).putDouble(s.optimizer().momentum());
+        out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
+        s.exchange().writeTo(out);
+    }
+
+    static RankSettings read(WireReader in) {
+        try {
+            int rank = in.getInt(), world = in.getInt(), local = in.getInt(), m = in.getInt(), h = in.getInt();
+            int topK = in.getInt();
+            Double cf = readNullableDouble(in), evalCf = readNullableDouble(in);
+            int minCapacity = in.getInt();
+            boolean hasFixed = in.getBoolean();
+            int fixed = in.getInt();
+            boolean dropless = in.getBoolean();
+            int noise = in.getByte();
+            if (noise < 0 || noise >= NoisePolicy.values().length) throw new WireFormatException("unknown noise policy " + noise);
+            RoutingOptions routing = new RoutingOptions(topK, cf, evalCf, minCapacity, hasFixed ? fixed : null, dropless,
+                    NoisePolicy.values()[noise], in.getFloat(), in.getFloat(), in.getBoolean(), in.getFloat(), in.getBoolean(),
+                    in.getBoolean());
+            long seed = in.getLong();
+            OptimizerSpec optimizer = new OptimizerSpec(in.getString(), in.getDouble(), in.getDouble());
+            Duration deadline = Duration.ofMillis(in.getLong());
+            int ahead = in.getInt();
+            String matmul = in.getString();
+            ExchangeSettings exchange = ExchangeSettings.readFrom(in);
+            return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("bad rank settings: " + e.getMessage());
+        }
+    }
+
+    private static void writeNullableDouble(Double d, WireWriter out) {
+        out.putBoolean(d != null).putDouble(d == null ? 0 : d);
+    }
+
+    private static Double readNullableDouble(WireReader in) {
+        boolean present = in.getBoolean();
+        double v = in.getDouble();
+        return present ? v : null;
+    }
+}

@@ -1,0 +1,50 @@
+package switchyard.actors.protocol;
+
+import akka.actor.typed.ActorRef;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.wire.WireMessage;
+import switchyard.math.expert.Expert;
+
+import java.util.List;
+
+/**
+ * What other actors send a rank: the driver's step and update requests, its administration, and the
+ * peers' {@link ExchangePart}s. Every one may cross nodes. A rank answers the driver with
+ * {@link RankReply}s; errors are values, and a rank carries on after any of them.
+ */
+public sealed interface RankMessage extends RankInbox, WireMessage
+        permits RankMessage.Roster, RankMessage.RunStep, ExchangePart, RankMessage.PartAck, RankMessage.ApplyUpdate,
+        RankMessage.AbortStep, RankMessage.ReportDigest, RankMessage.InspectGradients, RankMessage.LoadParameters,
+        RankMessage.SaveCheckpoint, RankMessage.RestoreCheckpoint {
+
+    /** Who is who: {@code ranks.get(r)} is rank r, and who drives the job. Must come before any step. */
+    record Roster(List<ActorRef<RankMessage>> ranks, ActorRef<RankReply> driver) implements RankMessage {}
+
+    /** Run one step on this rank's tokens; {@code training} adds the backward pass. */
+    record RunStep(long step, Batch batch, boolean training, boolean returnTensors, ActorRef<RankReply> replyTo)
+            implements RankMessage {}
+
+    /** Rank {@code from} took one exchange part from this rank: one credit back (paced exchanges only). */
+    record PartAck(int from) implements RankMessage {}
+
+    /** Apply the optimizer with the gradients of {@code steps} (summed in step order) and the all-reduced gate gradient. */
+    record ApplyUpdate(long[] steps, FMatrixRMaj gateGradient, ActorRef<RankReply> replyTo) implements RankMessage {}
+
+    /** The driver gave up on {@code step}: drop its state. */
+    record AbortStep(long step, String reason) implements RankMessage {}
+
+    /** Answer with {@link RankReply.ParameterDigest}. */
+    record ReportDigest(ActorRef<RankReply> replyTo) implements RankMessage {}
+
+    /** Answer with the gradients {@code step} left on this rank's experts ({@link RankReply.Gradients}). */
+    record InspectGradients(long step, ActorRef<RankReply> replyTo) implements RankMessage {}
+
+    /** Replace the gate replica and the local experts (L of them, in local order); answered with {@link RankReply.Loaded}. */
+    record LoadParameters(FMatrixRMaj gateWeight, List<Expert> experts, ActorRef<RankReply> replyTo) implements RankMessage {}
+
+    /** Write this rank's checkpoint file into {@code dir}; answered with {@link RankReply.CheckpointSaved}. */
+    record SaveCheckpoint(String dir, long updatesDone, ActorRef<RankReply> replyTo) implements RankMessage {}
+
+    /** Load this rank's checkpoint file from {@code dir}; answered with {@link RankReply.Restored}. */
+    record RestoreCheckpoint(String dir, ActorRef<RankReply> replyTo) implements RankMessage {}
+}

@@ -1,0 +1,164 @@
+package switchyard.actors.protocol;
+
+import akka.actor.typed.ActorRef;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.wire.Codec;
+import switchyard.actors.wire.CodecRegistry;
+import switchyard.actors.wire.Refs;
+import switchyard.actors.wire.WireFormatException;
+import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireWriter;
+import switchyard.math.expert.Expert;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static switchyard.actors.protocol.ValueCodecs.readBatch;
+import static switchyard.actors.protocol.ValueCodecs.readPart;
+import static switchyard.actors.protocol.ValueCodecs.writeBatch;
+import static switchyard.actors.protocol.ValueCodecs.writePart;
+
+/** Codecs of the {@link RankMessage}s. */
+final class RankMessageCodecs {
+    private RankMessageCodecs() {}
+
+    /** Bit 0 of an exchange part's flags byte: a dispatch whose step has a backward pass; bits 1-2: the exchange. */
+    private static final int BACKWARD = 1;
+
+    static void register(CodecRegistry p) {
+        p.register(RankMessage.Roster.class, "T", new Codec<>() {
+            public void write(RankMessage.Roster m, WireWriter out, Refs refs) {
+                out.putInt(m.ranks().size());
+                for (ActorRef<?> r : m.ranks()) refs.write(r, out);
+                refs.write(m.driver(), out);
+            }
+
+            public RankMessage.Roster read(WireReader in, Refs refs) {
+                int n = in.getInt("rank count", 0, 1 << 16);
+                List<ActorRef<RankMessage>> ranks = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) ranks.add(refs.read(in));
+                return new RankMessage.Roster(ranks, refs.read(in));
+            }
+        });
+        p.register(RankMessage.RunStep.class, "S", new Codec<>() {
+            public void write(RankMessage.RunStep m, WireWriter out, Refs refs) {
+                out.putLong(m.step()).putBoolean(m.training()).putBoolean(m.returnTensors());
+                writeBatch(m.batch(), out);
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.RunStep read(WireReader in, Refs refs) {
+                long step = in.getLong();
+                boolean training = in.getBoolean(), tensors = in.getBoolean();
+                return new RankMessage.RunStep(step, readBatch(in), training, tensors, refs.read(in));
+            }
+        });
+        p.register(ExchangePart.class, "X", new Codec<>() {
+            public void write(ExchangePart m, WireWriter out, Refs refs) {
+                out.putLong(m.step()).putInt(m.from()).putByte(m.exchange().ordinal() << 1 | (m.backward() ? BACKWARD : 0));
+                writePart(m.part(), out);
+            }
+
+            public ExchangePart read(WireReader in, Refs refs) {
+                long step = in.getLong();
+                int from = in.getInt();
+                int flags = in.getByte() & 0xFF;
+                int exchange = flags >>> 1;
+                if (exchange >= Exchange.values().length) throw new WireFormatException("unknown exchange " + exchange);
+                try {
+                    return new ExchangePart(Exchange.values()[exchange], step, from, (flags & BACKWARD) != 0, readPart(in));
+                } catch (IllegalArgumentException e) {
+                    throw new WireFormatException("bad exchange part: " + e.getMessage());
+                }
+            }
+        });
+        p.register(RankMessage.PartAck.class, "K", new Codec<>() {
+            public void write(RankMessage.PartAck m, WireWriter out, Refs refs) {
+                out.putInt(m.from());
+            }
+
+            public RankMessage.PartAck read(WireReader in, Refs refs) {
+                return new RankMessage.PartAck(in.getInt());
+            }
+        });
+        p.register(RankMessage.ApplyUpdate.class, "U", new Codec<>() {
+            public void write(RankMessage.ApplyUpdate m, WireWriter out, Refs refs) {
+                out.putLongs(m.steps()).putMatrix(m.gateGradient());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.ApplyUpdate read(WireReader in, Refs refs) {
+                return new RankMessage.ApplyUpdate(in.getLongs(), in.getMatrix(), refs.read(in));
+            }
+        });
+        p.register(RankMessage.AbortStep.class, "A", new Codec<>() {
+            public void write(RankMessage.AbortStep m, WireWriter out, Refs refs) {
+                out.putLong(m.step()).putString(m.reason());
+            }
+
+            public RankMessage.AbortStep read(WireReader in, Refs refs) {
+                return new RankMessage.AbortStep(in.getLong(), in.getString());
+            }
+        });
+        p.register(RankMessage.ReportDigest.class, "R", new Codec<>() {
+            public void write(RankMessage.ReportDigest m, WireWriter out, Refs refs) {
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.ReportDigest read(WireReader in, Refs refs) {
+                return new RankMessage.ReportDigest(refs.read(in));
+            }
+        });
+        p.register(RankMessage.InspectGradients.class, "N", new Codec<>() {
+            public void write(RankMessage.InspectGradients m, WireWriter out, Refs refs) {
+                out.putLong(m.step());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.InspectGradients read(WireReader in, Refs refs) {
+                return new RankMessage.InspectGradients(in.getLong(), refs.read(in));
+            }
+        });
+        p.register(RankMessage.LoadParameters.class, "L", new Codec<>() {
+            public void write(RankMessage.LoadParameters m, WireWriter out, Refs refs) {
+                out.putMatrix(m.gateWeight()).putInt(m.experts().size());
+                for (Expert e : m.experts()) out.putMatrix(e.w1()).putMatrix(e.b1()).putMatrix(e.w2()).putMatrix(e.b2());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.LoadParameters read(WireReader in, Refs refs) {
+                FMatrixRMaj gate = in.getMatrix();
+                int n = in.getInt("expert count", 0, 1 << 16);
+                List<Expert> experts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    try {
+                        experts.add(new Expert(in.getMatrix(), in.getMatrix(), in.getMatrix(), in.getMatrix()));
+                    } catch (IllegalArgumentException e) {
+                        throw new WireFormatException("bad expert " + i + ": " + e.getMessage());
+                    }
+                }
+                return new RankMessage.LoadParameters(gate, experts, refs.read(in));
+            }
+        });
+        p.register(RankMessage.SaveCheckpoint.class, "cS", new Codec<>() {
+            public void write(RankMessage.SaveCheckpoint m, WireWriter out, Refs refs) {
+                out.putString(m.dir()).putLong(m.updatesDone());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.SaveCheckpoint read(WireReader in, Refs refs) {
+                return new RankMessage.SaveCheckpoint(in.getString(), in.getLong(), refs.read(in));
+            }
+        });
+        p.register(RankMessage.RestoreCheckpoint.class, "cR", new Codec<>() {
+            public void write(RankMessage.RestoreCheckpoint m, WireWriter out, Refs refs) {
+                out.putString(m.dir());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.RestoreCheckpoint read(WireReader in, Refs refs) {
+                return new RankMessage.RestoreCheckpoint(in.getString(), refs.read(in));
+            }
+        });
+    }
+}

@@ -1,0 +1,120 @@
+package switchyard.actors.rank;
+
+import akka.actor.typed.ActorRef;
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.checkpoint.RankCheckpoint;
+import switchyard.actors.protocol.RankInbox;
+import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.protocol.RankReply;
+import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.optim.Optimizer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * A rank's checkpoints. The file is written and read on {@code io} (a blocking dispatcher), never on
+ * the rank's own thread: saving takes copies of the parameters first, so the rank may go on while
+ * the file is written; restoring reads and checks the whole file before anything changes. Each
+ * returns a stage that always completes with what the rank is told ({@link Internal.CheckpointWritten},
+ * {@link Internal.CheckpointRead}), failures included.
+ */
+final class Checkpoints {
+    private final RankSettings settings;
+    private final ExpertShard shard;
+    private final Optimizer expertOptimizer;
+    private final ExpertGradients gradients;
+    private final ActorRef<GateActor.Command> gate;
+    private final ActorRef<RankInbox> self;
+    private final Executor io;
+    /** The save waiting for the gate's snapshot, or being written. */
+    private RankMessage.SaveCheckpoint saving;
+
+    Checkpoints(RankSettings settings, ExpertShard shard, Optimizer expertOptimizer, ExpertGradients gradients,
+                ActorRef<GateActor.Command> gate, ActorRef<RankInbox> self, Executor io) {
+        this.settings = settings;
+        this.shard = shard;
+        this.expertOptimizer = expertOptimizer;
+        this.gradients = gradients;
+        this.gate = gate;
+        this.self = self;
+        this.io = io;
+    }
+
+    private int rank() {
+        return settings.rank();
+    }
+
+    /** Asks the gate for its part first; one save at a time. */
+    void save(RankMessage.SaveCheckpoint m) {
+        if (saving != null) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), "a checkpoint is already being written on rank " + rank()));
+            return;
+        }
+        saving = m;
+        gate.tell(new GateActor.Snapshot(self));
+    }
+
+    /** The gate's part is here: copy the experts' part and write the file off this thread. */
+    CompletionStage<Internal> gateSnapshot(Internal.GateSnapshot g) {
+        RankMessage.SaveCheckpoint m = saving;
+        if (m == null) return null;
+        List<Expert> experts = new ArrayList<>(shard.size());
+        for (Expert e : shard.experts()) experts.add(new Expert(e.w1().copy(), e.b1().copy(), e.w2().copy(), e.b2().copy()));
+        RankCheckpoint checkpoint = new RankCheckpoint(rank(), settings.worldSize(), settings.localExperts(), settings.modelDim(),
+                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), experts, expertOptimizer.state(), g.optimizer());
+        return CompletableFuture.supplyAsync(() -> {
+            RankReply reply;
+            try {
+                reply = new RankReply.CheckpointSaved(rank(), checkpoint.write(Path.of(m.dir())).toString());
+            } catch (java.io.IOException | RuntimeException e) {
+                reply = new RankReply.Rejected(-1, rank(), "rank " + rank() + " cannot write its checkpoint to " + m.dir() + ": " + e);
+            }
+            return (Internal) new Internal.CheckpointWritten(reply, m.replyTo());
+        }, io).exceptionally(e -> new Internal.CheckpointWritten(
+                new RankReply.Rejected(-1, rank(), "rank " + rank() + " cannot write its checkpoint to " + m.dir() + ": " + e), m.replyTo()));
+    }
+
+    void written(Internal.CheckpointWritten m) {
+        saving = null;
+        m.replyTo().tell(m.reply());
+    }
+
+    /** Reads and checks this rank's file off this thread. */
+    CompletionStage<Internal> restore(RankMessage.RestoreCheckpoint m) {
+        RankCheckpoint.Shape shape = new RankCheckpoint.Shape(rank(), settings.worldSize(), settings.localExperts(),
+                settings.modelDim(), settings.hiddenDim(), settings.seed());
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return (Internal) new Internal.CheckpointRead(RankCheckpoint.read(Path.of(m.dir()), shape), null, m.replyTo());
+            } catch (RuntimeException e) {
+                return new Internal.CheckpointRead(null, e.getMessage(), m.replyTo());
+            }
+        }, io).exceptionally(e -> new Internal.CheckpointRead(null, "rank " + rank() + " cannot read its checkpoint in "
+                + m.dir() + ": " + e, m.replyTo()));
+    }
+
+    /** The file checked out: the experts and their optimizer take its values, then the gate replica. */
+    void read(Internal.CheckpointRead m) {
+        if (m.error() != null) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), m.error()));
+            return;
+        }
+        RankCheckpoint c = m.checkpoint();
+        try {
+            expertOptimizer.restore(c.expertOptimizer());
+        } catch (IllegalArgumentException e) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), e.getMessage()));
+            return;
+        }
+        for (int l = 0; l < shard.size(); l++) shard.expert(l).copyFrom(c.experts().get(l));
+        gradients.dropAll();
+        FMatrixRMaj gateWeight = c.gateWeight();
+        gate.tell(new GateActor.Restore(gateWeight, c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
+    }
+}

@@ -1,0 +1,79 @@
+package switchyard.actors.rank;
+
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.tensor.BufferPool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The expert gradients each finished backward pass left on this rank, kept by step until the update
+ * that sums them. One set per step in flight, so pipelined steps never share a sum; sets are pooled
+ * and reused once no update or inspection will read them.
+ */
+final class ExpertGradients {
+    private final Map<Long, List<ExpertGrads>> byStep = new TreeMap<>();
+    private final BufferPool<List<ExpertGrads>> pool;
+    private final boolean reuse;
+
+    ExpertGradients(ExpertShard shard, boolean reuse) {
+        this.pool = new BufferPool<>(shard::newGrads, set -> set.forEach(ExpertGrads::poison));
+        this.reuse = reuse;
+    }
+
+    /** A zeroed set for a backward pass that starts now. */
+    List<ExpertGrads> fresh() {
+        List<ExpertGrads> set = pool.take();
+        set.forEach(ExpertGrads::zero);
+        return set;
+    }
+
+    /** The backward pass of {@code step} is complete: keep its gradients for the update. */
+    void keep(long step, List<ExpertGrads> set) {
+        byStep.put(step, set);
+    }
+
+    /** The gradients {@code step} left, or null. */
+    List<ExpertGrads> of(long step) {
+        return byStep.get(step);
+    }
+
+    /**
+     * The gradients of {@code steps} summed in step order (into the first step's set), or null with
+     * the first step that has none named in {@code missing[0]}.
+     */
+    List<ExpertGrads> sumInStepOrder(long[] sortedSteps, long[] missing) {
+        List<ExpertGrads> sum = null;
+        for (long step : sortedSteps) {
+            List<ExpertGrads> g = byStep.get(step);
+            if (g == null) {
+                missing[0] = step;
+                return null;
+            }
+            if (sum == null) {
+                sum = g;
+            } else {
+                for (int l = 0; l < sum.size(); l++) sum.get(l).add(g.get(l));
+            }
+        }
+        return sum;
+    }
+
+    /** {@code step}'s gradients are read no more. */
+    void drop(long step) {
+        recycle(byStep.remove(step));
+    }
+
+    /** Every kept set is read no more (a restored checkpoint replaces the parameters they were for). */
+    void dropAll() {
+        for (long step : new ArrayList<>(byStep.keySet())) drop(step);
+    }
+
+    /** A set no update will read (a backward pass that failed part-way): the next step may reuse it. */
+    void recycle(List<ExpertGrads> set) {
+        if (set != null && reuse) pool.release(set);
+    }
+}

@@ -1,0 +1,212 @@
+package switchyard.actors.rank;
+
+import switchyard.actors.exchange.AllToAll;
+import switchyard.actors.exchange.PartGather;
+import switchyard.actors.protocol.Exchange;
+import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.RowPart;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.linalg.MatMul;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The expert side of a rank's steps: gather every source's rows for the local experts, run each
+ * expert as soon as its rows from every source are in, and answer each source along its route;
+ * backward the same with the output gradients, leaving the experts' gradients for the update.
+ * The numbers are {@link ExpertShard}'s; this class moves them between messages.
+ */
+final class ExpertSide {
+    private final RankSettings settings;
+    private final StepTable steps;
+    private final Failures failures;
+    private final AllToAll links;
+    private final ExpertShard shard;
+    private final MatMul mm;
+    private final ExpertGradients gradients;
+    /** {@code switchyard.early-experts}: off waits for whole blocks before any expert runs, to measure the overlap. */
+    private final boolean earlyExperts;
+
+    ExpertSide(RankSettings settings, StepTable steps, Failures failures, AllToAll links, ExpertShard shard, MatMul mm,
+               ExpertGradients gradients, boolean earlyExperts) {
+        this.settings = settings;
+        this.steps = steps;
+        this.failures = failures;
+        this.links = links;
+        this.shard = shard;
+        this.mm = mm;
+        this.gradients = gradients;
+        this.earlyExperts = earlyExperts;
+    }
+
+    private int rank() {
+        return settings.rank();
+    }
+
+    /** A part of a source's tokens for this rank's experts (forward); the first one may open the step. */
+    void dispatchIn(ExchangePart m) {
+        if (steps.isRetired(m.step())) {
+            failures.reject(m.step(), "Dispatch from rank " + m.from() + " for step " + m.step() + ", which already ended on rank " + rank());
+            return;
+        }
+        String refusal = steps.refusalOfNew(m.step());
+        if (refusal != null) {
+            failures.reject(m.step(), "Dispatch from rank " + m.from() + " for " + refusal);
+            return;
+        }
+        StepState state = steps.open(m.step());
+        ExpertStep e = state.experts;
+        if (!take(state, e.dispatches, "Dispatch", m)) return;
+        e.backwardFrom[m.from()] = m.backward();
+        ExpertShard.Pass pass = state.arena.layer.pass;
+        try {
+            // the outputs overwrite the rows, to go back in the same blocks
+            boolean allRun = runReadyExperts(state, e.forward, Phase.EXPERT_FORWARD, Exchange.DISPATCH,
+                    blocks -> shard.startForward(blocks, pass), (l, blocks) -> shard.forwardExpert(l, blocks, pass, mm));
+            if (!allRun) return;
+        } catch (IllegalArgumentException ex) {
+            failures.fail(state, Phase.DISPATCH, new int[0], ex.getMessage());
+            return;
+        }
+        boolean backward = e.backwardFrom[0];
+        for (boolean b : e.backwardFrom) {
+            if (b != backward) {
+                failures.fail(state, Phase.DISPATCH, new int[0], "ranks disagree whether step " + m.step() + " has a backward pass");
+                return;
+            }
+        }
+        if (backward) {
+            e.expectOutputGradients(settings.worldSize(), settings.modelDim(), shard.size());
+            state.clock.begin(Phase.OUTPUT_GRAD);
+            steps.startDeadline(m.step(), Phase.OUTPUT_GRAD);
+        }
+        answerTheRest(state, Exchange.DISPATCH, e.forward.blocks());
+        if (!backward) {
+            e.done = true;
+            steps.retireIfDone(state);
+        }
+    }
+
+    /** A part of a source's output gradients (backward, along the forward route). */
+    void outputGradientsIn(ExchangePart m) {
+        StepState state = steps.get(m.step());
+        if (state == null || state.experts.outputGradients == null) {
+            failures.reject(m.step(), "OutputGradient from rank " + m.from() + " for step " + m.step()
+                    + ", for which rank " + rank() + " expects no output gradients");
+            return;
+        }
+        ExpertStep e = state.experts;
+        if (!take(state, e.outputGradients, "OutputGradient", m)) return;
+        ExpertShard.Pass pass = state.arena.layer.pass;
+        try {
+            // the input gradients overwrite the rows
+            boolean allRun = runReadyExperts(state, e.backward, Phase.EXPERT_BACKWARD, Exchange.OUTPUT_GRAD,
+                    blocks -> {
+                        e.grads = gradients.fresh();
+                        shard.startBackward(pass, blocks, e.grads);
+                    },
+                    (l, blocks) -> shard.backwardExpert(l, pass, blocks, e.grads, mm));
+            if (!allRun) return;
+        } catch (IllegalArgumentException ex) {
+            failures.fail(state, Phase.OUTPUT_GRAD, new int[0], ex.getMessage()); // retiring the step recycles its gradients
+            return;
+        }
+        gradients.keep(m.step(), e.grads);
+        e.grads = null;
+        answerTheRest(state, Exchange.OUTPUT_GRAD, e.backward.blocks());
+        e.done = true;
+        steps.retireIfDone(state);
+    }
+
+    /**
+     * Adds a part for this rank's experts to {@code gather}, and stops the gather's clock once the
+     * last part is in; false when the part was refused or failed the step (already answered).
+     */
+    private boolean take(StepState state, PartGather gather, String what, ExchangePart m) {
+        String shapeError = shapeError(what, m.from(), m.part());
+        if (shapeError != null) {
+            failures.fail(state, gather.phase(), new int[0], shapeError);
+            return false;
+        }
+        String error = links.take(gather, m);
+        if (error != null) {
+            failures.reject(state.step, error + " for step " + state.step);
+            return false;
+        }
+        if (gather.complete()) {
+            steps.cancelDeadline(state.step, gather.phase());
+            state.clock.end(gather.phase());
+        }
+        return true;
+    }
+
+    /** Why a part cannot be for this rank's experts (it must cover exactly L experts at width M), or null. */
+    private String shapeError(String what, int from, RowPart part) {
+        if (from < 0 || from >= settings.worldSize())
+            return what + " from rank " + from + ", but ranks are 0.." + (settings.worldSize() - 1);
+        if (part.counts().length != settings.localExperts())
+            return what + " from rank " + from + " covers " + part.counts().length + " experts, rank " + rank()
+                    + " owns " + settings.localExperts();
+        if (part.cols() != settings.modelDim())
+            return what + " from rank " + from + " has rows of width " + part.cols() + ", expected M=" + settings.modelDim();
+        return null;
+    }
+
+    /**
+     * Runs the experts of one pass whose rows are in (see {@link ExpertStream}); true once all
+     * have run. The gather's clock counts only the time no expert computes. When exchanges are
+     * chunked, each expert's answers leave as parts right after it ran, while the next expert
+     * computes; {@link #answerTheRest} sends the rest once all have run.
+     */
+    private boolean runReadyExperts(StepState state, ExpertStream stream, Phase compute, Exchange request,
+                                    Consumer<List<ExpertRows>> start, BiConsumer<Integer, List<ExpertRows>> run) {
+        if (!earlyExperts && !stream.gather().complete()) return false;
+        boolean streamed = answersStreamed();
+        return stream.runReady(new ExpertStream.Work() {
+            @Override
+            public void start(List<ExpertRows> blocks) {
+                timed(() -> start.accept(blocks));
+            }
+
+            @Override
+            public void run(int l, List<ExpertRows> blocks) {
+                timed(() -> run.accept(l, blocks));
+                if (!streamed) return;
+                for (int source = 0; source < blocks.size(); source++) {
+                    ExpertRows block = blocks.get(source);
+                    links.answerRows(request, state.step, source, block, block.firstRowOf(l), block.counts()[l], state.traffic);
+                }
+            }
+
+            private void timed(Runnable work) {
+                PartGather gather = stream.gather();
+                state.clock.timed(compute, gather.complete() ? null : gather.phase(), () -> {
+                    work.run();
+                    return null;
+                });
+            }
+        });
+    }
+
+    /**
+     * Answers each source once every expert has run: with its whole block when answers are not
+     * streamed (in one JVM, the very buffer the request came in), else only an empty block, which
+     * had no expert's rows to send on the way.
+     */
+    private void answerTheRest(StepState state, Exchange request, List<ExpertRows> blocks) {
+        boolean streamed = answersStreamed();
+        for (int source = 0; source < blocks.size(); source++) {
+            ExpertRows block = blocks.get(source);
+            if (!streamed || block.rows().numRows == 0) links.answer(request, state.step, source, block, state.traffic);
+        }
+    }
+
+    /** Whether answers go out expert by expert, as parts; else as whole blocks once all experts have run. */
+    private boolean answersStreamed() {
+        return earlyExperts && links.rowsPerPart() > 0;
+    }
+}

@@ -1,0 +1,109 @@
+package switchyard.actors.rank;
+
+import akka.actor.typed.ActorRef;
+import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.RankInbox;
+import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.protocol.RankReply;
+import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.optim.Optimizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A rank's parameters between steps: the update (its experts here, the gate replica in the gate
+ * actor), digests of both, a look at a step's gradients, and new parameters loaded from outside.
+ */
+final class Parameters {
+    private final RankSettings settings;
+    private final ExpertShard shard;
+    private final Optimizer expertOptimizer;
+    private final ExpertGradients gradients;
+    private final ActorRef<GateActor.Command> gate;
+    private final ActorRef<RankInbox> self;
+    private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
+    private ActorRef<RankReply> updateReplyTo;
+
+    Parameters(RankSettings settings, ExpertShard shard, Optimizer expertOptimizer, ExpertGradients gradients,
+               ActorRef<GateActor.Command> gate, ActorRef<RankInbox> self) {
+        this.settings = settings;
+        this.shard = shard;
+        this.expertOptimizer = expertOptimizer;
+        this.gradients = gradients;
+        this.gate = gate;
+        this.self = self;
+    }
+
+    private int rank() {
+        return settings.rank();
+    }
+
+    /** The experts step with the gradients of {@code steps} summed in step order; then the gate replica with the all-reduced sum. */
+    void applyUpdate(RankMessage.ApplyUpdate m) {
+        long[] order = m.steps().clone();
+        Arrays.sort(order);
+        long[] missing = new long[1];
+        List<ExpertGrads> sum = gradients.sumInStepOrder(order, missing);
+        if (sum == null && order.length > 0) {
+            m.replyTo().tell(new RankReply.StepFailed(missing[0], rank(), Phase.UPDATE, new int[0],
+                    "rank " + rank() + " holds no gradients for step " + missing[0]));
+            return;
+        }
+        if (sum != null) expertOptimizer.step(shard.params(sum));
+        for (long step : order) gradients.drop(step);
+        updateReplyTo = m.replyTo();
+        gate.tell(new GateActor.Update(order, m.gateGradient(), self));
+    }
+
+    void gateUpdated(Internal.GateUpdated m) {
+        if (updateReplyTo == null) return;
+        if (m.error() != null) {
+            updateReplyTo.tell(new RankReply.StepFailed(m.steps().length > 0 ? m.steps()[0] : -1, rank(), Phase.UPDATE, new int[0], m.error()));
+        } else {
+            updateReplyTo.tell(new RankReply.Updated(rank(), m.steps()));
+        }
+        updateReplyTo = null;
+    }
+
+    void reportDigest(RankMessage.ReportDigest m) {
+        digestRequests.add(m.replyTo());
+        gate.tell(new GateActor.Digest(self));
+    }
+
+    void gateDigest(Internal.GateDigest m) {
+        List<byte[]> experts = new ArrayList<>();
+        for (Expert e : shard.experts()) experts.add(ParameterDigests.of(List.of(e.w1(), e.b1(), e.w2(), e.b2())));
+        for (ActorRef<RankReply> to : digestRequests) to.tell(new RankReply.ParameterDigest(rank(), m.digest(), experts));
+        digestRequests.clear();
+    }
+
+    void inspect(RankMessage.InspectGradients m) {
+        List<ExpertGrads> g = gradients.of(m.step());
+        if (g == null) {
+            m.replyTo().tell(new RankReply.Rejected(m.step(), rank(), "rank " + rank() + " holds no gradients for step " + m.step()));
+            return;
+        }
+        List<ExpertGrads> copies = new ArrayList<>(g.size()); // the originals are reused after the update
+        for (ExpertGrads e : g) copies.add(e.copy());
+        m.replyTo().tell(new RankReply.Gradients(m.step(), rank(), copies));
+    }
+
+    void load(RankMessage.LoadParameters m) {
+        try {
+            if (m.experts().size() != shard.size())
+                throw new IllegalArgumentException(m.experts().size() + " experts sent to rank " + rank() + ", which holds " + shard.size());
+            if (m.gateWeight().numRows != settings.modelDim() || m.gateWeight().numCols != settings.experts())
+                throw new IllegalArgumentException("gate weight is " + m.gateWeight().numRows + "x" + m.gateWeight().numCols
+                        + ", expected " + settings.modelDim() + "x" + settings.experts());
+            for (int l = 0; l < shard.size(); l++) shard.expert(l).copyFrom(m.experts().get(l));
+        } catch (IllegalArgumentException e) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), "cannot load parameters: " + e.getMessage()));
+            return;
+        }
+        gate.tell(new GateActor.Load(m.gateWeight(), m.replyTo(), rank()));
+    }
+}
