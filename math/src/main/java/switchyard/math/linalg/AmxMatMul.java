@@ -77,8 +77,8 @@ public final class AmxMatMul extends PooledMatMul {
     }
 
     @Override
-    void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                 int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
         if (2L * m * n * k < tileMinFlops) {
             VectorMatMul.run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
         } else {

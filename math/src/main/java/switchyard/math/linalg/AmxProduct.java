@@ -44,7 +44,7 @@ final class AmxProduct extends ProductOperands {
 
     private final Stage packing = new Stage() {
         @Override
-        void runPart(int part) {
+        protected void runPart(int part) {
             int jp0 = part * PACK_PANELS;
             AmxNative.packB(b, transB, ldb, k, n, jp0, Math.min(columnPanels, jp0 + PACK_PANELS), packedB);
         }
@@ -52,7 +52,7 @@ final class AmxProduct extends ProductOperands {
 
     private final Stage multiply = new Stage() {
         @Override
-        void runPart(int part) {
+        protected void runPart(int part) {
             int ip0 = (part / columnParts) * rowsPerPart;
             int jp0 = (part % columnParts) * columnsPerPart;
             ByteBuffer[] scratch = SCRATCH.get();
