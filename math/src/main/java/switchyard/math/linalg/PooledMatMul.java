@@ -8,7 +8,7 @@ import org.ejml.data.FMatrixRMaj;
  * bias/ReLU epilogue) turned into one call {@link #product} on raw arrays, and a {@link WorkerPool}
  * entered around products large enough to share. Subclasses supply only the product itself.
  *
- * <p>Public so that a kernel outside this package (the native module's)
+ * <p>Public so that a kernel outside this package (one found through {@link KernelProvider})
  * keeps the same contract and shares the same workers instead of repeating them.
  */
 public abstract class PooledMatMul implements MatMul {

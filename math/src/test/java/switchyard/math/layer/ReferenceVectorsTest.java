@@ -1,10 +1,8 @@
 package switchyard.math.layer;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import switchyard.math.linalg.AmxMatMul;
 import switchyard.math.linalg.MatMuls;
 import switchyard.math.reference.ReferenceCase;
 import switchyard.math.reference.ReferenceCases;
@@ -15,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Every reference case (directory: {@code -Dswitchyard.vectors}, default the project's copy)
- * through the oracle layer, with every matrix kernel: routes exactly, numbers within the float32
- * tolerance.
+ * through the oracle layer, with each of math's matrix kernels: routes exactly, numbers within the
+ * float32 tolerance. The native module's test does the same with the AMX kernel.
  */
 class ReferenceVectorsTest {
 
@@ -29,14 +27,6 @@ class ReferenceVectorsTest {
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void oracleMatchesWithTheDefaultKernel(String name, ReferenceCase c) {
         ReferenceCheck.assertMatches(c, OracleRun.run(c, MatMuls.best()));
-    }
-
-    @ParameterizedTest(name = "{0} with every product on AMX tiles")
-    @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
-    void oracleMatchesWithEveryProductOnTiles(String name, ReferenceCase c) {
-        // The default sends products this small to the vector kernel; force them onto tiles.
-        Assumptions.assumeTrue(AmxMatMul.available(), () -> "no AMX: " + AmxMatMul.unavailableReason());
-        ReferenceCheck.assertMatches(c, OracleRun.run(c, AmxMatMul.forAllSizes(2)));
     }
 
     @ParameterizedTest(name = "{0} with EJML")

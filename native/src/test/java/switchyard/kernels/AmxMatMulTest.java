@@ -1,4 +1,4 @@
-package switchyard.math.linalg;
+package switchyard.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,12 +13,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import switchyard.math.linalg.BitIdentity;
+import switchyard.math.linalg.KernelAgreement;
 import switchyard.math.linalg.KernelAgreement.Op;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.TestMatrices;
+import switchyard.math.linalg.VectorMatMul;
 
 /**
  * The AMX (bf16x3) kernel against EJML and a double-precision reference on every shape and op of
- * {@link KernelAgreement}, forced onto tiles however small; bit-identical across thread counts. Skipped
- * where the kernel cannot run; {@code MatMulsTest} fails if that happens on a CPU that has AMX.
+ * {@link KernelAgreement}, forced onto tiles however small; bit-identical across thread counts.
+ * Skipped where the kernel cannot run; {@link AmxKernelProviderTest} fails if that happens on a
+ * CPU that has AMX.
  */
 class AmxMatMulTest {
 
