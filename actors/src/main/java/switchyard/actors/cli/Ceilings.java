@@ -1,8 +1,8 @@
 package switchyard.actors.cli;
 
-import switchyard.math.bench.AmxCeiling;
+import switchyard.kernels.AmxCeiling;
+import switchyard.kernels.AmxMatMul;
 import switchyard.math.bench.FmaCeiling;
-import switchyard.math.linalg.AmxMatMul;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

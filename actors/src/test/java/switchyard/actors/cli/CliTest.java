@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import switchyard.actors.bench.NumpyPeer;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.report.MetricsLog;
-import switchyard.math.linalg.AmxMatMul;
+import switchyard.kernels.AmxMatMul;
 import switchyard.math.linalg.MatMuls;
 
 import java.nio.file.Files;

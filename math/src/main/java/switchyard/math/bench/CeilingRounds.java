@@ -6,13 +6,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The best rate of a loop that runs on registers alone, on several threads started together: what
  * the cores give right now. Best of a few rounds, since a neighbour's burst only ever slows one.
+ * Public for the ceilings of kernels in other modules (the native module's tile loop).
  */
-final class CeilingRounds {
+public final class CeilingRounds {
 
     private static final int ROUNDS = 5;
 
     /** One run of the loop on the calling thread; returns the floating-point operations it did. */
-    interface Loop {
+    public interface Loop {
         double run();
     }
 
@@ -23,7 +24,7 @@ final class CeilingRounds {
      * GFLOP/s summed over {@code threads} threads running {@code loop} at once, best of a few
      * rounds; a loop's exception is rethrown here.
      */
-    static double bestGflops(int threads, Loop loop) {
+    public static double bestGflops(int threads, Loop loop) {
         double best = 0;
         for (int round = 0; round < ROUNDS; round++) {
             best = Math.max(best, round(threads, loop));

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.ejml.data.FMatrixRMaj;
-import switchyard.math.linalg.AmxMatMul;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 
@@ -33,7 +32,7 @@ public final class MatMulBench {
         int cores = Runtime.getRuntime().availableProcessors();
         List<MatMul> kernels = new ArrayList<>();
         kernels.add(MatMuls.ejml());
-        for (String family : AmxMatMul.available() ? List.of("vector", "amx") : List.of("vector")) {
+        for (String family : MatMuls.amxUnavailableReason() == null ? List.of("vector", "amx") : List.of("vector")) {
             kernels.add(MatMuls.byName(family + ":1"));
             if (cores > 1) {
                 kernels.add(MatMuls.byName(family + ":" + cores));

@@ -1,9 +1,10 @@
 package switchyard.math.linalg;
 
 /**
- * Picks a {@link MatMul}. The AMX kernel needs a CPU with AMX-BF16 and the native library the
- * build compiles (see {@link AmxMatMul}); it also runs small products on the vector kernel. The
- * vector kernel needs the incubating {@code jdk.incubator.vector}
+ * Picks a {@link MatMul}. The AMX kernel lives in the native module and is found at run time
+ * through {@link KernelProvider}: it needs that module on the class path, a CPU with AMX-BF16 and
+ * the native library the module's build compiles; it also runs small products on the vector
+ * kernel. The vector kernel needs the incubating {@code jdk.incubator.vector}
  * module, which is only resolved when the JVM runs with {@code --add-modules jdk.incubator.vector};
  * without it, touching {@link VectorMatMul} would throw {@link NoClassDefFoundError}, so it is only
  * reached through {@link VectorKernels} once the module is known to be present.
@@ -12,6 +13,9 @@ public final class MatMuls {
 
     /** Names {@link #byName} accepts, for messages and command-line help. */
     public static final String ACCEPTED_NAMES = "ejml, vector, vector:N (N threads), amx, amx:N, best, metered:<any of these>";
+
+    /** The name the native module's kernel is provided under (see {@link KernelProvider}). */
+    private static final String AMX = "amx";
 
     private MatMuls() {
     }
@@ -27,8 +31,8 @@ public final class MatMuls {
      */
     public static MatMul best() {
         int cores = Runtime.getRuntime().availableProcessors();
-        if (vectorApiAvailable() && AmxMatMul.available()) {
-            return VectorKernels.amx(cores);
+        if (vectorApiAvailable() && amxUnavailableReason() == null) {
+            return ProvidedKernels.withThreads(AMX, cores);
         }
         if (vectorApiAvailable()) {
             return VectorKernels.withThreads(cores);
@@ -38,11 +42,20 @@ public final class MatMuls {
 
     /**
      * {@code kernel}'s name for a run's header, with why the AMX kernel is not in use when it is not
-     * (a user who expects it learns what is missing: the CPU, the build's C compiler, the kernel's
-     * permission).
+     * (a user who expects it learns what is missing: the native module, the CPU, the build's C
+     * compiler, the kernel's permission).
      */
     public static String describe(MatMul kernel) {
-        return AmxMatMul.available() ? kernel.name() : kernel.name() + " (no AMX: " + AmxMatMul.unavailableReason() + ")";
+        String why = amxUnavailableReason();
+        return why == null ? kernel.name() : kernel.name() + " (no AMX: " + why + ")";
+    }
+
+    /**
+     * Null when the AMX kernel can run here; otherwise why not, in words for a log line (among
+     * others: {@code "the native kernel module (switchyard-native) is not on the class path"}).
+     */
+    public static String amxUnavailableReason() {
+        return ProvidedKernels.unavailableReason(AMX);
     }
 
     public static MatMul ejml() {
@@ -55,7 +68,8 @@ public final class MatMuls {
      * in {@link MatMulMeter#shared()}; case-insensitive.
      *
      * @throws IllegalArgumentException for any other name, for "vector" or "amx" when the module is
-     *     absent, or for "amx" where the AMX kernel cannot run (the message says why)
+     *     absent, or for "amx" where the AMX kernel cannot run, the native module's absence
+     *     included (the message says why)
      */
     public static MatMul byName(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
@@ -68,7 +82,7 @@ public final class MatMuls {
         if (key.startsWith("metered:")) {
             return new MeteredMatMul(byName(key.substring("metered:".length())), MatMulMeter.shared());
         }
-        for (String family : new String[] {"vector", "amx"}) {
+        for (String family : new String[] {"vector", AMX}) {
             if (key.equals(family) || key.startsWith(family + ":")) {
                 int threads = key.equals(family) ? 1 : threadCount(name, family, key.substring(family.length() + 1));
                 if (!vectorApiAvailable()) {
@@ -78,11 +92,13 @@ public final class MatMuls {
                 if (family.equals("vector")) {
                     return VectorKernels.withThreads(threads);
                 }
-                if (!AmxMatMul.available()) {
+                String why = amxUnavailableReason();
+                if (why != null) {
                     throw new IllegalArgumentException("matmul '" + name + "' cannot run here: "
-                            + AmxMatMul.unavailableReason() + "; accepted: " + ACCEPTED_NAMES);
+                            + why + "; accepted: " + ACCEPTED_NAMES);
                 }
-                return VectorKernels.amx(threads);
+                // The AMX kernel runs its small products on the vector kernel, hence the module check above.
+                return ProvidedKernels.withThreads(AMX, threads);
             }
         }
         throw new IllegalArgumentException("unknown matmul '" + name + "'; accepted: " + ACCEPTED_NAMES);
@@ -108,11 +124,6 @@ public final class MatMuls {
     private static final class VectorKernels {
         static MatMul withThreads(int threads) {
             return threads == 1 ? VectorMatMul.singleThreaded() : VectorMatMul.withThreads(threads);
-        }
-
-        /** The AMX kernel runs its small products on the vector kernel, so it needs the module too. */
-        static MatMul amx(int threads) {
-            return AmxMatMul.withThreads(threads);
         }
     }
 }

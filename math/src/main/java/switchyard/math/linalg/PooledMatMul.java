@@ -7,17 +7,20 @@ import org.ejml.data.FMatrixRMaj;
  * What the packed kernels share: the {@link MatMul} contract (shape checks, empty shapes, the
  * bias/ReLU epilogue) turned into one call {@link #product} on raw arrays, and a {@link WorkerPool}
  * entered around products large enough to share. Subclasses supply only the product itself.
+ *
+ * <p>Public so that a kernel outside this package (one found through {@link KernelProvider})
+ * keeps the same contract and shares the same workers instead of repeating them.
  */
-abstract class PooledMatMul implements MatMul {
+public abstract class PooledMatMul implements MatMul {
 
     /** 2·m·n·k below which a product runs inline: about 10 µs of kernel time on one core. */
-    static final long PARALLEL_MIN_FLOPS = 2L << 20;
+    protected static final long PARALLEL_MIN_FLOPS = 2L << 20;
 
     private final int threads;
     /** Null when single-threaded. */
     private final WorkerPool pool;
 
-    PooledMatMul(int threads) {
+    protected PooledMatMul(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -25,6 +28,7 @@ abstract class PooledMatMul implements MatMul {
         this.pool = threads > 1 ? WorkerPool.shared(threads) : null;
     }
 
+    /** Threads a large product is shared over, the caller included. */
     public int threads() {
         return threads;
     }
@@ -33,8 +37,8 @@ abstract class PooledMatMul implements MatMul {
      * {@code c (+)= op(a)·op(b)}, then bias and ReLU when given; m, n, k &gt; 0. {@code pool} is
      * null for inline products, else already entered by the calling thread.
      */
-    abstract void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                          int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool);
+    protected abstract void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                                      int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool);
 
     @Override
     public final void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {

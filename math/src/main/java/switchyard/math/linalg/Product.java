@@ -38,7 +38,7 @@ final class Product extends ProductOperands {
 
     private final Stage packingA = new Stage() {
         @Override
-        void runPart(int part) {
+        protected void runPart(int part) {
             int i0 = (part % packGroups) * PACK_A_ROWS;
             BlockedProduct.packA(Product.this, part / packGroups, i0, Math.min(PACK_A_ROWS, m - i0), mPadded, packedA);
         }
@@ -46,14 +46,14 @@ final class Product extends ProductOperands {
 
     private final Stage packing = new Stage() {
         @Override
-        void runPart(int block) {
+        protected void runPart(int block) {
             BlockedProduct.packB(Product.this, block, jc, nc, ncPadded, packedB);
         }
     };
 
     private final Stage rows = new Stage() {
         @Override
-        void runPart(int part) {
+        protected void runPart(int part) {
             int rowBlock = part / chunks;
             int chunk = part % chunks;
             int panels = ncPadded / NR;
@@ -76,7 +76,7 @@ final class Product extends ProductOperands {
     }
 
     @Override
-    void forget() {
+    protected void forget() {
         super.forget();
         packedB = null;
         packedA = null;

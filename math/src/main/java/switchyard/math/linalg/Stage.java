@@ -12,8 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  * earlier use can never claim: its compare-and-set fails because the generation moved on, and the
  * part count it compares against comes from the same word, never from a field being rewritten.
  * The owner rewrites the fields that parts read only after every part of the previous use is done.
+ *
+ * <p>Public so that a kernel in another package shares its work out the way this package's do:
+ * it supplies {@link #runPart} and calls {@link #runOn}.
  */
-abstract class Stage {
+public abstract class Stage {
 
     private static final int PART_BITS = 20;
     private static final long PART_MASK = (1L << PART_BITS) - 1;
@@ -28,7 +31,7 @@ abstract class Stage {
     private volatile Throwable failure;
 
     /** Work for part {@code part} of the current use. */
-    abstract void runPart(int part);
+    protected abstract void runPart(int part);
 
     /** Opens a new use with {@code parts} parts, owned by the calling thread. */
     final void arm(int parts) {
@@ -95,7 +98,7 @@ abstract class Stage {
     }
 
     /** Runs all {@code parts} parts with {@code pool}'s help, or here when there is no pool or only one part. */
-    final void runOn(WorkerPool pool, int parts) {
+    public final void runOn(WorkerPool pool, int parts) {
         if (pool == null || parts == 1) {
             runAllHere(parts);
         } else {

@@ -37,14 +37,17 @@ public final class VectorMatMul extends PooledMatMul {
     }
 
     @Override
-    void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                 int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
         run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
     }
 
-    /** The vector product itself, also used by {@link AmxMatMul} for products too small for tiles. */
-    static void run(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                    int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+    /**
+     * The vector product itself, for {@link PooledMatMul}s that hand it the products too small for
+     * their own kernel, with the arguments and pool their {@link PooledMatMul#product} was given.
+     */
+    public static void run(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
         Product product = Product.local().set(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu);
         try {
             product.run(pool);

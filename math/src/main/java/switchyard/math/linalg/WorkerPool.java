@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * other, without ever running more compute threads than the budget.
  *
  * <p>Hand-off is a volatile slot array plus park/unpark: running a stage allocates nothing.
+ *
+ * <p>Public only as the pool {@link PooledMatMul#product} is given: a kernel in another package
+ * asks it {@link #threadsFree} and passes it on to {@link Stage#runOn} and {@link VectorMatMul#run}.
  */
-final class WorkerPool {
+public final class WorkerPool {
 
     private static final ConcurrentMap<Integer, WorkerPool> SHARED = new ConcurrentHashMap<>();
     /** Stages open at once; a caller that finds no free slot simply runs its stage alone. */
@@ -54,7 +57,7 @@ final class WorkerPool {
      * Threads that could work on a product the calling thread (already {@link #enter}ed) starts
      * now: itself plus the budget no one else is using. A guess, since others come and go.
      */
-    int threadsFree() {
+    public int threadsFree() {
         return Math.max(1, budget - busy.get() + 1);
     }
 

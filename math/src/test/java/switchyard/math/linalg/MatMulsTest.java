@@ -5,47 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The names {@link MatMuls#byName} gives math's own kernels. The AMX kernel's names are tested in the
+ * native module, which provides it, and its absence in {@link MatMulsWithoutNativeModuleTest}.
+ */
 class MatMulsTest {
 
     @Test
     void theTestJvmHasTheVectorModule() {
         // Surefire passes --add-modules jdk.incubator.vector; without it the rest of this class is moot.
         assertTrue(MatMuls.vectorApiAvailable());
-    }
-
-    @Test
-    void bestIsTheFastestKernelOnAllProcessors() {
-        Class<? extends PooledMatMul> fastest = AmxMatMul.available() ? AmxMatMul.class : VectorMatMul.class;
-        PooledMatMul best = assertInstanceOf(fastest, MatMuls.best());
-        assertEquals(Runtime.getRuntime().availableProcessors(), best.threads());
-        assertInstanceOf(fastest, MatMuls.byName("best"));
-    }
-
-    @Test
-    void aCpuWithAmxRunsTheKernel() throws IOException {
-        // AmxMatMulTest skips where the kernel cannot run; this makes sure that never hides a build
-        // or a loader that lost it on a CPU that has AMX.
-        String cpu = Files.readString(Path.of("/proc/cpuinfo"));
-        if (cpu.contains(" amx_bf16") && cpu.contains(" amx_tile") && cpu.contains(" avx512_bf16")) {
-            assertTrue(AmxMatMul.available(), "this CPU has AMX but: " + AmxMatMul.unavailableReason());
-        }
-    }
-
-    @Test
-    void amxNamesSelectTheTileKernelOrSayWhyNot() {
-        if (AmxMatMul.available()) {
-            assertEquals(1, assertInstanceOf(AmxMatMul.class, MatMuls.byName("amx")).threads());
-            assertEquals("amx-bf16x3(2 threads)", MatMuls.byName("AMX:2").name());
-        } else {
-            String message = assertThrows(IllegalArgumentException.class, () -> MatMuls.byName("amx")).getMessage();
-            assertTrue(message.contains(AmxMatMul.unavailableReason()), message);
-        }
-        assertThrows(IllegalArgumentException.class, () -> MatMuls.byName("amx:0"));
     }
 
     @Test

@@ -3,14 +3,17 @@ package switchyard.math.linalg;
 import java.util.Random;
 import org.ejml.data.FMatrixRMaj;
 
-/** Random operands and a double-precision reference product for the MatMul tests. */
-final class TestMatrices {
+/**
+ * Random operands and a double-precision reference product for the MatMul tests; public in math's
+ * test-jar for the tests of kernels in other modules.
+ */
+public final class TestMatrices {
 
     private TestMatrices() {
     }
 
     /** Uniform values in [-1, 1), with the odd exact zero and a few larger magnitudes mixed in. */
-    static FMatrixRMaj random(int rows, int cols, Random rnd) {
+    public static FMatrixRMaj random(int rows, int cols, Random rnd) {
         FMatrixRMaj x = new FMatrixRMaj(rows, cols);
         for (int i = 0; i < x.data.length; i++) {
             float v = rnd.nextFloat() * 2f - 1f;
@@ -21,7 +24,7 @@ final class TestMatrices {
     }
 
     /** A c that is not all zeros, so tests notice when an implementation skips writing a cell. */
-    static FMatrixRMaj garbage(int rows, int cols, Random rnd) {
+    public static FMatrixRMaj garbage(int rows, int cols, Random rnd) {
         FMatrixRMaj x = new FMatrixRMaj(rows, cols);
         for (int i = 0; i < x.data.length; i++) {
             x.data[i] = 1000f + rnd.nextFloat();
@@ -29,12 +32,8 @@ final class TestMatrices {
         return x;
     }
 
-    static FMatrixRMaj copy(FMatrixRMaj x) {
-        return x.copy();
-    }
-
     /** a (or aᵀ) as a plain [m×k] double array, so references need no transposed indexing. */
-    static double[][] logical(FMatrixRMaj x, boolean trans) {
+    public static double[][] logical(FMatrixRMaj x, boolean trans) {
         int rows = trans ? x.numCols : x.numRows;
         int cols = trans ? x.numRows : x.numCols;
         double[][] out = new double[rows][cols];
@@ -47,7 +46,7 @@ final class TestMatrices {
     }
 
     /** Σₚ |a_ip·b_pj| for every (i, j): the scale of the rounding error a float product can carry. */
-    static double[][] magnitude(double[][] a, double[][] b) {
+    public static double[][] magnitude(double[][] a, double[][] b) {
         int m = a.length;
         int k = b.length;
         int n = k == 0 ? 0 : b[0].length;
@@ -64,7 +63,7 @@ final class TestMatrices {
     }
 
     /** The exact-ish product in double precision. */
-    static double[][] product(double[][] a, double[][] b, int n) {
+    public static double[][] product(double[][] a, double[][] b, int n) {
         int m = a.length;
         int k = b.length;
         double[][] out = new double[m][n];

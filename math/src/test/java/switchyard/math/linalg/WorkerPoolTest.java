@@ -21,7 +21,7 @@ class WorkerPoolTest {
     private static Stage stage(IntConsumer action) {
         return new Stage() {
             @Override
-            void runPart(int part) {
+            protected void runPart(int part) {
                 action.accept(part);
             }
         };

@@ -1,4 +1,4 @@
-package switchyard.math.linalg;
+package switchyard.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,13 +13,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import switchyard.math.linalg.MatMulTest.Op;
-import switchyard.math.linalg.MatMulTest.Operands;
+import switchyard.math.linalg.BitIdentity;
+import switchyard.math.linalg.KernelAgreement;
+import switchyard.math.linalg.KernelAgreement.Op;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.TestMatrices;
+import switchyard.math.linalg.VectorMatMul;
 
 /**
  * The AMX (bf16x3) kernel against EJML and a double-precision reference on every shape and op of
- * {@link MatMulTest}, forced onto tiles however small; bit-identical across thread counts. Skipped
- * where the kernel cannot run; {@code MatMulsTest} fails if that happens on a CPU that has AMX.
+ * {@link KernelAgreement}, forced onto tiles however small; bit-identical across thread counts.
+ * Skipped where the kernel cannot run; {@link AmxKernelProviderTest} fails if that happens on a
+ * CPU that has AMX.
  */
 class AmxMatMulTest {
 
@@ -27,21 +32,17 @@ class AmxMatMulTest {
      * Per-term error of bf16x3: the dropped lo·lo term and the rounding of each lo are each within
      * 2⁻¹⁶ of |a·b|, on top of the float32 summation error the vector kernel is held to (1e-5).
      */
-    private static final double TERM_ERROR = 3.0 / (1 << 16) + MatMulTest.FLOAT32_TERM_ERROR;
+    private static final double TERM_ERROR = 3.0 / (1 << 16) + KernelAgreement.FLOAT32_TERM_ERROR;
 
     @BeforeEach
     void needsAmx() {
         assumeTrue(AmxMatMul.available(), () -> "AMX kernel not available: " + AmxMatMul.unavailableReason());
     }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-        return MatMulTest.cases();
-    }
-
     @ParameterizedTest(name = "{0} m={1} k={2} n={3} accumulate={4}")
-    @MethodSource("cases")
+    @MethodSource("switchyard.math.linalg.KernelAgreement#cases")
     void tilesMatchEjml(Op op, int m, int k, int n, boolean accumulate) {
-        MatMulTest.assertMatchesEjml(List.of(AmxMatMul.forAllSizes(1), AmxMatMul.forAllSizes(2)), TERM_ERROR, op, m, k, n, accumulate);
+        KernelAgreement.assertMatchesEjml(List.of(AmxMatMul.forAllSizes(1), AmxMatMul.forAllSizes(2)), TERM_ERROR, op, m, k, n, accumulate);
     }
 
     @Test
@@ -67,7 +68,7 @@ class AmxMatMulTest {
     @Test
     void everyOpIsBitIdenticalAcrossThreadCounts() {
         int[][] shapes = {{512, 64, 256}, {64, 512, 256}, {333, 517, 129}, {24, 700, 300}, {1000, 300, 9}, {97, 1500, 1100}};
-        MatMulDeterminismTest.assertBitIdentical(AmxMatMul.withThreads(1), List.of(AmxMatMul.withThreads(2), AmxMatMul.withThreads(3)),
+        BitIdentity.assertBitIdentical(AmxMatMul.withThreads(1), List.of(AmxMatMul.withThreads(2), AmxMatMul.withThreads(3)),
                 shapes, 2026);
     }
 

@@ -1,4 +1,9 @@
-package switchyard.math.linalg;
+package switchyard.kernels;
+
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.PooledMatMul;
+import switchyard.math.linalg.VectorMatMul;
+import switchyard.math.linalg.WorkerPool;
 
 /**
  * {@link MatMul} on Intel AMX tiles, for float32 operands: each is split into two bfloat16 halves
@@ -10,7 +15,8 @@ package switchyard.math.linalg;
  *
  * <p>Threads share rectangles of C through the same {@link WorkerPool} as {@link VectorMatMul}, so
  * results are bit-identical for any thread count. Runs only where {@link #available()}: an x86-64
- * Linux CPU with AMX-BF16 and a build that compiled the native kernel (see src/main/c).
+ * Linux CPU with AMX-BF16 and a build that compiled the native kernel (see src/main/c). Math finds
+ * it at run time through {@link AmxKernelProvider}, under the names {@code amx} and {@code amx:N}.
  */
 public final class AmxMatMul extends PooledMatMul {
 
@@ -77,8 +83,8 @@ public final class AmxMatMul extends PooledMatMul {
     }
 
     @Override
-    void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                 int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
         if (2L * m * n * k < tileMinFlops) {
             VectorMatMul.run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
         } else {

@@ -1,6 +1,6 @@
 /*
  * Whether this process may run the AMX kernels: built without any special instruction set, so it
- * is safe to call on every x86-64 CPU. Java calls switchyard.math.linalg.AmxNative.init() once and
+ * is safe to call on every x86-64 CPU. Java calls switchyard.kernels.AmxNative.init() once and
  * only touches the kernels (amx_gemm.c) when it returned 0.
  */
 #include <jni.h>
@@ -13,7 +13,7 @@
 #define XFEATURE_XTILEDATA 18
 
 /* 0: ready; 1: the CPU lacks AMX-TILE, AMX-BF16 or AVX512-BF16; 2: the kernel refused tile data (errno in the high bits). */
-JNIEXPORT jint JNICALL Java_switchyard_math_linalg_AmxNative_init(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_switchyard_kernels_AmxNative_init(JNIEnv *env, jclass cls) {
     unsigned a, b, c, d;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         return 1;

@@ -1,4 +1,4 @@
-package switchyard.math.linalg;
+package switchyard.kernels;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,7 +13,7 @@
  * returns one accumulator element: 32 per round, exactly (while below 2^24), so the caller can
  * tell that every product ran.
  */
-JNIEXPORT jfloat JNICALL Java_switchyard_math_linalg_AmxNative_tileLoop(JNIEnv *env, jclass cls, jint rounds) {
+JNIEXPORT jfloat JNICALL Java_switchyard_kernels_AmxNative_tileLoop(JNIEnv *env, jclass cls, jint rounds) {
     static const uint16_t ones[16 * 32] __attribute__((aligned(64))) = {[0 ... 511] = 0x3F80};
     float out[16 * 16] __attribute__((aligned(64)));
     configureTiles();

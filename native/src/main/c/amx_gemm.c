@@ -386,7 +386,7 @@ static uint16_t *aligned(JNIEnv *env, jobject buffer) {
     return (uint16_t *) ((at + 63) & ~(uintptr_t) 63);
 }
 
-JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packB(JNIEnv *env, jclass cls,
+JNIEXPORT void JNICALL Java_switchyard_kernels_AmxNative_packB(JNIEnv *env, jclass cls,
         jfloatArray b, jboolean trans, jint ldb, jint k, jint n, jint jp0, jint jp1, jobject packed) {
     int ks = (k + 31) / 32;
     uint16_t *dst = aligned(env, packed);
@@ -405,7 +405,7 @@ JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_packB(JNIEnv *env, 
 /* Rows of panels [ip0, ip1) x columns of panels [jp0, jp1) of C: packs those rows of A into
    scratch, where they stay in cache for the multiply that follows (packing all of A first sent it
    through memory). */
-JNIEXPORT void JNICALL Java_switchyard_math_linalg_AmxNative_multiplyBlock(JNIEnv *env, jclass cls,
+JNIEXPORT void JNICALL Java_switchyard_kernels_AmxNative_multiplyBlock(JNIEnv *env, jclass cls,
         jfloatArray a, jboolean transA, jint lda, jobject packedB, jboolean transB, jobject scratch,
         jfloatArray c, jint m, jint n, jint k, jint ip0, jint ip1, jint jp0, jint jp1,
         jboolean accumulate, jfloatArray bias, jboolean relu) {

@@ -1,6 +1,7 @@
-package switchyard.math.bench;
+package switchyard.kernels;
 
-import switchyard.math.linalg.AmxMatMul;
+import switchyard.math.bench.CeilingRounds;
+import switchyard.math.bench.FmaCeiling;
 
 /**
  * The AMX tile unit's throughput right now: tile products on operands held in tile registers, no

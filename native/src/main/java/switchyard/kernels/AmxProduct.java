@@ -1,13 +1,16 @@
-package switchyard.math.linalg;
+package switchyard.kernels;
 
-import static switchyard.math.linalg.AmxNative.STEP_BYTES;
-import static switchyard.math.linalg.AmxNative.panels;
+import static switchyard.kernels.AmxNative.STEP_BYTES;
+import static switchyard.kernels.AmxNative.panels;
 
 import java.nio.ByteBuffer;
+import switchyard.math.linalg.ProductOperands;
+import switchyard.math.linalg.Stage;
+import switchyard.math.linalg.WorkerPool;
 
 /**
- * One AMX product and how its work is shared out; per calling thread and reused, like
- * {@link Product}. Two stages: packing B (whole, in groups of panels, shared by everyone), then
+ * One AMX product and how its work is shared out; per calling thread and reused, like the vector
+ * kernel's product driver. Two stages: packing B (whole, in groups of panels, shared by everyone), then
  * the multiply in blocks of C, each of which packs its own rows of A into its thread's scratch
  * and multiplies them by its columns of B while they are still in cache. Each output element is
  * computed by one native call over all of k in a fixed order: bit-identical for any number of
@@ -44,7 +47,7 @@ final class AmxProduct extends ProductOperands {
 
     private final Stage packing = new Stage() {
         @Override
-        void runPart(int part) {
+        protected void runPart(int part) {
             int jp0 = part * PACK_PANELS;
             AmxNative.packB(b, transB, ldb, k, n, jp0, Math.min(columnPanels, jp0 + PACK_PANELS), packedB);
         }
@@ -52,7 +55,7 @@ final class AmxProduct extends ProductOperands {
 
     private final Stage multiply = new Stage() {
         @Override
-        void runPart(int part) {
+        protected void runPart(int part) {
             int ip0 = (part / columnParts) * rowsPerPart;
             int jp0 = (part % columnParts) * columnsPerPart;
             ByteBuffer[] scratch = SCRATCH.get();

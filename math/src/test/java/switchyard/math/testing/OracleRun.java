@@ -1,0 +1,63 @@
+package switchyard.math.testing;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.gate.Gate;
+import switchyard.math.gate.GateNoise;
+import switchyard.math.gate.Routing;
+import switchyard.math.gate.RoutingOptions;
+import switchyard.math.layer.MoeLayer;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.reference.ExpertTensors;
+import switchyard.math.reference.ReferenceCase;
+import switchyard.math.reference.ReferenceResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static switchyard.math.reference.ReferenceCase.toF32;
+
+/**
+ * One reference case through the oracle layer ({@link MoeLayer}, all experts in one process) on a
+ * given matrix kernel, as the result the reference checker reads: for math's reference-vector
+ * test and, through math's test-jar, for kernels of other modules.
+ */
+public final class OracleRun {
+
+    private OracleRun() {
+    }
+
+    /** Forward and backward of case {@code c} with its recorded noise, every product on {@code mm}. */
+    public static ReferenceResult run(ReferenceCase c, MatMul mm) {
+        RoutingOptions options = ReferenceResult.optionsFor(c);
+        List<Gate> gates = new ArrayList<>();
+        List<FMatrixRMaj> inputs = new ArrayList<>(), lossWeights = new ArrayList<>();
+        List<GateNoise> noise = new ArrayList<>();
+        for (int r = 0; r < c.worldSize(); r++) {
+            gates.add(new Gate(toF32(c.gateWeight()), options));
+            inputs.add(toF32(c.rank(r).input()));
+            lossWeights.add(toF32(c.rank(r).lossWeights()));
+            noise.add(GateNoise.recorded(toF32(c.rank(r).noise())));
+        }
+        List<Expert> experts = new ArrayList<>();
+        for (ExpertTensors e : c.experts()) experts.add(new Expert(toF32(e.w1()), toF32(e.b1()), toF32(e.w2()), toF32(e.b2())));
+        MoeLayer layer = new MoeLayer(gates, experts, mm);
+        MoeLayer.Forward f = layer.forward(inputs, noise, true);
+        List<FMatrixRMaj> dx = layer.backward(f, lossWeights);
+        List<ReferenceResult.Rank> ranks = new ArrayList<>();
+        for (int r = 0; r < c.worldSize(); r++) {
+            Routing routing = f.sources().get(r).routing();
+            ranks.add(rankResult(routing, f.outputs().get(r), dx.get(r), layer.gateGrad(r)));
+        }
+        List<ExpertGrads> grads = new ArrayList<>();
+        for (int e = 0; e < c.numExperts(); e++) grads.add(layer.expertGrad(e));
+        return new ReferenceResult(ranks, grads);
+    }
+
+    /** The flat routing arrays the checker reads. */
+    public static ReferenceResult.Rank rankResult(Routing routing, FMatrixRMaj output, FMatrixRMaj dx, FMatrixRMaj gateGrad) {
+        return new ReferenceResult.Rank(routing.expertArray(), routing.slotArray(), routing.keptArray(), routing.weightArray(),
+                routing.firstChoiceCounts(), routing.lAux(), output, dx, gateGrad);
+    }
+}
