@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Output directories, checked when the options are read: a run must not lose its results to a bad path at its end. */
-final class Directories {
+public final class Directories {
     private Directories() {}
 
     /**
@@ -14,7 +14,7 @@ final class Directories {
      * @param option how the user gave it, for the message (e.g. {@code "--checkpoint-dir /x"})
      * @throws IllegalArgumentException naming the option when the directory cannot be used
      */
-    static void requireWritable(Path dir, String option) {
+    public static void requireWritable(Path dir, String option) {
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {

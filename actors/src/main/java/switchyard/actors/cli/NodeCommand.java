@@ -44,10 +44,6 @@ public final class NodeCommand implements Callable<Integer> {
     @Mixin
     DriverMixin driver;
 
-    @Option(names = "--raw-copy-port", paramLabel = "PORT", hidden = true,
-            description = "Also serve the raw-socket yardstick of `switchyard bench` on this loopback port.")
-    Integer rawCopyPort;
-
     @Option(names = "--watch-parent", paramLabel = "PID", hidden = true,
             description = "Exit when process PID ends (used by tests that start nodes, so none outlives its test).")
     Long parentPid;
@@ -66,13 +62,6 @@ public final class NodeCommand implements Callable<Integer> {
 
     private int runRanks() {
         int[] hosted = hostedRanks();
-        if (rawCopyPort != null) {
-            try {
-                switchyard.actors.bench.RawSocketCopy.serve(rawCopyPort);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot listen on --raw-copy-port " + rawCopyPort + ": " + e.getMessage());
-            }
-        }
         ActorSystem<Void> system = ClusterNode.startRanks(node.load("rank"), hosted);
         spec.commandLine().getOut().printf("node %s hosts ranks %s%n", system.address(), java.util.Arrays.toString(hosted));
         spec.commandLine().getOut().flush();

@@ -5,9 +5,7 @@ import picocli.CommandLine.Option;
 import switchyard.actors.cluster.ClusterNode;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Where a node listens and which cluster it joins: a config file plus command-line overrides. */
 final class NodeMixin {
@@ -26,14 +24,6 @@ final class NodeMixin {
     List<String> seedNodes;
 
     Config load(String role) {
-        Map<String, Object> overrides = new HashMap<>();
-        if (hostname != null) overrides.put("akka.remote.artery.canonical.hostname", hostname);
-        if (port != null) {
-            if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
-            overrides.put("akka.remote.artery.canonical.port", port);
-        }
-        if (seedNodes != null) overrides.put("akka.cluster.seed-nodes", seedNodes);
-        overrides.put("akka.cluster.roles", List.of(role));
-        return ClusterNode.config(config, overrides);
+        return ClusterNode.config(config, ClusterNode.overrides(hostname, port, seedNodes, role));
     }
 }

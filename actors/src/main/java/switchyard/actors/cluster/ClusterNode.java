@@ -8,7 +8,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import switchyard.actors.bench.ExchangePeer;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingRun;
@@ -20,6 +19,8 @@ import switchyard.actors.transport.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +49,26 @@ public final class ClusterNode {
         }
     }
 
+    /**
+     * What a node's command line says over its configuration file: where it listens (null: as the
+     * file says), the seed nodes it joins (null: as the file says) and its role.
+     */
+    public static Map<String, Object> overrides(String hostname, Integer port, List<String> seedNodes, String role) {
+        Map<String, Object> overrides = new HashMap<>();
+        if (hostname != null) overrides.put("akka.remote.artery.canonical.hostname", hostname);
+        if (port != null) {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
+            overrides.put("akka.remote.artery.canonical.port", port);
+        }
+        if (seedNodes != null) overrides.put("akka.cluster.seed-nodes", seedNodes);
+        overrides.put("akka.cluster.roles", List.of(role));
+        return overrides;
+    }
+
     /** Starts a node hosting the given rank slots. */
     public static ActorSystem<Void> startRanks(Config config, int[] ranks) {
         return ActorSystem.create(Behaviors.setup(ctx -> {
             for (int r : ranks) ctx.spawn(RankHost.create(r), RankHost.name(r));
-            ctx.spawn(ExchangePeer.create(), "exchange-peer");
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
     }

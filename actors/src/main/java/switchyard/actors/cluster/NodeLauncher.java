@@ -18,13 +18,28 @@ public final class NodeLauncher implements AutoCloseable {
     public final Path log;
     private final Process process;
 
+    /** The command of a rank node: {@code switchyard node --role rank}. */
+    public static final List<String> RANK_NODE = List.of("switchyard.actors.cli.Main", "node", "--role", "rank");
+
     /**
+     * A rank node started with {@code switchyard node}.
+     *
      * @param classPath  where the child finds Switchyard (the jar, or a class path)
      * @param config     the node's configuration file
-     * @param extraArgs  further {@code node} options, e.g. {@code --raw-copy-port 1234}
+     * @param extraArgs  further {@code node} options
      */
     public NodeLauncher(String classPath, Path config, String name, int seedPort, String hostRanks, Path logDir,
                         List<String> extraArgs) throws IOException {
+        this(classPath, RANK_NODE, config, name, seedPort, hostRanks, logDir, extraArgs);
+    }
+
+    /**
+     * A node started with {@code command} (a main class and its first arguments), which must take
+     * {@code switchyard node}'s options {@code --config --host-ranks --hostname --port --seed-nodes
+     * --watch-parent} after them.
+     */
+    public NodeLauncher(String classPath, List<String> command, Path config, String name, int seedPort, String hostRanks,
+                        Path logDir, List<String> extraArgs) throws IOException {
         this.port = freePort();
         this.log = Files.createDirectories(logDir).resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(
@@ -33,8 +48,10 @@ public final class NodeLauncher implements AutoCloseable {
                 "--add-modules", "jdk.incubator.vector", "-XX:-UseCodeCacheFlushing", "-Xmx2g", "-XX:+UseParallelGC"));
         if (hugePagesOnRequest()) cmd.add("-XX:+UseTransparentHugePages"); // as in the launcher (see there)
         cmd.addAll(List.of(
-                "-cp", classPath, "switchyard.actors.cli.Main", "node",
-                "--config", config.toString(), "--role", "rank", "--host-ranks", hostRanks,
+                "-cp", classPath));
+        cmd.addAll(command);
+        cmd.addAll(List.of(
+                "--config", config.toString(), "--host-ranks", hostRanks,
                 "--hostname", "127.0.0.1", "--port", Integer.toString(port),
                 "--seed-nodes", "akka://" + ClusterNode.SYSTEM + "@127.0.0.1:" + seedPort,
                 "--watch-parent", Long.toString(ProcessHandle.current().pid())));

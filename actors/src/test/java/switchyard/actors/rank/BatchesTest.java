@@ -4,7 +4,7 @@ import switchyard.actors.exchange.ExchangeSettings;
 
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
-import switchyard.actors.bench.LayerBench;
+import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingPlan;
@@ -12,7 +12,7 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
-import switchyard.math.bench.LayerConfig;
+import switchyard.math.gate.RoutingOptions;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -65,10 +65,10 @@ class BatchesTest {
      */
     @Test
     void trainingStepsLeaveTheReusedBatchesAsTheyWere() {
-        LayerConfig tiny = new LayerConfig("tiny", 64, 16, 32, 4);
-        SimulationOptions job = LayerBench.job(tiny, 2, "vector", ExchangeSettings.direct());
-        Batch.Noise reused = new Batch.Noise(1, tiny.tokens(), tiny.modelDim(), 2);
-        Batch.Noise fresh = new Batch.Noise(1, tiny.tokens(), tiny.modelDim());
+        SimulationOptions job = new SimulationOptions(2, 2, 64, 16, 32, 1, 1, 1, false, 1, RoutingOptions.reference(),
+                OptimizerSpec.parse("sgd:lr=0.0001"), "vector", Duration.ofMinutes(5), ExchangeSettings.direct(), CheckpointPlan.none());
+        Batch.Noise reused = new Batch.Noise(1, job.tokens(), job.modelDim(), 2);
+        Batch.Noise fresh = new Batch.Noise(1, job.tokens(), job.modelDim());
         int steps = 5;
         double[] onReused = losses(job, new TrainingPlan(steps, 1, false, true, (step, rank) -> reused, Duration.ofMinutes(1), null));
         double[] onCopies = losses(job, new TrainingPlan(steps, 1, false, true, (step, rank) -> {

@@ -10,7 +10,6 @@ import akka.serialization.SerializationExtension;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import switchyard.actors.bench.ExchangePeer;
 import switchyard.actors.cluster.RankHost;
 import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
@@ -68,8 +67,6 @@ class WireFuzzTest {
         TestProbe<RankReply> reply = kit.createTestProbe(RankReply.class);
         TestProbe<RankMessage> rank = kit.createTestProbe(RankMessage.class);
         TestProbe<RankHost.HostReply> host = kit.createTestProbe(RankHost.HostReply.class);
-        TestProbe<ExchangePeer.Command> peer = kit.createTestProbe(ExchangePeer.Command.class);
-        TestProbe<ExchangePeer.Done> done = kit.createTestProbe(ExchangePeer.Done.class);
         TestProbe<DataPlaneLocator.Located> located = kit.createTestProbe(DataPlaneLocator.Located.class);
         int rows = random.nextInt(6), cols = 1 + random.nextInt(5), l = 1 + random.nextInt(3);
         int[] counts = new int[l];
@@ -115,11 +112,6 @@ class WireFuzzTest {
                 new RankMessage.RestoreCheckpoint("/tmp/ckpt", reply.getRef()),
                 new RankReply.CheckpointSaved(1, "/tmp/ckpt/rank-1.ckpt"),
                 new RankReply.Restored(1, 10),
-                new ExchangePeer.Start(7, List.of(peer.getRef(), peer.getRef()), 1, 4096,
-                        new ExchangeSettings(1024, 4, random.nextBoolean() ? Transport.ARTERY : Transport.DATA_PLANE), done.getRef()),
-                new ExchangePeer.Part(7, 0, part),
-                new ExchangePeer.Ack(1),
-                new ExchangePeer.Done(7, 1, 4096, 1_500_000),
                 new DataPlaneLocator.Locate(located.getRef()),
                 new DataPlaneLocator.Located(1 + random.nextInt(65535)));
     }

@@ -3,7 +3,7 @@ package switchyard.math.expert;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import switchyard.math.bench.AllocationMeter;
+import switchyard.math.testing.ThreadAllocation;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.linalg.MatMuls;
 
@@ -27,7 +27,7 @@ class ScratchTest {
 
     @Test
     void aThreadThatNeverRanAnExpertFindsTheMatricesAlreadyGrown() throws InterruptedException {
-        Assumptions.assumeTrue(AllocationMeter.available(), "this JVM does not count allocation per thread");
+        Assumptions.assumeTrue(ThreadAllocation.counted(), "this JVM does not count allocation per thread");
         Scratch warm = Scratch.take();
         shape(warm);
         warm.release();

@@ -3,7 +3,7 @@ package switchyard.math.linalg;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import switchyard.math.bench.AllocationMeter;
+import switchyard.math.testing.ThreadAllocation;
 import switchyard.math.tensor.Rows;
 
 import java.io.IOException;
@@ -31,7 +31,7 @@ class ShallowInliningAllocationTest {
 
     @Test
     void reluMaskAndRowUpdatesAllocateNothingWithFewInliningLevels() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(AllocationMeter.available(), "this JVM does not count allocation per thread");
+        Assumptions.assumeTrue(ThreadAllocation.counted(), "this JVM does not count allocation per thread");
         Assumptions.assumeTrue(MatMuls.vectorApiAvailable(), "no Vector API in this JVM");
         for (int levels : new int[] {6, 4}) assertNothingAllocatedWith(levels);
     }

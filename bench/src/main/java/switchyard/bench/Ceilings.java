@@ -1,0 +1,69 @@
+package switchyard.bench;
+
+import switchyard.bench.kernel.TileCeiling;
+import switchyard.kernels.AmxMatMul;
+import switchyard.bench.kernel.FmaCeiling;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the cores can do right now, measured once per bench run and read against its figures: the
+ * float32 FMA rate of the vector units, and where there are tiles, the AMX tile rate (bfloat16,
+ * and the float32 rate it allows at three tile products per float32 product).
+ *
+ * @param fmaAll  FMA GFLOP/s on every core at once
+ * @param amxOne  tile bfloat16 GFLOP/s on one thread; NaN without AMX
+ * @param amxAll  on every core at once; NaN without AMX
+ * @param cores   the cores used for the "all" figures
+ */
+record Ceilings(double fmaAll, double amxOne, double amxAll, int cores) {
+
+    static Ceilings measure(PrintWriter out) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double fmaOne = FmaCeiling.gflops(1), fmaAll = FmaCeiling.gflops(cores);
+        out.printf(Locale.ROOT, "FMA ceiling (register-only loop)    %.1f GFLOP/s on 1 thread, %.1f on %d%n", fmaOne, fmaAll, cores);
+        double amxOne = Double.NaN, amxAll = Double.NaN;
+        if (AmxMatMul.available()) {
+            amxOne = TileCeiling.bf16Gflops(1);
+            amxAll = TileCeiling.bf16Gflops(cores);
+            out.printf(Locale.ROOT, "AMX ceiling (register-only tiles)   %.0f bfloat16 GFLOP/s on 1 thread, %.0f on %d:"
+                    + " at most %.0f / %.0f float32 GFLOP/s for a product on tiles (bf16x3)%n",
+                    amxOne, amxAll, cores, float32(amxOne), float32(amxAll));
+        } else {
+            out.println("AMX ceiling                          not measured: " + AmxMatMul.unavailableReason());
+        }
+        out.println();
+        return new Ceilings(fmaAll, amxOne, amxAll, cores);
+    }
+
+    boolean hasAmx() {
+        return !Double.isNaN(amxAll);
+    }
+
+    /**
+     * The float32 rate products on tiles could reach on every core at once, measured now (a tenth
+     * of a second): the tiles' speed moves within seconds. NaN without AMX.
+     */
+    double amxFloat32Now() {
+        return hasAmx() ? float32(TileCeiling.bf16Gflops(cores)) : Double.NaN;
+    }
+
+    private static double float32(double bf16) {
+        return bf16 / TileCeiling.TILE_PRODUCTS_PER_FLOAT32_PRODUCT;
+    }
+
+    /** The JSON figure {@code amx_ceiling}; null without AMX. */
+    Map<String, Object> amxJson() {
+        if (!hasAmx()) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bf16_gflops_1_thread", amxOne);
+        m.put("bf16_gflops", amxAll);
+        m.put("float32_gflops_1_thread", float32(amxOne));
+        m.put("float32_gflops", float32(amxAll));
+        m.put("threads", cores);
+        return m;
+    }
+}

@@ -1,0 +1,160 @@
+package switchyard.bench;
+
+import switchyard.bench.peer.NumpyPeer;
+import switchyard.bench.layer.LayerConfig;
+import switchyard.bench.layer.Window;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The bench's peer section: the NumPy peer's runs, each right after the layer run it is compared
+ * with when the layer section runs too, so that each ratio compares two runs minutes apart at most
+ * on a machine whose speed drifts. The ratio reported is the median of the per-pair ratios.
+ */
+final class PeerRuns {
+    /** One peer run and the layer run just before it (null when the layer section did not run). */
+    record Pair(NumpyPeer.Result peer, Throughput layer) {
+        double forwardRatio() { return layer.forward() / peer.forwardTokensPerSecond(); }
+        double fwdBwdRatio() { return layer.fwdBwd() / peer.fwdBwdTokensPerSecond(); }
+    }
+
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
+
+    private final PrintWriter out;
+    private final BiFunction<LayerConfig, Integer, NumpyPeer.Result> measure;
+    private final Map<String, List<Pair>> runs = new LinkedHashMap<>();
+    /** Why the peer does not run (any more), or null. */
+    private String unavailable;
+
+    PeerRuns(PrintWriter out, BiFunction<LayerConfig, Integer, NumpyPeer.Result> measure, String unavailable) {
+        this.out = out;
+        this.measure = measure;
+        this.unavailable = unavailable;
+        if (unavailable != null) {
+            out.println("NumPy peer skipped: " + unavailable);
+            out.println();
+        }
+    }
+
+    /** The peer of this machine's {@code python3}, or (printing why) a section that measures nothing. */
+    static PeerRuns start(PrintWriter out, int warmup, Window window) {
+        return new PeerRuns(out, (c, w) -> NumpyPeer.measure(c, w, warmup, window, RUN_TIMEOUT),
+                NumpyPeer.unavailableReason(Duration.ofMinutes(1)));
+    }
+
+    /**
+     * Measures the peer on the configuration the layer just ran, and pairs the two. A peer that
+     * fails is reported and left out from then on; the layer's figures go on.
+     */
+    void measureAfter(LayerConfig c, int w, Throughput layer) {
+        NumpyPeer.Result r = measure(c, w);
+        if (r != null) runs.computeIfAbsent(key(c, w), k -> new ArrayList<>()).add(new Pair(r, layer));
+    }
+
+    private NumpyPeer.Result measure(LayerConfig c, int w) {
+        if (unavailable != null) return null;
+        try {
+            return measure.apply(c, w);
+        } catch (RuntimeException e) {
+            unavailable = "failed on " + c.name() + " W=" + w + ": " + e.getMessage();
+            out.println("NumPy peer " + unavailable + "; the bench goes on without it");
+            out.flush();
+            return null;
+        }
+    }
+
+    /**
+     * Prints the peer's table and adds it to {@code figures} as {@code peer}, and why the peer did
+     * not run, or stopped, as {@code peer_unavailable}.
+     */
+    void report(Map<String, Object> figures, List<LayerConfig> configs, List<Integer> worlds, int repeat) {
+        List<Map<String, Object>> rows = runs.isEmpty() && unavailable != null ? List.of() : table(configs, worlds, repeat);
+        if (!rows.isEmpty()) figures.put("peer", rows);
+        if (unavailable != null) figures.put("peer_unavailable", unavailable);
+    }
+
+    /**
+     * Prints the peer's table and returns its JSON rows: every configuration the layer section
+     * measured, or, without it, {@code repeat} peer runs of each configuration and world.
+     */
+    private List<Map<String, Object>> table(List<LayerConfig> configs, List<Integer> worlds, int repeat) {
+        String title = "NumPy peer (index-based, one process)";
+        if (runs.isEmpty()) {
+            out.printf("%-37s %13s %15s%n", title, "forward tok/s", "fwd+bwd tok/s");
+        } else {
+            out.printf("%-37s %13s %15s %12s %12s%n", title, "forward tok/s", "fwd+bwd tok/s", "layer/peer", "layer/peer");
+            out.printf("%-37s %13s %15s %12s %12s%n", "", "", "", "forward", "fwd+bwd");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        String versions = null;
+        for (LayerConfig c : configs) {
+            for (int w : worlds) {
+                List<Pair> pairs = runs.get(key(c, w));
+                if (pairs == null) {
+                    pairs = new ArrayList<>();
+                    for (int i = 0; i < repeat; i++) {
+                        NumpyPeer.Result r = measure(c, w);
+                        if (r != null) pairs.add(new Pair(r, null));
+                    }
+                }
+                if (pairs.isEmpty()) continue;
+                rows.add(row(out, c, w, pairs));
+                versions = "numpy " + pairs.get(0).peer().numpy() + ", python " + pairs.get(0).peer().python();
+            }
+        }
+        if (versions != null) {
+            out.println(versions + "; BLAS on every core; its ranks share one process and trade rows by indexing (no all-to-all);");
+            out.println("its batches are drawn before its clock starts (the layer's in a warm-up step), its Gumbel noise too (the layer's gate draws it every step).");
+            out.println("layer/peer = median over pairs of a layer run and the peer run after it.");
+        }
+        out.println();
+        return rows;
+    }
+
+    private static Map<String, Object> row(PrintWriter out, LayerConfig c, int w, List<Pair> pairs) {
+        double forward = RunFigures.median(pairs, p -> p.peer().forwardTokensPerSecond());
+        double fwdBwd = RunFigures.median(pairs, p -> p.peer().fwdBwdTokensPerSecond());
+        boolean paired = pairs.get(0).layer() != null;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("config", c.name());
+        row.put("world", w);
+        row.put("forward_tokens_per_s", forward);
+        row.put("fwdbwd_tokens_per_s", fwdBwd);
+        if (pairs.size() > 1) {
+            row.put("forward_tokens_per_s_runs", pairs.stream().map(p -> p.peer().forwardTokensPerSecond()).toList());
+            row.put("fwdbwd_tokens_per_s_runs", pairs.stream().map(p -> p.peer().fwdBwdTokensPerSecond()).toList());
+        }
+        if (paired) {
+            row.put("layer_vs_peer_forward", RunFigures.median(pairs, Pair::forwardRatio));
+            row.put("layer_vs_peer_fwdbwd", RunFigures.median(pairs, Pair::fwdBwdRatio));
+            row.put("layer_vs_peer_forward_runs", pairs.stream().map(Pair::forwardRatio).toList());
+            row.put("layer_vs_peer_fwdbwd_runs", pairs.stream().map(Pair::fwdBwdRatio).toList());
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %12.2f %12.2f%n", c.name(), w, forward, fwdBwd,
+                    row.get("layer_vs_peer_forward"), row.get("layer_vs_peer_fwdbwd"));
+        } else {
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, forward, fwdBwd);
+        }
+        if (pairs.size() > 1) {
+            out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s%n", pairs.size(),
+                    RunFigures.joined(pairs, p -> p.peer().forwardTokensPerSecond(), "%.0f"), RunFigures.joined(pairs, p -> p.peer().fwdBwdTokensPerSecond(), "%.0f"));
+            if (paired) {
+                out.printf(Locale.ROOT, "    layer/peer per pair: forward %s; fwd+bwd %s%n",
+                        RunFigures.joined(pairs, Pair::forwardRatio, "%.2f"), RunFigures.joined(pairs, Pair::fwdBwdRatio, "%.2f"));
+            }
+        }
+        out.flush();
+        row.put("numpy", pairs.get(0).peer().numpy());
+        return row;
+    }
+
+    private static String key(LayerConfig c, int w) {
+        return c.name() + "/" + w;
+    }
+}
