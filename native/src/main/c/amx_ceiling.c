@@ -1,9 +1,8 @@
 /*
  * The tile unit's own speed right now: TDPBF16PS into four independent accumulators from operand
  * tiles that never change, so no memory traffic at all. No product can beat it, and on a shared
- * host it moves with the neighbours (on one core it fell from about 2,300 to 1,000 bfloat16
- * GFLOP/s and back within seconds), so Java's AmxCeiling measures it in the same run as the
- * figures it is held against.
+ * host it moves with the neighbours, within seconds, so Java's AmxCeiling measures it in the same
+ * run as the figures it is held against.
  */
 #include <jni.h>
 #include "amx_tiles.h"

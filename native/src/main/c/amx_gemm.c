@@ -8,8 +8,8 @@
  * AmxNative/AmxProduct.
  *
  * Packed operands live in direct ByteBuffers, from their first 64-byte boundary on: tile rows are
- * 64 bytes, and rows straddling two cache lines (as in a Java float[], 16-byte aligned) halved
- * the multiply's speed. Layout:
+ * 64 bytes, and rows straddling two cache lines (as in a Java float[], 16-byte aligned) slow
+ * the multiply badly. Layout:
  *   a k step is 32 values of k; ks = ceil(k/32) steps, zero-padded.
  *   A: panels of 32 rows; panel ip, step s holds four 16x32 tiles: hi rows 0-15, hi rows 16-31,
  *      lo rows 0-15, lo rows 16-31; a tile row is one row's 32 k values.
@@ -49,7 +49,7 @@ static inline __mmask16 firstLanes(int count) {
  * writes one: "panel-major" (panel p, step s at (p*ks + s)*STEP) when the source is contiguous
  * along k (A as is, B transposed), "step-major" ((s*panels + p)*STEP) when it is contiguous along
  * the panel's rows or columns (A transposed, B as is). Packing in one fixed order for all four
- * ran 2-4x slower on 2048-wide operands than a plain copy of the same bytes.
+ * would stride through the source for some of them, far slower than a plain copy of the bytes.
  */
 static inline size_t stepAt(int stepMajor, int panel, int s, int panels, int ks) {
     return (stepMajor ? (size_t) s * panels + panel : (size_t) panel * ks + s) * STEP;
@@ -202,10 +202,8 @@ static void packColumnsB(const float *b, int ldb, int k, int n, int ks, int jp0,
  * The C block after this one is asked for, for writing, spread over this block's steps (2 rows a
  * step in a 16-step block): its lines then arrive while the tiles multiply, not when its tile
  * stores (or loads) need them, and the stores no longer hold the core's line-fill slots that the
- * operand tile loads from L2 need. On one expert's six products (C harness, interleaved, same
- * bits), asking for 8 rows a step in the first four steps was 1.1-3.2 % faster than no prefetch
- * with C on 4 KiB pages and 3.1-7.3 % with C on 2 MiB pages; spreading the rows over all steps
- * gained 2.7-3.7 % more on 2 MiB pages (four runs), 0.995 and 1.018 on 4 KiB pages.
+ * operand tile loads from L2 need. The rows are spread over all steps rather than asked for in
+ * the first few, which does better still where C lies on 2 MiB pages.
  * Asked for here: rows [r0, r0+rows) of a 32x32 block (none past its last), each 128 bytes,
  * which in a Java float[] (16-byte aligned) span up to three cache lines.
  */
@@ -221,14 +219,12 @@ static inline void prefetchRows(const float *c, long ld, int r0, int rows) {
  * C tiles 0-3 += the block's steps. Per step lo·hi, hi·hi, hi·lo: each group keeps one operand's
  * tiles from the group before, so a step loads eight tiles for twelve tile products (hi·hi, hi·lo,
  * lo·hi in that order needs ten). The products stream their tiles from L2, so fewer loads is
- * faster: one expert's six products ran 3-6 % quicker on one core (interleaved C-harness runs).
+ * faster.
  * A step's first four loads go out together, before any of its products: tile registers are not
  * renamed, so a load waits for the products still reading its register, and the products wait
- * for their loads; issued together, the four overlap those waits. On the six products of one
- * 2048-row expert (C harness, results bit-identical) that was 0.9-5.4 % faster than loading each
- * tile just before its first product (medians of four runs of 40-60 interleaved rounds), and
- * 4-6 % on a synthetic sweep while the tile unit was in its slow state; in its fast state the
- * order made no difference. Each C tile still sums lo·hi, hi·hi, hi·lo in that order.
+ * for their loads; issued together, the four overlap those waits, where loading each tile just
+ * before its first product would serialise them. Each C tile still sums lo·hi, hi·hi, hi·lo in
+ * that order.
  */
 static inline void sweep(const uint16_t *a, size_t aNext, const uint16_t *b, size_t bNext, int steps,
                          const float *nextC, long ld) {
@@ -343,8 +339,7 @@ static void block(const Product *pr, int ip, int jp, int s0, int steps, const fl
         return;
     }
     /* The epilogue reads the tiles back from the stand-in, which is in L1, and writes C once:
-       reading them back from C waited for the tile stores' lines to arrive from memory (applied in
-       place on C, a product with bias and ReLU ran 5-9 % slower). */
+       reading them back from C would wait for the tile stores' lines to arrive from memory. */
     storeC(stand, 32);
     if (epilogue) {
         finish(pr, stand, c, pr->n, rows, cols, col0);
@@ -403,8 +398,8 @@ JNIEXPORT void JNICALL Java_switchyard_kernels_AmxNative_packB(JNIEnv *env, jcla
 }
 
 /* Rows of panels [ip0, ip1) x columns of panels [jp0, jp1) of C: packs those rows of A into
-   scratch, where they stay in cache for the multiply that follows (packing all of A first sent it
-   through memory). */
+   scratch, where they stay in cache for the multiply that follows (packing all of A first would
+   send it through memory). */
 JNIEXPORT void JNICALL Java_switchyard_kernels_AmxNative_multiplyBlock(JNIEnv *env, jclass cls,
         jfloatArray a, jboolean transA, jint lda, jobject packedB, jboolean transB, jobject scratch,
         jfloatArray c, jint m, jint n, jint k, jint ip0, jint ip1, jint jp0, jint jp1,

@@ -81,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
     double minSeconds = 2;
 
     // until the JIT has compiled the hot path, Vector-API code boxes every vector: the small
-    // configuration allocates kilobytes per token for its first half-dozen steps
+    // configuration's first steps allocate far more per token than warm ones
     @Option(names = "--warmup", paramLabel = "N", description = "Steps run before measuring (default: ${DEFAULT-VALUE}). The layer's ranks draw their two batches "
             + "of random tokens in the first, as the peer draws its batches before its clock starts.")
     int warmup = 8;

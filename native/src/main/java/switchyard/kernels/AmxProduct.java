@@ -31,8 +31,7 @@ final class AmxProduct extends ProductOperands {
     private static final int PARTS_PER_THREAD = 2;
     /**
      * Most row panels per block: each block reads all of packed B once, so taller blocks read it
-     * fewer times. One expert's six products ran 351 GFLOP/s on one core with 16 (512 rows),
-     * 347 with 8 and 307 with 4.
+     * fewer times.
      */
     private static final int MAX_ROW_PANELS = 16;
     /** Most packed A per row block (4 MiB: 16 panels of k = 2048). */
@@ -80,8 +79,7 @@ final class AmxProduct extends ProductOperands {
             packedB = AmxNative.packedBuffer(packedB, columnPanels, k);
             packing.runOn(pool, (columnPanels + PACK_PANELS - 1) / PACK_PANELS);
             // Sized for the threads free now: cutting a product for helpers that are busy with
-            // another rank's product only repeats packing (two ranks multiplying at once measured
-            // 231 + 257 GFLOP/s cut for 2 threads against 294 + 294 cut for 1).
+            // another rank's product only repeats packing.
             share(pool == null ? 1 : pool.threadsFree());
             multiply.runOn(pool, ((rowPanels + rowsPerPart - 1) / rowsPerPart) * columnParts);
         } finally {

@@ -41,7 +41,7 @@ public final class RoutingOnly {
     public static RunListener.Outcome run(SimulationOptions o, int threads, Consumer<StepMetrics> onStep) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         // ranks already run in parallel: "best" would give each rank a kernel on every core as well and
-        // oversubscribe them (measured at W=256: 22-36 s per step against 15 s single-threaded)
+        // oversubscribe them, which is slower than one thread per rank
         String kernel = o.matmul().equalsIgnoreCase("best") ? "vector" : o.matmul();
         MatMuls.byName(kernel); // a bad kernel name fails before any work
         ThreadLocal<MatMul> mm = ThreadLocal.withInitial(() -> MatMuls.byName(kernel));

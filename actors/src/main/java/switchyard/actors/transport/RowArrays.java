@@ -10,8 +10,8 @@ import java.util.WeakHashMap;
 
 /**
  * Float arrays for the rows of received exchange parts, reused. Decoding a large part into a new
- * array costs zeroing, fresh pages and garbage on top of the copy itself (measured: about a third
- * of a node's data-plane CPU); a receiver that has copied a part's rows away hands the array back
+ * array costs zeroing, fresh pages and garbage on top of the copy itself, a large share of a
+ * node's data-plane CPU; a receiver that has copied a part's rows away hands the array back
  * ({@link DataPlane#recycle}) and the next part of that size is decoded into it, often still in
  * cache. Only arrays this pool lent are taken back, each once, so a stray or repeated hand-back is
  * harmless; an array never handed back is simply collected. At most {@code budgetBytes} wait here,

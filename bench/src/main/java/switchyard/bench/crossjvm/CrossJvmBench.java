@@ -66,9 +66,8 @@ public final class CrossJvmBench {
 
     /**
      * What is measured is a long run's exchanges, not a fresh JVM's: the code of an exchange runs
-     * about once per 1 MiB part, so the JIT needs thousands of parts to compile it. Measured on 2
-     * busy cores with 64 MiB exchanges: the compiler threads took 10-20 ms of CPU per exchange
-     * (a third of the data plane's own) for the first ~100 exchanges and about 2 ms after ~150.
+     * about once per 1 MiB part, so the JIT needs thousands of parts to compile it, and until it
+     * has, its compiler threads take a large share of busy cores from the data plane.
      * So before any measurement the configured transport and the raw copy each move this many
      * bytes per direction in exchanges of the largest size, and every size then gets a few
      * rounds of its own. The slow Artery comparison only gets its few rounds.
@@ -81,7 +80,7 @@ public final class CrossJvmBench {
      * Measured rounds for exchanges of {@code size}: {@code repeats} for the largest, more for smaller
      * ones (up to {@link #MAX_ROUNDS}, never fewer than {@code repeats}), so that every size is measured over about as many bytes. A
      * 4 MiB exchange lasts a few milliseconds, and on a shared machine one neighbour's burst decides
-     * it: best of 5 gave ratios from 0.40 to 1.06 in one evening.
+     * the best of a few such rounds.
      */
     static int rounds(long size, long largest, int repeats) {
         if (size <= 0 || size >= largest) return repeats;

@@ -24,8 +24,8 @@ public final class ExpertGemmBench {
     /**
      * Median GFLOP/s over the forward+backward rounds of {@code window}, after two untimed ones
      * (the second sizes the window). The layer's figure it is held against comes from
-     * seconds of steps, and five rounds of 60 ms caught faster and slower moments of the machine
-     * than those seconds did: in-layer/alone ratios of 0.65 and 1.22 in one run.
+     * seconds of steps, so this one is measured over as long: a few short rounds would catch
+     * faster and slower moments of the machine than those seconds do.
      */
     public static double gflops(MatMul mm, int rows, int modelDim, int hiddenDim, Window window) {
         if (rows < 1 || modelDim < 1 || hiddenDim < 1)

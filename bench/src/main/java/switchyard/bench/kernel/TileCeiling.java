@@ -14,7 +14,7 @@ import switchyard.bench.kernel.FmaCeiling;
  */
 public final class TileCeiling {
 
-    /** Tile products of one run: about 10 ms at the fastest rate seen, and exact in float32 (see AmxMatMul.tileLoop). */
+    /** Tile products of one run: long enough to time, short enough to repeat, and exact in float32 (see AmxMatMul.tileLoop). */
     private static final int ROUNDS = 400_000;
     /** Tile products the AMX kernel spends per float32 product. */
     public static final int TILE_PRODUCTS_PER_FLOAT32_PRODUCT = 3;

@@ -76,8 +76,8 @@ public final class LayerBench {
     public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, Window window) {
         SimulationOptions job = job(config, worldSize, "metered:" + matmul, ExchangeSettings.direct());
         // Training runs until at least as long as the oracle's warm-up has passed: a small step takes
-        // milliseconds, and 8 of them ended before C2 had compiled the step's Vector-API code, whose
-        // boxes then showed as 10-60 KB per token in the first configuration measured.
+        // milliseconds, and a fixed few of them can end before C2 has compiled the step's
+        // Vector-API code, whose boxes would then count in the first configuration measured.
         long warm = System.nanoTime() + OracleBench.WARMUP_NANOS;
         double[] stepNanos = new double[2]; // forward, training: the last warm-up's median step
         do {

@@ -2,9 +2,8 @@ package switchyard.bench.layer;
 
 /**
  * How long a bench figure is measured: at least {@code leastSteps} steps and at least
- * {@code leastNanos} of them. A small step takes a few milliseconds, and six of them made a window
- * so short that one pause of the machine decided the figure (two runs of one configuration gave
- * 118,703 and 334,860 tokens/s).
+ * {@code leastNanos} of them. A small step takes a few milliseconds, and a window of a few such
+ * steps is so short that one pause of the machine decides the figure.
  */
 public record Window(int leastSteps, long leastNanos) {
     public Window {

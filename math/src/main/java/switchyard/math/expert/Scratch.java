@@ -7,16 +7,15 @@ import switchyard.math.tensor.Buffers;
 /**
  * Matrices for intermediates that never leave one call of {@link ExpertShard}: the stacked rows an
  * expert runs on before the result is cut back into per-source blocks, and the hidden-layer
- * gradient of {@link Expert#backward}. Allocating them fresh every call meant zeroing (and, for
- * such large arrays, often first faulting in) megabytes per expert per step only to overwrite them.
+ * gradient of {@link Expert#backward}. Allocating them fresh every call would zero (and, for
+ * such large arrays, often first fault in) megabytes per expert per step only to overwrite them.
  * Each grows to the largest shape it has seen and is then reused.
  *
  * <p>A call takes a set from a pool shared by every thread and gives it back when it is done, so
- * concurrent calls never share one and there are as many sets as calls ever ran at once. They used
- * to be per thread; but which threads of a dispatcher run an expert is up to the dispatcher, and a
- * thread that ran its first expert backward after the warm-up steps allocated its 16-19 MB inside
- * the bench's measured window (655-762 bytes per token per step in 2 of 5 runs of the large layer
- * at W=1, against 14).
+ * concurrent calls never share one and there are as many sets as calls ever ran at once. A set
+ * per thread would not do: which threads of a dispatcher run an expert is up to the dispatcher, and
+ * a thread that ran its first expert backward after the warm-up steps would allocate its set
+ * (megabytes at the large configuration) inside a bench's measured window.
  */
 final class Scratch {
     private static final BufferPool<Scratch> IDLE = new BufferPool<>(Scratch::new, Scratch::poison);

@@ -13,7 +13,7 @@ import static switchyard.math.linalg.MicroKernel.NR;
  *         for each micro-panel jr, row tile ir: kernel  (B micro-panel KC×NR stays in L1)
  * </pre>
  * The textbook order (k blocks outside row blocks) re-reads every C tile from memory once per k
- * block, and a demand miss on C stalls the kernel; with k = 4096 that cost a third of the time.
+ * block, and a demand miss on C stalls the kernel, the more often the longer k is.
  *
  * <p>{@link Product} drives the two outer loops and shares their work out: the packing of one
  * column block's B ({@link #packB}, one part per k block) and the row blocks over it

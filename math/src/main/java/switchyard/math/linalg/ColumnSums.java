@@ -4,8 +4,8 @@ import org.ejml.data.FMatrixRMaj;
 
 /**
  * The two row-streaming passes of the expert backward: bias gradients (column sums) and the ReLU
- * mask. They touch every element of an [n×H] matrix once, so as scalar loops they cost as much as a
- * third of a matrix product (the mask's data-dependent branch mispredicts about half the time).
+ * mask. They touch every element of an [n×H] matrix once, so as scalar loops they cost a sizeable
+ * share of a matrix product (the mask's data-dependent branch mispredicts about half the time).
  * Both are elementwise per column, summing rows in increasing order, so the Vector API version and
  * the scalar fallback (for JVMs without {@code jdk.incubator.vector}) give bit-identical results.
  */

@@ -46,7 +46,7 @@ final class MicroKernel {
     static void update(TileTarget out, int kc, float[] ap, int aOff, float[] bp, int bOff) {
         // The sum starts from zero and C is read only after the loop: whatever is live across the
         // hot loop takes a general register, and when C2 runs short it spills loop variables (even
-        // into vector registers), which was seen to cost 40% in some JIT runs.
+        // into vector registers), which slows the loop badly.
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(SPECIES);
         c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;

@@ -10,8 +10,8 @@ import static switchyard.math.linalg.MicroKernel.NR;
  * <p>Options are turned into data rather than flags (a start tile of zeros when not accumulating,
  * a bias row of zeros when there is no bias, a floor of −∞ when there is no ReLU) so the kernel
  * runs the same straight-line epilogue every time. A branch there would merge vector values at a
- * join, and C2 (JDK 17) then keeps them boxed: the kernel was measured 50× slower once both sides
- * of such a branch had been taken.
+ * join, and C2 (JDK 17) then keeps them boxed: once both sides of such a branch have been taken,
+ * the kernel runs on heap objects, many times slower.
  */
 final class TileTarget {
 

@@ -32,7 +32,7 @@ final class VectorColumnSums {
         // Compared and blended with a constant vector, not with the scalar 0: a scalar operand is
         // broadcast on every use, through the deepest chain of calls in the loop, and in some JVMs
         // C2 compiled this loop inside a caller deep enough that the broadcast was not intrinsified;
-        // every iteration then allocated its 0 (24 KB per token per large training step).
+        // every iteration then allocated its 0.
         for (int r = 0; r < rows; r++) {
             int row = r * cols;
             for (int c = 0; c < full; c += LANES) {

@@ -59,11 +59,10 @@ public final class ClusteredRegression {
         // Row-wise axpy (c outer, j inner): each y[s][j] still sums its M products in increasing c
         // with a separate multiply and add, exactly as a dot product would, so the data is
         // bit-for-bit the same on every machine; but the inner loop streams rows, on whole
-        // vectors (the dot-product order walked a column of A and took half a step's time; the
-        // JIT's own loop ran at 2.5 GFLOP/s). Tokens of one cluster go through in blocks, each row
-        // of A_k read once per block, not once per token. A 4096-token batch at M=2048 took 15.7 s
-        // before, and the step's other ranks waited for it. The sums start from zero, so a reused
-        // target is cleared first.
+        // vectors (the dot-product order walks a column of A, which is slow). Tokens of one
+        // cluster go through in blocks, each row of A_k read once per block, not once per token.
+        // The step's other ranks wait while a rank draws its batch, so drawing must be fast. The
+        // sums start from zero, so a reused target is cleared first.
         float[] xd = x.data, yd = y.data;
         Arrays.fill(yd, 0, spec.tokens() * m, 0f);
         int[] byCluster = groupByCluster(cluster, spec.clusters());

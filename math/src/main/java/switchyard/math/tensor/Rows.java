@@ -17,7 +17,7 @@ public final class Rows {
      * <p>The broadcast weight is the receiver of each multiply, not its argument: with four inlining
      * levels and the ReLU mask's pass run before it in the same JVM, C2 could not unbox the
      * loop-invariant vector as the argument ("unbox failed" under -XX:+PrintIntrinsics), and every
-     * iteration allocated its vectors (6,240 bytes a call of 512; ShallowInliningAllocationTest).
+     * iteration allocated its vectors (see ShallowInliningAllocationTest).
      */
     public static void addScaled(float[] src, int srcAt, float w, float[] dst, int dstAt, int n) {
         int full = F.loopBound(n);

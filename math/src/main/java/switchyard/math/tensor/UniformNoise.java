@@ -4,14 +4,12 @@ package switchyard.math.tensor;
  * Fast reproducible noise: value {@code i} of a fill is a pure function of the seed and {@code i}
  * (SplitMix64 of a counter, two values per 64-bit draw: the low half, then the high half),
  * uniform in [-1, 1) on a 2⁻²² grid. Drawing a benchmark's S×M inputs per step with
- * {@code SplittableRandom.nextDouble} took ~15 ms per rank per step on the large configuration;
- * this takes about 3.
+ * {@code SplittableRandom.nextDouble} is several times slower.
  *
- * <p>Plain Java on purpose. A Vector-API version was six times faster (0.53 against 3.2 ms per
- * 4096×512 fill), but in three of eight full benches C2 compiled it with its vectors left as heap
- * objects, for as long as the JVM ran: the bench's large configuration then allocated 3 KB per
- * token per step and spent 14–23 ms per step drawing its batch. Rewriting its loop moved the
- * failure rather than removing it.
+ * <p>Plain Java on purpose. A Vector-API version is faster when it compiles well, but C2 sometimes
+ * compiled it with its vectors left as heap objects, for as long as the JVM ran: the bench then
+ * allocated on every step and drew its batches slower than this loop does. Rewriting its loop
+ * moved the failure rather than removing it.
  */
 public final class UniformNoise {
 

@@ -45,8 +45,7 @@ public final class VectorMath {
     /**
      * Whether {@code a[from .. from+length-1]} holds only finite values. x − x is 0 for a finite x and
      * NaN for NaN or ±∞, so one sum of those tells. The gate checks its input with it: element by
-     * element that check was a quarter of the gate's time on a large step (1.2–1.5 of 3.4–5.9 ms for
-     * 4096×512); alone, this takes 0.38 ms for that matrix where an element loop takes 0.92.
+     * element, that check would be a sizeable part of the gate's time on a large step.
      */
     public static boolean allFinite(float[] a, int from, int length) {
         FloatVector lanes = FloatVector.zero(F);
@@ -84,8 +83,8 @@ public final class VectorMath {
         }
         if (bound < length) {
             // The tail goes through a full vector of this thread's scratch: JDK 17 neither
-            // intrinsifies indexInRange nor masked loads and stores well, and boxed masks allocated
-            // about 100 bytes per row, which with E below the vector width was every row.
+            // intrinsifies indexInRange nor masked loads and stores well, and boxed masks would
+            // allocate on every row with a tail, which with E below the vector width is every row.
             Scratch scratch = SCRATCH.get();
             int rest = length - bound;
             System.arraycopy(src, from + bound, scratch.tailIn, 0, rest);
@@ -127,7 +126,7 @@ public final class VectorMath {
      * Sum of {@code a[from .. from+length-1]}, within float rounding of the exact sum: 16 compensated
      * (Kahan) float sums, partial sum i taking the elements ≡ i mod 16, added in double in a fixed
      * order. The same bits on a 128-, 256- or 512-bit machine. A plain double loop is bound by the
-     * latency of each addition and was the slowest part of a wide softmax.
+     * latency of each addition, which would set the pace of a wide softmax.
      */
     public static double sum(float[] a, int from, int length) {
         double total = 0;
@@ -159,7 +158,7 @@ public final class VectorMath {
      * {@code Σ a[aFrom+i]·b[bFrom+i]} over {@code i < length}: 16 partial sums, partial p taking the
      * products of elements ≡ p mod 16 (a multiply, then an add), added in order p = 0..15, then the
      * tail in order. The same bits on a 128-, 256- or 512-bit machine; a single scalar chain is
-     * bound by the add latency and was the weight-gradient pass's whole cost.
+     * bound by the add latency, which would set the pace of the weight-gradient pass.
      */
     public static float dot(float[] a, int aFrom, float[] b, int bFrom, int length) {
         float total = 0f;
