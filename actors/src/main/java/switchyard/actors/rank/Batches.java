@@ -39,7 +39,7 @@ final class Batches {
         }
         ClusteredRegression.Spec spec = ((Batch.Synthetic) batch).spec();
         if (task == null || !task.spec().equals(spec)) task = new ClusteredRegression(spec); // centres and maps are built once
-        ClusteredRegression.Batch b = task.batch(rank, step, arena.tokens, arena.target);
+        ClusteredRegression.Sample b = task.batch(rank, step, arena.tokens, arena.target);
         return new Materialised(b.input(), new Objective.Mse(b.target()), null);
     }
 

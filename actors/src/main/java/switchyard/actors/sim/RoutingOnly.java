@@ -35,7 +35,7 @@ public final class RoutingOnly {
     private RoutingOnly() {}
 
     /** What routing one rank's tokens leaves behind; the routing itself (S×E floats) is dropped at once. */
-    private record Routed(StepReport report, int[] rowsToOwner) {}
+    private record RankRouting(StepReport report, int[] rowsToOwner) {}
 
     /** @param threads ranks routed at once */
     public static RunListener.Outcome run(SimulationOptions o, int threads, Consumer<StepMetrics> onStep) {
@@ -56,9 +56,9 @@ public final class RoutingOnly {
                 List<RankReply.StepDone> done = new ArrayList<>();
                 for (int micro = 0; micro < o.microBatches(); micro++) {
                     long step = (long) update * o.microBatches() + micro;
-                    Routed[] ranks = pool.submit(() -> IntStream.range(0, o.worldSize()).parallel()
+                    RankRouting[] ranks = pool.submit(() -> IntStream.range(0, o.worldSize()).parallel()
                             .mapToObj(r -> route(o, gate, task, mm.get(), r, step))
-                            .toArray(Routed[]::new)).get();
+                            .toArray(RankRouting[]::new)).get();
                     done.addAll(replies(o, step, ranks));
                 }
                 StepMetrics m = StepMetrics.of(update, o.worldSize(), o.experts(), done, System.nanoTime() - started);
@@ -78,7 +78,7 @@ public final class RoutingOnly {
     }
 
     /** Rank r's side of step t: route its tokens and count the rows for every owner, as the token side of a rank does. */
-    private static Routed route(SimulationOptions o, Gate gate, ClusteredRegression task, MatMul mm, int rank, long step) {
+    private static RankRouting route(SimulationOptions o, Gate gate, ClusteredRegression task, MatMul mm, int rank, long step) {
         var input = task.inputs(rank, step);
         long t0 = System.nanoTime();
         Routing routing = gate.route(input, GateNoise.seeded(o.seed(), rank, step), true, mm);
@@ -89,7 +89,7 @@ public final class RoutingOnly {
         for (int owner = 0; owner < o.worldSize(); owner++) rowsToOwner[owner] = routing.tokensAt(owner * l, (owner + 1) * l);
         int[][] rows = new int[StepReport.EXCHANGES][o.worldSize()];
         long[][] bytes = new long[StepReport.EXCHANGES][o.worldSize()];
-        return new Routed(StepReport.of(routing, 0, rows, bytes, nanos), rowsToOwner);
+        return new RankRouting(StepReport.of(routing, 0, rows, bytes, nanos), rowsToOwner);
     }
 
     /**
@@ -97,7 +97,7 @@ public final class RoutingOnly {
      * output gradients on the same route); as an owner it answers every source with as many rows as
      * that source sent it (expert outputs, then the input gradients).
      */
-    private static List<RankReply.StepDone> replies(SimulationOptions o, long step, Routed[] ranks) {
+    private static List<RankReply.StepDone> replies(SimulationOptions o, long step, RankRouting[] ranks) {
         List<RankReply.StepDone> done = new ArrayList<>(ranks.length);
         for (int r = 0; r < ranks.length; r++) {
             StepReport report = ranks[r].report();

@@ -73,7 +73,7 @@ class ArrivalOrderTest {
         List<TestProbe<RankMessage>> peers = List.of(p1, p1, p2); // index by rank (0 unused)
         SplittableRandom random = new SplittableRandom(99); // the same peer data in every run
         ExpertRows[] peerDispatch = {null, RankHarness.randomRows(random, new int[] {3, 2}, dim), RankHarness.randomRows(random, new int[] {1, 4}, dim)};
-        ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(4, 3, dim, 16)).batch(0, 0);
+        ClusteredRegression.Sample b = new ClusteredRegression(new ClusteredRegression.Spec(4, 3, dim, 16)).batch(0, 0);
         TestProbe<RankReply> driver;
         ActorRef<RankMessage> rank0;
         if (rowsFirst) {

@@ -74,7 +74,7 @@ class ExchangeRoutesTest {
         int[] tokens = {1, 6, 5};
         for (long step = 0; step < 2; step++) {
             for (int r = 0; r < 3; r++) {
-                ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(9, 3, 8, tokens[r])).batch(r, step);
+                ClusteredRegression.Sample b = new ClusteredRegression(new ClusteredRegression.Spec(9, 3, 8, tokens[r])).batch(r, step);
                 h.ranks.get(r).tell(new RankMessage.RunStep(step, new Batch.Given(b.input(), new Objective.None()), false, false, h.driver.getRef()));
             }
             for (int i = 0; i < 3; i++) assertTrue(h.driver.receiveMessage(Duration.ofSeconds(20)) instanceof RankReply.StepDone);

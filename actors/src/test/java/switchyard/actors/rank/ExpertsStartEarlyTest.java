@@ -89,7 +89,7 @@ class ExpertsStartEarlyTest {
         ActorRef<RankMessage> rank0 = h.ranks.get(0);
         peer.expectMessageClass(RankMessage.Roster.class);
 
-        ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(4, 2, DIM, 16)).batch(0, 0);
+        ClusteredRegression.Sample b = new ClusteredRegression(new ClusteredRegression.Spec(4, 2, DIM, 16)).batch(0, 0);
         rank0.tell(new RankMessage.RunStep(0, new Batch.Given(b.input(), new Objective.Mse(b.target())), true, true, h.driver.getRef()));
         int[] rank0Counts = new Answers().receive(peer, Exchange.DISPATCH, -1).counts;
 

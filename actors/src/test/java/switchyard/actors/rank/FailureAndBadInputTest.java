@@ -48,7 +48,7 @@ class FailureAndBadInputTest {
     }
 
     private static Batch batch(int rank, long step, int tokens, int dim) {
-        ClusteredRegression.Batch b = new ClusteredRegression(new ClusteredRegression.Spec(1, 3, dim, tokens)).batch(rank, step);
+        ClusteredRegression.Sample b = new ClusteredRegression(new ClusteredRegression.Spec(1, 3, dim, tokens)).batch(rank, step);
         return new Batch.Given(b.input(), new Objective.Mse(b.target()));
     }
 

@@ -25,7 +25,7 @@ public final class ClusteredRegression {
     }
 
     /** One rank's batch: inputs and targets, both [S × M]. */
-    public record Batch(FMatrixRMaj input, FMatrixRMaj target) {}
+    public record Sample(FMatrixRMaj input, FMatrixRMaj target) {}
 
     private final Spec spec;
     private final FMatrixRMaj centres;   // [K × M]
@@ -46,12 +46,12 @@ public final class ClusteredRegression {
     FMatrixRMaj map(int k) { return maps[k]; }
 
     /** The batch of {@code rank} at {@code step}. */
-    public Batch batch(int rank, long step) {
+    public Sample batch(int rank, long step) {
         return batch(rank, step, new FMatrixRMaj(spec.tokens(), spec.modelDim()), new FMatrixRMaj(spec.tokens(), spec.modelDim()));
     }
 
     /** The batch of {@code rank} at {@code step}, written into {@code input} and {@code target} (reshaped to S × M). */
-    public Batch batch(int rank, long step, FMatrixRMaj input, FMatrixRMaj target) {
+    public Sample batch(int rank, long step, FMatrixRMaj input, FMatrixRMaj target) {
         int m = spec.modelDim();
         int[] cluster = new int[spec.tokens()];
         FMatrixRMaj x = draw(rank, step, cluster, Buffers.reshape(input, spec.tokens(), m));
@@ -86,7 +86,7 @@ public final class ClusteredRegression {
             }
             first = end;
         }
-        return new Batch(x, y);
+        return new Sample(x, y);
     }
 
     /** Tokens whose target rows stay in L2 (256 KB at M=1024) while a row of A_k is read once for all of them. */

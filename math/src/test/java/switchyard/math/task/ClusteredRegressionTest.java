@@ -27,7 +27,7 @@ class ClusteredRegressionTest {
     void targetsAreDotProductsWithOneClusterMapBitForBit() {
         int m = 26, clusters = 3, tokens = 300; // more tokens per cluster than one block of the target product
         ClusteredRegression task = new ClusteredRegression(new ClusteredRegression.Spec(7, clusters, m, tokens));
-        ClusteredRegression.Batch batch = task.batch(1, 4);
+        ClusteredRegression.Sample batch = task.batch(1, 4);
         for (int s = 0; s < tokens; s++) {
             boolean matched = false;
             for (int k = 0; k < clusters && !matched; k++) {
