@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * The layer's hot products at the large configuration's shapes (one expert's share of a step:
  * 1024 rows, M=512, H=2048), for each kernel. Reports milliseconds per product; GFLOP/s is
  * 2·m·k·n / time. Run: see the README's Performance section. Kernels are picked by name through
- * {@link MatMuls#byName}, so any name it accepts can be passed with {@code -p kernel=...}; the AMX
- * kernel ({@code amx:N}) runs only where the native module is on the class path, which this
- * module's benchmark jar does not carry.
+ * {@link MatMuls#byName}, so any name it accepts can be passed with {@code -p kernel=...}; the
+ * defaults are the kernels every CPU runs, and {@code -p kernel=amx:1,amx:2} adds the AMX kernel
+ * where the CPU has it (the benchmark jar carries the native module).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
