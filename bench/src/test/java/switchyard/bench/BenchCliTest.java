@@ -63,12 +63,7 @@ class BenchCliTest {
             "bench --what layer --world 3                        | --world 3: small has E=4 experts, which do not split evenly over 3 ranks",
             "bench --what oracle --config large --world 1,16     | --world 16: large has E=8 experts"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
-        Cli cli = Cli.run(args.trim().split("\\s+"));
-        assertEquals(2, cli.code(), cli.err());
-        List<String> lines = cli.err().lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(1, lines.size(), "one line, no stack trace: " + cli.err());
-        assertTrue(lines.get(0).startsWith("switchyard: ") && lines.get(0).contains(message), lines.get(0));
-        assertEquals("", cli.out());
+        Cli.assertUserError(args, message);
     }
 
     @Test

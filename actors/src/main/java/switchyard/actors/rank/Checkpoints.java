@@ -7,8 +7,6 @@ import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.protocol.RankReply;
 import switchyard.math.expert.Expert;
-import switchyard.math.expert.ExpertShard;
-import switchyard.math.optim.Optimizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,22 +24,15 @@ import java.util.concurrent.Executor;
  */
 final class Checkpoints {
     private final RankSettings settings;
-    private final ExpertShard shard;
-    private final Optimizer expertOptimizer;
-    private final ExpertGradients gradients;
-    private final ActorRef<GateActor.Command> gate;
+    private final RankModel model;
     private final ActorRef<RankInbox> self;
     private final Executor io;
     /** The save waiting for the gate's snapshot, or being written. */
     private RankMessage.SaveCheckpoint saving;
 
-    Checkpoints(RankSettings settings, ExpertShard shard, Optimizer expertOptimizer, ExpertGradients gradients,
-                ActorRef<GateActor.Command> gate, ActorRef<RankInbox> self, Executor io) {
+    Checkpoints(RankSettings settings, RankModel model, ActorRef<RankInbox> self, Executor io) {
         this.settings = settings;
-        this.shard = shard;
-        this.expertOptimizer = expertOptimizer;
-        this.gradients = gradients;
-        this.gate = gate;
+        this.model = model;
         this.self = self;
         this.io = io;
     }
@@ -57,17 +48,17 @@ final class Checkpoints {
             return;
         }
         saving = m;
-        gate.tell(new GateActor.Snapshot(self));
+        model.gate().tell(new GateActor.Snapshot(self));
     }
 
     /** The gate's part is here: copy the experts' part and write the file off this thread. */
     CompletionStage<Internal> gateSnapshot(Internal.GateSnapshot g) {
         RankMessage.SaveCheckpoint m = saving;
         if (m == null) return null;
-        List<Expert> experts = new ArrayList<>(shard.size());
-        for (Expert e : shard.experts()) experts.add(new Expert(e.w1().copy(), e.b1().copy(), e.w2().copy(), e.b2().copy()));
+        List<Expert> experts = new ArrayList<>(model.shard().size());
+        for (Expert e : model.shard().experts()) experts.add(new Expert(e.w1().copy(), e.b1().copy(), e.w2().copy(), e.b2().copy()));
         RankCheckpoint checkpoint = new RankCheckpoint(rank(), settings.worldSize(), settings.localExperts(), settings.modelDim(),
-                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), experts, expertOptimizer.state(), g.optimizer());
+                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), experts, model.expertOptimizer().state(), g.optimizer());
         return CompletableFuture.supplyAsync(() -> {
             RankReply reply;
             try {
@@ -107,14 +98,14 @@ final class Checkpoints {
         }
         RankCheckpoint c = m.checkpoint();
         try {
-            expertOptimizer.restore(c.expertOptimizer());
+            model.expertOptimizer().restore(c.expertOptimizer());
         } catch (IllegalArgumentException e) {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), e.getMessage()));
             return;
         }
-        for (int l = 0; l < shard.size(); l++) shard.expert(l).copyFrom(c.experts().get(l));
-        gradients.dropAll();
+        for (int l = 0; l < model.shard().size(); l++) model.shard().expert(l).copyFrom(c.experts().get(l));
+        model.gradients().dropAll();
         FMatrixRMaj gateWeight = c.gateWeight();
-        gate.tell(new GateActor.Restore(gateWeight, c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
+        model.gate().tell(new GateActor.Restore(gateWeight, c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
     }
 }

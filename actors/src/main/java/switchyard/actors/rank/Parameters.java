@@ -7,8 +7,6 @@ import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.protocol.RankReply;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
-import switchyard.math.expert.ExpertShard;
-import switchyard.math.optim.Optimizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,21 +18,14 @@ import java.util.List;
  */
 final class Parameters {
     private final RankSettings settings;
-    private final ExpertShard shard;
-    private final Optimizer expertOptimizer;
-    private final ExpertGradients gradients;
-    private final ActorRef<GateActor.Command> gate;
+    private final RankModel model;
     private final ActorRef<RankInbox> self;
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
 
-    Parameters(RankSettings settings, ExpertShard shard, Optimizer expertOptimizer, ExpertGradients gradients,
-               ActorRef<GateActor.Command> gate, ActorRef<RankInbox> self) {
+    Parameters(RankSettings settings, RankModel model, ActorRef<RankInbox> self) {
         this.settings = settings;
-        this.shard = shard;
-        this.expertOptimizer = expertOptimizer;
-        this.gradients = gradients;
-        this.gate = gate;
+        this.model = model;
         this.self = self;
     }
 
@@ -47,16 +38,16 @@ final class Parameters {
         long[] order = m.steps().clone();
         Arrays.sort(order);
         long[] missing = new long[1];
-        List<ExpertGrads> sum = gradients.sumInStepOrder(order, missing);
+        List<ExpertGrads> sum = model.gradients().sumInStepOrder(order, missing);
         if (sum == null && order.length > 0) {
             m.replyTo().tell(new RankReply.StepFailed(missing[0], rank(), Phase.UPDATE, new int[0],
                     "rank " + rank() + " holds no gradients for step " + missing[0]));
             return;
         }
-        if (sum != null) expertOptimizer.step(shard.params(sum));
-        for (long step : order) gradients.drop(step);
+        if (sum != null) model.expertOptimizer().step(model.shard().params(sum));
+        for (long step : order) model.gradients().drop(step);
         updateReplyTo = m.replyTo();
-        gate.tell(new GateActor.Update(order, m.gateGradient(), self));
+        model.gate().tell(new GateActor.Update(order, m.gateGradient(), self));
     }
 
     void gateUpdated(Internal.GateUpdated m) {
@@ -71,18 +62,18 @@ final class Parameters {
 
     void reportDigest(RankMessage.ReportDigest m) {
         digestRequests.add(m.replyTo());
-        gate.tell(new GateActor.Digest(self));
+        model.gate().tell(new GateActor.Digest(self));
     }
 
     void gateDigest(Internal.GateDigest m) {
         List<byte[]> experts = new ArrayList<>();
-        for (Expert e : shard.experts()) experts.add(ParameterDigests.of(List.of(e.w1(), e.b1(), e.w2(), e.b2())));
+        for (Expert e : model.shard().experts()) experts.add(ParameterDigests.of(List.of(e.w1(), e.b1(), e.w2(), e.b2())));
         for (ActorRef<RankReply> to : digestRequests) to.tell(new RankReply.ParameterDigest(rank(), m.digest(), experts));
         digestRequests.clear();
     }
 
     void inspect(RankMessage.InspectGradients m) {
-        List<ExpertGrads> g = gradients.of(m.step());
+        List<ExpertGrads> g = model.gradients().of(m.step());
         if (g == null) {
             m.replyTo().tell(new RankReply.Rejected(m.step(), rank(), "rank " + rank() + " holds no gradients for step " + m.step()));
             return;
@@ -94,16 +85,16 @@ final class Parameters {
 
     void load(RankMessage.LoadParameters m) {
         try {
-            if (m.experts().size() != shard.size())
-                throw new IllegalArgumentException(m.experts().size() + " experts sent to rank " + rank() + ", which holds " + shard.size());
+            if (m.experts().size() != model.shard().size())
+                throw new IllegalArgumentException(m.experts().size() + " experts sent to rank " + rank() + ", which holds " + model.shard().size());
             if (m.gateWeight().numRows != settings.modelDim() || m.gateWeight().numCols != settings.experts())
                 throw new IllegalArgumentException("gate weight is " + m.gateWeight().numRows + "x" + m.gateWeight().numCols
                         + ", expected " + settings.modelDim() + "x" + settings.experts());
-            for (int l = 0; l < shard.size(); l++) shard.expert(l).copyFrom(m.experts().get(l));
+            for (int l = 0; l < model.shard().size(); l++) model.shard().expert(l).copyFrom(m.experts().get(l));
         } catch (IllegalArgumentException e) {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), "cannot load parameters: " + e.getMessage()));
             return;
         }
-        gate.tell(new GateActor.Load(m.gateWeight(), m.replyTo(), rank()));
+        model.gate().tell(new GateActor.Load(m.gateWeight(), m.replyTo(), rank()));
     }
 }

@@ -28,7 +28,6 @@ import switchyard.math.gate.Gate;
 import switchyard.math.layer.ModelInit;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
-import switchyard.math.optim.Optimizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -102,10 +101,9 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
                 "gate", DispatcherSelector.sameAsParent());
-        Optimizer expertOptimizer = settings.optimizer().create();
-        this.parameters = new Parameters(settings, shard, expertOptimizer, gradients, gate, ctx.getSelf());
-        this.checkpoints = new Checkpoints(settings, shard, expertOptimizer, gradients, gate, ctx.getSelf(),
-                ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+        RankModel model = new RankModel(shard, settings.optimizer().create(), gradients, gate);
+        this.parameters = new Parameters(settings, model, ctx.getSelf());
+        this.checkpoints = new Checkpoints(settings, model, ctx.getSelf(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
         this.dataPlane = DataPlane.get(ctx.getSystem());
         if (settings.exchange().transport() == Transport.DATA_PLANE) {

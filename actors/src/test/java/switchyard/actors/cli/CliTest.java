@@ -75,12 +75,7 @@ class CliTest {
             "simulate --resume /no/such/checkpoint               | no complete checkpoint in /no/such/checkpoint",
             "simulate --routing-only --threads 0                 | --threads must be >= 1, got 0"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
-        Cli cli = Cli.run(args.trim().split("\\s+"));
-        assertEquals(2, cli.code(), cli.err());
-        List<String> lines = cli.err().lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(1, lines.size(), "one line, no stack trace: " + cli.err());
-        assertTrue(lines.get(0).startsWith("switchyard: ") && lines.get(0).contains(message), lines.get(0));
-        assertEquals("", cli.out());
+        Cli.assertUserError(args, message);
     }
 
     @Test
