@@ -6,8 +6,11 @@ import switchyard.actors.rank.RankSettings;
 import switchyard.actors.wire.WireFormatException;
 import switchyard.actors.wire.WireReader;
 import switchyard.actors.wire.WireWriter;
+import switchyard.math.gate.AuxLoss;
 import switchyard.math.gate.NoisePolicy;
+import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.gate.ScoreFunction;
 
 import java.time.Duration;
 
@@ -24,7 +27,9 @@ final class SettingsCodec {
         out.putInt(r.minCapacity()).putBoolean(r.fixedCapacity() != null).putInt(r.fixedCapacity() == null ? 0 : r.fixedCapacity())
                 .putBoolean(r.dropless()).putByte(r.noise().ordinal()).putFloat(r.jitterEps()).putFloat(r.auxLossWeight())
                 .putBoolean(r.auxLossScaleBySquaredExperts()).putFloat(r.zLossWeight()).putBoolean(r.randomTokenPriority())
-                .putBoolean(r.normalizeWeights());
+                .putBoolean(r.normalizeWeights()).putByte(r.score().ordinal()).putFloat(r.routeScale()).putBoolean(r.normTopK())
+                .putInt(r.groups()).putInt(r.topkGroups()).putFloat(r.biasUpdateRate()).putByte(r.aux().ordinal())
+                .putByte(r.kind().ordinal());
         out.putLong(s.seed()).putString(s.optimizer().kind()).putDouble(s.optimizer().learningRate()).putDouble(s.optimizer().momentum());
         out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
         s.exchange().writeTo(out);
@@ -41,9 +46,21 @@ final class SettingsCodec {
             boolean dropless = in.getBoolean();
             int noise = in.getByte();
             if (noise < 0 || noise >= NoisePolicy.values().length) throw new WireFormatException("unknown noise policy " + noise);
+            NoisePolicy noisePolicy = NoisePolicy.values()[noise];
+            float jitter = in.getFloat(), auxWeight = in.getFloat();
+            boolean e2 = in.getBoolean();
+            float zWeight = in.getFloat();
+            boolean priority = in.getBoolean(), normalize = in.getBoolean();
+            ScoreFunction score = enumAt(ScoreFunction.values(), in.getByte(), "score function");
+            float routeScale = in.getFloat();
+            boolean normTopK = in.getBoolean();
+            int groups = in.getInt(), keptGroups = in.getInt();
+            float gamma = in.getFloat();
+            AuxLoss aux = enumAt(AuxLoss.values(), in.getByte(), "aux loss");
+            RoutingKind kind = enumAt(RoutingKind.values(), in.getByte(), "routing kind");
             RoutingOptions routing = new RoutingOptions(topK, cf, evalCf, minCapacity, hasFixed ? fixed : null, dropless,
-                    NoisePolicy.values()[noise], in.getFloat(), in.getFloat(), in.getBoolean(), in.getFloat(), in.getBoolean(),
-                    in.getBoolean());
+                    noisePolicy, jitter, auxWeight, e2, zWeight, priority, normalize, score, routeScale, normTopK, groups,
+                    keptGroups, gamma, aux, kind);
             long seed = in.getLong();
             OptimizerSpec optimizer = new OptimizerSpec(in.getString(), in.getDouble(), in.getDouble());
             Duration deadline = Duration.ofMillis(in.getLong());
@@ -54,6 +71,11 @@ final class SettingsCodec {
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("bad rank settings: " + e.getMessage());
         }
+    }
+
+    private static <E extends Enum<E>> E enumAt(E[] values, int ordinal, String what) {
+        if (ordinal < 0 || ordinal >= values.length) throw new WireFormatException("unknown " + what + " " + ordinal);
+        return values[ordinal];
     }
 
     private static void writeNullableDouble(Double d, WireWriter out) {

@@ -17,17 +17,22 @@ public final class Gate {
 
     private final FMatrixRMaj weight;
     private final RoutingOptions options;
+    /** The selection bias [E] (DeepSeek-V3's auxiliary-loss-free balancing), or null when not used. */
+    private final float[] selectionBias;
 
     public Gate(FMatrixRMaj weight, RoutingOptions options) {
         if (weight.numCols < 1 || weight.numRows < 1)
             throw new IllegalArgumentException("gate weight must be M×E with M, E >= 1, got "
                     + weight.numRows + "x" + weight.numCols);
-        if (options.topK() > weight.numCols)
+        if (options.kind() == RoutingKind.TOKEN_CHOICE && options.topK() > weight.numCols)
             throw new IllegalArgumentException("top-" + options.topK() + " routing needs at least "
                     + options.topK() + " experts, but the gate weight has E=" + weight.numCols);
+        options.requireFits(weight.numCols);
         Checks.finite("gate weight", weight);
         this.weight = weight;
         this.options = options;
+        this.selectionBias = options.usesSelectionBias() ? new float[weight.numCols] : null;
+        if (selectionBias != null) new Selection(weight.numCols, options.groups(), options.topkGroups(), options.topK(), selectionBias);
     }
 
     /** Wg, [M × E]. Optimizers update it in place. */
@@ -38,6 +43,23 @@ public final class Gate {
     public int modelDim() { return weight.numRows; }
 
     public int experts() { return weight.numCols; }
+
+    /** The selection bias [E], changed only by {@link #updateSelectionBias}; null when the options use none. */
+    public float[] selectionBias() { return selectionBias; }
+
+    /** Moves the selection bias towards balance of {@code loads}, every rank's selections per expert (see {@link SelectionBias}). */
+    public void updateSelectionBias(long[] loads) {
+        if (selectionBias == null) throw new IllegalStateException("this gate's routing uses no selection bias");
+        SelectionBias.update(selectionBias, loads, options.biasUpdateRate());
+    }
+
+    /** Replaces the selection bias (a checkpoint, the reference vectors). */
+    public void loadSelectionBias(float[] bias) {
+        if (selectionBias == null) throw new IllegalStateException("this gate's routing uses no selection bias");
+        if (bias.length != selectionBias.length)
+            throw new IllegalArgumentException("a selection bias of " + bias.length + " experts for a gate over " + selectionBias.length);
+        System.arraycopy(bias, 0, selectionBias, 0, bias.length);
+    }
 
     /**
      * Routes {@code x} [S × M] into new arrays.
@@ -56,12 +78,13 @@ public final class Gate {
     public Routing route(FMatrixRMaj x, GateNoise noise, boolean training, MatMul mm, RoutingBuffers buffers) {
         int tokens = x.numRows;
         int experts = experts();
-        int k = options.topK();
+        boolean expertChoice = options.kind() == RoutingKind.EXPERT_CHOICE;
+        int k = expertChoice ? experts : options.topK();
         if (x.numCols != modelDim())
             throw new IllegalArgumentException("gate input is " + tokens + "x" + x.numCols
                     + " but the gate weight is " + modelDim() + "x" + experts + " (M differs)");
         Checks.finite("gate input", x);
-        buffers.shape(tokens, experts, k);
+        buffers.shape(tokens, experts, k, options.groups() > 1 ? options.topkGroups() : 0);
 
         FMatrixRMaj jitter = null;
         FMatrixRMaj routerInput = x;
@@ -72,68 +95,75 @@ public final class Gate {
         FMatrixRMaj logits = buffers.logits;
         mm.mul(routerInput, weight, logits, false);
 
-        FMatrixRMaj gates = buffers.gates;
+        FMatrixRMaj scores = buffers.gates;
         float[] logSumExp = buffers.logSumExp;
-        Softmax.rows(logits, gates, logSumExp);
-
-        GumbelChoice gumbel = options.noise() == NoisePolicy.GUMBEL && k > 1 ? GumbelChoice.of(noise, tokens, experts) : null;
-        int[] expert = buffers.expert;
-        Choices.topK(gates, logits, gumbel, k, expert);
+        Scores.compute(options.score(), logits, scores, logSumExp, options.zLossWeight() > 0f);
 
         int capacity = options.capacity(tokens, experts, training);
-        int[] order = options.randomTokenPriority() ? noise.tokenOrder(tokens) : null;
+        int[] expert = buffers.expert;
         int[] slot = buffers.slot;
-        int[] firstChoiceCounts = Slots.assign(expert, tokens, k, experts, order, slot);
         boolean[] kept = buffers.kept;
-        for (int i = 0; i < kept.length; i++) kept[i] = slot[i] < capacity;
+        int[] firstChoiceCounts;
+        int[] groupsSpanned = options.groups() > 1 ? new int[options.groups() + 1] : null;
+        if (expertChoice) {
+            ExpertChoice.pick(scores, capacity, expert, slot, kept);
+            firstChoiceCounts = new int[experts];
+        } else {
+            if (options.selectsDeterministically()) {
+                new Selection(experts, options.groups(), options.topkGroups(), k, selectionBias).choose(scores, expert, buffers.keptGroups, groupsSpanned);
+            } else {
+                GumbelChoice gumbel = options.noise() == NoisePolicy.GUMBEL && k > 1 ? GumbelChoice.of(noise, tokens, experts) : null;
+                Choices.topK(scores, logits, gumbel, k, expert);
+            }
+            int[] order = options.randomTokenPriority() ? noise.tokenOrder(tokens) : null;
+            firstChoiceCounts = Slots.assign(expert, tokens, k, experts, order, slot);
+            for (int i = 0; i < kept.length; i++) kept[i] = slot[i] < capacity;
+        }
+        int[] selections = new int[experts];
+        for (int i = 0; i < tokens * k; i++) if (!expertChoice || kept[i]) selections[expert[i]]++;
 
         float[] weights = buffers.weight;
-        combineWeights(gates, expert, kept, k, weights);
+        WeightNormalization normalization = options.normalization();
+        combineWeights(scores, expert, kept, k, normalization, weights);
 
-        float[] me = new float[experts];
-        float[] ce = new float[experts];
-        float lAux = auxLoss(gates, firstChoiceCounts, me, ce);
+        float[] auxScores = new float[experts];
+        float[] auxLoads = new float[experts];
+        float lAux = BalanceLoss.value(options.aux(), options.score(), scores, firstChoiceCounts, selections, k, auxScores, auxLoads);
         float zLoss = zLoss(logSumExp);
 
-        return new Routing(tokens, experts, k, capacity, expert, slot, kept, weights, firstChoiceCounts, me, ce,
-                lAux, zLoss, options.auxLossCoefficient(experts), options.zLossWeight(), options.renormalises(),
-                gates, logSumExp, routerInput, jitter, buffers);
+        return new Routing(tokens, experts, k, capacity, expert, slot, kept, weights, firstChoiceCounts, selections,
+                groupsSpanned, auxScores, auxLoads, lAux, zLoss, options, scores, logSumExp, routerInput, jitter, buffers);
     }
 
-    /** {@code w_j = g_j / max(Σ g, eps)} over the kept choices, or the raw gate when not renormalising; into {@code weights}. */
-    private void combineWeights(FMatrixRMaj gates, int[] expert, boolean[] kept, int k, float[] weights) {
-        int tokens = gates.numRows;
+    /**
+     * The combine weight of every choice into {@code weights}: the score of its expert, normalised
+     * as {@code normalization} says, times the route scale; 0 for a dropped choice, which is never combined.
+     */
+    private void combineWeights(FMatrixRMaj scores, int[] expert, boolean[] kept, int k, WeightNormalization normalization,
+                                float[] weights) {
+        int tokens = scores.numRows;
+        float routeScale = options.routeScale();
         for (int s = 0; s < tokens; s++) {
-            float sum = 0f;
+            float keptSum = 0f;
+            float chosenSum = 0f;
             for (int j = 0; j < k; j++) {
                 int i = s * k + j;
-                weights[i] = kept[i] ? gates.get(s, expert[i]) : 0f;
-                sum += weights[i];
+                float score = scores.get(s, expert[i]);
+                chosenSum += score;
+                weights[i] = kept[i] ? score : 0f;
+                keptSum += weights[i];
             }
-            if (options.renormalises()) {
-                float denominator = Math.max(sum, EPS);
-                for (int j = 0; j < k; j++) weights[s * k + j] /= denominator;
+            float denominator = switch (normalization) {
+                case KEPT -> Math.max(keptSum, EPS);
+                case CHOSEN -> Math.max(chosenSum, EPS);
+                case NONE -> 1f;
+            };
+            for (int j = 0; j < k; j++) {
+                int i = s * k + j;
+                if (normalization != WeightNormalization.NONE) weights[i] /= denominator;
+                if (routeScale != 1f) weights[i] *= routeScale;
             }
         }
-    }
-
-    /** {@code l_aux = mean_e(me_e · ce_e)}; fills {@code me} and {@code ce}. Zero for an empty block. */
-    private static float auxLoss(FMatrixRMaj gates, int[] firstChoiceCounts, float[] me, float[] ce) {
-        int tokens = gates.numRows;
-        int experts = gates.numCols;
-        if (tokens == 0) return 0f;
-        double[] sums = new double[experts];
-        for (int s = 0; s < tokens; s++) {
-            int row = s * experts;
-            for (int e = 0; e < experts; e++) sums[e] += gates.data[row + e];
-        }
-        double lAux = 0;
-        for (int e = 0; e < experts; e++) {
-            me[e] = (float) (sums[e] / tokens);
-            ce[e] = (float) firstChoiceCounts[e] / tokens;
-            lAux += (double) me[e] * ce[e];
-        }
-        return (float) (lAux / experts);
     }
 
     /** {@code mean_s(logsumexp_s²)}. */

@@ -27,15 +27,16 @@ public final class Routing {
     private final boolean[] kept;
     private final float[] weight;
     private final int[] firstChoiceCounts;
+    private final int[] selections;
+    private final int[] groupsSpanned;
     private final int[] assignmentOffsets;
     private final int[] assignments;
-    private final float[] me;
-    private final float[] ce;
+    private final float[] auxScores;
+    private final float[] auxLoads;
     private final float lAux;
     private final float zLoss;
+    private final RoutingOptions options;
     private final float auxLossCoefficient;
-    private final float zLossWeight;
-    private final boolean renormalised;
     private final FMatrixRMaj gates;
     private final float[] logSumExp;
     private final FMatrixRMaj routerInput;
@@ -43,8 +44,8 @@ public final class Routing {
     private final RoutingBuffers buffers;
 
     Routing(int tokens, int experts, int topK, int capacity, int[] expert, int[] slot, boolean[] kept,
-            float[] weight, int[] firstChoiceCounts, float[] me, float[] ce, float lAux, float zLoss,
-            float auxLossCoefficient, float zLossWeight, boolean renormalised, FMatrixRMaj gates,
+            float[] weight, int[] firstChoiceCounts, int[] selections, int[] groupsSpanned, float[] auxScores,
+            float[] auxLoads, float lAux, float zLoss, RoutingOptions options, FMatrixRMaj gates,
             float[] logSumExp, FMatrixRMaj routerInput, FMatrixRMaj jitter, RoutingBuffers buffers) {
         this.tokens = tokens;
         this.experts = experts;
@@ -55,13 +56,14 @@ public final class Routing {
         this.kept = kept;
         this.weight = weight;
         this.firstChoiceCounts = firstChoiceCounts;
-        this.me = me;
-        this.ce = ce;
+        this.selections = selections;
+        this.groupsSpanned = groupsSpanned;
+        this.auxScores = auxScores;
+        this.auxLoads = auxLoads;
         this.lAux = lAux;
         this.zLoss = zLoss;
-        this.auxLossCoefficient = auxLossCoefficient;
-        this.zLossWeight = zLossWeight;
-        this.renormalised = renormalised;
+        this.options = options;
+        this.auxLossCoefficient = options.auxLossCoefficient(experts);
         this.gates = gates;
         this.logSumExp = logSumExp;
         this.routerInput = routerInput;
@@ -80,8 +82,14 @@ public final class Routing {
     /** E: experts in the layer. */
     public int experts() { return experts; }
 
-    /** k: choices per token. */
+    /** k: choices per token; for expert choice E, one per expert (see {@link #expertChoice()}). */
     public int topK() { return topK; }
+
+    /** Whether each expert chose its tokens: choice e of a token is expert e, kept when the expert took it. */
+    public boolean expertChoice() { return options.kind() == RoutingKind.EXPERT_CHOICE; }
+
+    /** The options this routing followed. */
+    public RoutingOptions options() { return options; }
 
     /** C: slots per expert for this rank's tokens. */
     public int capacity() { return capacity; }
@@ -95,7 +103,7 @@ public final class Routing {
     /** Whether choice {@code j} of token {@code s} fits under the capacity. */
     public boolean kept(int s, int j) { return kept[s * topK + j]; }
 
-    /** Combine weight of choice {@code j} of token {@code s}; 0 when dropped. */
+    /** Combine weight of choice {@code j} of token {@code s} (route scale included); 0 when dropped. */
     public float weight(int s, int j) { return weight[s * topK + j]; }
 
     /** Combine weight by flat index {@code s·k + j}. */
@@ -115,6 +123,30 @@ public final class Routing {
 
     /** Copy of {@code count1} for all experts. */
     public int[] firstChoiceCounts() { return firstChoiceCounts.clone(); }
+
+    /**
+     * Copy of the choices per expert before capacity (token choice: every choice of every token;
+     * expert choice: the tokens each expert took): the load the selection bias balances.
+     */
+    public int[] selections() { return selections.clone(); }
+
+    /** Choices of expert {@code e} before capacity (see {@link #selections()}). */
+    public int selectionsAt(int e) { return selections[e]; }
+
+    /**
+     * Copy of the number of tokens whose k experts fall in exactly n groups, at index n ([G + 1]);
+     * null without a group limit.
+     */
+    public int[] groupsSpanned() { return groupsSpanned == null ? null : groupsSpanned.clone(); }
+
+    /**
+     * Copy of every token's kept groups in ascending order, flat [S·TG] with token s's at
+     * {@code s·TG ..}; null without a group limit.
+     */
+    public int[] keptGroups() {
+        if (groupsSpanned == null) return null;
+        return java.util.Arrays.copyOf(buffers.keptGroups, tokens * options.topkGroups());
+    }
 
     /** Kept assignments (tokens) at expert {@code e}; at most the capacity. */
     public int tokensAt(int e) { return assignmentOffsets[e + 1] - assignmentOffsets[e]; }
@@ -157,13 +189,16 @@ public final class Routing {
         return n;
     }
 
-    /** {@code me[e] = mean_s gates[s][e]}. */
-    public float me(int e) { return me[e]; }
+    /**
+     * The balance loss's score term of expert {@code e}: GShard's {@code me_e = mean_s scores_se}, or
+     * the sequence-wise loss's {@code P_e} (see {@link BalanceLoss}); 0 without a balance loss.
+     */
+    public float auxScore(int e) { return auxScores[e]; }
 
-    /** {@code ce[e] = count1[e] / S}. */
-    public float ce(int e) { return ce[e]; }
+    /** The balance loss's load term of expert {@code e}: GShard's {@code ce_e}, or the sequence-wise {@code f_e}. */
+    public float auxLoad(int e) { return auxLoads[e]; }
 
-    /** The raw load-balancing loss {@code mean_e(me·ce)}, before any weight. */
+    /** The raw balance loss ({@link RoutingOptions#aux()}), before any weight; 0 for none. */
     public float lAux() { return lAux; }
 
     /** The raw router z-loss {@code mean_s(logsumexp(logits_s)²)}, before any weight. */
@@ -173,16 +208,19 @@ public final class Routing {
     public float auxLossCoefficient() { return auxLossCoefficient; }
 
     /** Coefficient of {@link #zLoss()} in the loss. */
-    public float zLossWeight() { return zLossWeight; }
+    public float zLossWeight() { return options.zLossWeight(); }
 
     /** What routing adds to the loss: {@code aux coefficient · l_aux + z weight · z-loss}. */
-    public float routerLoss() { return auxLossCoefficient * lAux + zLossWeight * zLoss; }
+    public float routerLoss() { return auxLossCoefficient * lAux + options.zLossWeight() * zLoss; }
 
     /** Whether combine weights were divided by the sum of the kept gates. */
-    public boolean renormalised() { return renormalised; }
+    public boolean renormalised() { return options.renormalises(); }
 
-    /** Softmax of the logits, [S × E]. Do not modify. */
+    /** The scores of the logits ({@link RoutingOptions#score()}: softmax or sigmoid), [S × E]. Do not modify. */
     public FMatrixRMaj gates() { return gates; }
+
+    /** The logits {@code x·Wg}, [S × E]. Do not modify. */
+    public FMatrixRMaj logits() { return buffers.logits; }
 
     /** {@code logsumexp} of each token's logits. */
     public float logSumExp(int s) { return logSumExp[s]; }

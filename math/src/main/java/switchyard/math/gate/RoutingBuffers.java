@@ -21,9 +21,10 @@ public final class RoutingBuffers {
     boolean[] kept;
     float[] weight;
     int[] assignments;
+    int[] keptGroups;
 
     /** Sizes every per-token array for {@code tokens} tokens with {@code k} choices among {@code experts}. */
-    void shape(int tokens, int experts, int k) {
+    void shape(int tokens, int experts, int k, int keptGroupsPerToken) {
         int choices = Math.multiplyExact(tokens, k);
         Buffers.reshape(logits, tokens, experts);
         Buffers.reshape(gates, tokens, experts);
@@ -33,6 +34,7 @@ public final class RoutingBuffers {
         kept = Buffers.booleans(kept, choices);
         weight = Buffers.floats(weight, choices);
         assignments = Buffers.ints(assignments, choices);
+        keptGroups = Buffers.ints(keptGroups, Math.multiplyExact(tokens, keptGroupsPerToken));
     }
 
     /** Overwrites everything with NaN or -1 (see {@code BufferPool}). */
@@ -46,5 +48,6 @@ public final class RoutingBuffers {
         Buffers.poison(slot);
         Buffers.poison(weight);
         Buffers.poison(assignments);
+        Buffers.poison(keptGroups);
     }
 }

@@ -2,6 +2,7 @@ package switchyard.math.layer;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.expert.Expert;
+import switchyard.math.expert.SharedExperts;
 
 import java.util.SplittableRandom;
 
@@ -19,6 +20,18 @@ public final class ModelInit {
         double bound = 1.0 / Math.sqrt(modelDim);
         for (int i = 0; i < w.data.length; i++) w.data[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
         return w;
+    }
+
+    /** Shared expert {@code i}: a stream of its own, apart from every routed expert's. */
+    public static Expert sharedExpert(long seed, int i, int modelDim, int hiddenDim) {
+        return Expert.initialised(modelDim, hiddenDim, new SplittableRandom((seed ^ 0x5DEECE66DL) * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL * (i + 1)));
+    }
+
+    /** The {@code n} shared experts every replica starts from. */
+    public static SharedExperts sharedExperts(long seed, int n, int modelDim, int hiddenDim) {
+        java.util.List<Expert> experts = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) experts.add(sharedExpert(seed, i, modelDim, hiddenDim));
+        return new SharedExperts(experts);
     }
 
     /** Global expert {@code e}. */

@@ -5,6 +5,7 @@ import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
 import switchyard.math.expert.ExpertShard;
+import switchyard.math.expert.SharedExperts;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
@@ -27,7 +28,9 @@ import java.util.List;
 public final class MoeLayer {
     private final List<Gate> gates;
     private final List<ExpertShard> shards;
+    private final List<SharedExperts> shared;
     private final List<FMatrixRMaj> gateGrads = new ArrayList<>();
+    private final List<List<ExpertGrads>> sharedGrads = new ArrayList<>();
     private final List<List<ExpertGrads>> expertGrads = new ArrayList<>();
     private final List<BufferPool<StepBuffers>> buffers = new ArrayList<>();
     private final MatMul mm;
@@ -37,6 +40,15 @@ public final class MoeLayer {
      * @param experts all E experts, by global id; rank r owns experts {@code r·L … r·L+L-1}
      */
     public MoeLayer(List<Gate> gates, List<Expert> experts, MatMul mm) {
+        this(gates, experts, java.util.Collections.nCopies(gates.size(), SharedExperts.none()), mm);
+    }
+
+    /**
+     * @param gates   one gate replica per rank (W of them)
+     * @param experts all E experts, by global id; rank r owns experts {@code r·L … r·L+L-1}
+     * @param shared  one replica of the shared experts per rank (W of them; empty for none)
+     */
+    public MoeLayer(List<Gate> gates, List<Expert> experts, List<SharedExperts> shared, MatMul mm) {
         int worldSize = gates.size();
         if (worldSize < 1) throw new IllegalArgumentException("need at least one rank");
         int e = gates.get(0).experts();
@@ -51,10 +63,14 @@ public final class MoeLayer {
         int local = e / worldSize;
         List<ExpertShard> shards = new ArrayList<>(worldSize);
         for (int r = 0; r < worldSize; r++) shards.add(new ExpertShard(r * local, experts.subList(r * local, (r + 1) * local)));
+        if (shared.size() != worldSize)
+            throw new IllegalArgumentException(shared.size() + " replicas of the shared experts for W=" + worldSize + " ranks");
         this.gates = List.copyOf(gates);
         this.shards = List.copyOf(shards);
+        this.shared = List.copyOf(shared);
         this.mm = mm;
         for (Gate g : this.gates) gateGrads.add(g.newGrad());
+        for (SharedExperts s : this.shared) sharedGrads.add(s.newGrads());
         for (ExpertShard shard : this.shards) expertGrads.add(shard.newGrads());
         for (int r = 0; r < worldSize; r++) buffers.add(new BufferPool<>(StepBuffers::new, StepBuffers::poison));
     }
@@ -67,6 +83,11 @@ public final class MoeLayer {
 
     /** {@code dLoss/dWg} of rank r's replica, accumulated by {@link #backward} since {@link #zeroGrad()}. */
     public FMatrixRMaj gateGrad(int rank) { return gateGrads.get(rank); }
+
+    /** Parameter gradients of rank r's replica of the shared experts, accumulated like {@link #gateGrad}. */
+    public List<ExpertGrads> sharedGrad(int rank) { return sharedGrads.get(rank); }
+
+    public SharedExperts shared(int rank) { return shared.get(rank); }
 
     /** Parameter gradients of global expert {@code e}, accumulated like {@link #gateGrad}. */
     public ExpertGrads expertGrad(int e) {
@@ -93,6 +114,7 @@ public final class MoeLayer {
             passes.add(b.pass);
             Routing routing = gates.get(r).route(inputs.get(r), noise.get(r), training, mm, b.routing);
             sources.add(new SourceStep(routing, inputs.get(r), w, b.source));
+            shared.get(r).forward(inputs.get(r), b.shared, mm);
         }
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
@@ -101,7 +123,11 @@ public final class MoeLayer {
             for (int r = 0; r < w; r++) sources.get(r).acceptOutputs(owner, arriving.get(r));
         }
         List<FMatrixRMaj> outputs = new ArrayList<>(w);
-        for (SourceStep source : sources) outputs.add(source.combine());
+        for (int r = 0; r < w; r++) {
+            FMatrixRMaj out = sources.get(r).combine();
+            taken.get(r).shared.addOutput(out);
+            outputs.add(out);
+        }
         return new Forward(sources, passes, outputs, taken);
     }
 
@@ -112,6 +138,7 @@ public final class MoeLayer {
     public List<FMatrixRMaj> backward(Forward forward, List<FMatrixRMaj> dOut) {
         int w = worldSize();
         if (dOut.size() != w) throw new IllegalArgumentException("need " + w + " output gradients, got " + dOut.size());
+        for (int r = 0; r < w; r++) shared.get(r).backward(forward.buffers().get(r).shared, dOut.get(r), sharedGrads.get(r), mm);
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
             for (int r = 0; r < w; r++) arriving.add(forward.sources().get(r).gradientsTo(owner, dOut.get(r)));
@@ -124,6 +151,7 @@ public final class MoeLayer {
             FMatrixRMaj gatePath = gates.get(r).backward(source.routing(), source.weightGradients(), gateGrads.get(r),
                     source.inputGradient(), mm);
             source.addInputGradients(gatePath);
+            forward.buffers().get(r).shared.addInputGradient(gatePath);
             dx.add(gatePath);
         }
         return dx;
@@ -142,5 +170,23 @@ public final class MoeLayer {
     public void zeroGrad() {
         gateGrads.forEach(FMatrixRMaj::zero);
         expertGrads.forEach(list -> list.forEach(ExpertGrads::zero));
+        sharedGrads.forEach(list -> list.forEach(ExpertGrads::zero));
+    }
+
+    /** Every rank's selections per expert in {@code forward}, summed: the global load the selection bias balances. */
+    public static long[] selectionLoads(Forward forward) {
+        long[] loads = null;
+        for (SourceStep source : forward.sources()) {
+            int[] s = source.routing().selections();
+            if (loads == null) loads = new long[s.length];
+            for (int e = 0; e < s.length; e++) loads[e] += s[e];
+        }
+        return loads;
+    }
+
+    /** Moves every replica's selection bias by the global load of {@code forward} (see {@link Gate#updateSelectionBias}). */
+    public void updateSelectionBias(Forward forward) {
+        long[] loads = selectionLoads(forward);
+        for (Gate g : gates) g.updateSelectionBias(loads);
     }
 }

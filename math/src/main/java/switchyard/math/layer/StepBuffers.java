@@ -1,6 +1,7 @@
 package switchyard.math.layer;
 
 import switchyard.math.expert.ExpertShard;
+import switchyard.math.expert.SharedExperts;
 import switchyard.math.gate.RoutingBuffers;
 
 /**
@@ -12,11 +13,13 @@ public final class StepBuffers {
     public final RoutingBuffers routing = new RoutingBuffers();
     public final SourceBuffers source = new SourceBuffers();
     public final ExpertShard.Pass pass = new ExpertShard.Pass();
+    public final SharedExperts.Pass shared = new SharedExperts.Pass();
 
     /** Overwrites everything with NaN or -1 (see {@code BufferPool}). */
     public void poison() {
         routing.poison();
         source.poison();
         pass.poison();
+        shared.poison();
     }
 }

@@ -109,6 +109,27 @@ public final class VectorMath {
         return p.mul(scale).blend(0f, underflow);
     }
 
+    /**
+     * {@code dst[dstFrom+i] = 1 / (1 + exp(−src[from+i]))}, from the same exp as {@link #expShifted}
+     * (so the same bits on every machine): 1 where {@code −x} underflows, and a tiny positive value
+     * where {@code −x} is beyond the exp's range.
+     */
+    public static void sigmoid(float[] src, int from, int length, float[] dst, int dstFrom) {
+        int bound = F.loopBound(length);
+        for (int i = 0; i < bound; i += F.length()) {
+            FloatVector e = expShifted(FloatVector.fromArray(F, src, from + i).neg(), 0f);
+            FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(dst, dstFrom + i);
+        }
+        if (bound < length) {
+            Scratch scratch = SCRATCH.get();
+            int rest = length - bound;
+            System.arraycopy(src, from + bound, scratch.tailIn, 0, rest);
+            FloatVector e = expShifted(FloatVector.fromArray(F, scratch.tailIn, 0).neg(), 0f);
+            FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(scratch.tailOut, 0);
+            System.arraycopy(scratch.tailOut, 0, dst, dstFrom + bound, rest);
+        }
+    }
+
     /** {@code a[from+i] *= factor} for {@code i < length}. */
     public static void scale(float[] a, int from, int length, float factor) {
         int i = 0;

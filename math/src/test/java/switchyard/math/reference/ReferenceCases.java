@@ -40,7 +40,7 @@ public final class ReferenceCases {
      * @throws IllegalStateException if the property names no existing directory, or there is no copy
      */
     public static Path directory() {
-        return VectorDirectory.resolve();
+        return VectorDirectory.TOP2.resolve();
     }
 
     /**

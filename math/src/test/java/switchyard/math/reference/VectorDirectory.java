@@ -16,30 +16,46 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Finds the directory of reference vectors: the {@value #PROPERTY} system property if set,
- * otherwise math's test resource {@value #RESOURCE}. That resource is a plain directory when math's
+ * Finds a directory of reference vectors: a system property if set (for the top-2 family
+ * {@value #PROPERTY}), otherwise a directory of math's test resources (for the top-2 family
+ * {@value #RESOURCE}). That resource is a plain directory when math's
  * own tests run or a reactor build resolves the test-jar to {@code math/target/test-classes}, but
  * sits inside the installed test-jar when another module is built alone; then it is extracted once
  * per JVM to a temporary directory deleted on exit, so callers always get a real directory.
  */
-final class VectorDirectory {
+public final class VectorDirectory {
 
     static final String PROPERTY = "switchyard.vectors";
     static final String RESOURCE = "moe-vectors";
-    /** A file always present in the resource directory, since class loaders need not resolve directories in jars. */
-    private static final String ANCHOR = RESOURCE + "/README.md";
+
+    /** The top-2 family's vectors. */
+    public static final VectorDirectory TOP2 = new VectorDirectory(PROPERTY, RESOURCE);
 
     private static final Map<String, Path> EXTRACTED = new ConcurrentHashMap<>();
 
-    private VectorDirectory() {
+    private final String property;
+    private final String resource;
+
+    /**
+     * @param property the system property that may name another directory
+     * @param resource the test-resource directory of math, which holds a {@code README.md}
+     */
+    public VectorDirectory(String property, String resource) {
+        this.property = property;
+        this.resource = resource;
     }
 
-    static Path resolve() {
-        String override = System.getProperty(PROPERTY);
+    public String property() {
+        return property;
+    }
+
+    /** The directory the property names if it is set and non-blank, else math's own copy. */
+    public Path resolve() {
+        String override = System.getProperty(property);
         if (override != null && !override.isBlank()) {
             Path dir = Path.of(override.trim());
             if (!Files.isDirectory(dir)) {
-                throw new IllegalStateException("system property " + PROPERTY + "=" + override
+                throw new IllegalStateException("system property " + property + "=" + override
                         + " is not an existing directory (resolved to " + dir.toAbsolutePath() + ")");
             }
             return dir;
@@ -47,11 +63,13 @@ final class VectorDirectory {
         return onClasspath(VectorDirectory.class.getClassLoader());
     }
 
-    static Path onClasspath(ClassLoader loader) {
-        URL url = loader.getResource(ANCHOR);
+    Path onClasspath(ClassLoader loader) {
+        // a file always present, since class loaders need not resolve directories in jars
+        String anchor = resource + "/README.md";
+        URL url = loader.getResource(anchor);
         if (url == null) {
-            throw new IllegalStateException("no " + ANCHOR + " on the test classpath (math's test resources or test-jar);"
-                    + " set -D" + PROPERTY + "=<directory> to point at the vectors");
+            throw new IllegalStateException("no " + anchor + " on the test classpath (math's test resources or test-jar);"
+                    + " set -D" + property + "=<directory> to point at the vectors");
         }
         try {
             switch (url.getProtocol()) {
@@ -59,7 +77,7 @@ final class VectorDirectory {
                     return Path.of(url.toURI()).getParent();
                 case "jar":
                     Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
-                    return EXTRACTED.computeIfAbsent(jar.toAbsolutePath().toString(), k -> extract(jar));
+                    return EXTRACTED.computeIfAbsent(jar.toAbsolutePath() + "!" + resource, k -> extract(jar));
                 default:
                     throw new IllegalStateException("cannot read reference vectors from " + url);
             }
@@ -68,12 +86,12 @@ final class VectorDirectory {
         }
     }
 
-    private static Path extract(Path jar) {
+    private Path extract(Path jar) {
         try (FileSystem zip = FileSystems.newFileSystem(jar)) {
-            Path target = Files.createTempDirectory("switchyard-moe-vectors-");
+            Path target = Files.createTempDirectory("switchyard-" + resource + "-");
             target.toFile().deleteOnExit(); // registered first, so deleted after the files in it
             List<Path> files;
-            try (Stream<Path> entries = Files.list(zip.getPath(RESOURCE))) {
+            try (Stream<Path> entries = Files.list(zip.getPath(resource))) {
                 files = entries.filter(Files::isRegularFile).collect(Collectors.toList());
             }
             for (Path f : files) {
@@ -83,7 +101,7 @@ final class VectorDirectory {
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract " + RESOURCE + "/ from " + jar, e);
+            throw new UncheckedIOException("cannot extract " + resource + "/ from " + jar, e);
         }
     }
 }

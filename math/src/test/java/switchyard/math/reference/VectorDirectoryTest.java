@@ -27,7 +27,7 @@ class VectorDirectoryTest {
     Path tmp;
 
     private static Path projectCopy() {
-        return VectorDirectory.onClasspath(VectorDirectoryTest.class.getClassLoader());
+        return VectorDirectory.TOP2.onClasspath(VectorDirectoryTest.class.getClassLoader());
     }
 
     @Test
@@ -78,13 +78,13 @@ class VectorDirectoryTest {
             }
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-            Path dir = VectorDirectory.onClasspath(loader);
+            Path dir = VectorDirectory.TOP2.onClasspath(loader);
             assertTrue(Files.isDirectory(dir) && !dir.startsWith(tmp), dir.toString());
             for (String f : List.of("README.md", ONE_CASE)) {
                 assertArrayEquals(Files.readAllBytes(projectCopy().resolve(f)), Files.readAllBytes(dir.resolve(f)), f);
             }
             assertEquals("w2_l2_tiny_balanced", ReferenceCases.load(dir).get(0).name());
-            assertEquals(dir, VectorDirectory.onClasspath(loader), "extracted once per jar");
+            assertEquals(dir, VectorDirectory.TOP2.onClasspath(loader), "extracted once per jar");
         }
     }
 
