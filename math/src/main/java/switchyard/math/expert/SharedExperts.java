@@ -75,6 +75,13 @@ public final class SharedExperts {
             }
         }
 
+        /** The signs of the hidden activations, one character each: where the ReLUs are on (for tests of gradients). */
+        public String reluPattern() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < ran; i++) for (int j = 0; j < hidden[i].numRows * hidden[i].numCols; j++) sb.append(hidden[i].data[j] > 0 ? '1' : '0');
+            return sb.toString();
+        }
+
         /** Overwrites everything with NaN (see {@code BufferPool}). */
         public void poison() {
             for (FMatrixRMaj m : hidden) Buffers.poison(m);

@@ -81,4 +81,38 @@ class BadInputTest {
                 () -> gate.route(new FMatrixRMaj(5, 3), GateNoise.recorded(new FMatrixRMaj(4, 4)), true, mm));
         assertMessage(e, "4x4", "5x4");
     }
+
+    @Test
+    void groupsThatDoNotDivideTheExperts() {
+        RoutingOptions o = RoutingOptions.builder().noise(NoisePolicy.NONE).groups(3, 1).topK(1).build();
+        var e = assertThrows(IllegalArgumentException.class, () -> new Gate(new FMatrixRMaj(3, 8), o));
+        assertMessage(e, "3 groups", "E=8");
+    }
+
+    @Test
+    void topKBeyondTheExpertsOfTheKeptGroups() {
+        RoutingOptions o = RoutingOptions.builder().noise(NoisePolicy.NONE).groups(4, 1).topK(3).build();
+        var e = assertThrows(IllegalArgumentException.class, () -> new Gate(new FMatrixRMaj(3, 8), o));
+        assertMessage(e, "top-3", "1 kept group of 2", "hold 2");
+    }
+
+    @Test
+    void expertChoiceTakesNoTokenChoiceOptions() {
+        var e = assertThrows(IllegalArgumentException.class, () -> RoutingOptions.builder().noise(NoisePolicy.NONE)
+                .kind(RoutingKind.EXPERT_CHOICE).topK(2).aux(AuxLoss.NONE).build());
+        assertMessage(e, "expert choice", "top-k");
+    }
+
+    @Test
+    void gumbelNoiseWithDeterministicSelection() {
+        var e = assertThrows(IllegalArgumentException.class, () -> RoutingOptions.builder().score(ScoreFunction.SIGMOID).build());
+        assertMessage(e, "Gumbel", "noise none");
+    }
+
+    @Test
+    void aSelectionBiasNeedsGroupsOfTwoExpertsAtLeast() {
+        RoutingOptions o = RoutingOptions.builder().noise(NoisePolicy.NONE).groups(8, 2).topK(2).biasUpdateRate(0.01f).build();
+        var e = assertThrows(IllegalArgumentException.class, () -> new Gate(new FMatrixRMaj(3, 8), o));
+        assertMessage(e, "two best experts", "at least 2");
+    }
 }

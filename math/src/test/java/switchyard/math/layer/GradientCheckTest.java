@@ -4,7 +4,10 @@ import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import switchyard.math.gate.AuxLoss;
 import switchyard.math.gate.NoisePolicy;
+import switchyard.math.gate.RoutingKind;
+import switchyard.math.gate.ScoreFunction;
 import switchyard.math.gate.Routing;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.linalg.EjmlMatMul;
@@ -40,11 +43,57 @@ class GradientCheckTest {
                 Arguments.of("no noise, random priority", ref.toBuilder().noise(NoisePolicy.NONE).randomTokenPriority(true).build()));
     }
 
+    /** DeepSeek-V3-class routing: every option the v3 vectors name, with drops where they matter. */
+    static Stream<Arguments> v3Options() {
+        return Stream.of(
+                Arguments.of("sigmoid top-2, normalised", v3().score(ScoreFunction.SIGMOID).topK(2).dropless(true).build(), 0),
+                Arguments.of("sigmoid, route scale 2.5, groups 2/1, selection bias, capacity 4",
+                        v3().score(ScoreFunction.SIGMOID).topK(2).routeScale(2.5f).groups(2, 1).biasUpdateRate(0.01f)
+                                .fixedCapacity(4).build(), 0),
+                Arguments.of("softmax norm-topk, drops", v3().normTopK(true).topK(2).fixedCapacity(3).build(), 0),
+                Arguments.of("sequence-wise loss, sigmoid top-1", RoutingOptions.builder().noise(NoisePolicy.NONE).score(ScoreFunction.SIGMOID)
+                        .topK(1).dropless(true).aux(AuxLoss.SEQUENCE).auxLossWeight(0.5f).build(), 0),
+                Arguments.of("sequence-wise loss, softmax top-2 capacity", RoutingOptions.builder().noise(NoisePolicy.NONE).normalizeWeights(false)
+                        .topK(2).fixedCapacity(4).aux(AuxLoss.SEQUENCE).auxLossWeight(1f).build(), 0),
+                Arguments.of("expert choice", RoutingOptions.builder().noise(NoisePolicy.NONE).kind(RoutingKind.EXPERT_CHOICE).topK(1)
+                        .aux(AuxLoss.NONE).fixedCapacity(4).build(), 0),
+                Arguments.of("two shared experts, reference routing", RoutingOptions.reference(), 2),
+                Arguments.of("one shared expert, sigmoid top-2, seq loss", RoutingOptions.builder().noise(NoisePolicy.NONE)
+                        .score(ScoreFunction.SIGMOID).topK(2).dropless(true).aux(AuxLoss.SEQUENCE).auxLossWeight(0.3f).build(), 1));
+    }
+
+    private static RoutingOptions.Builder v3() {
+        return RoutingOptions.builder().noise(NoisePolicy.NONE).normalizeWeights(false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("v3Options")
+    void v3GradientsMatchFiniteDifferences(String name, RoutingOptions options, int sharedExperts) {
+        LayerFixture f = new LayerFixture(2, 2, 12, 5, 7, sharedExperts, options, 42, new EjmlMatMul());
+        List<FMatrixRMaj> dx = f.backward();
+        List<Check> checks = checks(f, dx);
+        for (int r = 0; r < f.worldSize; r++) {
+            for (int i = 0; i < sharedExperts; i++) {
+                var x = f.shared.get(r).expert(i);
+                var g = f.layer.sharedGrad(r).get(i);
+                checks.add(new Check("W1 of rank " + r + "'s shared expert " + i, x.w1(), g.w1()));
+                checks.add(new Check("b1 of rank " + r + "'s shared expert " + i, x.b1(), g.b1()));
+                checks.add(new Check("W2 of rank " + r + "'s shared expert " + i, x.w2(), g.w2()));
+                checks.add(new Check("b2 of rank " + r + "'s shared expert " + i, x.b2(), g.b2()));
+            }
+        }
+        assertMatch(name, f, checks);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("options")
     void analyticGradientsMatchFiniteDifferences(String name, RoutingOptions options) {
         LayerFixture f = new LayerFixture(2, 2, 12, 5, 7, options, 42, new EjmlMatMul());
         List<FMatrixRMaj> dx = f.backward();
+        assertMatch(name, f, checks(f, dx));
+    }
+
+    private static List<Check> checks(LayerFixture f, List<FMatrixRMaj> dx) {
         List<Check> checks = new ArrayList<>();
         for (int r = 0; r < f.worldSize; r++) {
             checks.add(new Check("input of rank " + r, f.inputs.get(r), dx.get(r)));
@@ -58,6 +107,10 @@ class GradientCheckTest {
             checks.add(new Check("W2 of expert " + e, x.w2(), g.w2()));
             checks.add(new Check("b2 of expert " + e, x.b2(), g.b2()));
         }
+        return checks;
+    }
+
+    private static void assertMatch(String name, LayerFixture f, List<Check> checks) {
         SplittableRandom pick = new SplittableRandom(7);
         int checked = 0, skipped = 0;
         for (Check c : checks) {
@@ -99,6 +152,7 @@ class GradientCheckTest {
     }
 
     private static String decisions(MoeLayer.Forward f) {
+        // also the shared experts' ReLU patterns, below
         StringBuilder sb = new StringBuilder();
         for (SourceStep s : f.sources()) {
             Routing r = s.routing();
@@ -111,6 +165,7 @@ class GradientCheckTest {
                 FMatrixRMaj hidden = pass.hidden(l);
                 for (int i = 0; i < hidden.numRows * hidden.numCols; i++) sb.append(hidden.data[i] > 0 ? '1' : '0');
             }
+        for (var buffers : f.buffers()) sb.append(buffers.shared.reluPattern());
         return sb.toString();
     }
 }

@@ -2,6 +2,7 @@ package switchyard.math.testing;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.expert.Expert;
+import switchyard.math.expert.SharedExperts;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.RoutingOptions;
@@ -23,12 +24,23 @@ public final class LayerFixture {
     public final FMatrixRMaj gateWeight;
     public final List<Gate> gates = new ArrayList<>();
     public final List<Expert> experts = new ArrayList<>();
+    /** Each rank's replica of the shared experts (empty lists without them). */
+    public final List<SharedExperts> shared = new ArrayList<>();
     public final List<FMatrixRMaj> inputs = new ArrayList<>();
     public final List<FMatrixRMaj> lossWeights = new ArrayList<>();
     public final MoeLayer layer;
     private final long seed;
 
     public LayerFixture(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim,
+                        RoutingOptions options, long seed, MatMul mm) {
+        this(worldSize, localExperts, tokens, modelDim, hiddenDim, 0, options, seed, mm);
+    }
+
+    /**
+     * With {@code sharedExperts} shared experts of width {@code hiddenDim}, replicated on every rank;
+     * with a selection bias in the options, every replica starts from the same random bias.
+     */
+    public LayerFixture(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int sharedExperts,
                         RoutingOptions options, long seed, MatMul mm) {
         this.worldSize = worldSize;
         this.localExperts = localExperts;
@@ -42,11 +54,23 @@ public final class LayerFixture {
         gateWeight = gaussian(modelDim, e, 0.8, random);
         for (int r = 0; r < worldSize; r++) gates.add(new Gate(gateWeight.copy(), options));
         for (int i = 0; i < e; i++) experts.add(Expert.initialised(modelDim, hiddenDim, random));
+        List<Expert> sharedInit = new ArrayList<>();
+        for (int i = 0; i < sharedExperts; i++) sharedInit.add(Expert.initialised(modelDim, hiddenDim, random));
+        for (int r = 0; r < worldSize; r++) {
+            List<Expert> replica = new ArrayList<>();
+            for (Expert x : sharedInit) replica.add(new Expert(x.w1().copy(), x.b1().copy(), x.w2().copy(), x.b2().copy()));
+            shared.add(new SharedExperts(replica));
+        }
+        if (options.usesSelectionBias()) {
+            float[] bias = new float[e];
+            for (int i = 0; i < e; i++) bias[i] = (float) (0.2 * (random.nextDouble() - 0.5));
+            for (Gate g : gates) g.loadSelectionBias(bias);
+        }
         for (int r = 0; r < worldSize; r++) {
             inputs.add(gaussian(tokens, modelDim, 1.0, random));
             lossWeights.add(gaussian(tokens, modelDim, 1.0, random));
         }
-        layer = new MoeLayer(gates, experts, mm);
+        layer = new MoeLayer(gates, experts, shared, mm);
     }
 
     public static FMatrixRMaj gaussian(int rows, int cols, double scale, SplittableRandom random) {
