@@ -33,6 +33,7 @@ final class SettingsCodec {
         out.putLong(s.seed()).putString(s.optimizer().kind()).putDouble(s.optimizer().learningRate()).putDouble(s.optimizer().momentum());
         out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
         s.exchange().writeTo(out);
+        out.putInt(s.sharedExperts()).putInt(s.sharedHiddenDim());
     }
 
     static RankSettings read(WireReader in) {
@@ -67,7 +68,9 @@ final class SettingsCodec {
             int ahead = in.getInt();
             String matmul = in.getString();
             ExchangeSettings exchange = ExchangeSettings.readFrom(in);
-            return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange);
+            int shared = in.getInt(), sharedHidden = in.getInt();
+            return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange, shared,
+                    sharedHidden);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("bad rank settings: " + e.getMessage());
         }

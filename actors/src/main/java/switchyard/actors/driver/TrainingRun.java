@@ -8,7 +8,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.ParameterDigests;
@@ -161,18 +160,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         for (RankReply.StepDone[] s : done.values()) if (!allIn(s)) return this;
         if (!plan.training()) return completeUpdate();
         stage = Stage.UPDATE;
-        FMatrixRMaj sum = null;
-        for (RankReply.StepDone[] s : done.values()) {
-            for (RankReply.StepDone rankDone : s) {
-                if (sum == null) {
-                    sum = rankDone.gateGradient().copy();
-                } else {
-                    for (int i = 0; i < sum.data.length; i++) sum.data[i] += rankDone.gateGradient().data[i];
-                }
-            }
-        }
+        AllReduce sums = AllReduce.of(done.values());
         long[] steps = done.keySet().stream().mapToLong(Long::longValue).toArray();
-        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.ApplyUpdate(steps, sum, self));
+        for (ActorRef<RankMessage> r : ranks) {
+            r.tell(new RankMessage.ApplyUpdate(steps, sums.gateGradient(), sums.sharedGradient(), sums.expertLoads(), self));
+        }
         armTimer();
         return this;
     }
@@ -258,9 +250,14 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
                 listener.tell(new Failed("gate replicas diverged: rank " + d.rank() + " differs from rank 0"));
                 return Behaviors.stopped();
             }
+            if (!Arrays.equals(d.shared(), digests[0].shared())) {
+                listener.tell(new Failed("replicas of the shared experts diverged: rank " + d.rank() + " differs from rank 0"));
+                return Behaviors.stopped();
+            }
         }
         List<byte[]> parts = new ArrayList<>();
         parts.add(digests[0].gate());
+        if (digests[0].shared().length > 0) parts.add(digests[0].shared()); // a layer without them digests as before
         for (RankReply.ParameterDigest d : digests) parts.addAll(d.experts());
         listener.tell(new Finished(ParameterDigests.hex(ParameterDigests.combine(parts)), plan.updates()));
         return Behaviors.stopped();

@@ -29,5 +29,7 @@ public enum Phase {
     /** The gate actor's backward pass. */
     GATE_BACKWARD,
     /** Applying the optimizer after the step. */
-    UPDATE
+    UPDATE,
+    /** Token side: the shared experts, forward and backward, while the routed rows travel. */
+    SHARED
 }

@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.wire.WireMessage;
 import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
 
 import java.util.List;
 
@@ -27,8 +28,18 @@ public sealed interface RankMessage extends RankInbox, WireMessage
     /** Rank {@code from} took one exchange part from this rank: one credit back (paced exchanges only). */
     record PartAck(int from) implements RankMessage {}
 
-    /** Apply the optimizer with the gradients of {@code steps} (summed in step order) and the all-reduced gate gradient. */
-    record ApplyUpdate(long[] steps, FMatrixRMaj gateGradient, ActorRef<RankReply> replyTo) implements RankMessage {}
+    /**
+     * Apply the optimizer with the gradients of {@code steps} (summed in step order), the all-reduced
+     * gate gradient and the all-reduced gradient of the shared experts (empty without them); then
+     * move the selection bias by {@code expertLoads}, every rank's selections per expert in those
+     * steps (null without a selection bias).
+     */
+    record ApplyUpdate(long[] steps, FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, long[] expertLoads,
+                       ActorRef<RankReply> replyTo) implements RankMessage {
+        public ApplyUpdate(long[] steps, FMatrixRMaj gateGradient, ActorRef<RankReply> replyTo) {
+            this(steps, gateGradient, List.of(), null, replyTo);
+        }
+    }
 
     /** The driver gave up on {@code step}: drop its state. */
     record AbortStep(long step, String reason) implements RankMessage {}
@@ -39,8 +50,16 @@ public sealed interface RankMessage extends RankInbox, WireMessage
     /** Answer with the gradients {@code step} left on this rank's experts ({@link RankReply.Gradients}). */
     record InspectGradients(long step, ActorRef<RankReply> replyTo) implements RankMessage {}
 
-    /** Replace the gate replica and the local experts (L of them, in local order); answered with {@link RankReply.Loaded}. */
-    record LoadParameters(FMatrixRMaj gateWeight, List<Expert> experts, ActorRef<RankReply> replyTo) implements RankMessage {}
+    /**
+     * Replace the gate replica, the local experts (L of them, in local order), the replica of the
+     * shared experts and the selection bias (null: keep it); answered with {@link RankReply.Loaded}.
+     */
+    record LoadParameters(FMatrixRMaj gateWeight, List<Expert> experts, List<Expert> shared, float[] selectionBias,
+                          ActorRef<RankReply> replyTo) implements RankMessage {
+        public LoadParameters(FMatrixRMaj gateWeight, List<Expert> experts, ActorRef<RankReply> replyTo) {
+            this(gateWeight, experts, List.of(), null, replyTo);
+        }
+    }
 
     /** Write this rank's checkpoint file into {@code dir}; answered with {@link RankReply.CheckpointSaved}. */
     record SaveCheckpoint(String dir, long updatesDone, ActorRef<RankReply> replyTo) implements RankMessage {}

@@ -9,13 +9,18 @@ import switchyard.actors.wire.WireFormatException;
 import switchyard.actors.wire.WireReader;
 import switchyard.actors.wire.WireWriter;
 import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static switchyard.actors.protocol.ValueCodecs.readBatch;
+import static switchyard.actors.protocol.ValueCodecs.readExperts;
+import static switchyard.actors.protocol.ValueCodecs.readGradList;
 import static switchyard.actors.protocol.ValueCodecs.readPart;
 import static switchyard.actors.protocol.ValueCodecs.writeBatch;
+import static switchyard.actors.protocol.ValueCodecs.writeExperts;
+import static switchyard.actors.protocol.ValueCodecs.writeGradList;
 import static switchyard.actors.protocol.ValueCodecs.writePart;
 
 /** Codecs of the {@link RankMessage}s. */
@@ -84,11 +89,18 @@ final class RankMessageCodecs {
         p.register(RankMessage.ApplyUpdate.class, "U", new Codec<>() {
             public void write(RankMessage.ApplyUpdate m, WireWriter out, Refs refs) {
                 out.putLongs(m.steps()).putMatrix(m.gateGradient());
+                writeGradList(m.sharedGradient(), out);
+                out.putBoolean(m.expertLoads() != null);
+                if (m.expertLoads() != null) out.putLongs(m.expertLoads());
                 refs.write(m.replyTo(), out);
             }
 
             public RankMessage.ApplyUpdate read(WireReader in, Refs refs) {
-                return new RankMessage.ApplyUpdate(in.getLongs(), in.getMatrix(), refs.read(in));
+                long[] steps = in.getLongs();
+                FMatrixRMaj gate = in.getMatrix();
+                List<ExpertGrads> shared = readGradList(in);
+                long[] loads = in.getBoolean() ? in.getLongs() : null;
+                return new RankMessage.ApplyUpdate(steps, gate, shared, loads, refs.read(in));
             }
         });
         p.register(RankMessage.AbortStep.class, "A", new Codec<>() {
@@ -121,23 +133,20 @@ final class RankMessageCodecs {
         });
         p.register(RankMessage.LoadParameters.class, "L", new Codec<>() {
             public void write(RankMessage.LoadParameters m, WireWriter out, Refs refs) {
-                out.putMatrix(m.gateWeight()).putInt(m.experts().size());
-                for (Expert e : m.experts()) out.putMatrix(e.w1()).putMatrix(e.b1()).putMatrix(e.w2()).putMatrix(e.b2());
+                out.putMatrix(m.gateWeight());
+                writeExperts(m.experts(), out);
+                writeExperts(m.shared(), out);
+                out.putBoolean(m.selectionBias() != null);
+                if (m.selectionBias() != null) out.putFloats(m.selectionBias());
                 refs.write(m.replyTo(), out);
             }
 
             public RankMessage.LoadParameters read(WireReader in, Refs refs) {
                 FMatrixRMaj gate = in.getMatrix();
-                int n = in.getInt("expert count", 0, 1 << 16);
-                List<Expert> experts = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    try {
-                        experts.add(new Expert(in.getMatrix(), in.getMatrix(), in.getMatrix(), in.getMatrix()));
-                    } catch (IllegalArgumentException e) {
-                        throw new WireFormatException("bad expert " + i + ": " + e.getMessage());
-                    }
-                }
-                return new RankMessage.LoadParameters(gate, experts, refs.read(in));
+                List<Expert> experts = readExperts(in);
+                List<Expert> shared = readExperts(in);
+                float[] bias = in.getBoolean() ? in.getFloats() : null;
+                return new RankMessage.LoadParameters(gate, experts, shared, bias, refs.read(in));
             }
         });
         p.register(RankMessage.SaveCheckpoint.class, "cS", new Codec<>() {

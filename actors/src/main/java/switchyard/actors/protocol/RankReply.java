@@ -12,9 +12,18 @@ public sealed interface RankReply extends WireMessage {
 
     int rank();
 
-    /** The token side of {@code step} finished on {@code rank}. {@code gateGradient} is null for forward-only steps. */
-    record StepDone(long step, int rank, StepReport report, FMatrixRMaj gateGradient, StepTensors tensors)
-            implements RankReply {}
+    /**
+     * The token side of {@code step} finished on {@code rank}. {@code gateGradient} is null for
+     * forward-only steps; {@code sharedGradient} holds the gradients of the rank's replica of the
+     * shared experts (empty without them, or forward only). In one JVM those are the rank's own
+     * buffers, which it reuses once the update of the step has been applied: read them before.
+     */
+    record StepDone(long step, int rank, StepReport report, FMatrixRMaj gateGradient, StepTensors tensors,
+                    List<ExpertGrads> sharedGradient) implements RankReply {
+        public StepDone(long step, int rank, StepReport report, FMatrixRMaj gateGradient, StepTensors tensors) {
+            this(step, rank, report, gateGradient, tensors, List.of());
+        }
+    }
 
     /** {@code step} cannot finish on {@code rank}: the ranks in {@code missing} did not answer in {@code phase}, or {@code reason}. */
     record StepFailed(long step, int rank, Phase phase, int[] missing, String reason) implements RankReply {
@@ -31,8 +40,16 @@ public sealed interface RankReply extends WireMessage {
     /** The optimizer ran on {@code rank} with the gradients of {@code steps}. */
     record Updated(int rank, long[] steps) implements RankReply {}
 
-    /** SHA-256 of the raw float bits of the rank's gate replica and of each local expert (W1, b1, W2, b2). */
-    record ParameterDigest(int rank, byte[] gate, List<byte[]> experts) implements RankReply {}
+    /**
+     * SHA-256 of the raw float bits of the rank's gate replica (its weight, and its selection bias
+     * when it has one), of its replica of the shared experts (empty without them) and of each local
+     * expert (W1, b1, W2, b2).
+     */
+    record ParameterDigest(int rank, byte[] gate, List<byte[]> experts, byte[] shared) implements RankReply {
+        public ParameterDigest(int rank, byte[] gate, List<byte[]> experts) {
+            this(rank, gate, experts, new byte[0]);
+        }
+    }
 
     /** {@code rank} wrote its checkpoint file to {@code path}. */
     record CheckpointSaved(int rank, String path) implements RankReply {}

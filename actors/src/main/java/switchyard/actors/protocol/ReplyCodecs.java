@@ -23,10 +23,12 @@ final class ReplyCodecs {
                 writeReport(m.report(), out);
                 writeNullableMatrix(m.gateGradient(), out);
                 writeTensors(m.tensors(), out);
+                writeGradList(m.sharedGradient(), out);
             }
 
             public RankReply.StepDone read(WireReader in, Refs refs) {
-                return new RankReply.StepDone(in.getLong(), in.getInt(), readReport(in), readNullableMatrix(in), readTensors(in));
+                return new RankReply.StepDone(in.getLong(), in.getInt(), readReport(in), readNullableMatrix(in), readTensors(in),
+                        readGradList(in));
             }
         });
         p.register(RankReply.StepFailed.class, "rF", new Codec<>() {
@@ -62,6 +64,7 @@ final class ReplyCodecs {
             public void write(RankReply.ParameterDigest m, WireWriter out, Refs refs) {
                 out.putInt(m.rank()).putBytes(m.gate()).putInt(m.experts().size());
                 for (byte[] d : m.experts()) out.putBytes(d);
+                out.putBytes(m.shared());
             }
 
             public RankReply.ParameterDigest read(WireReader in, Refs refs) {
@@ -70,7 +73,7 @@ final class ReplyCodecs {
                 int n = in.getInt("expert count", 0, 1 << 16);
                 List<byte[]> experts = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) experts.add(in.getBytes());
-                return new RankReply.ParameterDigest(rank, gate, experts);
+                return new RankReply.ParameterDigest(rank, gate, experts, in.getBytes());
             }
         });
         p.register(RankReply.CheckpointSaved.class, "rC", new Codec<>() {
@@ -102,17 +105,14 @@ final class ReplyCodecs {
         });
         p.register(RankReply.Gradients.class, "rG", new Codec<>() {
             public void write(RankReply.Gradients m, WireWriter out, Refs refs) {
-                out.putLong(m.step()).putInt(m.rank()).putInt(m.experts().size());
-                for (ExpertGrads g : m.experts()) writeGrads(g, out);
+                out.putLong(m.step()).putInt(m.rank());
+                writeGradList(m.experts(), out);
             }
 
             public RankReply.Gradients read(WireReader in, Refs refs) {
                 long step = in.getLong();
                 int rank = in.getInt();
-                int n = in.getInt("expert count", 0, 1 << 16);
-                List<ExpertGrads> grads = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) grads.add(readGrads(in));
-                return new RankReply.Gradients(step, rank, grads);
+                return new RankReply.Gradients(step, rank, readGradList(in));
             }
         });
     }

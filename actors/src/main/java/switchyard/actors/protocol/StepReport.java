@@ -18,10 +18,13 @@ import switchyard.math.gate.Routing;
  *                         (0 dispatch, 1 expert output, 2 output gradient, 3 input gradient)
  * @param bytesSent        the same in payload bytes, including message headers
  * @param phaseNanos       wall time spent in each {@link Phase} on this rank (by ordinal)
+ * @param selections       choices per expert before capacity (E entries): the load the selection bias balances
+ * @param groupsSpanned    tokens whose k experts fall in exactly n groups, at index n (G + 1 entries);
+ *                         empty without a group limit
  */
 public record StepReport(int tokens, double taskLoss, float lAux, float zLoss, float routerLoss, int capacity,
                          int[] tokensPerExpert, int[] droppedPerChoice, int droppedTokens,
-                         int[][] rowsSent, long[][] bytesSent, long[] phaseNanos) {
+                         int[][] rowsSent, long[][] bytesSent, long[] phaseNanos, int[] selections, int[] groupsSpanned) {
     /** Number of exchange phases in {@link #rowsSent}. */
     public static final int EXCHANGES = 4;
 
@@ -31,7 +34,8 @@ public record StepReport(int tokens, double taskLoss, float lAux, float zLoss, f
         for (int e = 0; e < perExpert.length; e++) perExpert[e] = r.tokensAt(e);
         int[] dropped = new int[r.topK()];
         for (int j = 0; j < dropped.length; j++) dropped[j] = r.dropped(j);
+        int[] spanned = r.groupsSpanned();
         return new StepReport(r.tokens(), taskLoss, r.lAux(), r.zLoss(), r.routerLoss(), r.capacity(), perExpert, dropped,
-                r.droppedTokens(), rowsSent, bytesSent, phaseNanos);
+                r.droppedTokens(), rowsSent, bytesSent, phaseNanos, r.selections(), spanned == null ? new int[0] : spanned);
     }
 }

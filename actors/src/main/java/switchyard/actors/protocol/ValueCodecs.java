@@ -4,8 +4,12 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.wire.WireFormatException;
 import switchyard.actors.wire.WireReader;
 import switchyard.actors.wire.WireWriter;
+import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
 import switchyard.math.task.ClusteredRegression;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Encodings of the values nested in messages. Tags are single bytes; unknown tags are format errors. */
 public final class ValueCodecs {
@@ -112,7 +116,7 @@ public final class ValueCodecs {
         for (int[] row : r.rowsSent()) out.putInts(row);
         out.putInt(r.bytesSent().length);
         for (long[] row : r.bytesSent()) out.putLongs(row);
-        out.putLongs(r.phaseNanos());
+        out.putLongs(r.phaseNanos()).putInts(r.selections()).putInts(r.groupsSpanned());
     }
 
     public static StepReport readReport(WireReader in) {
@@ -129,21 +133,61 @@ public final class ValueCodecs {
         for (int i = 0; i < bytes.length; i++) bytes[i] = in.getLongs();
         long[] nanos = in.getLongs();
         return new StepReport(tokens, taskLoss, lAux, zLoss, routerLoss, capacity, perExpert, dropped, droppedTokens,
-                rows, bytes, nanos);
+                rows, bytes, nanos, in.getInts(), in.getInts());
     }
 
     public static void writeTensors(StepTensors t, WireWriter out) {
         out.putBoolean(t != null);
         if (t == null) return;
-        out.putInt(t.topK()).putInts(t.expert()).putInts(t.slot()).putBooleans(t.kept()).putFloats(t.weight());
+        out.putInt(t.topK()).putInts(t.expert()).putInts(t.slot()).putBooleans(t.kept()).putFloats(t.weight())
+                .putInts(t.selections()).putBoolean(t.keptGroups() != null);
+        if (t.keptGroups() != null) out.putInts(t.keptGroups());
         writeNullableMatrix(t.output(), out);
         writeNullableMatrix(t.inputGradient(), out);
     }
 
     public static StepTensors readTensors(WireReader in) {
         if (!in.getBoolean()) return null;
-        return new StepTensors(in.getInt(), in.getInts(), in.getInts(), in.getBooleans(), in.getFloats(),
-                readNullableMatrix(in), readNullableMatrix(in));
+        int topK = in.getInt();
+        int[] expert = in.getInts(), slot = in.getInts();
+        boolean[] kept = in.getBooleans();
+        float[] weight = in.getFloats();
+        int[] selections = in.getInts();
+        int[] keptGroups = in.getBoolean() ? in.getInts() : null;
+        return new StepTensors(topK, expert, slot, kept, weight, selections, keptGroups, readNullableMatrix(in), readNullableMatrix(in));
+    }
+
+    /** A list of gradient sets (a replica of the shared experts, an expert shard). */
+    public static void writeGradList(List<ExpertGrads> grads, WireWriter out) {
+        out.putInt(grads.size());
+        for (ExpertGrads g : grads) writeGrads(g, out);
+    }
+
+    public static List<ExpertGrads> readGradList(WireReader in) {
+        int n = in.getInt("gradient set count", 0, 1 << 16);
+        List<ExpertGrads> grads = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) grads.add(readGrads(in));
+        return grads;
+    }
+
+    /** A list of experts' parameters. */
+    public static void writeExperts(List<Expert> experts, WireWriter out) {
+        out.putInt(experts.size());
+        for (Expert e : experts) out.putMatrix(e.w1()).putMatrix(e.b1()).putMatrix(e.w2()).putMatrix(e.b2());
+    }
+
+    public static List<Expert> readExperts(WireReader in) {
+        int n = in.getInt("expert count", 0, 1 << 16);
+        List<Expert> experts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            FMatrixRMaj w1 = in.getMatrix(), b1 = in.getMatrix(), w2 = in.getMatrix(), b2 = in.getMatrix();
+            try {
+                experts.add(new Expert(w1, b1, w2, b2));
+            } catch (IllegalArgumentException e) {
+                throw new WireFormatException("bad expert " + i + ": " + e.getMessage());
+            }
+        }
+        return experts;
     }
 
     public static void writeGrads(ExpertGrads g, WireWriter out) {

@@ -55,10 +55,10 @@ final class Checkpoints {
     CompletionStage<Internal> gateSnapshot(Internal.GateSnapshot g) {
         RankMessage.SaveCheckpoint m = saving;
         if (m == null) return null;
-        List<Expert> experts = new ArrayList<>(model.shard().size());
-        for (Expert e : model.shard().experts()) experts.add(new Expert(e.w1().copy(), e.b1().copy(), e.w2().copy(), e.b2().copy()));
         RankCheckpoint checkpoint = new RankCheckpoint(rank(), settings.worldSize(), settings.localExperts(), settings.modelDim(),
-                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), experts, model.expertOptimizer().state(), g.optimizer());
+                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), g.selectionBias(), copies(model.shard().experts()),
+                copies(model.shared().experts()), model.expertOptimizer().state(), g.optimizer(),
+                model.shared().isEmpty() ? null : model.sharedOptimizer().state());
         return CompletableFuture.supplyAsync(() -> {
             RankReply reply;
             try {
@@ -71,6 +71,12 @@ final class Checkpoints {
                 new RankReply.Rejected(-1, rank(), "rank " + rank() + " cannot write its checkpoint to " + m.dir() + ": " + e), m.replyTo()));
     }
 
+    private static List<Expert> copies(List<Expert> experts) {
+        List<Expert> out = new ArrayList<>(experts.size());
+        for (Expert e : experts) out.add(new Expert(e.w1().copy(), e.b1().copy(), e.w2().copy(), e.b2().copy()));
+        return out;
+    }
+
     void written(Internal.CheckpointWritten m) {
         saving = null;
         m.replyTo().tell(m.reply());
@@ -79,7 +85,8 @@ final class Checkpoints {
     /** Reads and checks this rank's file off this thread. */
     CompletionStage<Internal> restore(RankMessage.RestoreCheckpoint m) {
         RankCheckpoint.Shape shape = new RankCheckpoint.Shape(rank(), settings.worldSize(), settings.localExperts(),
-                settings.modelDim(), settings.hiddenDim(), settings.seed());
+                settings.modelDim(), settings.hiddenDim(), settings.seed(), settings.sharedExperts(),
+                settings.sharedExperts() == 0 ? settings.hiddenDim() : settings.sharedHiddenDim(), settings.routing().usesSelectionBias());
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return (Internal) new Internal.CheckpointRead(RankCheckpoint.read(Path.of(m.dir()), shape), null, m.replyTo());
@@ -99,13 +106,16 @@ final class Checkpoints {
         RankCheckpoint c = m.checkpoint();
         try {
             model.expertOptimizer().restore(c.expertOptimizer());
+            if (!model.shared().isEmpty()) model.sharedOptimizer().restore(c.sharedOptimizer());
         } catch (IllegalArgumentException e) {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), e.getMessage()));
             return;
         }
         for (int l = 0; l < model.shard().size(); l++) model.shard().expert(l).copyFrom(c.experts().get(l));
+        for (int i = 0; i < model.shared().size(); i++) model.shared().expert(i).copyFrom(c.sharedExperts().get(i));
         model.gradients().dropAll();
+        model.sharedGradients().dropAll();
         FMatrixRMaj gateWeight = c.gateWeight();
-        model.gate().tell(new GateActor.Restore(gateWeight, c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
+        model.gate().tell(new GateActor.Restore(gateWeight, c.selectionBias(), c.gateOptimizer(), c.updatesDone(), rank(), m.replyTo()));
     }
 }

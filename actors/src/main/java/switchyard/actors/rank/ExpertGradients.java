@@ -1,26 +1,28 @@
 package switchyard.actors.rank;
 
 import switchyard.math.expert.ExpertGrads;
-import switchyard.math.expert.ExpertShard;
 import switchyard.math.tensor.BufferPool;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * The expert gradients each finished backward pass left on this rank, kept by step until the update
- * that sums them. One set per step in flight, so pipelined steps never share a sum; sets are pooled
- * and reused once no update or inspection will read them.
+ * The gradients each finished backward pass left on a set of experts of this rank (its routed
+ * experts, or its replica of the shared experts), kept by step until the update that sums them.
+ * One set per step in flight, so pipelined steps never share a sum; sets are pooled and reused once
+ * no update, inspection or driver will read them.
  */
 final class ExpertGradients {
     private final Map<Long, List<ExpertGrads>> byStep = new TreeMap<>();
     private final BufferPool<List<ExpertGrads>> pool;
     private final boolean reuse;
 
-    ExpertGradients(ExpertShard shard, boolean reuse) {
-        this.pool = new BufferPool<>(shard::newGrads, set -> set.forEach(ExpertGrads::poison));
+    /** @param newSet a zero set of the experts' gradients */
+    ExpertGradients(Supplier<List<ExpertGrads>> newSet, boolean reuse) {
+        this.pool = new BufferPool<>(newSet, set -> set.forEach(ExpertGrads::poison));
         this.reuse = reuse;
     }
 

@@ -44,20 +44,26 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
     public record Backward(long step, Routing routing, float[] weightGradients, FMatrixRMaj inputGradient,
                            ActorRef<RankInbox> replyTo) implements Command {}
 
-    /** Apply the optimizer with the gradient summed over every replica. */
-    public record Update(long[] steps, FMatrixRMaj gradientSum, ActorRef<RankInbox> replyTo) implements Command {}
+    /**
+     * Apply the optimizer with the gradient summed over every replica, then move the selection bias
+     * by {@code expertLoads} (every rank's selections per expert; ignored without a bias, may be null).
+     */
+    public record Update(long[] steps, FMatrixRMaj gradientSum, long[] expertLoads, ActorRef<RankInbox> replyTo) implements Command {}
 
-    /** Digest of the replica's weight. */
+    /** Digest of the replica's weight (and selection bias, when it has one). */
     public record Digest(ActorRef<RankInbox> replyTo) implements Command {}
 
-    /** Overwrite the replica's weight; {@code replyTo} hears {@link RankReply.Loaded} for {@code rank}. */
-    public record Load(FMatrixRMaj weight, ActorRef<RankReply> replyTo, int rank) implements Command {}
+    /**
+     * Overwrite the replica's weight and (unless null) its selection bias; {@code replyTo} hears
+     * {@link RankReply.Loaded} for {@code rank}.
+     */
+    public record Load(FMatrixRMaj weight, float[] selectionBias, ActorRef<RankReply> replyTo, int rank) implements Command {}
 
-    /** A copy of the weight and the optimizer state, for a checkpoint. */
+    /** A copy of the weight, the selection bias and the optimizer state, for a checkpoint. */
     public record Snapshot(ActorRef<RankInbox> replyTo) implements Command {}
 
     /** Resume from a checkpoint; {@code replyTo} hears {@link RankReply.Restored}. */
-    public record Restore(FMatrixRMaj weight, OptimizerState optimizerState, long updatesDone, int rank,
+    public record Restore(FMatrixRMaj weight, float[] selectionBias, OptimizerState optimizerState, long updatesDone, int rank,
                           ActorRef<RankReply> replyTo) implements Command {}
 
     private final Gate gate;
@@ -88,7 +94,8 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
                 .onMessage(Digest.class, this::onDigest)
                 .onMessage(Load.class, this::onLoad)
                 .onMessage(Snapshot.class, m -> {
-                    m.replyTo().tell(new Internal.GateSnapshot(gate.weight().copy(), optimizer.state()));
+                    float[] bias = gate.selectionBias();
+                    m.replyTo().tell(new Internal.GateSnapshot(gate.weight().copy(), bias == null ? null : bias.clone(), optimizer.state()));
                     return this;
                 })
                 .onMessage(Restore.class, this::onRestore)
@@ -119,6 +126,7 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
         String error = null;
         try {
             optimizer.step(List.of(new Param("gate", gate.weight(), m.gradientSum())));
+            if (gate.selectionBias() != null && m.expertLoads() != null) gate.updateSelectionBias(m.expertLoads());
         } catch (IllegalArgumentException e) {
             error = e.getMessage();
         }
@@ -127,23 +135,35 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
     }
 
     private Behavior<Command> onDigest(Digest m) {
-        m.replyTo().tell(new Internal.GateDigest(ParameterDigests.of(List.of(gate.weight()))));
+        m.replyTo().tell(new Internal.GateDigest(ParameterDigests.ofGate(gate.weight(), gate.selectionBias())));
         return this;
     }
 
     private Behavior<Command> onLoad(Load m) {
+        try {
+            if (m.selectionBias() != null) gate.loadSelectionBias(m.selectionBias());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            m.replyTo().tell(new RankReply.Rejected(-1, m.rank(), "cannot load the selection bias of rank " + m.rank() + ": " + e.getMessage()));
+            return this;
+        }
         gate.weight().setTo(m.weight());
         m.replyTo().tell(new RankReply.Loaded(m.rank()));
         return this;
     }
 
     private Behavior<Command> onRestore(Restore m) {
+        if ((m.selectionBias() != null) != (gate.selectionBias() != null)) {
+            m.replyTo().tell(new RankReply.Rejected(-1, m.rank(), "the checkpoint of rank " + m.rank() + (m.selectionBias() != null
+                    ? " has a selection bias, but this job's routing uses none" : " has no selection bias, but this job's routing uses one")));
+            return this;
+        }
         try {
             optimizer.restore(m.optimizerState());
         } catch (IllegalArgumentException e) {
             m.replyTo().tell(new RankReply.Rejected(-1, m.rank(), "gate optimizer state of rank " + m.rank() + ": " + e.getMessage()));
             return this;
         }
+        if (m.selectionBias() != null) gate.loadSelectionBias(m.selectionBias());
         gate.weight().setTo(m.weight());
         m.replyTo().tell(new RankReply.Restored(m.rank(), m.updatesDone()));
         return this;

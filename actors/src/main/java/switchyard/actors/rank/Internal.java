@@ -30,8 +30,8 @@ sealed interface Internal extends RankInbox, NoSerializationVerificationNeeded {
     /** The digest of the gate replica's weight. */
     record GateDigest(byte[] digest) implements Internal {}
 
-    /** Copies of the gate replica's weight and optimizer state, for a checkpoint. */
-    record GateSnapshot(FMatrixRMaj weight, OptimizerState optimizer) implements Internal {}
+    /** Copies of the gate replica's weight, selection bias (or null) and optimizer state, for a checkpoint. */
+    record GateSnapshot(FMatrixRMaj weight, float[] selectionBias, OptimizerState optimizer) implements Internal {}
 
     /** A gather of {@code step} waited {@code phase}'s deadline out. */
     record PhaseDeadline(long step, Phase phase) implements Internal {}

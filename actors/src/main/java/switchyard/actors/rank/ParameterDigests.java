@@ -25,6 +25,22 @@ public final class ParameterDigests {
         return sha.digest();
     }
 
+    /**
+     * A gate replica's digest: its weight, and its selection bias when it has one (a layer without
+     * a bias digests exactly as before the bias existed).
+     */
+    public static byte[] ofGate(FMatrixRMaj weight, float[] selectionBias) {
+        if (selectionBias == null) return of(List.of(weight));
+        return of(List.of(weight, FMatrixRMaj.wrap(1, selectionBias.length, selectionBias)));
+    }
+
+    /** The digest of a set of experts' parameters (W1, b1, W2, b2 of each, in order). */
+    public static byte[] ofExperts(List<switchyard.math.expert.Expert> experts) {
+        List<FMatrixRMaj> tensors = new java.util.ArrayList<>(4 * experts.size());
+        for (switchyard.math.expert.Expert e : experts) tensors.addAll(List.of(e.w1(), e.b1(), e.w2(), e.b2()));
+        return of(tensors);
+    }
+
     /** One digest over many, in the given order. */
     public static byte[] combine(List<byte[]> parts) {
         MessageDigest sha = sha256();

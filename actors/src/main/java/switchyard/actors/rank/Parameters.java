@@ -45,9 +45,21 @@ final class Parameters {
             return;
         }
         if (sum != null) model.expertOptimizer().step(model.shard().params(sum));
-        for (long step : order) model.gradients().drop(step);
+        if (!model.shared().isEmpty()) {
+            if (m.sharedGradient().size() != model.shared().size()) {
+                m.replyTo().tell(new RankReply.StepFailed(order.length > 0 ? order[0] : -1, rank(), Phase.UPDATE, new int[0],
+                        "rank " + rank() + " holds " + model.shared().size() + " shared experts but the update carries gradients for "
+                                + m.sharedGradient().size()));
+                return;
+            }
+            model.sharedOptimizer().step(model.shared().params(m.sharedGradient()));
+        }
+        for (long step : order) {
+            model.gradients().drop(step);
+            model.sharedGradients().drop(step); // the driver has summed them: no one reads them any more
+        }
         updateReplyTo = m.replyTo();
-        model.gate().tell(new GateActor.Update(order, m.gateGradient(), self));
+        model.gate().tell(new GateActor.Update(order, m.gateGradient(), m.expertLoads(), self));
     }
 
     void gateUpdated(Internal.GateUpdated m) {
@@ -68,7 +80,8 @@ final class Parameters {
     void gateDigest(Internal.GateDigest m) {
         List<byte[]> experts = new ArrayList<>();
         for (Expert e : model.shard().experts()) experts.add(ParameterDigests.of(List.of(e.w1(), e.b1(), e.w2(), e.b2())));
-        for (ActorRef<RankReply> to : digestRequests) to.tell(new RankReply.ParameterDigest(rank(), m.digest(), experts));
+        byte[] shared = model.shared().isEmpty() ? new byte[0] : ParameterDigests.ofExperts(model.shared().experts());
+        for (ActorRef<RankReply> to : digestRequests) to.tell(new RankReply.ParameterDigest(rank(), m.digest(), experts, shared));
         digestRequests.clear();
     }
 
@@ -90,11 +103,15 @@ final class Parameters {
             if (m.gateWeight().numRows != settings.modelDim() || m.gateWeight().numCols != settings.experts())
                 throw new IllegalArgumentException("gate weight is " + m.gateWeight().numRows + "x" + m.gateWeight().numCols
                         + ", expected " + settings.modelDim() + "x" + settings.experts());
+            if (m.shared().size() != model.shared().size())
+                throw new IllegalArgumentException(m.shared().size() + " shared experts sent to rank " + rank() + ", which holds "
+                        + model.shared().size());
             for (int l = 0; l < model.shard().size(); l++) model.shard().expert(l).copyFrom(m.experts().get(l));
+            for (int i = 0; i < model.shared().size(); i++) model.shared().expert(i).copyFrom(m.shared().get(i));
         } catch (IllegalArgumentException e) {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), "cannot load parameters: " + e.getMessage()));
             return;
         }
-        model.gate().tell(new GateActor.Load(m.gateWeight(), m.replyTo(), rank()));
+        model.gate().tell(new GateActor.Load(m.gateWeight(), m.selectionBias(), m.replyTo(), rank()));
     }
 }

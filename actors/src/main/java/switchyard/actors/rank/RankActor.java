@@ -24,6 +24,7 @@ import switchyard.actors.transport.LinkFailed;
 import switchyard.actors.transport.Transport;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertShard;
+import switchyard.math.expert.SharedExperts;
 import switchyard.math.gate.Gate;
 import switchyard.math.layer.ModelInit;
 import switchyard.math.linalg.MatMul;
@@ -61,6 +62,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
     private final ExpertGradients gradients;
     private final StepTable steps;
     private final Failures failures;
+    private final RankModel model;
     private final Parameters parameters;
     private final Checkpoints checkpoints;
     private final boolean earlyExperts;
@@ -94,14 +96,18 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         }
         this.shard = new ExpertShard(settings.firstExpert(), local);
         var config = ctx.getSystem().settings().config();
-        this.gradients = new ExpertGradients(shard, config.getBoolean("switchyard.reuse-buffers"));
-        this.steps = new StepTable(settings, timers, gradients, config.getBoolean("switchyard.reuse-buffers"));
+        boolean reuseBuffers = config.getBoolean("switchyard.reuse-buffers");
+        this.gradients = new ExpertGradients(shard::newGrads, reuseBuffers);
+        this.steps = new StepTable(settings, timers, gradients, reuseBuffers);
         this.failures = new Failures(settings.rank(), steps, ctx.getLog());
         this.earlyExperts = config.getBoolean("switchyard.early-experts");
         Gate replica = new Gate(ModelInit.gateWeight(settings.seed(), settings.modelDim(), settings.experts()), settings.routing());
         this.gate = ctx.spawn(GateActor.create(replica, settings.rank(), settings.seed(), mm, settings.optimizer().create()),
                 "gate", DispatcherSelector.sameAsParent());
-        RankModel model = new RankModel(shard, settings.optimizer().create(), gradients, gate);
+        SharedExperts shared = ModelInit.sharedExperts(settings.seed(), settings.sharedExperts(), settings.modelDim(),
+                settings.sharedHiddenDim());
+        this.model = new RankModel(shard, settings.optimizer().create(), gradients, shared, settings.optimizer().create(),
+                new ExpertGradients(shared::newGrads, reuseBuffers), gate);
         this.parameters = new Parameters(settings, model, ctx.getSelf());
         this.checkpoints = new Checkpoints(settings, model, ctx.getSelf(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
@@ -173,7 +179,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
             return this;
         }
         links = new AllToAll(settings.rank(), t.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
-        tokens = new TokenSide(settings, steps, failures, links, gate, getContext().getSelf());
+        tokens = new TokenSide(settings, steps, failures, links, model, mm, getContext().getSelf());
         experts = new ExpertSide(settings, steps, failures, links, shard, mm, gradients, earlyExperts);
         failures.driverIs(t.driver());
         return early.unstashAll(this);
@@ -216,6 +222,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
             steps.retire(m.step());
         }
         gradients.drop(m.step());
+        model.sharedGradients().drop(m.step());
         return this;
     }
 }

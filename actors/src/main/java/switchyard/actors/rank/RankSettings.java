@@ -1,6 +1,7 @@
 package switchyard.actors.rank;
 
 import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
 
 import java.time.Duration;
@@ -15,19 +16,33 @@ import java.time.Duration;
  *                       (anything further is an unknown step id)
  * @param matmul         kernel name for {@code MatMuls.byName}
  * @param exchange       how exchange blocks are split and paced
+ * @param sharedExperts  shared experts every token passes through on its own rank (0: none)
+ * @param sharedHiddenDim their hidden width
  */
 public record RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim,
                            RoutingOptions routing, long seed, OptimizerSpec optimizer,
-                           Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange) {
+                           Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange,
+                           int sharedExperts, int sharedHiddenDim) {
+    /** Without shared experts. */
+    public RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, RoutingOptions routing, long seed,
+                        OptimizerSpec optimizer, Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange) {
+        this(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer, gatherDeadline, maxStepsAhead, matmul,
+                exchange, 0, hiddenDim);
+    }
+
     public RankSettings {
         if (worldSize < 1) throw new IllegalArgumentException("world size must be >= 1, got " + worldSize);
         if (rank < 0 || rank >= worldSize) throw new IllegalArgumentException("rank " + rank + " outside 0.." + (worldSize - 1));
         if (localExperts < 1) throw new IllegalArgumentException("experts per rank must be >= 1, got " + localExperts);
         if (modelDim < 1 || hiddenDim < 1)
             throw new IllegalArgumentException("model and hidden dims must be >= 1, got M=" + modelDim + " H=" + hiddenDim);
-        if (routing.topK() > worldSize * localExperts)
+        if (routing.kind() == RoutingKind.TOKEN_CHOICE && routing.topK() > worldSize * localExperts)
             throw new IllegalArgumentException("top-" + routing.topK() + " routing needs at least " + routing.topK()
                     + " experts, but W·L = " + worldSize * localExperts);
+        routing.requireFits(worldSize * localExperts);
+        if (sharedExperts < 0 || sharedHiddenDim < 1)
+            throw new IllegalArgumentException("shared experts must be >= 0 and their hidden dim >= 1, got " + sharedExperts
+                    + " and H=" + sharedHiddenDim);
         if (gatherDeadline.isNegative() || gatherDeadline.isZero())
             throw new IllegalArgumentException("gather deadline must be positive, got " + gatherDeadline);
     }
@@ -35,7 +50,7 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
     /** The same settings with another way of moving exchange blocks. */
     public RankSettings withExchange(ExchangeSettings e) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, e);
+                gatherDeadline, maxStepsAhead, matmul, e, sharedExperts, sharedHiddenDim);
     }
 
     public int experts() { return worldSize * localExperts; }
@@ -44,6 +59,6 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
 
     public RankSettings forRank(int r) {
         return new RankSettings(r, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, exchange);
+                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim);
     }
 }

@@ -12,7 +12,10 @@ import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.protocol.RankReply;
 import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.expert.SharedExperts;
 import switchyard.math.layer.SourceStep;
+import switchyard.math.linalg.MatMul;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +25,8 @@ import java.util.function.BiConsumer;
  * The token side of a rank's steps: make the step's tokens, have the gate route them, dispatch each
  * owner its rows, combine the outputs that come home and score them, send the output gradients back
  * along the same routes, add the input gradients that come home, and have the gate run backward.
- * The numbers are {@link SourceStep}'s; this class moves them between messages.
+ * The shared experts run while the routed rows travel. The numbers are {@link SourceStep}'s and
+ * {@link SharedExperts}'; this class moves them between messages.
  */
 final class TokenSide {
     private final RankSettings settings;
@@ -30,16 +34,22 @@ final class TokenSide {
     private final Failures failures;
     private final AllToAll links;
     private final ActorRef<GateActor.Command> gate;
+    private final SharedExperts shared;
+    private final ExpertGradients sharedGradients;
+    private final MatMul mm;
     private final ActorRef<RankInbox> self;
     private final Batches batches = new Batches();
 
-    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll links,
-              ActorRef<GateActor.Command> gate, ActorRef<RankInbox> self) {
+    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll links, RankModel model, MatMul mm,
+              ActorRef<RankInbox> self) {
         this.settings = settings;
         this.steps = steps;
         this.failures = failures;
         this.links = links;
-        this.gate = gate;
+        this.gate = model.gate();
+        this.shared = model.shared();
+        this.sharedGradients = model.sharedGradients();
+        this.mm = mm;
         this.self = self;
     }
 
@@ -92,6 +102,12 @@ final class TokenSide {
         steps.startDeadline(m.step(), Phase.EXPERT_OUTPUT);
         for (int owner = 0; owner < settings.worldSize(); owner++) state.arena.loans.toOwner(owner); // until its outputs come home
         links.scatter(Exchange.DISPATCH, m.step(), t.source::dispatchTo, t.backward, state.traffic);
+        if (!shared.isEmpty()) {
+            state.clock.timed(Phase.SHARED, Phase.EXPERT_OUTPUT, () -> {
+                shared.forward(t.input, state.arena.layer.shared, mm);
+                return null;
+            });
+        }
     }
 
     /**
@@ -109,6 +125,7 @@ final class TokenSide {
         if (!gatherHome(state, t.outputs, m, t.source::acceptOutputs)) return;
         state.clock.begin(Phase.COMBINE);
         t.output = t.source.combine();
+        state.arena.layer.shared.addOutput(t.output);
         if (!t.backward) {
             t.taskLoss = t.objective.loss(t.output);
             state.clock.end(Phase.COMBINE);
@@ -124,6 +141,14 @@ final class TokenSide {
         steps.startDeadline(m.step(), Phase.INPUT_GRAD);
         for (int owner = 0; owner < settings.worldSize(); owner++) state.arena.loans.toOwner(owner); // until its input gradients come home
         links.scatter(Exchange.OUTPUT_GRAD, m.step(), outgoing::get, false, state.traffic);
+        if (!shared.isEmpty()) {
+            state.clock.timed(Phase.SHARED, Phase.INPUT_GRAD, () -> {
+                List<ExpertGrads> grads = sharedGradients.fresh();
+                shared.backward(state.arena.layer.shared, dOut, grads, mm);
+                sharedGradients.keep(m.step(), grads);
+                return null;
+            });
+        }
         // only reported, so it waits until the owners have their gradients
         t.taskLoss = t.objective.loss(t.output);
     }
@@ -152,12 +177,14 @@ final class TokenSide {
         state.clock.add(Phase.GATE_BACKWARD, m.nanos());
         FMatrixRMaj dx = m.inputGradient();
         state.tokens.source.addInputGradients(dx);
+        state.arena.layer.shared.addInputGradient(dx);
         finish(state, m.weightGradient(), dx);
     }
 
     private void finish(StepState state, FMatrixRMaj gateGradient, FMatrixRMaj dx) {
         TokenStep t = state.tokens;
-        t.request.replyTo().tell(StepReports.done(state, rank(), gateGradient, dx));
+        List<ExpertGrads> sharedGrads = sharedGradients.of(state.step); // kept until the update: the driver reads them
+        t.request.replyTo().tell(StepReports.done(state, rank(), gateGradient, dx, sharedGrads == null ? List.of() : sharedGrads));
         t.done = true;
         t.source = null;
         steps.retireIfDone(state);

@@ -6,6 +6,7 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankSettings;
+import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.task.ClusteredRegression;
 
@@ -17,11 +18,21 @@ import java.time.Duration;
  * @param tokens   tokens per rank per step (S)
  * @param exchange   how exchange blocks travel (direct in one JVM; split and paced across nodes)
  * @param checkpoint when to save checkpoints and where to resume from
+ * @param sharedExperts shared experts every token passes through on its own rank (0: none)
+ * @param sharedHiddenDim their hidden width
  */
 public record SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters,
                                 int steps, int microBatches, boolean pipelined, long seed, RoutingOptions routing,
                                 OptimizerSpec optimizer, String matmul, Duration gatherDeadline, ExchangeSettings exchange,
-                                CheckpointPlan checkpoint) {
+                                CheckpointPlan checkpoint, int sharedExperts, int sharedHiddenDim) {
+
+    /** Without shared experts. */
+    public SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters, int steps,
+                             int microBatches, boolean pipelined, long seed, RoutingOptions routing, OptimizerSpec optimizer,
+                             String matmul, Duration gatherDeadline, ExchangeSettings exchange, CheckpointPlan checkpoint) {
+        this(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches, pipelined, seed, routing,
+                optimizer, matmul, gatherDeadline, exchange, checkpoint, 0, hiddenDim);
+    }
 
     /** Defaults that train visibly in a few seconds. */
     public static SimulationOptions defaults() {
@@ -35,9 +46,12 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
         if (localExperts < 1) throw new IllegalArgumentException("experts per rank must be >= 1, got " + localExperts);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (microBatches < 1) throw new IllegalArgumentException("micro-batches must be >= 1, got " + microBatches);
-        if (routing.topK() > worldSize * localExperts)
+        if (routing.kind() == RoutingKind.TOKEN_CHOICE && routing.topK() > worldSize * localExperts)
             throw new IllegalArgumentException("top-" + routing.topK() + " needs at least " + routing.topK()
                     + " experts, but ranks × experts-per-rank = " + worldSize * localExperts);
+        routing.requireFits(worldSize * localExperts);
+        if (sharedExperts < 0 || sharedExperts > 64) throw new IllegalArgumentException("shared experts must be in 0..64, got " + sharedExperts);
+        if (sharedHiddenDim < 1) throw new IllegalArgumentException("shared experts' hidden dim must be >= 1, got " + sharedHiddenDim);
         new ClusteredRegression.Spec(seed, clusters, modelDim, tokens); // validates the task's numbers
         if (hiddenDim < 1) throw new IllegalArgumentException("hidden dim must be >= 1, got " + hiddenDim);
         if (checkpoint == null) checkpoint = CheckpointPlan.none();
@@ -47,17 +61,27 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
 
     public SimulationOptions withExchange(ExchangeSettings e) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint, sharedExperts, sharedHiddenDim);
     }
 
     public SimulationOptions withCheckpoint(CheckpointPlan c) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c, sharedExperts, sharedHiddenDim);
     }
 
     public SimulationOptions withSteps(int n) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, n, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim);
+    }
+
+    public SimulationOptions withRouting(RoutingOptions r) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, r, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim);
+    }
+
+    public SimulationOptions withShared(int n, int hidden) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, n, hidden);
     }
 
     public ClusteredRegression.Spec task() {
@@ -67,7 +91,7 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
     /** Rank r's settings; a first Dispatch may run a few updates' worth of micro-batches ahead. */
     public RankSettings rankSettings(int rank) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, 4 * microBatches + 4, matmul, exchange);
+                gatherDeadline, 4 * microBatches + 4, matmul, exchange, sharedExperts, sharedHiddenDim);
     }
 
     /** The driver's plan: every rank draws its batch from the synthetic task's spec. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import switchyard.actors.protocol.RankReply;
+import switchyard.actors.rank.V3VectorRun;
 import switchyard.actors.rank.VectorRun;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.RankActor;
@@ -17,6 +18,8 @@ import switchyard.actors.rank.VectorSettings;
 import switchyard.math.reference.ReferenceCase;
 import switchyard.math.reference.ReferenceCases;
 import switchyard.math.reference.ReferenceCheck;
+import switchyard.math.reference.v3.V3Case;
+import switchyard.math.reference.v3.V3Check;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,5 +59,14 @@ class ClusterReferenceVectorsTest {
         List<ActorRef<RankMessage>> ranks = cluster.configure(hosts.subList(0, c.worldSize()), settings);
         TestProbe<RankReply> driver = cluster.nodes.get(0).createTestProbe(RankReply.class);
         ReferenceCheck.assertMatches(c, VectorRun.drive(ranks, driver, c));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("switchyard.math.reference.v3.V3Cases#arguments")
+    void threeNodesMatchTheV3Reference(String name, V3Case c) {
+        var settings = V3VectorRun.settings(c).withExchange(new ExchangeSettings(3L * 4 * c.dModel(), 2));
+        List<ActorRef<RankMessage>> ranks = cluster.configure(hosts.subList(0, c.worldSize()), settings);
+        TestProbe<RankReply> driver = cluster.nodes.get(0).createTestProbe(RankReply.class);
+        V3Check.assertMatches(c, V3VectorRun.drive(ranks, driver, c));
     }
 }

@@ -27,7 +27,10 @@ import switchyard.actors.rank.RankSettings;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
+import switchyard.math.gate.AuxLoss;
+import switchyard.math.gate.NoisePolicy;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.gate.ScoreFunction;
 import switchyard.math.task.ClusteredRegression;
 
 import java.nio.ByteBuffer;
@@ -62,6 +65,10 @@ class WireFuzzTest {
         return m;
     }
 
+    private static ExpertGrads grads(SplittableRandom random, int cols) {
+        return new ExpertGrads(matrix(random, cols, 3), matrix(random, 1, 3), matrix(random, 3, cols), matrix(random, 1, cols));
+    }
+
     /** One valid message of every wire type, with random shapes and contents. */
     private static List<Object> samples(SplittableRandom random) {
         TestProbe<RankReply> reply = kit.createTestProbe(RankReply.class);
@@ -73,8 +80,12 @@ class WireFuzzTest {
         counts[random.nextInt(l)] = rows;
         RowPart part = RowPart.whole(new ExpertRows(matrix(random, rows, cols), counts));
         StepReport report = new StepReport(rows, random.nextDouble(), 0.5f, 0.1f, 0.2f, 3, new int[] {1, 2}, new int[] {0, 1}, 1,
-                new int[][] {{1}, {2}, {3}, {4}}, new long[][] {{5}, {6}, {7}, {8}}, new long[Phase.values().length]);
-        RankSettings settings = new RankSettings(1, 2, l, cols, 3, RoutingOptions.builder().capacityFactor(1.5).build(), 7,
+                new int[][] {{1}, {2}, {3}, {4}}, new long[][] {{5}, {6}, {7}, {8}}, new long[Phase.values().length],
+                new int[] {2, 1}, random.nextBoolean() ? new int[0] : new int[] {0, 1, 1});
+        RoutingOptions routing = random.nextBoolean() ? RoutingOptions.builder().capacityFactor(1.5).build()
+                : RoutingOptions.builder().noise(NoisePolicy.NONE).score(ScoreFunction.SIGMOID).topK(2).groups(2, 1)
+                        .biasUpdateRate(0.01f).aux(AuxLoss.SEQUENCE).routeScale(2.5f).dropless(true).build();
+        RankSettings settings = new RankSettings(1, 2, l * 2, cols, 3, routing, 7,
                 OptimizerSpec.parse("adam:lr=0.01"), Duration.ofSeconds(3), 8, "ejml", new ExchangeSettings(1024, 2));
         return List.of(
                 new RankMessage.Roster(List.of(rank.getRef(), rank.getRef()), reply.getRef()),
@@ -87,17 +98,23 @@ class WireFuzzTest {
                 ExchangePart.inputGradient(5, 0, part),
                 new RankMessage.PartAck(1),
                 new RankMessage.ApplyUpdate(new long[] {4, 5}, matrix(random, cols, 2), reply.getRef()),
+                new RankMessage.ApplyUpdate(new long[] {4}, matrix(random, cols, 2), List.of(grads(random, cols)), new long[] {3, 1},
+                        reply.getRef()),
                 new RankMessage.AbortStep(6, "because"),
                 new RankMessage.ReportDigest(reply.getRef()),
                 new RankMessage.InspectGradients(2, reply.getRef()),
                 new RankMessage.LoadParameters(matrix(random, cols, 2), List.of(Expert.initialised(cols, 3, random)), reply.getRef()),
+                new RankMessage.LoadParameters(matrix(random, cols, 2), List.of(Expert.initialised(cols, 3, random)),
+                        List.of(Expert.initialised(cols, 4, random)), new float[] {0.5f, -1f}, reply.getRef()),
                 new RankReply.StepDone(5, 1, report, matrix(random, cols, 2),
                         new StepTensors(2, new int[] {0, 1}, new int[] {0, 0}, new boolean[] {true, false}, new float[] {1, 0},
-                                matrix(random, 1, cols), null)),
+                                new int[] {1, 1}, random.nextBoolean() ? null : new int[] {1}, matrix(random, 1, cols), null),
+                        random.nextBoolean() ? List.of() : List.of(grads(random, cols))),
                 new RankReply.StepFailed(5, 1, Phase.DISPATCH, new int[] {0}, "late"),
                 new RankReply.Rejected(5, 1, "stale"),
                 new RankReply.Updated(1, new long[] {5}),
                 new RankReply.ParameterDigest(1, new byte[] {1, 2, 3}, List.of(new byte[32])),
+                new RankReply.ParameterDigest(1, new byte[] {1, 2, 3}, List.of(new byte[32]), new byte[32]),
                 new RankReply.Loaded(1),
                 new RankReply.Gradients(5, 1, List.of(new ExpertGrads(matrix(random, cols, 3), matrix(random, 1, 3),
                         matrix(random, 3, cols), matrix(random, 1, cols)))),

@@ -1,0 +1,45 @@
+package switchyard.actors.driver;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RankReply;
+import switchyard.math.expert.ExpertGrads;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The all-reduce of an update: every rank's gate gradient and shared-expert gradient summed, and
+ * every rank's selections per expert summed into the global load. Sums run in step order, then rank
+ * order, on one thread, so every replica receives the very same floats and stays bit-identical.
+ *
+ * @param expertLoads every rank's selections per expert over the update's steps
+ */
+record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, long[] expertLoads) {
+
+    /** The sums over {@code byStep}: for each step in order, every rank's answer in rank order. */
+    static AllReduce of(Collection<RankReply.StepDone[]> byStep) {
+        FMatrixRMaj gate = null;
+        List<ExpertGrads> shared = null;
+        long[] loads = null;
+        for (RankReply.StepDone[] ranks : byStep) {
+            for (RankReply.StepDone d : ranks) {
+                if (gate == null) {
+                    gate = d.gateGradient().copy();
+                } else {
+                    for (int i = 0; i < gate.data.length; i++) gate.data[i] += d.gateGradient().data[i];
+                }
+                if (shared == null) {
+                    shared = new ArrayList<>(d.sharedGradient().size());
+                    for (ExpertGrads g : d.sharedGradient()) shared.add(g.copy());
+                } else {
+                    for (int i = 0; i < shared.size(); i++) shared.get(i).add(d.sharedGradient().get(i));
+                }
+                int[] selections = d.report().selections();
+                if (loads == null) loads = new long[selections.length];
+                for (int e = 0; e < selections.length; e++) loads[e] += selections[e];
+            }
+        }
+        return new AllReduce(gate, shared == null ? List.of() : shared, loads);
+    }
+}
