@@ -17,7 +17,7 @@ if ! command -v "$cc" >/dev/null 2>&1; then
   echo "[amx] WARNING: no C compiler ($cc); building without the AMX kernel (products use the Vector API)"
   exit 0
 fi
-if [[ -f "$lib" && "$lib" -nt "$here/amx_gemm.c" && "$lib" -nt "$here/amx_ceiling.c" && "$lib" -nt "$here/amx_tiles.h" && "$lib" -nt "$here/amx_detect.c" && "$lib" -nt "$0" ]]; then
+if [[ -f "$lib" && "$lib" -nt "$here/amx_gemm.c" && "$lib" -nt "$here/amx_ceiling.c" && "$lib" -nt "$here/amx_tiles.h" && "$lib" -nt "$here/amx_pack.h" && "$lib" -nt "$here/amx_detect.c" && "$lib" -nt "$0" ]]; then
   exit 0
 fi
 mkdir -p "$out"

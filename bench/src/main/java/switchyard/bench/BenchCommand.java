@@ -318,7 +318,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(clusterConfig))
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
-        CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5,
+        CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5, CrossJvmBench.WARMUP_BYTES,
                 config.equals("both") ? LayerConfig.LARGE : configByName(), matmul, warmup, steps, Path.of("target", "bench-logs"));
         String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
         out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);

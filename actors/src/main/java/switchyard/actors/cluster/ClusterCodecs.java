@@ -1,27 +1,37 @@
 package switchyard.actors.cluster;
 
+import akka.actor.typed.ActorRef;
 import switchyard.actors.wire.Codec;
 import switchyard.actors.wire.CodecRegistry;
 import switchyard.actors.wire.CodecSet;
 import switchyard.actors.wire.Refs;
 import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireVersion;
 import switchyard.actors.wire.WireWriter;
 
 /** Codecs of the rank-slot messages (cluster set-up) and the job settings they carry. */
 public final class ClusterCodecs implements CodecSet {
     @Override
-    public void registerIn(CodecRegistry p) {
-        p.register(RankHost.Configure.class, "hC", new Codec<>() {
+    public void registerIn(CodecRegistry registry) {
+        registry.register(RankHost.Configure.class, "hC", new Codec<>() {
             public void write(RankHost.Configure m, WireWriter out, Refs refs) {
-                SettingsCodec.write(m.settings(), out);
+                // version and reply address first: a node of any other version reads these two and refuses
+                out.putInt(m.wireVersion());
                 refs.write(m.replyTo(), out);
+                if (m.settings() != null) SettingsCodec.write(m.settings(), out);
             }
 
             public RankHost.Configure read(WireReader in, Refs refs) {
-                return new RankHost.Configure(SettingsCodec.read(in), refs.read(in));
+                int version = in.getInt();
+                ActorRef<RankHost.HostReply> replyTo = refs.read(in);
+                if (version != WireVersion.CURRENT) {
+                    in.skipRest(); // another version's settings: the slot refuses them unread
+                    return new RankHost.Configure(version, null, replyTo);
+                }
+                return new RankHost.Configure(version, SettingsCodec.read(in), replyTo);
             }
         });
-        p.register(RankHost.Ping.class, "hP", new Codec<>() {
+        registry.register(RankHost.Ping.class, "hP", new Codec<>() {
             public void write(RankHost.Ping m, WireWriter out, Refs refs) {
                 refs.write(m.replyTo(), out);
             }
@@ -30,7 +40,7 @@ public final class ClusterCodecs implements CodecSet {
                 return new RankHost.Ping(refs.read(in));
             }
         });
-        p.register(RankHost.Shutdown.class, "hS", new Codec<>() {
+        registry.register(RankHost.Shutdown.class, "hS", new Codec<>() {
             public void write(RankHost.Shutdown m, WireWriter out, Refs refs) {
                 out.putString(m.reason());
             }
@@ -39,7 +49,7 @@ public final class ClusterCodecs implements CodecSet {
                 return new RankHost.Shutdown(in.getString());
             }
         });
-        p.register(RankHost.HostReply.Configured.class, "hc", new Codec<>() {
+        registry.register(RankHost.HostReply.Configured.class, "hc", new Codec<>() {
             public void write(RankHost.HostReply.Configured m, WireWriter out, Refs refs) {
                 out.putInt(m.rank());
                 refs.write(m.rankActor(), out);
@@ -49,7 +59,7 @@ public final class ClusterCodecs implements CodecSet {
                 return new RankHost.HostReply.Configured(in.getInt(), refs.read(in));
             }
         });
-        p.register(RankHost.HostReply.Refused.class, "hr", new Codec<>() {
+        registry.register(RankHost.HostReply.Refused.class, "hr", new Codec<>() {
             public void write(RankHost.HostReply.Refused m, WireWriter out, Refs refs) {
                 out.putInt(m.rank()).putString(m.reason());
             }
@@ -58,7 +68,7 @@ public final class ClusterCodecs implements CodecSet {
                 return new RankHost.HostReply.Refused(in.getInt(), in.getString());
             }
         });
-        p.register(RankHost.HostReply.Pong.class, "hp", new Codec<>() {
+        registry.register(RankHost.HostReply.Pong.class, "hp", new Codec<>() {
             public void write(RankHost.HostReply.Pong m, WireWriter out, Refs refs) {
                 out.putInt(m.rank());
             }

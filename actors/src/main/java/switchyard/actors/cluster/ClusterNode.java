@@ -3,6 +3,7 @@ package switchyard.actors.cluster;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
@@ -67,8 +68,17 @@ public final class ClusterNode {
 
     /** Starts a node hosting the given rank slots. */
     public static ActorSystem<Void> startRanks(Config config, int[] ranks) {
+        return startRanks(config, ranks, Map.of());
+    }
+
+    /**
+     * Starts a node hosting the given rank slots and {@code alsoSpawn}'s actors beside them, under
+     * {@code /user/<name>} (the path the configuration's large-message lane names).
+     */
+    public static ActorSystem<Void> startRanks(Config config, int[] ranks, Map<String, Behavior<?>> alsoSpawn) {
         return ActorSystem.create(Behaviors.setup(ctx -> {
             for (int r : ranks) ctx.spawn(RankHost.create(r), RankHost.name(r));
+            alsoSpawn.forEach((name, behavior) -> ctx.spawn(behavior, name));
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
     }

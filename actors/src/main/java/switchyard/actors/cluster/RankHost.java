@@ -14,6 +14,7 @@ import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.rank.RankSettings;
 import switchyard.actors.wire.WireMessage;
+import switchyard.actors.wire.WireVersion;
 
 /**
  * A slot for one rank on a node, named {@code rank-<r>} and registered with the Receptionist under
@@ -27,8 +28,16 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
 
     public sealed interface Command extends WireMessage permits Configure, Ping, Shutdown {}
 
-    /** Start (or restart) this slot's rank with {@code settings}; answered with {@link HostReply}. */
-    public record Configure(RankSettings settings, ActorRef<HostReply> replyTo) implements Command {}
+    /**
+     * Start (or restart) this slot's rank with {@code settings}; answered with {@link HostReply}.
+     * {@code wireVersion} is the driver's {@link WireVersion#CURRENT}: a node of another version
+     * refuses (and then has no {@code settings}: they are in a layout it does not read).
+     */
+    public record Configure(int wireVersion, RankSettings settings, ActorRef<HostReply> replyTo) implements Command {
+        public Configure(RankSettings settings, ActorRef<HostReply> replyTo) {
+            this(WireVersion.CURRENT, settings, replyTo);
+        }
+    }
 
     /** Liveness check; answered with {@link HostReply.Pong}. */
     public record Ping(ActorRef<HostReply> replyTo) implements Command {}
@@ -96,6 +105,11 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
     }
 
     private Behavior<Command> onConfigure(Configure m) {
+        if (m.wireVersion() != WireVersion.CURRENT) {
+            m.replyTo().tell(new HostReply.Refused(rank, "the driver speaks wire version " + m.wireVersion() + " and node "
+                    + getContext().getSystem().address() + " version " + WireVersion.CURRENT + ": run the same Switchyard on every node"));
+            return this;
+        }
         if (m.settings().rank() != rank) {
             m.replyTo().tell(new HostReply.Refused(rank, "slot rank-" + rank + " was sent the settings of rank " + m.settings().rank()));
             return this;

@@ -51,10 +51,6 @@ public final class AllToAll {
         this.rowsPerPart = exchange.rowsPerPart(modelDim);
     }
 
-    public int worldSize() {
-        return ranks.size();
-    }
-
     /** Rows in one part of a block; 0 when blocks travel whole (inside one JVM). */
     public int rowsPerPart() {
         return rowsPerPart;
@@ -103,16 +99,19 @@ public final class AllToAll {
     // ---- in ----------------------------------------------------------------------------------------
 
     /**
-     * Offers {@code part} to {@code gather}; returns its error text, or null. Once the gather has
-     * copied the rows (or refused them) the data plane may reuse their array; not when the gather
-     * adopted the part's matrix as the whole block. A part taken earns the sender a credit back, when
-     * exchanges are paced.
+     * Offers {@code part} to {@code gather} and says what it did: refused (with why), or taken,
+     * completing its sender's block or the whole exchange or neither. Once the gather has copied the
+     * rows (or refused them) the data plane may reuse their array; not when the gather adopted the
+     * part's matrix as the whole block. A part taken earns the sender a credit back, when exchanges
+     * are paced.
      */
-    public String take(PartGather gather, ExchangePart part) {
+    public Arrival take(PartGather gather, ExchangePart part) {
         String error = gather.offer(part.from(), part.part());
         if (!gather.adopted(part.from(), part.part())) dataPlane.recycle(part.part().source().data);
-        if (error == null && outbox.paced()) courier.tell(ranks.get(part.from()), new RankMessage.PartAck(rank));
-        return error;
+        if (error != null) return Arrival.refused(error + " for step " + part.step());
+        if (outbox.paced()) courier.tell(ranks.get(part.from()), new RankMessage.PartAck(rank));
+        if (gather.complete()) return Arrival.ALL;
+        return gather.completeFrom(part.from()) ? Arrival.BLOCK : Arrival.PART;
     }
 
     /** Rank {@code to} took one of this rank's parts: the next one waiting for it may leave. */

@@ -31,16 +31,6 @@ public enum Exchange {
         };
     }
 
-    /** The phase in which the receiving side waits for this exchange's blocks. */
-    public Phase gatherPhase() {
-        return switch (this) {
-            case DISPATCH -> Phase.DISPATCH;
-            case EXPERT_OUTPUT -> Phase.EXPERT_OUTPUT;
-            case OUTPUT_GRAD -> Phase.OUTPUT_GRAD;
-            case INPUT_GRAD -> Phase.INPUT_GRAD;
-        };
-    }
-
     /** {@code expert-output} etc.: the name in reports and on the command line. */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -30,8 +30,8 @@ final class RankMessageCodecs {
     /** Bit 0 of an exchange part's flags byte: a dispatch whose step has a backward pass; bits 1-2: the exchange. */
     private static final int BACKWARD = 1;
 
-    static void register(CodecRegistry p) {
-        p.register(RankMessage.Roster.class, "T", new Codec<>() {
+    static void register(CodecRegistry registry) {
+        registry.register(RankMessage.Roster.class, "T", new Codec<>() {
             public void write(RankMessage.Roster m, WireWriter out, Refs refs) {
                 out.putInt(m.ranks().size());
                 for (ActorRef<?> r : m.ranks()) refs.write(r, out);
@@ -45,7 +45,7 @@ final class RankMessageCodecs {
                 return new RankMessage.Roster(ranks, refs.read(in));
             }
         });
-        p.register(RankMessage.RunStep.class, "S", new Codec<>() {
+        registry.register(RankMessage.RunStep.class, "S", new Codec<>() {
             public void write(RankMessage.RunStep m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putBoolean(m.training()).putBoolean(m.returnTensors());
                 writeBatch(m.batch(), out);
@@ -58,7 +58,7 @@ final class RankMessageCodecs {
                 return new RankMessage.RunStep(step, readBatch(in), training, tensors, refs.read(in));
             }
         });
-        p.register(ExchangePart.class, "X", new Codec<>() {
+        registry.register(ExchangePart.class, "X", new Codec<>() {
             public void write(ExchangePart m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putInt(m.from()).putByte(m.exchange().ordinal() << 1 | (m.backward() ? BACKWARD : 0));
                 writePart(m.part(), out);
@@ -77,7 +77,7 @@ final class RankMessageCodecs {
                 }
             }
         });
-        p.register(RankMessage.PartAck.class, "K", new Codec<>() {
+        registry.register(RankMessage.PartAck.class, "K", new Codec<>() {
             public void write(RankMessage.PartAck m, WireWriter out, Refs refs) {
                 out.putInt(m.from());
             }
@@ -86,7 +86,7 @@ final class RankMessageCodecs {
                 return new RankMessage.PartAck(in.getInt());
             }
         });
-        p.register(RankMessage.ApplyUpdate.class, "U", new Codec<>() {
+        registry.register(RankMessage.ApplyUpdate.class, "U", new Codec<>() {
             public void write(RankMessage.ApplyUpdate m, WireWriter out, Refs refs) {
                 out.putLongs(m.steps()).putMatrix(m.gateGradient());
                 writeGradList(m.sharedGradient(), out);
@@ -103,7 +103,7 @@ final class RankMessageCodecs {
                 return new RankMessage.ApplyUpdate(steps, gate, shared, loads, refs.read(in));
             }
         });
-        p.register(RankMessage.AbortStep.class, "A", new Codec<>() {
+        registry.register(RankMessage.AbortStep.class, "A", new Codec<>() {
             public void write(RankMessage.AbortStep m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putString(m.reason());
             }
@@ -112,7 +112,7 @@ final class RankMessageCodecs {
                 return new RankMessage.AbortStep(in.getLong(), in.getString());
             }
         });
-        p.register(RankMessage.ReportDigest.class, "R", new Codec<>() {
+        registry.register(RankMessage.ReportDigest.class, "R", new Codec<>() {
             public void write(RankMessage.ReportDigest m, WireWriter out, Refs refs) {
                 refs.write(m.replyTo(), out);
             }
@@ -121,7 +121,7 @@ final class RankMessageCodecs {
                 return new RankMessage.ReportDigest(refs.read(in));
             }
         });
-        p.register(RankMessage.InspectGradients.class, "N", new Codec<>() {
+        registry.register(RankMessage.InspectGradients.class, "N", new Codec<>() {
             public void write(RankMessage.InspectGradients m, WireWriter out, Refs refs) {
                 out.putLong(m.step());
                 refs.write(m.replyTo(), out);
@@ -131,7 +131,7 @@ final class RankMessageCodecs {
                 return new RankMessage.InspectGradients(in.getLong(), refs.read(in));
             }
         });
-        p.register(RankMessage.LoadParameters.class, "L", new Codec<>() {
+        registry.register(RankMessage.LoadParameters.class, "L", new Codec<>() {
             public void write(RankMessage.LoadParameters m, WireWriter out, Refs refs) {
                 out.putMatrix(m.gateWeight());
                 writeExperts(m.experts(), out);
@@ -149,7 +149,7 @@ final class RankMessageCodecs {
                 return new RankMessage.LoadParameters(gate, experts, shared, bias, refs.read(in));
             }
         });
-        p.register(RankMessage.SaveCheckpoint.class, "cS", new Codec<>() {
+        registry.register(RankMessage.SaveCheckpoint.class, "cS", new Codec<>() {
             public void write(RankMessage.SaveCheckpoint m, WireWriter out, Refs refs) {
                 out.putString(m.dir()).putLong(m.updatesDone());
                 refs.write(m.replyTo(), out);
@@ -159,7 +159,7 @@ final class RankMessageCodecs {
                 return new RankMessage.SaveCheckpoint(in.getString(), in.getLong(), refs.read(in));
             }
         });
-        p.register(RankMessage.RestoreCheckpoint.class, "cR", new Codec<>() {
+        registry.register(RankMessage.RestoreCheckpoint.class, "cR", new Codec<>() {
             public void write(RankMessage.RestoreCheckpoint m, WireWriter out, Refs refs) {
                 out.putString(m.dir());
                 refs.write(m.replyTo(), out);

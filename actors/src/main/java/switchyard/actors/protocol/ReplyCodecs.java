@@ -16,8 +16,8 @@ import static switchyard.actors.protocol.ValueCodecs.*;
 final class ReplyCodecs {
     private ReplyCodecs() {}
 
-    static void register(CodecRegistry p) {
-        p.register(RankReply.StepDone.class, "rD", new Codec<>() {
+    static void register(CodecRegistry registry) {
+        registry.register(RankReply.StepDone.class, "rD", new Codec<>() {
             public void write(RankReply.StepDone m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putInt(m.rank());
                 writeReport(m.report(), out);
@@ -31,7 +31,7 @@ final class ReplyCodecs {
                         readGradList(in));
             }
         });
-        p.register(RankReply.StepFailed.class, "rF", new Codec<>() {
+        registry.register(RankReply.StepFailed.class, "rF", new Codec<>() {
             public void write(RankReply.StepFailed m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putInt(m.rank());
                 writePhase(m.phase(), out);
@@ -42,7 +42,7 @@ final class ReplyCodecs {
                 return new RankReply.StepFailed(in.getLong(), in.getInt(), readPhase(in), in.getInts(), in.getString());
             }
         });
-        p.register(RankReply.Rejected.class, "rR", new Codec<>() {
+        registry.register(RankReply.Rejected.class, "rR", new Codec<>() {
             public void write(RankReply.Rejected m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putInt(m.rank()).putString(m.reason());
             }
@@ -51,7 +51,7 @@ final class ReplyCodecs {
                 return new RankReply.Rejected(in.getLong(), in.getInt(), in.getString());
             }
         });
-        p.register(RankReply.Updated.class, "rU", new Codec<>() {
+        registry.register(RankReply.Updated.class, "rU", new Codec<>() {
             public void write(RankReply.Updated m, WireWriter out, Refs refs) {
                 out.putInt(m.rank()).putLongs(m.steps());
             }
@@ -60,7 +60,7 @@ final class ReplyCodecs {
                 return new RankReply.Updated(in.getInt(), in.getLongs());
             }
         });
-        p.register(RankReply.ParameterDigest.class, "rP", new Codec<>() {
+        registry.register(RankReply.ParameterDigest.class, "rP", new Codec<>() {
             public void write(RankReply.ParameterDigest m, WireWriter out, Refs refs) {
                 out.putInt(m.rank()).putBytes(m.gate()).putInt(m.experts().size());
                 for (byte[] d : m.experts()) out.putBytes(d);
@@ -76,7 +76,7 @@ final class ReplyCodecs {
                 return new RankReply.ParameterDigest(rank, gate, experts, in.getBytes());
             }
         });
-        p.register(RankReply.CheckpointSaved.class, "rC", new Codec<>() {
+        registry.register(RankReply.CheckpointSaved.class, "rC", new Codec<>() {
             public void write(RankReply.CheckpointSaved m, WireWriter out, Refs refs) {
                 out.putInt(m.rank()).putString(m.path());
             }
@@ -85,7 +85,7 @@ final class ReplyCodecs {
                 return new RankReply.CheckpointSaved(in.getInt(), in.getString());
             }
         });
-        p.register(RankReply.Restored.class, "rX", new Codec<>() {
+        registry.register(RankReply.Restored.class, "rX", new Codec<>() {
             public void write(RankReply.Restored m, WireWriter out, Refs refs) {
                 out.putInt(m.rank()).putLong(m.updatesDone());
             }
@@ -94,7 +94,7 @@ final class ReplyCodecs {
                 return new RankReply.Restored(in.getInt(), in.getLong());
             }
         });
-        p.register(RankReply.Loaded.class, "rL", new Codec<>() {
+        registry.register(RankReply.Loaded.class, "rL", new Codec<>() {
             public void write(RankReply.Loaded m, WireWriter out, Refs refs) {
                 out.putInt(m.rank());
             }
@@ -103,7 +103,7 @@ final class ReplyCodecs {
                 return new RankReply.Loaded(in.getInt());
             }
         });
-        p.register(RankReply.Gradients.class, "rG", new Codec<>() {
+        registry.register(RankReply.Gradients.class, "rG", new Codec<>() {
             public void write(RankReply.Gradients m, WireWriter out, Refs refs) {
                 out.putLong(m.step()).putInt(m.rank());
                 writeGradList(m.experts(), out);

@@ -26,7 +26,7 @@ public record StepReport(int tokens, double taskLoss, float lAux, float zLoss, f
                          int[] tokensPerExpert, int[] droppedPerChoice, int droppedTokens,
                          int[][] rowsSent, long[][] bytesSent, long[] phaseNanos, int[] selections, int[] groupsSpanned) {
     /** Number of exchange phases in {@link #rowsSent}. */
-    public static final int EXCHANGES = 4;
+    public static final int EXCHANGES = Exchange.values().length;
 
     /** The report of a step whose tokens were routed by {@code r}; load and drops come from the routing. */
     public static StepReport of(Routing r, double taskLoss, int[][] rowsSent, long[][] bytesSent, long[] phaseNanos) {

@@ -91,7 +91,7 @@ final class Checkpoints {
             try {
                 return (Internal) new Internal.CheckpointRead(RankCheckpoint.read(Path.of(m.dir()), shape), null, m.replyTo());
             } catch (RuntimeException e) {
-                return new Internal.CheckpointRead(null, e.getMessage(), m.replyTo());
+                return new Internal.CheckpointRead(null, e.getMessage() != null ? e.getMessage() : e.toString(), m.replyTo());
             }
         }, io).exceptionally(e -> new Internal.CheckpointRead(null, "rank " + rank() + " cannot read its checkpoint in "
                 + m.dir() + ": " + e, m.replyTo()));

@@ -1,6 +1,7 @@
 package switchyard.actors.rank;
 
 import switchyard.actors.exchange.AllToAll;
+import switchyard.actors.exchange.Arrival;
 import switchyard.actors.exchange.PartGather;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.ExchangePart;
@@ -24,19 +25,19 @@ final class ExpertSide {
     private final RankSettings settings;
     private final StepTable steps;
     private final Failures failures;
-    private final AllToAll links;
+    private final AllToAll allToAll;
     private final ExpertShard shard;
     private final MatMul mm;
     private final ExpertGradients gradients;
     /** {@code switchyard.early-experts}: off waits for whole blocks before any expert runs, to measure the overlap. */
     private final boolean earlyExperts;
 
-    ExpertSide(RankSettings settings, StepTable steps, Failures failures, AllToAll links, ExpertShard shard, MatMul mm,
+    ExpertSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, ExpertShard shard, MatMul mm,
                ExpertGradients gradients, boolean earlyExperts) {
         this.settings = settings;
         this.steps = steps;
         this.failures = failures;
-        this.links = links;
+        this.allToAll = allToAll;
         this.shard = shard;
         this.mm = mm;
         this.gradients = gradients;
@@ -60,7 +61,7 @@ final class ExpertSide {
         }
         StepState state = steps.open(m.step());
         ExpertStep e = state.experts;
-        if (!take(state, e.dispatches, "Dispatch", m)) return;
+        if (!gatherPart(state, e.dispatches, "Dispatch", m)) return;
         e.backwardFrom[m.from()] = m.backward();
         ExpertShard.Pass pass = state.arena.layer.pass;
         try {
@@ -100,7 +101,7 @@ final class ExpertSide {
             return;
         }
         ExpertStep e = state.experts;
-        if (!take(state, e.outputGradients, "OutputGradient", m)) return;
+        if (!gatherPart(state, e.outputGradients, "OutputGradient", m)) return;
         ExpertShard.Pass pass = state.arena.layer.pass;
         try {
             // the input gradients overwrite the rows
@@ -126,18 +127,18 @@ final class ExpertSide {
      * Adds a part for this rank's experts to {@code gather}, and stops the gather's clock once the
      * last part is in; false when the part was refused or failed the step (already answered).
      */
-    private boolean take(StepState state, PartGather gather, String what, ExchangePart m) {
+    private boolean gatherPart(StepState state, PartGather gather, String what, ExchangePart m) {
         String shapeError = shapeError(what, m.from(), m.part());
         if (shapeError != null) {
             failures.fail(state, gather.phase(), new int[0], shapeError);
             return false;
         }
-        String error = links.take(gather, m);
-        if (error != null) {
-            failures.reject(state.step, error + " for step " + state.step);
+        Arrival arrival = allToAll.take(gather, m);
+        if (arrival.refused()) {
+            failures.reject(state.step, arrival.refusal());
             return false;
         }
-        if (gather.complete()) {
+        if (arrival.allComplete()) {
             steps.cancelDeadline(state.step, gather.phase());
             state.clock.end(gather.phase());
         }
@@ -178,7 +179,7 @@ final class ExpertSide {
                 if (!streamed) return;
                 for (int source = 0; source < blocks.size(); source++) {
                     ExpertRows block = blocks.get(source);
-                    links.answerRows(request, state.step, source, block, block.firstRowOf(l), block.counts()[l], state.traffic);
+                    allToAll.answerRows(request, state.step, source, block, block.firstRowOf(l), block.counts()[l], state.traffic);
                 }
             }
 
@@ -201,12 +202,12 @@ final class ExpertSide {
         boolean streamed = answersStreamed();
         for (int source = 0; source < blocks.size(); source++) {
             ExpertRows block = blocks.get(source);
-            if (!streamed || block.rows().numRows == 0) links.answer(request, state.step, source, block, state.traffic);
+            if (!streamed || block.rows().numRows == 0) allToAll.answer(request, state.step, source, block, state.traffic);
         }
     }
 
     /** Whether answers go out expert by expert, as parts; else as whole blocks once all experts have run. */
     private boolean answersStreamed() {
-        return earlyExperts && links.rowsPerPart() > 0;
+        return earlyExperts && allToAll.rowsPerPart() > 0;
     }
 }

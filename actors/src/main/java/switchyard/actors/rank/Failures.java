@@ -57,8 +57,8 @@ final class Failures {
     }
 
     /** Every step in flight exchanges with every rank, so losing a link with any rank's node fails them all. */
-    void linkFailed(LinkFailed e, AllToAll links) {
-        int[] lost = links.ranksOn(e.node());
+    void linkFailed(LinkFailed e, AllToAll allToAll) {
+        int[] lost = allToAll.ranksOn(e.node());
         if (lost.length == 0) return;
         String reason = "lost the data-plane link with " + (lost.length == 1 ? "rank " : "ranks ")
                 + Arrays.toString(lost).replaceAll("[\\[\\]]", "") + " on node " + e.node() + ": " + e.reason();

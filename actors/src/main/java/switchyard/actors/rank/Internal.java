@@ -44,4 +44,7 @@ sealed interface Internal extends RankInbox, NoSerializationVerificationNeeded {
 
     /** The checkpoint worker read this rank's file: {@code checkpoint}, or {@code error}. */
     record CheckpointRead(RankCheckpoint checkpoint, String error, ActorRef<RankReply> replyTo) implements Internal {}
+
+    /** Work off the rank's thread failed in a way its stage did not turn into a value. */
+    record WorkFailed(Throwable error) implements Internal {}
 }

@@ -10,7 +10,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.actor.typed.receptionist.ServiceKey;
 import switchyard.actors.exchange.AllToAll;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.ExchangePart;
@@ -46,8 +45,6 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RankActor extends AbstractBehavior<RankInbox> {
 
-    public static final ServiceKey<RankMessage> KEY = ServiceKey.create(RankMessage.class, "switchyard-rank");
-
     /**
      * Peers may be told the roster a moment before this rank is (the driver's messages and a
      * peer's first dispatch travel different routes), so dispatches that come first wait.
@@ -69,7 +66,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
     private final Courier courier;
     private final DataPlane dataPlane;
     /** Null until the {@link RankMessage.Roster} has come, like the two sides that use them. */
-    private AllToAll links;
+    private AllToAll allToAll;
     private TokenSide tokens;
     private ExpertSide experts;
 
@@ -126,7 +123,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
                 .onMessage(RankMessage.RunStep.class, this::onRunStep)
                 .onMessage(ExchangePart.class, this::onPart)
                 .onMessage(RankMessage.PartAck.class, m -> {
-                    if (links != null) links.acknowledged(m.from());
+                    if (allToAll != null) allToAll.acknowledged(m.from());
                     return this;
                 })
                 .onMessage(Internal.Routed.class, m -> {
@@ -142,7 +139,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
                     return this;
                 })
                 .onMessage(Internal.PeerLinkFailed.class, m -> {
-                    if (links != null) failures.linkFailed(m.event(), links);
+                    if (allToAll != null) failures.linkFailed(m.event(), allToAll);
                     return this;
                 })
                 .onMessage(RankMessage.AbortStep.class, this::onAbortStep)
@@ -157,6 +154,8 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
                 .onMessage(Internal.CheckpointWritten.class, m -> then(() -> checkpoints.written(m)))
                 .onMessage(RankMessage.RestoreCheckpoint.class, m -> pipe(checkpoints.restore(m)))
                 .onMessage(Internal.CheckpointRead.class, m -> then(() -> checkpoints.read(m)))
+                .onMessage(Internal.WorkFailed.class, m -> then(() -> getContext().getLog().error("rank {}: work off the actor's thread failed",
+                        settings.rank(), m.error())))
                 .build();
     }
 
@@ -165,23 +164,27 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         return this;
     }
 
-    /** Tells this rank what {@code work} ends with, when it ends (null: nothing to wait for). */
+    /**
+     * Tells this rank what {@code work} ends with, when it ends (null: nothing to wait for). The
+     * stages of {@link Checkpoints} complete with their failures as values, so a failed stage is
+     * a bug: it is logged, and nothing else happens.
+     */
     private Behavior<RankInbox> pipe(CompletionStage<Internal> work) {
-        if (work != null) getContext().pipeToSelf(work, (result, error) -> result);
+        if (work != null) getContext().pipeToSelf(work, (result, error) -> result != null ? result : new Internal.WorkFailed(error));
         return this;
     }
 
-    private Behavior<RankInbox> onRoster(RankMessage.Roster t) {
-        if (t.ranks().size() != settings.worldSize()) {
-            getContext().getLog().error("rank {}: roster lists {} ranks, expected W={}", settings.rank(), t.ranks().size(), settings.worldSize());
-            t.driver().tell(new RankReply.Rejected(-1, settings.rank(), "roster lists " + t.ranks().size()
+    private Behavior<RankInbox> onRoster(RankMessage.Roster roster) {
+        if (roster.ranks().size() != settings.worldSize()) {
+            getContext().getLog().error("rank {}: roster lists {} ranks, expected W={}", settings.rank(), roster.ranks().size(), settings.worldSize());
+            roster.driver().tell(new RankReply.Rejected(-1, settings.rank(), "roster lists " + roster.ranks().size()
                     + " ranks but this job has W=" + settings.worldSize()));
             return this;
         }
-        links = new AllToAll(settings.rank(), t.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
-        tokens = new TokenSide(settings, steps, failures, links, model, mm, getContext().getSelf());
-        experts = new ExpertSide(settings, steps, failures, links, shard, mm, gradients, earlyExperts);
-        failures.driverIs(t.driver());
+        allToAll = new AllToAll(settings.rank(), roster.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
+        tokens = new TokenSide(settings, steps, failures, allToAll, model, mm, getContext().getSelf());
+        experts = new ExpertSide(settings, steps, failures, allToAll, shard, mm, gradients, earlyExperts);
+        failures.driverIs(roster.driver());
         return early.unstashAll(this);
     }
 
@@ -197,7 +200,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
 
     /** Parts for the experts go to the expert side, answers coming home to the token side. */
     private Behavior<RankInbox> onPart(ExchangePart m) {
-        if (links == null) {
+        if (allToAll == null) {
             if (m.exchange() != Exchange.DISPATCH) {
                 failures.reject(m.step(), m.exchange().label() + " part from rank " + m.from() + " before this rank's roster");
             } else if (early.isFull()) {

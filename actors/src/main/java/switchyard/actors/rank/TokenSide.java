@@ -3,6 +3,7 @@ package switchyard.actors.rank;
 import akka.actor.typed.ActorRef;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.exchange.AllToAll;
+import switchyard.actors.exchange.Arrival;
 import switchyard.actors.exchange.PartGather;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.ExchangePart;
@@ -32,7 +33,7 @@ final class TokenSide {
     private final RankSettings settings;
     private final StepTable steps;
     private final Failures failures;
-    private final AllToAll links;
+    private final AllToAll allToAll;
     private final ActorRef<GateActor.Command> gate;
     private final SharedExperts shared;
     private final ExpertGradients sharedGradients;
@@ -40,12 +41,12 @@ final class TokenSide {
     private final ActorRef<RankInbox> self;
     private final Batches batches = new Batches();
 
-    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll links, RankModel model, MatMul mm,
+    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, RankModel model, MatMul mm,
               ActorRef<RankInbox> self) {
         this.settings = settings;
         this.steps = steps;
         this.failures = failures;
-        this.links = links;
+        this.allToAll = allToAll;
         this.gate = model.gate();
         this.shared = model.shared();
         this.sharedGradients = model.sharedGradients();
@@ -80,7 +81,7 @@ final class TokenSide {
         steps.started(m.step());
         state.clock.begin(Phase.ROUTE);
         steps.startDeadline(m.step(), Phase.ROUTE);
-        state.arena.loans.toGate();
+        state.arena.loans.lend(Loans.GateBuffers.WITH_GATE);
         gate.tell(new GateActor.Route(m.step(), t.input, m.training(), batch.gumbelNoise(), state.arena.layer.routing, self));
     }
 
@@ -89,7 +90,7 @@ final class TokenSide {
         StepState state = steps.get(m.step());
         if (state == null) return; // aborted meanwhile
         steps.cancelDeadline(m.step(), Phase.ROUTE);
-        state.arena.loans.backFromGate();
+        state.arena.loans.returned(Loans.GateBuffers.WITH_GATE);
         state.clock.add(Phase.ROUTE, m.nanos());
         if (m.error() != null) {
             failures.fail(state, Phase.ROUTE, new int[0], m.error());
@@ -100,8 +101,8 @@ final class TokenSide {
         t.expectOutputs(settings.worldSize(), settings.modelDim());
         state.clock.begin(Phase.EXPERT_OUTPUT);
         steps.startDeadline(m.step(), Phase.EXPERT_OUTPUT);
-        for (int owner = 0; owner < settings.worldSize(); owner++) state.arena.loans.toOwner(owner); // until its outputs come home
-        links.scatter(Exchange.DISPATCH, m.step(), t.source::dispatchTo, t.backward, state.traffic);
+        for (int owner = 0; owner < settings.worldSize(); owner++) state.arena.loans.lend(new Loans.OwnerBlock(owner)); // until its outputs come home
+        allToAll.scatter(Exchange.DISPATCH, m.step(), t.source::dispatchTo, t.backward, state.traffic);
         if (!shared.isEmpty()) {
             state.clock.timed(Phase.SHARED, Phase.EXPERT_OUTPUT, () -> {
                 shared.forward(t.input, state.arena.layer.shared, mm);
@@ -139,8 +140,8 @@ final class TokenSide {
         state.clock.end(Phase.COMBINE);
         state.clock.begin(Phase.INPUT_GRAD);
         steps.startDeadline(m.step(), Phase.INPUT_GRAD);
-        for (int owner = 0; owner < settings.worldSize(); owner++) state.arena.loans.toOwner(owner); // until its input gradients come home
-        links.scatter(Exchange.OUTPUT_GRAD, m.step(), outgoing::get, false, state.traffic);
+        for (int owner = 0; owner < settings.worldSize(); owner++) state.arena.loans.lend(new Loans.OwnerBlock(owner)); // until its input gradients come home
+        allToAll.scatter(Exchange.OUTPUT_GRAD, m.step(), outgoing::get, false, state.traffic);
         if (!shared.isEmpty()) {
             state.clock.timed(Phase.SHARED, Phase.INPUT_GRAD, () -> {
                 List<ExpertGrads> grads = sharedGradients.fresh();
@@ -164,7 +165,7 @@ final class TokenSide {
         TokenStep t = state.tokens;
         if (!gatherHome(state, t.inputGradients, m, t.source::acceptInputGradients)) return;
         steps.startDeadline(m.step(), Phase.GATE_BACKWARD);
-        state.arena.loans.toGate(); // routing, dLoss/dw and the input-gradient matrix, until the gate answers
+        state.arena.loans.lend(Loans.GateBuffers.WITH_GATE); // routing, dLoss/dw and the input-gradient matrix, until the gate answers
         gate.tell(new GateActor.Backward(m.step(), t.source.routing(), t.source.weightGradients(), t.source.inputGradient(), self));
     }
 
@@ -173,7 +174,7 @@ final class TokenSide {
         StepState state = steps.get(m.step());
         if (state == null) return;
         steps.cancelDeadline(m.step(), Phase.GATE_BACKWARD);
-        state.arena.loans.backFromGate();
+        state.arena.loans.returned(Loans.GateBuffers.WITH_GATE);
         state.clock.add(Phase.GATE_BACKWARD, m.nanos());
         FMatrixRMaj dx = m.inputGradient();
         state.tokens.source.addInputGradients(dx);
@@ -196,21 +197,21 @@ final class TokenSide {
      * was rejected or failed the step (already answered).
      */
     private boolean gatherHome(StepState state, PartGather gather, ExchangePart part, BiConsumer<Integer, ExpertRows> accept) {
-        String error = links.take(gather, part);
-        if (error != null) {
-            failures.reject(state.step, error + " for step " + state.step);
+        Arrival arrival = allToAll.take(gather, part);
+        if (arrival.refused()) {
+            failures.reject(state.step, arrival.refusal());
             return false;
         }
+        if (!arrival.blockComplete()) return false;
         int owner = part.from();
-        if (!gather.completeFrom(owner)) return false;
-        state.arena.loans.backFromOwner(owner); // it answered in (or copied from) the block it was lent
+        state.arena.loans.returned(new Loans.OwnerBlock(owner)); // it answered in (or copied from) the block it was lent
         try {
             accept.accept(owner, gather.block(owner));
         } catch (IllegalArgumentException e) {
             failures.fail(state, gather.phase(), new int[0], e.getMessage());
             return false;
         }
-        if (!gather.complete()) return false;
+        if (!arrival.allComplete()) return false;
         steps.cancelDeadline(state.step, gather.phase());
         state.clock.end(gather.phase());
         return true;

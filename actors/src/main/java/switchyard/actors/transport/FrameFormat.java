@@ -2,6 +2,7 @@ package switchyard.actors.transport;
 
 import switchyard.actors.wire.WireFormatException;
 import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireVersion;
 import switchyard.actors.wire.WireWriter;
 
 import java.nio.ByteBuffer;
@@ -21,7 +22,7 @@ import java.nio.ByteOrder;
 final class FrameFormat {
     /** "SWDP" as little-endian bytes: a stray client or another protocol is refused at once. */
     static final int MAGIC = 'S' | 'W' << 8 | 'D' << 16 | 'P' << 24;
-    static final int VERSION = 2;
+    static final int VERSION = WireVersion.CURRENT;
     static final int LENGTH_BYTES = 4;
     /** Node addresses and actor paths are short; anything longer is garbage. */
     private static final int MAX_HEADER_STRING = 16 * 1024;

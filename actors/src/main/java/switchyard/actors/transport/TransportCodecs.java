@@ -10,8 +10,8 @@ import switchyard.actors.wire.WireWriter;
 /** Codecs of the data plane's own (Akka) messages: where a node's data plane listens. */
 public final class TransportCodecs implements CodecSet {
     @Override
-    public void registerIn(CodecRegistry p) {
-        p.register(DataPlaneLocator.Locate.class, "pL", new Codec<>() {
+    public void registerIn(CodecRegistry registry) {
+        registry.register(DataPlaneLocator.Locate.class, "pL", new Codec<>() {
             public void write(DataPlaneLocator.Locate m, WireWriter out, Refs refs) {
                 refs.write(m.replyTo(), out);
             }
@@ -20,7 +20,7 @@ public final class TransportCodecs implements CodecSet {
                 return new DataPlaneLocator.Locate(refs.read(in));
             }
         });
-        p.register(DataPlaneLocator.Located.class, "pl", new Codec<>() {
+        registry.register(DataPlaneLocator.Located.class, "pl", new Codec<>() {
             public void write(DataPlaneLocator.Located m, WireWriter out, Refs refs) {
                 out.putInt(m.port());
             }

@@ -28,11 +28,6 @@ public final class CodecRegistry {
         codecs.put(manifest, codec);
     }
 
-    /** Whether {@code manifest} names a registered message. */
-    public boolean knows(String manifest) {
-        return codecs.containsKey(manifest);
-    }
-
     public String manifestOf(Object message) {
         String m = manifests.get(message.getClass());
         if (m == null) throw new IllegalArgumentException("no wire format for " + message.getClass().getName());

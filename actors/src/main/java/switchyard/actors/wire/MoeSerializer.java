@@ -23,13 +23,13 @@ public final class MoeSerializer extends SerializerWithStringManifest implements
     /** Stable and outside Akka's reserved 0–40. */
     public static final int IDENTIFIER = 0x5717A4D;
 
-    private final CodecRegistry protocol;
+    private final CodecRegistry registry;
     private final Refs refs;
     private final int maxElements;
 
     public MoeSerializer(ExtendedActorSystem system) {
         Config config = system.settings().config();
-        this.protocol = CodecRegistry.of(codecSets(config, system.dynamicAccess().classLoader()));
+        this.registry = CodecRegistry.of(codecSets(config, system.dynamicAccess().classLoader()));
         this.refs = new Refs(Adapter.toTyped(system));
         this.maxElements = config.getInt("switchyard.wire.max-elements");
     }
@@ -60,19 +60,19 @@ public final class MoeSerializer extends SerializerWithStringManifest implements
 
     @Override
     public String manifest(Object o) {
-        return protocol.manifestOf(o);
+        return registry.manifestOf(o);
     }
 
     @Override
     public byte[] toBinary(Object o) {
         WireWriter out = new WireWriter(256);
-        protocol.write(o, out, refs);
+        registry.write(o, out, refs);
         return out.toByteArray();
     }
 
     @Override
     public void toBinary(Object o, ByteBuffer buf) {
-        protocol.write(o, new WireWriter(buf), refs);
+        registry.write(o, new WireWriter(buf), refs);
     }
 
     @Override
@@ -87,6 +87,6 @@ public final class MoeSerializer extends SerializerWithStringManifest implements
 
     /** Decodes with the rows of exchange parts in arrays from {@code rowArrays} (the data plane's reused ones). */
     public Object fromBinary(ByteBuffer buf, String manifest, FloatArrays rowArrays) {
-        return protocol.read(manifest, new WireReader(buf, maxElements, rowArrays), refs);
+        return registry.read(manifest, new WireReader(buf, maxElements, rowArrays), refs);
     }
 }

@@ -127,6 +127,14 @@ public final class WireReader {
         return m;
     }
 
+    /**
+     * Skips whatever is left: only for a message of another wire version, whose stable head was
+     * read and whose rest this build cannot read (see {@link WireVersion}).
+     */
+    public void skipRest() {
+        buffer.position(buffer.limit());
+    }
+
     /** Fails unless every byte was consumed: trailing garbage means a format mismatch. */
     public void end(String manifest) {
         if (buffer.hasRemaining())

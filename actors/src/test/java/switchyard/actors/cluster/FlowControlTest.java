@@ -79,7 +79,7 @@ class FlowControlTest {
         }
     }
 
-    /** Told where to send, queues every part in an Outbox; with a window, credits (ChunkAck) release the next. */
+    /** Told where to send, queues every part in an Outbox; with a window, credits (PartAck) release the next. */
     private static Behavior<RankMessage> sender(ActorRef<Object> report, Transport transport, int window) {
         return Behaviors.setup(ctx -> Behaviors.receive(RankMessage.class).onMessage(RankMessage.Roster.class, t -> {
             ActorRef<RankMessage> to = t.ranks().get(0);

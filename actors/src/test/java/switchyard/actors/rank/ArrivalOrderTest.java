@@ -47,7 +47,7 @@ class ArrivalOrderTest {
     }
 
     @Test
-    void rowsThatComeBeforeTheTopologyAndTheRunStepWaitForThem() {
+    void rowsThatComeBeforeTheRosterAndTheRunStepWaitForThem() {
         assertSameResults(runWithPeerOrder(new int[] {1, 2}, false), runWithPeerOrder(new int[] {2, 1}, true));
     }
 
@@ -63,7 +63,7 @@ class ArrivalOrderTest {
 
     private record Result(RankReply.StepDone done, RankReply.Gradients grads) {}
 
-    /** With {@code rowsFirst}, the peers' rows reach rank 0 before its Topology and its RunStep. */
+    /** With {@code rowsFirst}, the peers' rows reach rank 0 before its Roster and its RunStep. */
     private Result runWithPeerOrder(int[] order, boolean rowsFirst) {
         int dim = 6;
         RankSettings s = new RankSettings(0, 3, 2, dim, 10, RoutingOptions.builder().dropless(true).build(), 11,

@@ -18,8 +18,8 @@ import static switchyard.actors.protocol.ValueCodecs.writePart;
 /** Codecs of the all-to-all benchmark messages. */
 public final class BenchCodecs implements CodecSet {
     @Override
-    public void registerIn(CodecRegistry p) {
-        p.register(ExchangePeer.Start.class, "xS", new Codec<>() {
+    public void registerIn(CodecRegistry registry) {
+        registry.register(ExchangePeer.Start.class, "xS", new Codec<>() {
             public void write(ExchangePeer.Start m, WireWriter out, Refs refs) {
                 out.putLong(m.id()).putInt(m.peers().size());
                 for (ActorRef<?> p : m.peers()) refs.write(p, out);
@@ -36,7 +36,7 @@ public final class BenchCodecs implements CodecSet {
                 return new ExchangePeer.Start(id, peers, in.getInt(), in.getLong(), ExchangeSettings.readFrom(in), refs.read(in));
             }
         });
-        p.register(ExchangePeer.Part.class, "xP", new Codec<>() {
+        registry.register(ExchangePeer.Part.class, "xP", new Codec<>() {
             public void write(ExchangePeer.Part m, WireWriter out, Refs refs) {
                 out.putLong(m.id()).putInt(m.from());
                 writePart(m.part(), out);
@@ -46,7 +46,7 @@ public final class BenchCodecs implements CodecSet {
                 return new ExchangePeer.Part(in.getLong(), in.getInt(), readPart(in));
             }
         });
-        p.register(ExchangePeer.Ack.class, "xA", new Codec<>() {
+        registry.register(ExchangePeer.Ack.class, "xA", new Codec<>() {
             public void write(ExchangePeer.Ack m, WireWriter out, Refs refs) {
                 out.putInt(m.from());
             }
@@ -55,7 +55,7 @@ public final class BenchCodecs implements CodecSet {
                 return new ExchangePeer.Ack(in.getInt());
             }
         });
-        p.register(ExchangePeer.Done.class, "xD", new Codec<>() {
+        registry.register(ExchangePeer.Done.class, "xD", new Codec<>() {
             public void write(ExchangePeer.Done m, WireWriter out, Refs refs) {
                 out.putLong(m.id()).putInt(m.peer()).putLong(m.bytesReceived()).putLong(m.nanos());
             }

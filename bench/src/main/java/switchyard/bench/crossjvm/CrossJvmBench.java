@@ -12,7 +12,6 @@ import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import switchyard.actors.cluster.ClusterDriver;
 import switchyard.actors.cluster.ClusterNode;
-import switchyard.actors.cluster.NodeLauncher;
 import switchyard.actors.cluster.RankHost;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingPlan;
@@ -72,7 +71,7 @@ public final class CrossJvmBench {
      * bytes per direction in exchanges of the largest size, and every size then gets a few
      * rounds of its own. The slow Artery comparison only gets its few rounds.
      */
-    private static final long WARMUP_BYTES = 8L << 30;
+    public static final long WARMUP_BYTES = 8L << 30;
     private static final int WARMUP_ROUNDS = 3;
     private static final int WARMUP_ROUNDS_ARTERY = 2;
 
@@ -145,11 +144,12 @@ public final class CrossJvmBench {
 
     /**
      * @param classPath   where the child JVM finds Switchyard
+     * @param warmupBytes bytes each transport moves before anything is measured ({@link #WARMUP_BYTES})
      * @param clusterConf cluster-config/cluster.conf
      * @param layer       the layer configuration to train across the two JVMs, or null
      * @param matmul      the ranks' kernel name (see MatMuls.byName)
      */
-    public static Results run(String classPath, Path clusterConf, List<Long> sizes, int repeats, LayerConfig layer,
+    public static Results run(String classPath, Path clusterConf, List<Long> sizes, int repeats, long warmupBytes, LayerConfig layer,
                               String matmul, int warmups, int steps, Path logDir) throws Exception {
         int seedPort = NodeLauncher.freePort();
         int rawPort = NodeLauncher.freePort();
@@ -166,7 +166,7 @@ public final class CrossJvmBench {
             // Artery drops parts on a full queue: without a credit window the comparison would never finish
             ExchangeSettings artery = new ExchangeSettings(configured.chunkBytes(), Math.max(configured.window(), 4), Transport.ARTERY);
             long largest = sizes.stream().mapToLong(Long::longValue).max().orElse(0);
-            for (long moved = 0; moved < WARMUP_BYTES && largest > 0; moved += largest) {
+            for (long moved = 0; moved < warmupBytes && largest > 0; moved += largest) {
                 exchange(system, peers, largest, configured);
                 RawSocketCopy.run(rawPort, largest);
             }
@@ -235,11 +235,19 @@ public final class CrossJvmBench {
         throw new IllegalStateException("the peer node did not join within 90 s:\n" + child.logText());
     }
 
+    private static final Duration EXCHANGE_LIMIT = Duration.ofMinutes(2);
+
     /** One all-to-all of {@code size} bytes per direction; seconds until both peers have everything. */
     private static double exchange(ActorSystem<Guardian> system, List<ActorRef<ExchangePeer.Command>> peers, long size,
                                    ExchangeSettings exchange) throws Exception {
         CompletableFuture<Double> seconds = new CompletableFuture<>();
         system.tell(new Blast(peers, size, exchange, seconds));
-        return seconds.get(10, TimeUnit.MINUTES);
+        try {
+            return seconds.get(EXCHANGE_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // far beyond any transport's time for the largest size: a part was lost
+            throw new IllegalStateException("an all-to-all of " + size + " bytes per direction over " + exchange.transport()
+                    + " did not finish within " + EXCHANGE_LIMIT.toSeconds() + " s: a part was lost (see the peer node's log)");
+        }
     }
 }

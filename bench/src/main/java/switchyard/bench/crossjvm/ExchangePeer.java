@@ -23,8 +23,9 @@ import java.util.List;
 /**
  * One end of the all-to-all benchmark: sends {@code bytesPerPair} to every other peer the way
  * ranks send exchange blocks (row parts, credit window, the same {@link Courier} over the chosen
- * transport) and reports when it has received as much from each. Lives on every node so the
- * exchange can be measured without any expert compute.
+ * transport) and reports when it has received as much from each, so the exchange can be measured
+ * without any expert compute. Runs only in the bench's JVMs: the bench's own and its
+ * {@link PeerNode}; production nodes neither start it nor can decode its messages.
  */
 public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-exchange-peer");

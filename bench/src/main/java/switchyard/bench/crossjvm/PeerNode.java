@@ -1,10 +1,8 @@
 package switchyard.bench.crossjvm;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Props;
 import com.typesafe.config.Config;
 import switchyard.actors.cluster.ClusterNode;
-import switchyard.actors.cluster.NodeLauncher;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +41,8 @@ public final class PeerNode {
         overrides.putAll(benchCodecs());
         Config config = ClusterNode.config(Path.of(required(options, "--config")), overrides);
         int[] ranks = Arrays.stream(required(options, "--host-ranks").split(",")).mapToInt(r -> Integer.parseInt(r.trim())).toArray();
-        ActorSystem<Void> system = ClusterNode.startRanks(config, ranks);
-        system.systemActorOf(ExchangePeer.create(), "exchange-peer", Props.empty());
+        // under /user, where cluster.conf sends exchange parts on Artery's large-message lane
+        ActorSystem<Void> system = ClusterNode.startRanks(config, ranks, Map.of("exchange-peer", ExchangePeer.create()));
         System.out.println("bench peer node " + system.address() + " hosts ranks " + Arrays.toString(ranks));
         ClusterNode.awaitTermination(system, Duration.ofDays(1));
         System.exit(0);

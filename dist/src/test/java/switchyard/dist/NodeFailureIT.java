@@ -1,4 +1,8 @@
-package switchyard.actors.cluster;
+package switchyard.dist;
+
+import switchyard.actors.cluster.RankHost;
+import switchyard.bench.crossjvm.NodeLauncher;
+import switchyard.actors.cluster.ClusterDriver;
 
 import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;

@@ -1,4 +1,6 @@
-package switchyard.actors.cluster;
+package switchyard.bench.crossjvm;
+
+import switchyard.actors.cluster.ClusterNode;
 
 import java.io.IOException;
 import java.net.InetAddress;

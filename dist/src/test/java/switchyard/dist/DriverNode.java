@@ -1,4 +1,7 @@
-package switchyard.actors.cluster;
+package switchyard.dist;
+
+import switchyard.actors.cluster.RankHost;
+import switchyard.actors.cluster.ClusterNode;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;

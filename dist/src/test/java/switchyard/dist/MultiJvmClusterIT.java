@@ -1,4 +1,9 @@
-package switchyard.actors.cluster;
+package switchyard.dist;
+
+import switchyard.actors.cluster.RankHost;
+import switchyard.actors.cluster.ClusterFixture;
+import switchyard.bench.crossjvm.NodeLauncher;
+import switchyard.actors.cluster.ClusterDriver;
 
 import switchyard.actors.protocol.RankMessage;
 
@@ -23,6 +28,12 @@ import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.reference.ReferenceCase;
 import switchyard.math.reference.ReferenceCheck;
+import switchyard.math.reference.v3.V3Case;
+import switchyard.math.reference.v3.V3Check;
+import switchyard.actors.rank.V3VectorRun;
+import switchyard.bench.crossjvm.ExchangePeer;
+import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.receptionist.Receptionist;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +43,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -56,6 +68,31 @@ class MultiJvmClusterIT {
     static void stop() {
         nodes.forEach(NodeLauncher::close);
         if (driver != null) driver.close();
+    }
+
+    @Test
+    void rankNodesRunNoBenchmarkActor() throws Exception {
+        // every node registered its rank slots before awaitRanks returned; an exchange peer would have registered beside them
+        TestProbe<Receptionist.Listing> listing = driver.kit.createTestProbe(Receptionist.Listing.class);
+        driver.kit.system().receptionist().tell(Receptionist.find(ExchangePeer.KEY, listing.getRef()));
+        assertEquals(Set.of(), listing.receiveMessage(Duration.ofSeconds(10)).getServiceInstances(ExchangePeer.KEY));
+        for (ActorRef<RankHost.Command> host : hosts.values()) {
+            var selection = Adapter.toClassic(driver.kit.system()).actorSelection(host.path().root().child("user").child("exchange-peer"));
+            var lookup = selection.resolveOne(Duration.ofSeconds(5)).toCompletableFuture();
+            var failure = assertThrows(java.util.concurrent.ExecutionException.class, lookup::get, "an exchange peer on " + host.path().address());
+            assertInstanceOf(akka.actor.ActorNotFound.class, failure.getCause());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("switchyard.math.reference.v3.V3Cases#arguments")
+    void separateJvmsMatchTheV3Reference(String name, V3Case c) {
+        var settings = V3VectorRun.settings(c).withExchange(new ExchangeSettings(3L * 4 * c.dModel(), 2));
+        List<ActorRef<RankHost.Command>> slots = new ArrayList<>();
+        for (int r = 0; r < c.worldSize(); r++) slots.add(hosts.get(r));
+        List<ActorRef<RankMessage>> ranks = ClusterFixture.configure(driver.kit, slots, settings);
+        TestProbe<RankReply> probe = driver.kit.createTestProbe(RankReply.class);
+        V3Check.assertMatches(c, V3VectorRun.drive(ranks, probe, c));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,4 +1,6 @@
-package switchyard.actors.cluster;
+package switchyard.dist;
+
+import switchyard.bench.crossjvm.NodeLauncher;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package switchyard.actors.cli;
+package switchyard.dist;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,14 @@
+package switchyard.actors.wire;
+
+/**
+ * The version of the wire format as a whole: every message's layout and the data plane's frames.
+ * It goes up with any change to either; nodes of different versions refuse each other at set-up
+ * (a rank slot refuses the driver's settings, a data-plane listener refuses the hello), naming both
+ * versions, rather than misreading each other's bytes later.
+ */
+public final class WireVersion {
+    /** 2: one exchange message with its exchange in the flags, DeepSeek-V3-class routing and shared experts. */
+    public static final int CURRENT = 2;
+
+    private WireVersion() {}
+}
