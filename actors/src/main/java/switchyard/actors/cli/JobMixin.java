@@ -69,6 +69,12 @@ final class JobMixin {
             description = "Resume from the checkpoint in DIR and continue up to --steps updates in all; ranks may sit on other nodes than before.")
     String resume;
 
+    @Option(names = "--shared-experts", paramLabel = "N", description = "Shared experts every token passes through on its own rank, replicated like the gate (default: ${DEFAULT-VALUE}).")
+    int sharedExperts = 0;
+
+    @Option(names = "--shared-hidden", paramLabel = "H", description = "Hidden width of the shared experts (default: -H).")
+    Integer sharedHidden;
+
     @Mixin
     RoutingMixin routing;
 
@@ -81,6 +87,7 @@ final class JobMixin {
         if (checkpointDir != null) Directories.requireWritable(Path.of(checkpointDir), "--checkpoint-dir " + checkpointDir);
         return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
-                deadline, exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume));
+                deadline, exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume), sharedExperts,
+                sharedHidden == null ? hiddenDim : sharedHidden);
     }
 }

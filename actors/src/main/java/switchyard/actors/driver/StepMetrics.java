@@ -24,10 +24,41 @@ import java.util.List;
  * @param bytes           the same in bytes
  * @param phaseNanos      {@code phaseNanos[rank][phase]}: wall time per rank and phase
  * @param wallNanos       wall time of the whole update as the driver saw it
+ * @param balance         how the router balanced the load
  */
 public record StepMetrics(int update, double loss, double taskLoss, double lAux, long tokens, int capacity, long slots,
                           long[] tokensPerExpert, long droppedAssignments, long droppedTokens,
-                          long[][][] rows, long[][][] bytes, long[][] phaseNanos, long wallNanos) {
+                          long[][][] rows, long[][][] bytes, long[][] phaseNanos, long wallNanos, Balance balance) {
+
+    /**
+     * The router's side of balance in one update.
+     *
+     * @param selections    choices per expert before capacity, all ranks (the load the selection bias balances)
+     * @param selectionBias the selection bias the update's first step chose with; empty without one
+     * @param groupsSpanned tokens whose k experts fall in exactly n groups, at index n; empty without groups
+     */
+    public record Balance(long[] selections, double[] selectionBias, long[] groupsSpanned) {
+        public static Balance none(int experts) {
+            return new Balance(new long[experts], new double[0], new long[0]);
+        }
+
+        /** {@link #groupsSpanned} as fractions of the tokens (empty without groups). */
+        public double[] groupsSpannedFraction() {
+            long total = 0;
+            for (long n : groupsSpanned) total += n;
+            double[] f = new double[groupsSpanned.length];
+            for (int i = 0; i < f.length; i++) f[i] = total == 0 ? 0 : (double) groupsSpanned[i] / total;
+            return f;
+        }
+    }
+
+    /** Without balance figures (older metrics, tests). */
+    public StepMetrics(int update, double loss, double taskLoss, double lAux, long tokens, int capacity, long slots,
+                       long[] tokensPerExpert, long droppedAssignments, long droppedTokens, long[][][] rows, long[][][] bytes,
+                       long[][] phaseNanos, long wallNanos) {
+        this(update, loss, taskLoss, lAux, tokens, capacity, slots, tokensPerExpert, droppedAssignments, droppedTokens, rows, bytes,
+                phaseNanos, wallNanos, Balance.none(tokensPerExpert.length));
+    }
 
     /** Folds the reports of one update (every rank × micro-batch). */
     public static StepMetrics of(int update, int worldSize, int experts, List<RankReply.StepDone> done, long wallNanos) {
@@ -37,6 +68,9 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
         long[][][] rows = new long[StepReport.EXCHANGES][worldSize][worldSize];
         long[][][] bytes = new long[StepReport.EXCHANGES][worldSize][worldSize];
         long[][] nanos = new long[worldSize][Phase.values().length];
+        long[] selections = new long[experts];
+        long[] spanned = new long[0];
+        double[] bias = new double[0];
         for (RankReply.StepDone d : done) {
             StepReport r = d.report();
             loss += r.taskLoss() + r.routerLoss();
@@ -54,11 +88,18 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
                 }
             }
             for (int p = 0; p < nanos[d.rank()].length; p++) nanos[d.rank()][p] += r.phaseNanos()[p];
+            for (int e = 0; e < experts && e < r.selections().length; e++) selections[e] += r.selections()[e];
+            if (spanned.length != r.groupsSpanned().length) spanned = new long[r.groupsSpanned().length];
+            for (int i = 0; i < spanned.length; i++) spanned[i] += r.groupsSpanned()[i];
+            if (bias.length == 0 && r.selectionBias().length > 0) {
+                bias = new double[r.selectionBias().length];
+                for (int e = 0; e < bias.length; e++) bias[e] = r.selectionBias()[e];
+            }
         }
         int n = Math.max(1, done.size());
         int capacity = done.isEmpty() ? 0 : done.get(0).report().capacity();
         return new StepMetrics(update, loss / n, task / n, aux / n, tokens, capacity, slots, perExpert, droppedAssignments,
-                droppedTokens, rows, bytes, nanos, wallNanos);
+                droppedTokens, rows, bytes, nanos, wallNanos, new Balance(selections, bias, spanned));
     }
 
     public int worldSize() { return phaseNanos.length; }
@@ -86,6 +127,19 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
     /** Mean of {@link #expertLoad()}. */
     public double meanLoad() {
         return tokensPerExpert.length == 0 || slots == 0 ? 0 : (double) keptAssignments() / slots / tokensPerExpert.length;
+    }
+
+    /**
+     * How unevenly the experts were chosen: the most chosen expert's selections over the mean
+     * (1 = perfectly even), before capacity.
+     */
+    public double selectionImbalance() {
+        long max = 0, sum = 0;
+        for (long s : balance.selections()) {
+            max = Math.max(max, s);
+            sum += s;
+        }
+        return sum == 0 ? 0 : (double) max * balance.selections().length / sum;
     }
 
     /** The fullest expert's load. */

@@ -21,10 +21,12 @@ import switchyard.math.gate.Routing;
  * @param selections       choices per expert before capacity (E entries): the load the selection bias balances
  * @param groupsSpanned    tokens whose k experts fall in exactly n groups, at index n (G + 1 entries);
  *                         empty without a group limit
+ * @param selectionBias    the selection bias the step chose with (E entries); empty without one
  */
 public record StepReport(int tokens, double taskLoss, float lAux, float zLoss, float routerLoss, int capacity,
                          int[] tokensPerExpert, int[] droppedPerChoice, int droppedTokens,
-                         int[][] rowsSent, long[][] bytesSent, long[] phaseNanos, int[] selections, int[] groupsSpanned) {
+                         int[][] rowsSent, long[][] bytesSent, long[] phaseNanos, int[] selections, int[] groupsSpanned,
+                         float[] selectionBias) {
     /** Number of exchange phases in {@link #rowsSent}. */
     public static final int EXCHANGES = Exchange.values().length;
 
@@ -36,6 +38,7 @@ public record StepReport(int tokens, double taskLoss, float lAux, float zLoss, f
         for (int j = 0; j < dropped.length; j++) dropped[j] = r.dropped(j);
         int[] spanned = r.groupsSpanned();
         return new StepReport(r.tokens(), taskLoss, r.lAux(), r.zLoss(), r.routerLoss(), r.capacity(), perExpert, dropped,
-                r.droppedTokens(), rowsSent, bytesSent, phaseNanos, r.selections(), spanned == null ? new int[0] : spanned);
+                r.droppedTokens(), rowsSent, bytesSent, phaseNanos, r.selections(), spanned == null ? new int[0] : spanned,
+                r.selectionBias() == null ? new float[0] : r.selectionBias());
     }
 }

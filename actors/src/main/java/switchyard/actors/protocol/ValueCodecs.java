@@ -116,7 +116,7 @@ public final class ValueCodecs {
         for (int[] row : r.rowsSent()) out.putInts(row);
         out.putInt(r.bytesSent().length);
         for (long[] row : r.bytesSent()) out.putLongs(row);
-        out.putLongs(r.phaseNanos()).putInts(r.selections()).putInts(r.groupsSpanned());
+        out.putLongs(r.phaseNanos()).putInts(r.selections()).putInts(r.groupsSpanned()).putFloats(r.selectionBias());
     }
 
     public static StepReport readReport(WireReader in) {
@@ -133,7 +133,7 @@ public final class ValueCodecs {
         for (int i = 0; i < bytes.length; i++) bytes[i] = in.getLongs();
         long[] nanos = in.getLongs();
         return new StepReport(tokens, taskLoss, lAux, zLoss, routerLoss, capacity, perExpert, dropped, droppedTokens,
-                rows, bytes, nanos, in.getInts(), in.getInts());
+                rows, bytes, nanos, in.getInts(), in.getInts(), in.getFloats());
     }
 
     public static void writeTensors(StepTensors t, WireWriter out) {

@@ -1,12 +1,13 @@
 package switchyard.actors.report;
 
+import java.util.List;
 import java.util.Map;
 
 /** {@code index.html}: every plot of a report with the run's options and summary, one self-contained page. */
 final class HtmlIndex {
     private HtmlIndex() {}
 
-    static String page(Map<String, String> options, RunSummary s, String outcome) {
+    static String page(Map<String, String> options, RunSummary s, String outcome, List<Plots.Plot> plots) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Switchyard report</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin-bottom:1.5em}")
@@ -16,7 +17,7 @@ final class HtmlIndex {
         h.append("<h2>Summary</h2>\n<table>\n");
         for (Map.Entry<String, String> row : s.rows()) row(h, row.getKey(), row.getValue());
         h.append("</table>\n<h2>Plots</h2>\n");
-        for (Plots.Plot p : Plots.ALL) {
+        for (Plots.Plot p : plots) {
             h.append("<h3>").append(escape(p.title())).append("</h3>\n<img src=\"").append(p.file()).append("\" width=\"")
                     .append(p.width()).append("\" alt=\"").append(escape(p.title())).append("\">\n");
         }

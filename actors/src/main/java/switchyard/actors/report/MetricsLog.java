@@ -30,7 +30,8 @@ public final class MetricsLog {
     /** Every key of a line, in order. */
     public static final List<String> KEYS = List.of("step", "loss", "task_loss", "l_aux", "tokens", "capacity", "slots",
             "tokens_per_expert", "expert_load", "load_mean", "load_max", "kept_assignments", "dropped_assignments",
-            "dropped_tokens", "dropped_pct", "rows", "bytes", "bytes_total", "phase_ns", "wall_ns", "network");
+            "dropped_tokens", "dropped_pct", "rows", "bytes", "bytes_total", "phase_ns", "wall_ns", "network", "selections",
+            "selection_imbalance", "selection_bias", "groups_spanned", "groups_spanned_fraction");
 
     /** The line of one update; {@code estimate} is the network model's view of it. */
     public static String line(StepMetrics m, NetworkModel.Estimate estimate) {
@@ -64,6 +65,12 @@ public final class MetricsLog {
         o.add("phase_ns", phases);
         o.addProperty("wall_ns", m.wallNanos());
         o.add("network", json(estimate));
+        StepMetrics.Balance b = m.balance();
+        o.add("selections", array(b.selections()));
+        o.addProperty("selection_imbalance", m.selectionImbalance());
+        o.add("selection_bias", array(b.selectionBias()));
+        o.add("groups_spanned", array(b.groupsSpanned()));
+        o.add("groups_spanned_fraction", array(b.groupsSpannedFraction()));
         return o.toString();
     }
 
@@ -104,7 +111,7 @@ public final class MetricsLog {
         long[][] phaseNanos = null;
         JsonObject phases = required(o, "phase_ns").getAsJsonObject();
         for (Phase p : Phase.values()) {
-            if (p == Phase.BATCH && !phases.has(key(p))) continue; // written before the phase existed: 0
+            if ((p == Phase.BATCH || p == Phase.SHARED) && !phases.has(key(p))) continue; // written before the phase existed: 0
             long[] perRank = longs(required(phases, key(p)).getAsJsonArray());
             if (phaseNanos == null) phaseNanos = new long[perRank.length][Phase.values().length];
             for (int r = 0; r < perRank.length; r++) phaseNanos[r][p.ordinal()] = perRank[r];
@@ -114,7 +121,15 @@ public final class MetricsLog {
                 required(o, "capacity").getAsInt(), required(o, "slots").getAsLong(),
                 longs(required(o, "tokens_per_expert").getAsJsonArray()), required(o, "dropped_assignments").getAsLong(),
                 required(o, "dropped_tokens").getAsLong(), perExchange(required(o, "rows").getAsJsonObject()),
-                perExchange(required(o, "bytes").getAsJsonObject()), phaseNanos, required(o, "wall_ns").getAsLong());
+                perExchange(required(o, "bytes").getAsJsonObject()), phaseNanos, required(o, "wall_ns").getAsLong(), balance(o));
+    }
+
+    /** The balance figures, or none for a line written before they existed. */
+    private static StepMetrics.Balance balance(JsonObject o) {
+        int experts = required(o, "tokens_per_expert").getAsJsonArray().size();
+        if (!o.has("selections")) return StepMetrics.Balance.none(experts);
+        return new StepMetrics.Balance(longs(o.getAsJsonArray("selections")), doubles(o.getAsJsonArray("selection_bias")),
+                longs(o.getAsJsonArray("groups_spanned")));
     }
 
     static String key(Enum<?> e) {
@@ -151,6 +166,18 @@ public final class MetricsLog {
         JsonArray a = new JsonArray(values.length);
         for (long v : values) a.add(v);
         return a;
+    }
+
+    private static JsonArray array(double[] values) {
+        JsonArray a = new JsonArray(values.length);
+        for (double v : values) a.add(v);
+        return a;
+    }
+
+    private static double[] doubles(JsonArray a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsDouble();
+        return out;
     }
 
     private static long[] longs(JsonArray a) {

@@ -44,8 +44,10 @@ public final class Plots {
     /** Four heatmaps, one per exchange, in a 2×2 grid. */
     public static final Plot TRAFFIC = new Plot("traffic.png", "Traffic matrix per exchange (KiB per step)", 1000, 900);
     public static final Plot PHASES = new Plot("phases.png", "Time per phase per rank", 900, 500);
+    public static final Plot BALANCE = new Plot("balance.png", "Load balance: the most chosen expert over the mean", 900, 450);
+    public static final Plot SELECTION_BIAS = new Plot("selection-bias.png", "Selection bias per expert", 900, 600);
 
-    public static final List<Plot> ALL = List.of(EXPERT_LOAD, DROPPED, LOSS, TRAFFIC, PHASES);
+    public static final List<Plot> ALL = List.of(EXPERT_LOAD, DROPPED, LOSS, BALANCE, TRAFFIC, PHASES, SELECTION_BIAS);
 
     /** Most cells per heatmap axis; beyond it cells are averaged in blocks. */
     static final int MAX_CELLS = 48;
@@ -53,10 +55,19 @@ public final class Plots {
     private static final Color[] HEAT = {new Color(250, 250, 245), new Color(254, 224, 144), new Color(253, 141, 60),
             new Color(215, 48, 39), new Color(103, 0, 13)};
 
+    /** The plots that say something about {@code steps}: the selection bias's only when the run had one. */
+    public static List<Plot> of(List<StepMetrics> steps) {
+        boolean bias = steps.get(0).balance().selectionBias().length > 0;
+        return ALL.stream().filter(p -> p != SELECTION_BIAS || bias).toList();
+    }
+
+    /** Writes {@link #of}'s plots into {@code dir}. */
     public static void writeAll(Path dir, List<StepMetrics> steps) throws IOException {
         write(dir, EXPERT_LOAD, expertLoad(steps));
         write(dir, DROPPED, dropped(steps));
         write(dir, LOSS, loss(steps));
+        write(dir, BALANCE, balance(steps));
+        if (of(steps).contains(SELECTION_BIAS)) write(dir, SELECTION_BIAS, selectionBias(steps));
         List<HeatMapChart> traffic = new ArrayList<>();
         for (Exchange x : Exchange.values()) traffic.add(traffic(steps, x));
         try (OutputStream out = Files.newOutputStream(dir.resolve(TRAFFIC.file()))) {
@@ -101,6 +112,37 @@ public final class Plots {
         chart.addSeries("l_aux (right axis)", x, perStep(steps, StepMetrics::lAux)).setMarker(SeriesMarkers.NONE).setYAxisGroup(1);
         chart.setYAxisGroupTitle(1, "l_aux");
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        return chart;
+    }
+
+    /**
+     * The most chosen expert's selections over the mean, before capacity (what a selection bias or a
+     * balance loss works on), and the fullest expert's kept load over the mean, after it.
+     */
+    static XYChart balance(List<StepMetrics> steps) {
+        XYChart chart = lineChart(BALANCE, "max / mean (1 = even)");
+        double[] x = perStep(steps, m -> m.update() + 1);
+        chart.addSeries("choices per expert, before capacity", x, perStep(steps, StepMetrics::selectionImbalance))
+                .setMarker(SeriesMarkers.NONE);
+        chart.addSeries("kept tokens per expert", x, perStep(steps, m -> m.meanLoad() == 0 ? 0 : m.maxLoad() / m.meanLoad()))
+                .setMarker(SeriesMarkers.NONE);
+        return chart;
+    }
+
+    /** Each expert's selection bias over the steps (steps × experts). */
+    static HeatMapChart selectionBias(List<StepMetrics> steps) {
+        double[][] bias = new double[steps.size()][];
+        double min = 0, max = 0;
+        for (int t = 0; t < bias.length; t++) {
+            bias[t] = steps.get(t).balance().selectionBias();
+            for (double b : bias[t]) {
+                min = Math.min(min, b);
+                max = Math.max(max, b);
+            }
+        }
+        HeatMapChart chart = heatMap(SELECTION_BIAS.width(), SELECTION_BIAS.height(), SELECTION_BIAS.title(), "step", "expert");
+        Blocks.mean(bias, MAX_CELLS, MAX_CELLS, 1, 0).addTo(chart, "bias");
+        chart.getStyler().setMin(min).setMax(max > min ? max : min + 1e-9);
         return chart;
     }
 

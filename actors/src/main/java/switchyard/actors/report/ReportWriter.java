@@ -108,7 +108,7 @@ public final class ReportWriter implements AutoCloseable {
         json.add("outcome", outcome);
         Files.writeString(dir.resolve(SUMMARY), new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n");
         Plots.writeAll(dir, steps);
-        Files.writeString(dir.resolve(INDEX), HtmlIndex.page(options, s, describe(outcome)));
+        Files.writeString(dir.resolve(INDEX), HtmlIndex.page(options, s, describe(outcome), Plots.of(steps)));
         return s;
     }
 

@@ -24,10 +24,12 @@ import java.util.Locale;
  * @param wallSecondsPerStep measured wall time per update
  * @param tokensPerSecond   tokens processed per second of measured wall time
  * @param network           the network model's means per update
+ * @param firstImbalance    the most chosen expert over the mean in the first update (1 = even)
+ * @param lastImbalance     the same in the last update
  */
 public record RunSummary(int steps, double firstLoss, double lastLoss, double meanLoad, double worstLoad,
                          double droppedPercent, double bytesPerStep, double[] phaseMillis, double wallSecondsPerStep,
-                         double tokensPerSecond, NetworkMeans network) {
+                         double tokensPerSecond, NetworkMeans network, double firstImbalance, double lastImbalance) {
 
     /** @param mean the network model's estimate, each figure averaged over the updates */
     public record NetworkMeans(String model, NetworkModel.Estimate mean) {}
@@ -54,7 +56,8 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         double droppedPercent = kept + dropped == 0 ? 0 : 100.0 * dropped / (kept + dropped);
         return new RunSummary(n, steps.get(0).loss(), steps.get(n - 1).loss(), meanLoad, worst, droppedPercent, bytes,
                 PhaseTimes.of(steps).millis(), wall / n, wall > 0 ? tokens / wall : 0,
-                new NetworkMeans(net.toString(), new NetworkModel.Estimate(compute, exchange, stepTime)));
+                new NetworkMeans(net.toString(), new NetworkModel.Estimate(compute, exchange, stepTime)),
+                steps.get(0).selectionImbalance(), steps.get(n - 1).selectionImbalance());
     }
 
     /** The figures as (name, value) rows: the closing table of {@code simulate} and {@code report}, and index.html's. */
@@ -62,6 +65,7 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         List<Map.Entry<String, String>> t = new ArrayList<>();
         t.add(Map.entry("updates", String.valueOf(steps)));
         t.add(Map.entry("loss", fmt("%.5g -> %.5g", firstLoss, lastLoss)));
+        t.add(Map.entry("load imbalance", fmt("%.3g -> %.3g (most chosen expert / mean)", firstImbalance, lastImbalance)));
         t.add(Map.entry("expert load", fmt("mean %.3f, worst %.3f of capacity", meanLoad, worstLoad)));
         t.add(Map.entry("dropped", fmt("%.2f %% of (token, expert) assignments", droppedPercent)));
         t.add(Map.entry("bytes per step", Sizes.bytes(bytesPerStep) + " (all four exchanges)"));

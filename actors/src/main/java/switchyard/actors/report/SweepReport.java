@@ -20,8 +20,10 @@ public final class SweepReport {
     private SweepReport() {}
 
     public static final Plots.Plot DROPPED = new Plots.Plot("sweep-dropped.png", "Dropped assignments per step, by run", 900, 450);
+    public static final Plots.Plot IMBALANCE = new Plots.Plot("sweep-imbalance.png",
+            "Load imbalance per step, by run: the most chosen expert over the mean", 900, 450);
 
-    private static final String[] COLUMNS = {"run", "dropped %", "load mean", "load worst", "bytes/step", "est. comm",
+    private static final String[] COLUMNS = {"run", "dropped %", "imbalance", "load mean", "load worst", "bytes/step", "est. comm",
             "est. step", "loss (last)"};
 
     /** Writes {@code dir/index.html} and the plot; returns the comparison as aligned text. */
@@ -35,9 +37,17 @@ public final class SweepReport {
         try (OutputStream out = Files.newOutputStream(dir.resolve(DROPPED.file()))) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
+        XYChart imbalance = new XYChartBuilder().width(IMBALANCE.width()).height(IMBALANCE.height()).title(IMBALANCE.title())
+                .xAxisTitle("step").yAxisTitle("max / mean choices per expert (1 = even)").build();
+        imbalance.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        runs.forEach((run, steps) -> imbalance.addSeries(run, Plots.perStep(steps, m -> m.update() + 1),
+                Plots.perStep(steps, StepMetrics::selectionImbalance)).setMarker(SeriesMarkers.NONE));
+        try (OutputStream out = Files.newOutputStream(dir.resolve(IMBALANCE.file()))) {
+            BitmapEncoder.saveBitmap(imbalance, out, BitmapEncoder.BitmapFormat.PNG);
+        }
 
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "sweep of %s on the same tokens:%n", option));
-        text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %12s %12s %12s %12s%n", (Object[]) COLUMNS));
+        text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %10s %12s %12s %12s %12s%n", (Object[]) COLUMNS));
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Switchyard sweep</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;")
                 .append("padding:3px 8px}td{text-align:right}img{max-width:100%}</style></head><body>\n<h1>Sweep of ")
@@ -46,19 +56,24 @@ public final class SweepReport {
         for (String c : COLUMNS) html.append("<th>").append(HtmlIndex.escape(c)).append("</th>");
         html.append("</tr>\n");
         summaries.forEach((run, s) -> {
-            String[] cells = {String.format(Locale.ROOT, "%.2f", s.droppedPercent()), String.format(Locale.ROOT, "%.3f", s.meanLoad()),
+            String[] cells = {String.format(Locale.ROOT, "%.2f", s.droppedPercent()), String.format(Locale.ROOT, "%.3f", s.lastImbalance()),
+                    String.format(Locale.ROOT, "%.3f", s.meanLoad()),
                     String.format(Locale.ROOT, "%.3f", s.worstLoad()), Sizes.bytes(s.bytesPerStep()),
                     Sizes.seconds(s.network().mean().communicationSeconds()), Sizes.seconds(s.network().mean().stepSeconds()),
                     String.format(Locale.ROOT, "%.5g", s.lastLoss())};
-            text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %12s %12s %12s %12s%n", run, cells[0], cells[1], cells[2],
-                    cells[3], cells[4], cells[5], cells[6]));
+            text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %10s %12s %12s %12s %12s%n", run, cells[0], cells[1], cells[2],
+                    cells[3], cells[4], cells[5], cells[6], cells[7]));
             html.append("<tr><th><a href=\"").append(HtmlIndex.escape(run)).append("/index.html\">").append(HtmlIndex.escape(run))
                     .append("</a></th>");
             for (String c : cells) html.append("<td>").append(HtmlIndex.escape(c)).append("</td>");
             html.append("</tr>\n");
         });
-        html.append("</table>\n<img src=\"").append(DROPPED.file()).append("\" width=\"").append(DROPPED.width())
-                .append("\" alt=\"").append(DROPPED.title()).append("\">\n</body></html>\n");
+        html.append("</table>\n");
+        for (Plots.Plot p : List.of(DROPPED, IMBALANCE)) {
+            html.append("<img src=\"").append(p.file()).append("\" width=\"").append(p.width()).append("\" alt=\"")
+                    .append(HtmlIndex.escape(p.title())).append("\">\n");
+        }
+        html.append("</body></html>\n");
         Files.writeString(dir.resolve(ReportWriter.INDEX), html.toString());
         return text.toString();
     }

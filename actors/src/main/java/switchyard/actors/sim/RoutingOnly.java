@@ -29,7 +29,9 @@ import java.util.stream.IntStream;
  * initial gate (same tokens, same noise, same capacity), and the traffic of the four exchanges is
  * what the actors would send: per (source, owner) the rows routed to the owner's experts, in bytes
  * {@link ExchangePart#wireBytes(int, long, int)}. Nothing is trained: the gate keeps its initial weight,
- * and the loss is the router loss alone.
+ * and the loss is the router loss alone. The selection bias, which learns without gradients, does
+ * move after every update as in training (every rank's selections summed), so its balancing can
+ * be studied at any scale.
  */
 public final class RoutingOnly {
     private RoutingOnly() {}
@@ -62,6 +64,7 @@ public final class RoutingOnly {
                     done.addAll(replies(o, step, ranks));
                 }
                 StepMetrics m = StepMetrics.of(update, o.worldSize(), o.experts(), done, System.nanoTime() - started);
+                if (gate.selectionBias() != null) gate.updateSelectionBias(m.balance().selections());
                 steps.add(m);
                 if (onStep != null) onStep.accept(m);
             }

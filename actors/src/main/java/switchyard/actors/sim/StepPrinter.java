@@ -34,9 +34,12 @@ public final class StepPrinter {
      * a reader knows their precision), then the column heads.
      */
     public void header(boolean routingOnly, String kernel) {
-        out.printf(Locale.ROOT, "switchyard simulate%s: W=%d ranks x L=%d experts (E=%d), S=%d tokens/rank, M=%d, H=%d, top-%d, %d steps, seed %d%n",
+        String shared = options.sharedExperts() == 0 ? ""
+                : String.format(Locale.ROOT, ", %d shared expert%s (H=%d)", options.sharedExperts(), options.sharedExperts() == 1 ? "" : "s",
+                options.sharedHiddenDim());
+        out.printf(Locale.ROOT, "switchyard simulate%s: W=%d ranks x L=%d experts (E=%d), S=%d tokens/rank, M=%d, H=%d, %s%s, %d steps, seed %d%n",
                 routingOnly ? " --routing-only" : "", options.worldSize(), options.localExperts(), options.experts(), options.tokens(),
-                options.modelDim(), options.hiddenDim(), options.routing().topK(), options.steps(), options.seed());
+                options.modelDim(), options.hiddenDim(), options.routing().describe(), shared, options.steps(), options.seed());
         out.printf("network model: %s%n", network);
         out.printf("matrix kernel: %s%n", kernel);
         out.printf(Locale.ROOT, "%5s %10s %10s %8s %9s %10s %8s %9s  %s%n", "step", "loss", "l_aux", "dropped", "load max", "bytes",

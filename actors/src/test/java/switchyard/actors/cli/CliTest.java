@@ -8,6 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.report.MetricsLog;
+import switchyard.actors.report.Plots;
+import switchyard.actors.report.SweepReport;
 import switchyard.math.linalg.MatMuls;
 
 import java.nio.file.Files;
@@ -73,7 +75,17 @@ class CliTest {
             "report /no/such/report                              | no report directory /no/such/report",
             "simulate --micro-batches 0                          | micro-batches must be >= 1, got 0",
             "simulate --resume /no/such/checkpoint               | no complete checkpoint in /no/such/checkpoint",
-            "simulate --routing-only --threads 0                 | --threads must be >= 1, got 0"})
+            "simulate --routing-only --threads 0                 | --threads must be >= 1, got 0",
+            "simulate -W 2 -L 4 --groups 3                       | 3 groups do not divide E=8 experts evenly",
+            "simulate -W 2 -L 4 --groups 4 --topk-groups 1 --top-k 3 | top-3 needs at least 3 experts, but 1 kept group of 2 hold 2",
+            "simulate --routing expert-choice --top-k 2          | --routing expert-choice takes no --top-k",
+            "simulate --routing expert-choice --aux seq          | expert choice takes no token-choice options",
+            "simulate --routing both                             | --routing must be token-choice or expert-choice",
+            "simulate --score sigmoid --noise gumbel             | Gumbel noise belongs to GShard's later choices",
+            "simulate --score tanh                               | score function must be softmax or sigmoid",
+            "simulate --aux fancy                                | --aux must be gshard, seq or none",
+            "simulate --groups 2 --topk-groups 3                 | top-k groups in 1..2",
+            "simulate --shared-experts -1                        | shared experts must be in 0..64"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli.assertUserError(args, message);
     }
@@ -127,6 +139,43 @@ class CliTest {
         assertEquals(9, steps.get(0).capacity());
         assertEquals(36, steps.get(0).slots());
         assertEquals(4 * 48, steps.get(0).keptAssignments() + steps.get(0).droppedAssignments());
+    }
+
+    @Test
+    void aDeepSeekShapedRouterIsStudiedWithItsBiasGroupsAndPlots(@TempDir Path dir) throws Exception {
+        Cli cli = Cli.run("simulate", "--routing-only", "-W", "16", "-L", "2", "-S", "64", "-M", "8", "--steps", "3",
+                "--top-k", "4", "--score", "sigmoid", "--groups", "8", "--topk-groups", "4", "--bias-update-rate", "0.01",
+                "--aux", "seq", "--dropless", "--shared-experts", "1", "--threads", "1", "--report", dir.toString());
+        assertEquals(0, cli.code(), cli.err());
+        assertTrue(cli.out().contains("top-4, sigmoid, groups 8/4, bias γ=0.01, seq loss, dropless, 1 shared expert (H=256)"), cli.out());
+        List<StepMetrics> steps = MetricsLog.read(dir.resolve(MetricsLog.FILE));
+        double[] first = steps.get(0).balance().selectionBias(), second = steps.get(1).balance().selectionBias();
+        assertEquals(32, first.length);
+        int moved = 0;
+        for (int e = 0; e < 32; e++) {
+            double step = second[e] - first[e];
+            assertTrue(Math.abs(step) < 1e-6 || Math.abs(Math.abs(step) - 0.01) < 1e-6, "expert " + e + " moved by " + step);
+            if (Math.abs(step) > 1e-6) moved++;
+        }
+        assertTrue(moved > 0, "the bias moved after the first update");
+        long[] spanned = steps.get(0).balance().groupsSpanned();
+        assertEquals(9, spanned.length);
+        assertEquals(16 * 64, java.util.Arrays.stream(spanned).sum(), "every token spans some number of groups");
+        assertEquals(0, spanned[0] + spanned[5] + spanned[6] + spanned[7] + spanned[8], "4 experts within 4 kept groups span 1 to 4");
+        assertTrue(Files.exists(dir.resolve(Plots.SELECTION_BIAS.file())) && Files.exists(dir.resolve(Plots.BALANCE.file())));
+    }
+
+    @Test
+    void aSweepOfBalanceLossesComparesTheirImbalance(@TempDir Path dir) throws Exception {
+        Cli cli = Cli.run("simulate", "--routing-only", "-W", "4", "-L", "2", "-S", "64", "-M", "8", "--steps", "2",
+                "--top-k", "2", "--noise", "none", "--threads", "1", "--sweep", "aux=gshard,seq,none", "--report", dir.toString());
+        assertEquals(0, cli.code(), cli.err());
+        assertTrue(cli.out().contains("sweep of --aux") && cli.out().contains("imbalance"), cli.out());
+        double none = MetricsLog.read(dir.resolve("aux=none").resolve(MetricsLog.FILE)).get(0).lAux();
+        double seq = MetricsLog.read(dir.resolve("aux=seq").resolve(MetricsLog.FILE)).get(0).lAux();
+        assertEquals(0.0, none, "no balance loss");
+        assertTrue(seq > 0, "the sequence-wise loss of a routing");
+        assertTrue(Files.exists(dir.resolve(SweepReport.IMBALANCE.file())));
     }
 
     @Test

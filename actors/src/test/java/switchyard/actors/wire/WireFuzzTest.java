@@ -81,7 +81,8 @@ class WireFuzzTest {
         RowPart part = RowPart.whole(new ExpertRows(matrix(random, rows, cols), counts));
         StepReport report = new StepReport(rows, random.nextDouble(), 0.5f, 0.1f, 0.2f, 3, new int[] {1, 2}, new int[] {0, 1}, 1,
                 new int[][] {{1}, {2}, {3}, {4}}, new long[][] {{5}, {6}, {7}, {8}}, new long[Phase.values().length],
-                new int[] {2, 1}, random.nextBoolean() ? new int[0] : new int[] {0, 1, 1});
+                new int[] {2, 1}, random.nextBoolean() ? new int[0] : new int[] {0, 1, 1},
+                random.nextBoolean() ? new float[0] : new float[] {0.25f, -0.5f});
         RoutingOptions routing = random.nextBoolean() ? RoutingOptions.builder().capacityFactor(1.5).build()
                 : RoutingOptions.builder().noise(NoisePolicy.NONE).score(ScoreFunction.SIGMOID).topK(2).groups(2, 1)
                         .biasUpdateRate(0.01f).aux(AuxLoss.SEQUENCE).routeScale(2.5f).dropless(true).build();

@@ -132,7 +132,7 @@ public final class Gate {
         float zLoss = zLoss(logSumExp);
 
         return new Routing(tokens, experts, k, capacity, expert, slot, kept, weights, firstChoiceCounts, selections,
-                groupsSpanned, auxScores, auxLoads, lAux, zLoss, options, scores, logSumExp, routerInput, jitter, buffers);
+                groupsSpanned, selectionBias == null ? null : selectionBias.clone(), auxScores, auxLoads, lAux, zLoss, options, scores, logSumExp, routerInput, jitter, buffers);
     }
 
     /**

@@ -29,6 +29,7 @@ public final class Routing {
     private final int[] firstChoiceCounts;
     private final int[] selections;
     private final int[] groupsSpanned;
+    private final float[] selectionBias;
     private final int[] assignmentOffsets;
     private final int[] assignments;
     private final float[] auxScores;
@@ -44,7 +45,7 @@ public final class Routing {
     private final RoutingBuffers buffers;
 
     Routing(int tokens, int experts, int topK, int capacity, int[] expert, int[] slot, boolean[] kept,
-            float[] weight, int[] firstChoiceCounts, int[] selections, int[] groupsSpanned, float[] auxScores,
+            float[] weight, int[] firstChoiceCounts, int[] selections, int[] groupsSpanned, float[] selectionBias, float[] auxScores,
             float[] auxLoads, float lAux, float zLoss, RoutingOptions options, FMatrixRMaj gates,
             float[] logSumExp, FMatrixRMaj routerInput, FMatrixRMaj jitter, RoutingBuffers buffers) {
         this.tokens = tokens;
@@ -58,6 +59,7 @@ public final class Routing {
         this.firstChoiceCounts = firstChoiceCounts;
         this.selections = selections;
         this.groupsSpanned = groupsSpanned;
+        this.selectionBias = selectionBias;
         this.auxScores = auxScores;
         this.auxLoads = auxLoads;
         this.lAux = lAux;
@@ -138,6 +140,9 @@ public final class Routing {
      * null without a group limit.
      */
     public int[] groupsSpanned() { return groupsSpanned == null ? null : groupsSpanned.clone(); }
+
+    /** Copy of the selection bias this routing chose with, or null when the routing uses none. */
+    public float[] selectionBias() { return selectionBias == null ? null : selectionBias.clone(); }
 
     /**
      * Copy of every token's kept groups in ascending order, flat [S·TG] with token s's at

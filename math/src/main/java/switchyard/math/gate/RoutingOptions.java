@@ -140,6 +140,28 @@ public record RoutingOptions(
         return normalizeWeights && topK > 1 ? WeightNormalization.KEPT : WeightNormalization.NONE;
     }
 
+    /**
+     * The options that differ from GShard-style top-k routing, for a run's header: e.g.
+     * {@code top-8, sigmoid, groups 8/4, bias γ=0.001, route scale 2.5, seq loss, dropless}.
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        if (kind == RoutingKind.EXPERT_CHOICE) {
+            sb.append("expert choice");
+        } else {
+            sb.append("top-").append(topK);
+            if (score != ScoreFunction.SOFTMAX) sb.append(", ").append(score.label());
+            if (groups > 1) sb.append(", groups ").append(groups).append('/').append(topkGroups);
+            if (biasUpdateRate > 0) sb.append(", bias γ=").append(biasUpdateRate);
+            if (normTopK) sb.append(", norm-topk");
+            if (routeScale != 1f) sb.append(", route scale ").append(routeScale);
+            if (aux != AuxLoss.GSHARD) sb.append(", ").append(aux.label()).append(" loss");
+        }
+        if (dropless) sb.append(", dropless");
+        else if (fixedCapacity != null) sb.append(", capacity ").append(fixedCapacity);
+        return sb.toString();
+    }
+
     /** A builder starting from these options. */
     public Builder toBuilder() {
         return new Builder(this);
