@@ -13,7 +13,10 @@ import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.gate.AuxLoss;
+import switchyard.math.gate.NoisePolicy;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.gate.ScoreFunction;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +67,33 @@ class CheckpointTest {
         TrainingRun.Event resumed = runOnCluster(job(20).withCheckpoint(new CheckpointPlan(null, 0, dir.toString())), 1);
         TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, resumed, resumed.toString());
         assertEquals(straight.digest(), done.digest());
+    }
+
+    /**
+     * The selection bias and the shared experts (and their optimizer) are state: a DeepSeek-V3-style
+     * job resumed from its checkpoint ends with the uninterrupted run's digest, and a checkpoint of
+     * a job without a bias is refused by one with.
+     */
+    @Test
+    void theSelectionBiasAndTheSharedExpertsResume(@TempDir Path dir) {
+        SimulationOptions v3 = job(8).withExchange(ExchangeSettings.direct())
+                .withRouting(RoutingOptions.builder().noise(NoisePolicy.NONE).score(ScoreFunction.SIGMOID).topK(2).groups(3, 2)
+                        .biasUpdateRate(0.02f).aux(AuxLoss.SEQUENCE).auxLossWeight(0.01f).dropless(true).build())
+                .withShared(1, 12);
+        RunListener.Outcome straight = Simulation.run(v3, ConfigFactory.load(), null, Duration.ofMinutes(2));
+        assertTrue(straight.succeeded(), straight.failure());
+        RunListener.Outcome half = Simulation.run(v3.withSteps(4).withCheckpoint(new CheckpointPlan(dir.toString(), 0, null)),
+                ConfigFactory.load(), null, Duration.ofMinutes(2));
+        assertTrue(half.succeeded(), half.failure());
+        RunListener.Outcome resumed = Simulation.run(v3.withCheckpoint(new CheckpointPlan(null, 0, dir.toString())),
+                ConfigFactory.load(), null, Duration.ofMinutes(2));
+        assertTrue(resumed.succeeded(), resumed.failure());
+        assertEquals(straight.digest(), resumed.digest());
+
+        SimulationOptions noBias = v3.withRouting(v3.routing().toBuilder().biasUpdateRate(0f).build())
+                .withCheckpoint(new CheckpointPlan(null, 0, dir.toString()));
+        String refused = Simulation.run(noBias, ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
+        assertTrue(refused != null && refused.contains("a selection bias"), refused);
     }
 
     @Test
