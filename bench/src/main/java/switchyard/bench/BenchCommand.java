@@ -54,8 +54,12 @@ import java.util.function.BiFunction;
                 "step. Kernels and layer first measure the FMA and, with AMX, the tile",
                 "ceilings: what the cores give right now.",
                 "Tokens/s always count the tokens of all ranks. Configurations (S per rank):",
-                "  large  S 4096, M 512, H 2048, E 8",
-                "  small  S 1024, M 128, H 512, E 4"})
+                "  large  S 4096, M 512, H 2048, E 8, GShard top-2",
+                "  small  S 1024, M 128, H 512, E 4, GShard top-2",
+                "  fine   S 4096, M 512, H 256, E 64, top-8 of sigmoid scores in 4 of 8",
+                "         groups, selection bias, dropless, 1 shared expert of H 2048:",
+                "         DeepSeek-V3's routing at large's flops per token",
+                "The NumPy peer runs the top-2 configurations only."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,10 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Sections to run: kernels, oracle, layer, peer, cross-jvm (default: all).")
     List<String> what = List.of("kernels", "oracle", "layer", "peer", "cross-jvm");
 
-    @Option(names = "--config", paramLabel = "NAME", description = "large, small, both, or a shape of your own such as "
-            + "S=4096,M=2048,H=256,E=8 (tokens per rank, model and hidden width, experts; default: ${DEFAULT-VALUE}). "
-            + "cross-jvm takes large for both.")
-    String config = "both";
+    @Option(names = "--config", paramLabel = "NAME", description = "large, small, fine, all (the three), both (small and large), "
+            + "one of the three with sizes of your own such as fine,S=1024,E=32 (S tokens per rank, M model and H hidden width, "
+            + "E experts, HS the shared experts' width), or a top-2 shape of your own such as S=4096,M=2048,H=256,E=8 "
+            + "(default: ${DEFAULT-VALUE}). cross-jvm takes large for all and both.")
+    String config = "all";
 
     @Option(names = "--world", paramLabel = "W", split = ",", description = "Ranks in one JVM for the layer section (default: 1,2).")
     List<Integer> world = List.of(1, 2);
@@ -113,6 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
         MatMuls.byName(matmul); // refuses an unknown kernel before anything runs
         if (json != null) Directories.requireWritable(json.toAbsolutePath().getParent(), "--json " + json);
         List<LayerConfig> configs = switch (config) {
+            case "all" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE, LayerConfig.FINE);
             case "both" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE);
             default -> List.of(configByName());
         };
@@ -203,7 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
             LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, window());
             double tilesAfter = onTiles ? ceiling.amxFloat32Now() : Double.NaN;
-            double isolated = ExpertGemmBench.gflops(MatMuls.byName(matmul), ExpertGemmBench.rowsPerExpert(c, w), c.modelDim(), c.hiddenDim(), new Window(5, window().leastNanos()));
+            double isolated = ExpertGemmBench.gflopsOfRank(MatMuls.byName(matmul), c, w, new Window(5, window().leastNanos()));
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(),
                     new Throughput.Layer(r.fwdBwdGemm(), isolated, tilesAfter, r.forwardPhases(), r.fwdBwdPhases()));
@@ -221,7 +227,8 @@ public final class BenchCommand implements Callable<Integer> {
                     tiles != null ? String.format(Locale.ROOT, "%.0f%% of %.0f", 100 * overWall / (double) tiles, (double) tiles) : "-",
                     row.get("gemm_products_at_once"));
         }
-        out.println("GFLOP/s: in layer = while at least one product runs; alone = one expert's six products on its rows;");
+        out.println("GFLOP/s: in layer = while at least one product runs; alone = a rank's products of a step, each shape timed alone");
+        out.println("(an expert's six products on its even share of rows, and the shared experts' on the rank's tokens);");
         out.println("over wall = the products' flops over the steps' wall time; at once = products running at once, on average;");
         out.println("of AMX ceiling = over wall against the float32 rate the tiles allowed on every core right after the run");
         out.println("(a third of their bfloat16 rate; it moves with the neighbours, and the layer with it).");
@@ -319,7 +326,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
         CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5, CrossJvmBench.WARMUP_BYTES,
-                config.equals("both") ? LayerConfig.LARGE : configByName(), matmul, warmup, steps, Path.of("target", "bench-logs"));
+                config.equals("both") || config.equals("all") ? LayerConfig.LARGE : configByName(), matmul, warmup, steps, Path.of("target", "bench-logs"));
         String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
         out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
         List<Map<String, Object>> rows = new ArrayList<>();

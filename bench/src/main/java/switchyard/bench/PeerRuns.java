@@ -59,7 +59,7 @@ final class PeerRuns {
     }
 
     private NumpyPeer.Result measure(LayerConfig c, int w) {
-        if (unavailable != null) return null;
+        if (unavailable != null || !c.routesLikeThePeer()) return null;
         try {
             return measure.apply(c, w);
         } catch (RuntimeException e) {
@@ -108,6 +108,9 @@ final class PeerRuns {
                 rows.add(row(out, c, w, pairs));
                 versions = "numpy " + pairs.get(0).peer().numpy() + ", python " + pairs.get(0).peer().python();
             }
+        }
+        for (LayerConfig c : configs) {
+            if (!c.routesLikeThePeer()) out.println("  " + c.name() + ": not measured; the peer is a GShard top-2 layer with no shared experts");
         }
         if (versions != null) {
             out.println(versions + "; BLAS on every core; its ranks share one process and trade rows by indexing (no all-to-all);");

@@ -58,6 +58,9 @@ class BenchCliTest {
             "bench --config S=64,M=8,H=16                        | must give all of S, M, H and E",
             "bench --config S=64,M=8,H=x,E=2                     | H must be a whole number",
             "bench --config S=64,M=0,H=16,E=2                    | M must be >= 1",
+            "bench --config fine,E=12                            | 8 groups do not divide E=12 experts evenly",
+            "bench --config fine,K=3                             | unknown layer config 'fine,K=3'",
+            "bench --config S=64,M=8,H=16,E=2,HS=8               | must give all of S, M, H and E (or start from",
             "bench --repeat 0                                    | --repeat must be >= 1",
             "bench --min-seconds -1                              | --min-seconds must be in 0..3600",
             "bench --what layer --world 3                        | --world 3: small has E=4 experts, which do not split evenly over 3 ranks",
@@ -131,6 +134,32 @@ class BenchCliTest {
             }
             assertTrue(cli.out().contains("AMX ceiling (register-only tiles)"), cli.out());
         }
+    }
+
+    @Test
+    void benchMeasuresTheFineConfigurationAtASizeOfOnesOwnAndLeavesItsPeerOut(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        String config = "fine,S=64,M=16,H=16,E=16,HS=32";
+        Cli cli = Cli.run("bench", "--config", config, "--what", "oracle,layer,peer", "--world", "1,2", "--steps", "1", "--warmup", "0",
+                "--min-seconds", "0", "--json", json.toString());
+        assertEquals(0, cli.code(), cli.err());
+        JsonObject figures = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        for (String section : List.of("oracle", "layer")) {
+            var rows = figures.getAsJsonArray(section);
+            assertEquals(2, rows.size(), section + ": " + rows);
+            for (var r : rows) {
+                JsonObject row = r.getAsJsonObject();
+                assertEquals(config, row.get("config").getAsString());
+                assertTrue(row.get("fwdbwd_tokens_per_s").getAsDouble() > 0, row.toString());
+                if (section.equals("layer")) {
+                    assertTrue(row.get("gemm_gflops_in_layer").getAsDouble() > 0 && row.get("gemm_gflops_isolated").getAsDouble() > 0, row.toString());
+                    // the shared expert runs on every rank's own tokens while the routed ones travel
+                    assertTrue(row.getAsJsonObject("fwdbwd_phase_ms").get("shared").getAsDouble() > 0, row.toString());
+                }
+            }
+        }
+        assertFalse(figures.has("peer"), "the NumPy peer is a top-2 layer: " + figures.get("peer"));
+        if (!figures.has("peer_unavailable")) assertTrue(cli.out().contains(config + ": not measured"), cli.out());
     }
 
     @Test

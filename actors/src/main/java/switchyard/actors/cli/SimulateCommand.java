@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,8 +56,10 @@ public final class SimulateCommand implements Callable<Integer> {
     ReportMixin reporting;
 
     @Option(names = "--sweep", paramLabel = "OPTION=V1,V2,...",
-            description = "Run once per value of one option on the same data and compare, e.g. capacity-factor=1,1.25,2, top-k=1,2 or noise=gumbel,jitter,none. Needs --report DIR: run i reports into DIR/OPTION=Vi and DIR/index.html compares them.")
-    String sweep;
+            description = "Run once per value of one option on the same data and compare, e.g. capacity-factor=1,1.25,2, top-k=1,2 or noise=gumbel,jitter,none. "
+                    + "Given twice or more, every combination runs (e.g. --sweep aux=gshard,seq,none --sweep bias-update-rate=0,0.001). "
+                    + "Needs --report DIR: each run reports into DIR/OPTION=V (joined by + for combinations) and DIR/index.html compares them.")
+    List<String> sweep = List.of();
 
     @Option(names = "--progress", negatable = true,
             description = "A progress bar (step, loss, tokens/s) on stderr instead of a line per step. Default: only on a terminal.")
@@ -73,7 +76,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         NetworkModel net = reporting.network();
-        if (sweep != null) return Sweep.run(spec, sweep, reporting.report, net);
+        if (!sweep.isEmpty()) return Sweep.run(spec, sweep, reporting.report, net);
         Config akka = actorConfig();
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
         PrintWriter out = spec.commandLine().getOut();

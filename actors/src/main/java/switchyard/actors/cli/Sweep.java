@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * {@code simulate --sweep OPTION=V1,V2,...}: the same command once per value, each into its own
- * report, then one page comparing them. Same seed, so every run routes the same tokens.
+ * report, then one page comparing them. Same seed, so every run routes the same tokens. With
+ * several sweeps every combination of their values runs.
  */
 final class Sweep {
     private Sweep() {}
@@ -27,27 +28,36 @@ final class Sweep {
     /** Options a sweep cannot vary: they decide where and whether the sweep reports. */
     private static final List<String> FIXED = List.of("--sweep", "--report", "--help", "--version", "--progress");
 
-    static int run(CommandSpec spec, String sweep, Path report, NetworkModel net) throws IOException {
-        int eq = sweep.indexOf('=');
-        if (eq <= 0 || eq == sweep.length() - 1)
-            throw new IllegalArgumentException("--sweep must be OPTION=V1,V2,..., e.g. capacity-factor=1,1.25,2; got '" + sweep + "'");
-        String name = "--" + sweep.substring(0, eq).replaceFirst("^--", "");
-        OptionSpec option = spec.findOption(name);
-        if (option == null || FIXED.contains(option.longestName()))
-            throw new IllegalArgumentException("--sweep: '" + name + "' is not an option of simulate that a sweep can vary");
-        if (option.arity().max() == 0)
-            throw new IllegalArgumentException("--sweep: " + name + " is a switch; sweep an option that takes a value");
+    /** One swept option and its values. */
+    private record Axis(OptionSpec option, List<String> values) {
+        String label(String value) {
+            return option.longestName().substring(2) + "=" + value;
+        }
+    }
+
+    static int run(CommandSpec spec, List<String> sweeps, Path report, NetworkModel net) throws IOException {
+        List<Axis> axes = new ArrayList<>();
+        for (String sweep : sweeps) {
+            Axis axis = axis(spec, sweep);
+            for (Axis a : axes) {
+                if (a.option() == axis.option()) throw new IllegalArgumentException("--sweep: " + a.option().longestName() + " is swept twice");
+            }
+            axes.add(axis);
+        }
         if (report == null) throw new IllegalArgumentException("--sweep needs --report DIR for the runs' reports");
-        String[] values = sweep.substring(eq + 1).split(",");
         PrintWriter out = spec.commandLine().getOut();
         Map<String, RunSummary> summaries = new LinkedHashMap<>();
         Map<String, List<StepMetrics>> runs = new LinkedHashMap<>();
-        for (String raw : values) {
-            String value = raw.trim();
-            String dir = option.longestName().substring(2) + "=" + value;
-            List<String> args = argsWithout(spec, option);
-            args.addAll(List.of(option.longestName(), value, "--report", report.resolve(dir).toString(), "--no-progress"));
-            out.printf("%n=== sweep %s %s%n", option.longestName(), value);
+        for (List<String> values : combinations(axes)) {
+            List<String> args = argsWithout(spec, axes);
+            List<String> labels = new ArrayList<>();
+            for (int i = 0; i < axes.size(); i++) {
+                args.addAll(List.of(axes.get(i).option().longestName(), values.get(i)));
+                labels.add(axes.get(i).label(values.get(i)));
+            }
+            String dir = String.join("+", labels);
+            args.addAll(List.of("--report", report.resolve(dir).toString(), "--no-progress"));
+            out.printf("%n=== sweep %s%n", String.join(" ", labels));
             out.flush();
             CommandLine run = new CommandLine(new SimulateCommand());
             UserErrors errors = new UserErrors();
@@ -59,17 +69,55 @@ final class Sweep {
             summaries.put(dir, RunSummary.of(steps, net));
         }
         out.println();
-        out.print(SweepReport.write(report, option.longestName(), summaries, runs));
+        String swept = String.join(" × ", axes.stream().map(a -> a.option().longestName()).toList());
+        out.print(SweepReport.write(report, swept, summaries, runs));
         out.println("report: " + report.resolve("index.html"));
         out.flush();
         return 0;
     }
 
-    /** The command's own arguments, less the sweep's and the swept option's. */
-    private static List<String> argsWithout(CommandSpec spec, OptionSpec swept) {
+    private static Axis axis(CommandSpec spec, String sweep) {
+        int eq = sweep.indexOf('=');
+        if (eq <= 0 || eq == sweep.length() - 1)
+            throw new IllegalArgumentException("--sweep must be OPTION=V1,V2,..., e.g. capacity-factor=1,1.25,2; got '" + sweep + "'");
+        String name = "--" + sweep.substring(0, eq).replaceFirst("^--", "");
+        OptionSpec option = spec.findOption(name);
+        if (option == null || FIXED.contains(option.longestName()))
+            throw new IllegalArgumentException("--sweep: '" + name + "' is not an option of simulate that a sweep can vary");
+        if (option.arity().max() == 0)
+            throw new IllegalArgumentException("--sweep: " + name + " is a switch; sweep an option that takes a value");
+        List<String> values = new ArrayList<>();
+        for (String raw : sweep.substring(eq + 1).split(",")) {
+            String value = raw.trim();
+            if (value.isEmpty()) throw new IllegalArgumentException("--sweep " + sweep + ": an empty value");
+            if (values.contains(value)) throw new IllegalArgumentException("--sweep " + sweep + ": '" + value + "' is given twice");
+            values.add(value);
+        }
+        return new Axis(option, values);
+    }
+
+    /** Every combination of the axes' values, the first axis varying slowest. */
+    private static List<List<String>> combinations(List<Axis> axes) {
+        List<List<String>> combinations = List.of(List.of());
+        for (Axis axis : axes) {
+            List<List<String>> longer = new ArrayList<>();
+            for (List<String> prefix : combinations) {
+                for (String v : axis.values()) {
+                    List<String> c = new ArrayList<>(prefix);
+                    c.add(v);
+                    longer.add(c);
+                }
+            }
+            combinations = longer;
+        }
+        return combinations;
+    }
+
+    /** The command's own arguments, less the sweep's and the swept options'. */
+    private static List<String> argsWithout(CommandSpec spec, List<Axis> axes) {
         List<String> args = new ArrayList<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            if (o == swept || FIXED.contains(o.longestName())) continue;
+            if (axes.stream().anyMatch(a -> a.option() == o) || FIXED.contains(o.longestName())) continue;
             if (o.arity().max() == 0) {
                 args.add(o.longestName());
             } else {

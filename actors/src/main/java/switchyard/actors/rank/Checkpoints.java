@@ -73,7 +73,7 @@ final class Checkpoints {
 
     private static List<Expert> copies(List<Expert> experts) {
         List<Expert> out = new ArrayList<>(experts.size());
-        for (Expert e : experts) out.add(new Expert(e.w1().copy(), e.b1().copy(), e.w2().copy(), e.b2().copy()));
+        for (Expert e : experts) out.add(e.copy());
         return out;
     }
 

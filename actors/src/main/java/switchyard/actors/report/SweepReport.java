@@ -26,8 +26,12 @@ public final class SweepReport {
     private static final String[] COLUMNS = {"run", "dropped %", "imbalance", "load mean", "load worst", "bytes/step", "est. comm",
             "est. step", "loss (last)"};
 
-    /** Writes {@code dir/index.html} and the plot; returns the comparison as aligned text. */
-    public static String write(Path dir, String option, Map<String, RunSummary> summaries, Map<String, List<StepMetrics>> runs)
+    /**
+     * Writes {@code dir/index.html} and the plots; returns the comparison as aligned text.
+     *
+     * @param swept the swept options, e.g. {@code --aux × --bias-update-rate}
+     */
+    public static String write(Path dir, String swept, Map<String, RunSummary> summaries, Map<String, List<StepMetrics>> runs)
             throws IOException {
         XYChart chart = new XYChartBuilder().width(DROPPED.width()).height(DROPPED.height()).title(DROPPED.title())
                 .xAxisTitle("step").yAxisTitle("% of (token, expert) assignments").build();
@@ -46,13 +50,15 @@ public final class SweepReport {
             BitmapEncoder.saveBitmap(imbalance, out, BitmapEncoder.BitmapFormat.PNG);
         }
 
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "sweep of %s on the same tokens:%n", option));
-        text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %10s %12s %12s %12s %12s%n", (Object[]) COLUMNS));
+        int width = Math.max(28, runs.keySet().stream().mapToInt(String::length).max().orElse(0));
+        String line = "  %-" + width + "s %10s %10s %10s %10s %12s %12s %12s %12s%n";
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "sweep of %s on the same tokens:%n", swept));
+        text.append(String.format(Locale.ROOT, line, (Object[]) COLUMNS));
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Switchyard sweep</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;")
                 .append("padding:3px 8px}td{text-align:right}img{max-width:100%}</style></head><body>\n<h1>Sweep of ")
-                .append(HtmlIndex.escape(option)).append("</h1>\n<p>Every run routes the same tokens (same seed); only ")
-                .append(HtmlIndex.escape(option)).append(" differs.</p>\n<table><tr>");
+                .append(HtmlIndex.escape(swept)).append("</h1>\n<p>Every run routes the same tokens (same seed); only ")
+                .append(HtmlIndex.escape(swept)).append(" differ between them.</p>\n<table><tr>");
         for (String c : COLUMNS) html.append("<th>").append(HtmlIndex.escape(c)).append("</th>");
         html.append("</tr>\n");
         summaries.forEach((run, s) -> {
@@ -61,7 +67,7 @@ public final class SweepReport {
                     String.format(Locale.ROOT, "%.3f", s.worstLoad()), Sizes.bytes(s.bytesPerStep()),
                     Sizes.seconds(s.network().mean().communicationSeconds()), Sizes.seconds(s.network().mean().stepSeconds()),
                     String.format(Locale.ROOT, "%.5g", s.lastLoss())};
-            text.append(String.format(Locale.ROOT, "  %-28s %10s %10s %10s %10s %12s %12s %12s %12s%n", run, cells[0], cells[1], cells[2],
+            text.append(String.format(Locale.ROOT, line, run, cells[0], cells[1], cells[2],
                     cells[3], cells[4], cells[5], cells[6], cells[7]));
             html.append("<tr><th><a href=\"").append(HtmlIndex.escape(run)).append("/index.html\">").append(HtmlIndex.escape(run))
                     .append("</a></th>");

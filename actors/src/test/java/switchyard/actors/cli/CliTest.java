@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +73,8 @@ class CliTest {
             "simulate --sweep top-k=1,2                          | --sweep needs --report DIR",
             "simulate --sweep dropless=1,2 --report /tmp/x       | is a switch",
             "simulate --sweep top-k                              | --sweep must be OPTION=V1,V2",
+            "simulate --sweep top-k=1,2 --sweep top-k=2 --report /tmp/x | --top-k is swept twice",
+            "simulate --sweep top-k=1,1 --report /tmp/x          | '1' is given twice",
             "report /no/such/report                              | no report directory /no/such/report",
             "simulate --micro-batches 0                          | micro-batches must be >= 1, got 0",
             "simulate --resume /no/such/checkpoint               | no complete checkpoint in /no/such/checkpoint",
@@ -176,6 +179,29 @@ class CliTest {
         assertEquals(0.0, none, "no balance loss");
         assertTrue(seq > 0, "the sequence-wise loss of a routing");
         assertTrue(Files.exists(dir.resolve(SweepReport.IMBALANCE.file())));
+    }
+
+    @Test
+    void twoSweepsRunEveryCombinationOnTheSameTokens(@TempDir Path dir) throws Exception {
+        Cli cli = Cli.run("simulate", "--routing-only", "-W", "4", "-L", "2", "-S", "64", "-M", "8", "--steps", "3",
+                "--top-k", "2", "--score", "sigmoid", "--threads", "1", "--sweep", "aux=seq,none", "--sweep", "bias-update-rate=0,0.01",
+                "--report", dir.toString());
+        assertEquals(0, cli.code(), cli.err());
+        assertTrue(cli.out().contains("sweep of --aux × --bias-update-rate"), cli.out());
+        List<String> runs = List.of("aux=seq+bias-update-rate=0", "aux=seq+bias-update-rate=0.01", "aux=none+bias-update-rate=0",
+                "aux=none+bias-update-rate=0.01");
+        long[] firstSelections = null;
+        for (String run : runs) {
+            List<StepMetrics> steps = MetricsLog.read(dir.resolve(run).resolve(MetricsLog.FILE));
+            assertEquals(3, steps.size(), run);
+            if (firstSelections == null) firstSelections = steps.get(0).balance().selections();
+            assertArrayEquals(firstSelections, steps.get(0).balance().selections(), run + " routes the same tokens before any update");
+            double[] bias = steps.get(2).balance().selectionBias();
+            boolean moved = java.util.Arrays.stream(bias).anyMatch(b -> b != 0);
+            assertEquals(run.endsWith("0.01"), moved, run + ": the bias moves only with a rate");
+            assertEquals(run.startsWith("aux=none"), steps.get(0).lAux() == 0.0, run + ": the balance loss is there only with seq");
+        }
+        assertTrue(Files.readString(dir.resolve("index.html")).contains("aux=none+bias-update-rate=0.01/index.html"));
     }
 
     @Test

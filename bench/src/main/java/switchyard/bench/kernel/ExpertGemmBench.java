@@ -16,9 +16,20 @@ import switchyard.math.linalg.MatMul;
 public final class ExpertGemmBench {
     private ExpertGemmBench() {}
 
-    /** Rows one expert gets per step when every source fills its capacity (top-2, reference capacity 2·S/E). */
-    public static int rowsPerExpert(LayerConfig config, int worldSize) {
-        return 2 * config.tokens() / config.experts() * worldSize;
+    /**
+     * GFLOP/s of one rank's products of a step run alone, one after another: the local experts'
+     * six products each on its even share of rows ({@link LayerConfig#rowsPerExpert}) and, with
+     * shared experts, theirs on the rank's S tokens; each shape is timed on its own and the rates
+     * are weighed by the flops each shape carries in a step.
+     */
+    public static double gflopsOfRank(MatMul mm, LayerConfig config, int worldSize, Window window) {
+        int local = config.expertsPerRank(worldSize);
+        double routedFlops = local * 6 * 2.0 * config.rowsPerExpert(worldSize) * config.modelDim() * config.hiddenDim();
+        double routedRate = gflops(mm, config.rowsPerExpert(worldSize), config.modelDim(), config.hiddenDim(), window);
+        if (config.sharedExperts() == 0) return routedRate;
+        double sharedFlops = config.sharedExperts() * 6 * 2.0 * config.tokens() * config.modelDim() * config.sharedHiddenDim();
+        double sharedRate = gflops(mm, config.tokens(), config.modelDim(), config.sharedHiddenDim(), window);
+        return (routedFlops + sharedFlops) / (routedFlops / routedRate + sharedFlops / sharedRate);
     }
 
     /**

@@ -15,7 +15,6 @@ import switchyard.bench.layer.LayerConfig;
 import switchyard.bench.layer.Median;
 import switchyard.bench.layer.OracleBench;
 import switchyard.bench.layer.Window;
-import switchyard.math.gate.RoutingOptions;
 import switchyard.math.linalg.MatMulMeter;
 
 import java.time.Duration;
@@ -51,11 +50,11 @@ public final class LayerBench {
      */
     public record Gemm(double gflopsWhileMultiplying, double gflopsOverWall, double productsAtOnce) {}
 
-    /** A job of this shape; the experts are spread evenly over the ranks. */
+    /** A job of this configuration; the experts are spread evenly over the ranks. */
     public static SimulationOptions job(LayerConfig config, int worldSize, String matmul, ExchangeSettings exchange) {
         return new SimulationOptions(worldSize, config.expertsPerRank(worldSize), config.tokens(), config.modelDim(), config.hiddenDim(),
-                1, 1, 1, false, 1, RoutingOptions.reference(), OptimizerSpec.parse("sgd:lr=0.0001"), matmul,
-                Duration.ofMinutes(5), exchange, CheckpointPlan.none());
+                1, 1, 1, false, 1, config.routing(), OptimizerSpec.parse("sgd:lr=0.0001"), matmul,
+                Duration.ofMinutes(5), exchange, CheckpointPlan.none()).withShared(config.sharedExperts(), config.sharedHiddenDim());
     }
 
     /**

@@ -3,9 +3,9 @@ package switchyard.bench.layer;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
+import switchyard.math.expert.SharedExperts;
 import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
-import switchyard.math.gate.RoutingOptions;
 import switchyard.math.layer.MoeLayer;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.optim.Optimizer;
@@ -38,15 +38,20 @@ public final class OracleLayer {
         SplittableRandom random = new SplittableRandom(1);
         List<Gate> gates = new ArrayList<>();
         FMatrixRMaj wg = uniform(config.modelDim(), config.experts(), 0.1, random);
-        for (int r = 0; r < worldSize; r++) gates.add(new Gate(wg.copy(), RoutingOptions.reference()));
+        for (int r = 0; r < worldSize; r++) gates.add(new Gate(wg.copy(), config.routing()));
         List<Expert> experts = new ArrayList<>();
         for (int e = 0; e < config.experts(); e++) experts.add(Expert.initialised(config.modelDim(), config.hiddenDim(), random));
-        this.layer = new MoeLayer(gates, experts, mm);
+        List<Expert> sharedExperts = new ArrayList<>();
+        for (int i = 0; i < config.sharedExperts(); i++) sharedExperts.add(Expert.initialised(config.modelDim(), config.sharedHiddenDim(), random));
+        List<SharedExperts> shared = new ArrayList<>();
+        for (int r = 0; r < worldSize; r++) shared.add(new SharedExperts(sharedExperts.stream().map(Expert::copy).toList()));
+        this.layer = new MoeLayer(gates, experts, shared, mm);
         for (int r = 0; r < worldSize; r++) {
             inputs.add(uniform(config.tokens(), config.modelDim(), 1.0, random));
             dOut.add(uniform(config.tokens(), config.modelDim(), 1.0, random));
             noise.add(GateNoise.seeded(1, r, 0));
             params.add(new Param("gate" + r, gates.get(r).weight(), layer.gateGrad(r)));
+            for (Param p : shared.get(r).params(layer.sharedGrad(r))) params.add(new Param("rank" + r + "." + p.name(), p.value(), p.grad()));
         }
         for (int e = 0; e < config.experts(); e++) {
             Expert x = experts.get(e);
@@ -70,11 +75,15 @@ public final class OracleLayer {
         layer.release(layer.forward(inputs, noise, true));
     }
 
-    /** One training step of every rank: forward, backward, and an SGD update of every parameter. */
+    /**
+     * One training step of every rank: forward, backward, an SGD update of every parameter and,
+     * with a selection bias, its update from the step's loads.
+     */
     public void trainStep() {
         layer.zeroGrad();
         MoeLayer.Forward f = layer.forward(inputs, noise, true);
         layer.backward(f, dOut);
+        if (config.routing().usesSelectionBias()) layer.updateSelectionBias(f);
         layer.release(f);
         sgd.step(params);
     }

@@ -51,6 +51,11 @@ public final class Expert {
     public FMatrixRMaj w2() { return w2; }
     public FMatrixRMaj b2() { return b2; }
 
+    /** An independent expert with the same parameters: a replica. */
+    public Expert copy() {
+        return new Expert(w1.copy(), b1.copy(), w2.copy(), b2.copy());
+    }
+
     /** Overwrites this expert's parameters with {@code other}'s (same shapes). */
     public void copyFrom(Expert other) {
         if (other.modelDim() != modelDim() || other.hiddenDim() != hiddenDim())

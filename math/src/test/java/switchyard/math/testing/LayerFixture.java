@@ -58,7 +58,7 @@ public final class LayerFixture {
         for (int i = 0; i < sharedExperts; i++) sharedInit.add(Expert.initialised(modelDim, hiddenDim, random));
         for (int r = 0; r < worldSize; r++) {
             List<Expert> replica = new ArrayList<>();
-            for (Expert x : sharedInit) replica.add(new Expert(x.w1().copy(), x.b1().copy(), x.w2().copy(), x.b2().copy()));
+            for (Expert x : sharedInit) replica.add(x.copy());
             shared.add(new SharedExperts(replica));
         }
         if (options.usesSelectionBias()) {
