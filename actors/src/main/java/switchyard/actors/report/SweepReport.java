@@ -19,9 +19,9 @@ import java.util.Map;
 public final class SweepReport {
     private SweepReport() {}
 
-    public static final Plots.Plot DROPPED = new Plots.Plot("sweep-dropped.png", "Dropped assignments per step, by run", 900, 450);
+    public static final Plots.Plot DROPPED = new Plots.Plot("sweep-dropped.png", "Dropped assignments per step, by run", 900, 600);
     public static final Plots.Plot IMBALANCE = new Plots.Plot("sweep-imbalance.png",
-            "Load imbalance per step, by run: the most chosen expert over the mean", 900, 450);
+            "Load imbalance per step, by run: the most chosen expert over the mean", 900, 600);
 
     private static final String[] COLUMNS = {"run", "dropped %", "imbalance", "load mean", "load worst", "bytes/step", "est. comm",
             "est. step", "loss (last)"};
@@ -35,7 +35,8 @@ public final class SweepReport {
             throws IOException {
         XYChart chart = new XYChartBuilder().width(DROPPED.width()).height(DROPPED.height()).title(DROPPED.title())
                 .xAxisTitle("step").yAxisTitle("% of (token, expert) assignments").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         runs.forEach((run, steps) -> chart.addSeries(run, Plots.perStep(steps, m -> m.update() + 1),
                 Plots.perStep(steps, StepMetrics::droppedPercent)).setMarker(SeriesMarkers.CIRCLE));
         try (OutputStream out = Files.newOutputStream(dir.resolve(DROPPED.file()))) {
@@ -43,7 +44,8 @@ public final class SweepReport {
         }
         XYChart imbalance = new XYChartBuilder().width(IMBALANCE.width()).height(IMBALANCE.height()).title(IMBALANCE.title())
                 .xAxisTitle("step").yAxisTitle("max / mean choices per expert (1 = even)").build();
-        imbalance.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        imbalance.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        imbalance.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         runs.forEach((run, steps) -> imbalance.addSeries(run, Plots.perStep(steps, m -> m.update() + 1),
                 Plots.perStep(steps, StepMetrics::selectionImbalance)).setMarker(SeriesMarkers.NONE));
         try (OutputStream out = Files.newOutputStream(dir.resolve(IMBALANCE.file()))) {

@@ -71,8 +71,8 @@ class CheckpointTest {
 
     /**
      * The selection bias and the shared experts (and their optimizer) are state: a DeepSeek-V3-style
-     * job resumed from its checkpoint ends with the uninterrupted run's digest, and a checkpoint of
-     * a job without a bias is refused by one with.
+     * job resumed from its checkpoint ends with the uninterrupted run's digest, and its checkpoint
+     * is refused by a job without a bias.
      */
     @Test
     void theSelectionBiasAndTheSharedExpertsResume(@TempDir Path dir) {
