@@ -52,12 +52,7 @@ public final class V3VectorRun {
             rankRefs.get(r).tell(new RankMessage.RunStep(0, new Batch.Given(toF32(c.rank(r).input()),
                     new Objective.Linear(toF32(c.rank(r).lossWeights()))), true, true, driver.getRef()));
         }
-        RankReply.StepDone[] done = new RankReply.StepDone[c.worldSize()];
-        for (int i = 0; i < c.worldSize(); i++) {
-            RankReply reply = driver.receiveMessage(Duration.ofSeconds(30));
-            if (!(reply instanceof RankReply.StepDone d)) throw new AssertionError("expected StepDone, got " + reply);
-            done[d.rank()] = d;
-        }
+        RankReply.StepDone[] done = VectorRun.stepsDone(driver, c.worldSize());
         List<V3Result.Rank> ranks = new ArrayList<>();
         long[] loads = new long[c.numExperts()];
         for (RankReply.StepDone d : done) {

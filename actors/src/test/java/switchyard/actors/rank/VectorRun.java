@@ -48,12 +48,7 @@ public final class VectorRun {
             rankRefs.get(r).tell(new RankMessage.RunStep(0, new Batch.Given(toF32(c.rank(r).input()),
                     new Objective.Linear(toF32(c.rank(r).lossWeights())), toF32(c.rank(r).noise())), true, true, driver.getRef()));
         }
-        RankReply.StepDone[] done = new RankReply.StepDone[c.worldSize()];
-        for (int i = 0; i < c.worldSize(); i++) {
-            RankReply reply = driver.receiveMessage(Duration.ofSeconds(30));
-            if (!(reply instanceof RankReply.StepDone d)) throw new AssertionError("expected StepDone, got " + reply);
-            done[d.rank()] = d;
-        }
+        RankReply.StepDone[] done = stepsDone(driver, c.worldSize());
         List<ReferenceResult.Rank> ranks = new ArrayList<>();
         for (RankReply.StepDone d : done) {
             StepTensors t = d.tensors();
@@ -69,6 +64,17 @@ public final class VectorRun {
             grads.addAll(g.experts());
         }
         return new ReferenceResult(ranks, grads);
+    }
+
+    /** Every rank's StepDone of the step just run, by rank. */
+    static RankReply.StepDone[] stepsDone(TestProbe<RankReply> driver, int worldSize) {
+        RankReply.StepDone[] done = new RankReply.StepDone[worldSize];
+        for (int i = 0; i < worldSize; i++) {
+            RankReply reply = driver.receiveMessage(Duration.ofSeconds(30));
+            if (!(reply instanceof RankReply.StepDone d)) throw new AssertionError("expected StepDone, got " + reply);
+            done[d.rank()] = d;
+        }
+        return done;
     }
 
     private static int[] firstChoiceCounts(StepTensors t, int experts) {

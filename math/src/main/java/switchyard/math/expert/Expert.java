@@ -6,6 +6,10 @@ import switchyard.math.linalg.MatMul;
 import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Checks;
 
+import switchyard.math.optim.Param;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -50,6 +54,31 @@ public final class Expert {
     public FMatrixRMaj b1() { return b1; }
     public FMatrixRMaj w2() { return w2; }
     public FMatrixRMaj b2() { return b2; }
+
+    /**
+     * The parameters of {@code experts} paired with their {@code grads}, named
+     * {@code <prefix><i>.W1} etc. with i counted from {@code first}, for an optimizer.
+     */
+    public static List<Param> params(List<Expert> experts, List<ExpertGrads> grads, String prefix, int first) {
+        List<Param> params = new ArrayList<>(4 * experts.size());
+        for (int i = 0; i < experts.size(); i++) {
+            Expert e = experts.get(i);
+            ExpertGrads g = grads.get(i);
+            String name = prefix + (first + i) + ".";
+            params.add(new Param(name + "W1", e.w1, g.w1()));
+            params.add(new Param(name + "b1", e.b1, g.b1()));
+            params.add(new Param(name + "W2", e.w2, g.w2()));
+            params.add(new Param(name + "b2", e.b2, g.b2()));
+        }
+        return params;
+    }
+
+    /** Zero gradients for each of {@code experts}. */
+    public static List<ExpertGrads> newGrads(List<Expert> experts) {
+        List<ExpertGrads> grads = new ArrayList<>(experts.size());
+        for (Expert e : experts) grads.add(e.newGrads());
+        return grads;
+    }
 
     /** An independent expert with the same parameters: a replica. */
     public Expert copy() {

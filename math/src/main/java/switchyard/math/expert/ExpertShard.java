@@ -7,7 +7,6 @@ import switchyard.math.optim.Param;
 import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Rows;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -168,24 +167,12 @@ public final class ExpertShard {
 
     /** The experts' parameters paired with {@code grads}, named {@code expert<e>.W1} etc. by global id, for an optimizer. */
     public List<Param> params(List<ExpertGrads> grads) {
-        List<Param> params = new ArrayList<>(4 * size());
-        for (int l = 0; l < size(); l++) {
-            Expert e = experts.get(l);
-            ExpertGrads g = grads.get(l);
-            String name = "expert" + (firstExpert + l) + ".";
-            params.add(new Param(name + "W1", e.w1(), g.w1()));
-            params.add(new Param(name + "b1", e.b1(), g.b1()));
-            params.add(new Param(name + "W2", e.w2(), g.w2()));
-            params.add(new Param(name + "b2", e.b2(), g.b2()));
-        }
-        return params;
+        return Expert.params(experts, grads, "expert", firstExpert);
     }
 
     /** Zero gradients for every local expert. */
     public List<ExpertGrads> newGrads() {
-        List<ExpertGrads> grads = new ArrayList<>(size());
-        for (Expert e : experts) grads.add(e.newGrads());
-        return grads;
+        return Expert.newGrads(experts);
     }
 
     /** Copies every block's row counts into {@code counts} [sources × L], checking that each covers this shard. */

@@ -6,7 +6,6 @@ import switchyard.math.optim.Param;
 import switchyard.math.tensor.Buffers;
 import switchyard.math.tensor.Rows;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -125,23 +124,11 @@ public final class SharedExperts {
 
     /** The shared experts' parameters paired with {@code grads}, named {@code shared<i>.W1} etc., for an optimizer. */
     public List<Param> params(List<ExpertGrads> grads) {
-        List<Param> params = new ArrayList<>(4 * size());
-        for (int i = 0; i < size(); i++) {
-            Expert e = experts.get(i);
-            ExpertGrads g = grads.get(i);
-            String name = "shared" + i + ".";
-            params.add(new Param(name + "W1", e.w1(), g.w1()));
-            params.add(new Param(name + "b1", e.b1(), g.b1()));
-            params.add(new Param(name + "W2", e.w2(), g.w2()));
-            params.add(new Param(name + "b2", e.b2(), g.b2()));
-        }
-        return params;
+        return Expert.params(experts, grads, "shared", 0);
     }
 
     /** Zero gradients for every shared expert. */
     public List<ExpertGrads> newGrads() {
-        List<ExpertGrads> grads = new ArrayList<>(size());
-        for (Expert e : experts) grads.add(e.newGrads());
-        return grads;
+        return Expert.newGrads(experts);
     }
 }
