@@ -1,0 +1,328 @@
+package switchyard.bench.kernel;
+
+import org.ejml.data.FMatrixRMaj;
+import switchyard.bench.layer.Median;
+import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.expert.ExpertShard;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.MatMuls;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * One rank's expert side ({@link ExpertShard}) on every source's rows, forward and
+ * forward+backward, in two shapes of comparable work per assignment: coarse (few large experts)
+ * and fine-grained (many small ones). The rate counts the expert products the shard runs (two per
+ * expert forward, four more backward, 2·rows·M·H each) over the wall time of the whole pass, so
+ * whatever the shard does between products (stacking rows, scratch, bias sums, hand-offs) counts
+ * against it.
+ *
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -cp dist/target/switchyard.jar
+ * switchyard.bench.kernel.ExpertShardBench [kernels] [rounds] [seconds]}, e.g. {@code vector:2,vector:1 5 2}.
+ * Shapes and kernels are measured interleaved, round after round, so that a slower minute of a
+ * shared machine touches all of them; each line gives the median and range over the rounds, next to
+ * the FMA ceiling measured in the same run.
+ */
+public final class ExpertShardBench {
+    private ExpertShardBench() {}
+
+    /**
+     * One rank's share of a layer: {@code localExperts} of the {@code experts}, with every one of
+     * {@code world} sources routing {@code tokens} tokens to {@code topK} experts each.
+     */
+    public record Shape(String name, int experts, int localExperts, int modelDim, int hiddenDim, int tokens, int topK,
+                        int world) {
+        public Shape {
+            if (localExperts < 1 || localExperts > experts || topK < 1 || topK > experts || world < 1 || tokens < 0)
+                throw new IllegalArgumentException("bad expert-side shape " + this);
+        }
+    }
+
+    /** L=4 local experts of E=8, H=2048, top-2: about 2048 rows per expert at W=2. */
+    public static final Shape COARSE = new Shape("coarse", 8, 4, 512, 2048, 4096, 2, 2);
+    /** L=32 local experts of E=64, H=256, top-8: about 1024 rows per expert at W=2. */
+    public static final Shape FINE = new Shape("fine", 64, 32, 512, 256, 4096, 8, 2);
+
+    /** How the shard's experts are run in one pass; the default runs them one by one, as the rank actors do. */
+    public interface Runner {
+        void forward(ExpertShard shard, List<ExpertRows> blocks, ExpertShard.Pass pass, MatMul mm);
+
+        void backward(ExpertShard shard, ExpertShard.Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm);
+    }
+
+    /** Expert by expert through {@link ExpertShard#forward} / {@link ExpertShard#backward}. */
+    public static final Runner ONE_BY_ONE = new Runner() {
+        @Override
+        public void forward(ExpertShard shard, List<ExpertRows> blocks, ExpertShard.Pass pass, MatMul mm) {
+            shard.forward(blocks, pass, mm);
+        }
+
+        @Override
+        public void backward(ExpertShard shard, ExpertShard.Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
+            shard.backward(pass, blocks, grads, mm);
+        }
+    };
+
+    /**
+     * Rows each source sends rank 0's local experts ({@code [world][localExperts]}): every token
+     * picks {@code topK} distinct experts uniformly, as a balanced router would on average.
+     */
+    public static int[][] routedCounts(Shape s, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[][] counts = new int[s.world()][s.localExperts()];
+        int[] ids = new int[s.experts()];
+        for (int r = 0; r < s.world(); r++) {
+            for (int t = 0; t < s.tokens(); t++) {
+                for (int e = 0; e < ids.length; e++) ids[e] = e;
+                for (int k = 0; k < s.topK(); k++) {
+                    int pick = k + random.nextInt(ids.length - k);
+                    int e = ids[pick];
+                    ids[pick] = ids[k];
+                    ids[k] = e;
+                    if (e < s.localExperts()) counts[r][e]++;
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** Everything one pass needs, with pristine copies of the rows so every round starts from the same numbers. */
+    public static final class Setup {
+        final Shape shape;
+        final ExpertShard shard;
+        final List<ExpertRows> dispatch = new ArrayList<>(), dispatchPristine = new ArrayList<>();
+        final List<ExpertRows> gradients = new ArrayList<>(), gradientsPristine = new ArrayList<>();
+        final ExpertShard.Pass pass = new ExpertShard.Pass();
+        final List<ExpertGrads> grads;
+        /** Rows over all local experts: the expert products' m. */
+        final long rows;
+
+        public Setup(Shape s, long seed) {
+            shape = s;
+            SplittableRandom random = new SplittableRandom(seed);
+            List<Expert> experts = new ArrayList<>();
+            for (int l = 0; l < s.localExperts(); l++) experts.add(Expert.initialised(s.modelDim(), s.hiddenDim(), random));
+            shard = new ExpertShard(0, experts);
+            grads = shard.newGrads();
+            long total = 0;
+            for (int[] c : routedCounts(s, seed)) {
+                ExpertRows d = rows(c, s.modelDim(), random), g = rows(c, s.modelDim(), random);
+                dispatchPristine.add(d);
+                gradientsPristine.add(g);
+                dispatch.add(new ExpertRows(d.rows().copy(), c.clone()));
+                gradients.add(new ExpertRows(g.rows().copy(), c.clone()));
+                total += d.rows().numRows;
+            }
+            rows = total;
+        }
+
+        /** Floating-point work of the expert products of one pass (forward, or forward+backward). */
+        public double flops(boolean backward) {
+            return (backward ? 6 : 2) * 2.0 * rows * shape.modelDim() * shape.hiddenDim();
+        }
+
+        /** Back to the pristine rows and zero gradients: the work between rounds, untimed. */
+        void reset() {
+            for (int r = 0; r < dispatch.size(); r++) {
+                FMatrixRMaj d = dispatchPristine.get(r).rows(), g = gradientsPristine.get(r).rows();
+                System.arraycopy(d.data, 0, dispatch.get(r).rows().data, 0, d.getNumElements());
+                System.arraycopy(g.data, 0, gradients.get(r).rows().data, 0, g.getNumElements());
+            }
+            for (ExpertGrads g : grads) g.zero();
+        }
+
+        /** One timed pass; returns its nanoseconds. */
+        public long round(Runner runner, MatMul mm, boolean backward) {
+            reset();
+            long start = System.nanoTime();
+            runner.forward(shard, dispatch, pass, mm);
+            if (backward) runner.backward(shard, pass, gradients, grads, mm);
+            return System.nanoTime() - start;
+        }
+
+        /** Per-row digest of what the last round left: outputs (or input gradients) and the experts' gradients. */
+        public int digest() {
+            int h = 0;
+            for (ExpertRows b : dispatch) h = 31 * h + Arrays.hashCode(b.rows().data);
+            for (ExpertRows b : gradients) h = 31 * h + Arrays.hashCode(b.rows().data);
+            for (ExpertGrads g : grads) {
+                h = 31 * h + Arrays.hashCode(g.w1().data);
+                h = 31 * h + Arrays.hashCode(g.b1().data);
+                h = 31 * h + Arrays.hashCode(g.w2().data);
+                h = 31 * h + Arrays.hashCode(g.b2().data);
+            }
+            return h;
+        }
+
+        private static ExpertRows rows(int[] counts, int cols, SplittableRandom random) {
+            int n = 0;
+            for (int c : counts) n += c;
+            FMatrixRMaj m = new FMatrixRMaj(n, cols);
+            for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
+            return new ExpertRows(m, counts.clone());
+        }
+    }
+
+    /** GFLOP/s of every pass run within {@code nanos} (at least {@code leastPasses}), after one untimed pass. */
+    public static double[] rates(Setup setup, Runner runner, MatMul mm, boolean backward, int leastPasses, long nanos) {
+        setup.round(runner, mm, backward);
+        double flops = setup.flops(backward);
+        List<Double> rates = new ArrayList<>();
+        long until = System.nanoTime() + nanos;
+        while (rates.size() < leastPasses || System.nanoTime() < until) rates.add(flops / setup.round(runner, mm, backward));
+        return rates.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--profile")) {
+            profile(args.length > 1 ? args[1].split(",") : new String[] {"vector:2", "vector:1"},
+                    (long) ((args.length > 2 ? Double.parseDouble(args[2]) : 3) * 1e9));
+            return;
+        }
+        String[] kernels = (args.length > 0 ? args[0] : "vector:2,vector:1").split(",");
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        long nanos = (long) ((args.length > 2 ? Double.parseDouble(args[2]) : 2) * 1e9);
+        run(List.of(COARSE, FINE), kernels, rounds, nanos, List.of(Runner.class.cast(ONE_BY_ONE)), List.of("one-by-one"));
+    }
+
+    /**
+     * Measures every shape × kernel × runner × pass, {@code rounds} times interleaved, and prints
+     * median and range per line, with the FMA ceiling of 1 and 2 threads before and after.
+     */
+    public static void run(List<Shape> shapes, String[] kernels, int rounds, long nanos, List<Runner> runners, List<String> runnerNames) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double[] ceilingBefore = {FmaCeiling.gflops(1), FmaCeiling.gflops(Math.min(2, cores))};
+        System.out.printf(Locale.ROOT, "FMA ceiling before: %.1f GFLOP/s on 1 thread, %.1f on %d%n",
+                ceilingBefore[0], ceilingBefore[1], Math.min(2, cores));
+        List<Setup> setups = new ArrayList<>();
+        for (Shape s : shapes) setups.add(new Setup(s, 11));
+        List<String> labels = new ArrayList<>();
+        List<List<Double>> medians = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            int line = 0;
+            for (Setup setup : setups) {
+                for (String kernel : kernels) {
+                    MatMul mm = MatMuls.byName(kernel);
+                    for (int r = 0; r < runners.size(); r++) {
+                        for (boolean backward : new boolean[] {false, true}) {
+                            double median = Median.of(rates(setup, runners.get(r), mm, backward, 3, nanos));
+                            if (round == 0) {
+                                labels.add(String.format(Locale.ROOT, "%-6s L=%-2d H=%-4d rows=%-5d %-9s %-11s %-8s",
+                                        setup.shape.name(), setup.shape.localExperts(), setup.shape.hiddenDim(), setup.rows,
+                                        kernel, runnerNames.get(r), backward ? "fwd+bwd" : "forward"));
+                                medians.add(new ArrayList<>());
+                            }
+                            medians.get(line++).add(median);
+                        }
+                    }
+                }
+            }
+        }
+        double[] ceilingAfter = {FmaCeiling.gflops(1), FmaCeiling.gflops(Math.min(2, cores))};
+        System.out.printf(Locale.ROOT, "FMA ceiling after:  %.1f GFLOP/s on 1 thread, %.1f on %d%n",
+                ceilingAfter[0], ceilingAfter[1], Math.min(2, cores));
+        System.out.println("GFLOP/s of the expert products over the pass's wall time: median of " + rounds
+                + " rounds [min-max]; each round the median of its passes");
+        for (int i = 0; i < labels.size(); i++) {
+            double[] m = medians.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+            double[] sorted = m.clone();
+            Arrays.sort(sorted);
+            System.out.printf(Locale.ROOT, "%s %7.1f [%.1f-%.1f]%n", labels.get(i), Median.of(m), sorted[0], sorted[sorted.length - 1]);
+        }
+    }
+
+    /**
+     * Where a pass's time goes, per shape and kernel: the share spent inside the products (timed one
+     * by one around the kernel) and each kind of product's own rate; the rest of the wall time is
+     * the shard's work between products.
+     */
+    static void profile(String[] kernels, long nanos) {
+        for (Shape s : List.of(COARSE, FINE)) {
+            Setup setup = new Setup(s, 11);
+            for (String kernel : kernels) {
+                ProfiledMatMul mm = new ProfiledMatMul(MatMuls.byName(kernel));
+                setup.round(ONE_BY_ONE, mm, true);
+                mm.reset();
+                long wall = 0;
+                int passes = 0;
+                for (long until = System.nanoTime() + nanos; passes < 3 || System.nanoTime() < until; passes++) {
+                    wall += setup.round(ONE_BY_ONE, mm, true);
+                }
+                System.out.printf(Locale.ROOT, "%s %s: %d fwd+bwd passes, %.1f ms each, %.1f GFLOP/s; products %.1f%% of the wall time, %d per pass%n",
+                        s.name(), kernel, passes, wall / 1e6 / passes, setup.flops(true) * passes / wall,
+                        100.0 * mm.total() / wall, mm.calls() / passes);
+                System.out.print(mm.report(passes));
+            }
+        }
+    }
+
+    /** Times every product by kind (operation and operand shapes up to the row count). */
+    static final class ProfiledMatMul implements MatMul {
+        private final MatMul inner;
+        private final java.util.Map<String, double[]> kinds = new java.util.TreeMap<>(); // nanos, flops, calls
+
+        ProfiledMatMul(MatMul inner) {
+            this.inner = inner;
+        }
+
+        void reset() {
+            kinds.clear();
+        }
+
+        long total() {
+            return (long) kinds.values().stream().mapToDouble(v -> v[0]).sum();
+        }
+
+        long calls() {
+            return (long) kinds.values().stream().mapToDouble(v -> v[2]).sum();
+        }
+
+        String report(int passes) {
+            StringBuilder out = new StringBuilder();
+            kinds.forEach((k, v) -> out.append(String.format(Locale.ROOT, "    %-34s %6.2f ms per pass  %6.1f GFLOP/s  %.0f calls%n",
+                    k, v[0] / 1e6 / passes, v[1] / v[0], v[2] / passes)));
+            return out.toString();
+        }
+
+        private void timed(String kind, double flops, Runnable product) {
+            long start = System.nanoTime();
+            product.run();
+            double[] v = kinds.computeIfAbsent(kind, x -> new double[3]);
+            v[0] += System.nanoTime() - start;
+            v[1] += flops;
+            v[2]++;
+        }
+
+        @Override
+        public void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
+            timed("mul rows x " + b.numRows + "x" + b.numCols, 2.0 * a.numRows * a.numCols * b.numCols, () -> inner.mul(a, b, c, accumulate));
+        }
+
+        @Override
+        public void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
+            timed("mulTransA -> " + a.numCols + "x" + b.numCols, 2.0 * a.numRows * a.numCols * b.numCols, () -> inner.mulTransA(a, b, c, accumulate));
+        }
+
+        @Override
+        public void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
+            timed("mulTransB rows x (" + b.numRows + "x" + b.numCols + ")T", 2.0 * a.numRows * a.numCols * b.numRows, () -> inner.mulTransB(a, b, c, accumulate));
+        }
+
+        @Override
+        public void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
+            timed("mulBias" + (relu ? "Relu" : "") + " rows x " + b.numRows + "x" + b.numCols, 2.0 * a.numRows * a.numCols * b.numCols,
+                    () -> inner.mulBias(a, b, bias, relu, c));
+        }
+
+        @Override
+        public String name() {
+            return "profiled " + inner.name();
+        }
+    }
+}
