@@ -7,6 +7,8 @@ public final class MeteredMatMul implements MatMul {
 
     private final MatMul inner;
     private final MatMulMeter meter;
+    /** The meter around the last kernel {@link #runEach} handed its tasks that was not {@code inner} itself. */
+    private volatile MeteredMatMul handed;
 
     public MeteredMatMul(MatMul inner, MatMulMeter meter) {
         this.inner = inner;
@@ -31,6 +33,24 @@ public final class MeteredMatMul implements MatMul {
     @Override
     public void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
         metered(a.numRows, a.numCols, b.numCols, () -> inner.mulBias(a, b, bias, relu, c));
+    }
+
+    /** The inner kernel's {@link MatMul#runEach}, with every product the tasks run still metered. */
+    @Override
+    public void runEach(int count, Task task) {
+        inner.runEach(count, (index, kernel) -> task.run(index, metered(kernel)));
+    }
+
+    private MatMul metered(MatMul kernel) {
+        if (kernel == inner) {
+            return this;
+        }
+        MeteredMatMul h = handed;
+        if (h == null || h.inner != kernel) {
+            h = new MeteredMatMul(kernel, meter);
+            handed = h;
+        }
+        return h;
     }
 
     /** Runs an [m×k]·[k×n] product between the meter's begin and end. */

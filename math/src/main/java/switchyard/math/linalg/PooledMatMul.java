@@ -16,9 +16,40 @@ public abstract class PooledMatMul implements MatMul {
     /** 2·m·n·k below which a product runs inline: about 10 µs of kernel time on one core. */
     protected static final long PARALLEL_MIN_FLOPS = 2L << 20;
 
+    /** The stage {@link #runEach} hands its tasks out with, one per calling thread and reused: running tasks allocates nothing. */
+    private static final ThreadLocal<TaskStage> TASKS = ThreadLocal.withInitial(TaskStage::new);
+
     private final int threads;
     /** Null when single-threaded. */
     private final WorkerPool pool;
+
+    /** This kernel with every product on the calling thread: for tasks that already run side by side. */
+    private final MatMul onOneThread = new MatMul() {
+        @Override
+        public void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
+            PooledMatMul.this.mul(a, b, c, accumulate, null);
+        }
+
+        @Override
+        public void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
+            PooledMatMul.this.mulTransA(a, b, c, accumulate, null);
+        }
+
+        @Override
+        public void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
+            PooledMatMul.this.mulTransB(a, b, c, accumulate, null);
+        }
+
+        @Override
+        public void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
+            PooledMatMul.this.mulBias(a, b, bias, relu, c, null);
+        }
+
+        @Override
+        public String name() {
+            return PooledMatMul.this.name() + " on one thread";
+        }
+    };
 
     protected PooledMatMul(int threads) {
         if (threads < 1) {
@@ -42,31 +73,81 @@ public abstract class PooledMatMul implements MatMul {
 
     @Override
     public final void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        ShapeCheck.product("mul", a, false, b, false, c, accumulate);
-        run(a, false, b, false, c, a.numCols, accumulate, null, false);
+        mul(a, b, c, accumulate, pool);
     }
 
     @Override
     public final void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        ShapeCheck.product("mulTransA", a, true, b, false, c, accumulate);
-        run(a, true, b, false, c, a.numRows, accumulate, null, false);
+        mulTransA(a, b, c, accumulate, pool);
     }
 
     @Override
     public final void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        ShapeCheck.product("mulTransB", a, false, b, true, c, accumulate);
-        run(a, false, b, true, c, a.numCols, accumulate, null, false);
+        mulTransB(a, b, c, accumulate, pool);
     }
 
     @Override
     public final void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
-        ShapeCheck.biasRow("mulBias", bias, b, c);
-        ShapeCheck.product("mulBias", a, false, b, false, c, false);
-        run(a, false, b, false, c, a.numCols, false, bias.data, relu);
+        mulBias(a, b, bias, relu, c, pool);
     }
 
+    /**
+     * Whole rounds of one task per thread run side by side, each task's products on its own thread
+     * ({@link #onOneThread}); the tasks left over, fewer than the threads, run one after the other
+     * with their products shared out as usual, so that no thread idles through a whole task. The
+     * split never changes a product's arithmetic, only who computes it.
+     */
+    @Override
+    public final void runEach(int count, Task task) {
+        if (count < 0) {
+            throw new IllegalArgumentException("cannot run " + count + " tasks");
+        }
+        int sideBySide = pool == null ? 0 : count - count % threads;
+        TaskStage stage = TASKS.get();
+        if (sideBySide > 1 && !stage.running) {
+            stage.running = true;
+            stage.task = task;
+            stage.kernel = onOneThread;
+            pool.enter();
+            try {
+                stage.runOn(pool, sideBySide);
+            } finally {
+                pool.leave();
+                stage.task = null;
+                stage.running = false;
+            }
+        } else {
+            sideBySide = 0;
+        }
+        for (int i = sideBySide; i < count; i++) {
+            task.run(i, this);
+        }
+    }
+
+    private void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate, WorkerPool pool) {
+        ShapeCheck.product("mul", a, false, b, false, c, accumulate);
+        run(a, false, b, false, c, a.numCols, accumulate, null, false, pool);
+    }
+
+    private void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate, WorkerPool pool) {
+        ShapeCheck.product("mulTransA", a, true, b, false, c, accumulate);
+        run(a, true, b, false, c, a.numRows, accumulate, null, false, pool);
+    }
+
+    private void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate, WorkerPool pool) {
+        ShapeCheck.product("mulTransB", a, false, b, true, c, accumulate);
+        run(a, false, b, true, c, a.numCols, accumulate, null, false, pool);
+    }
+
+    private void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c, WorkerPool pool) {
+        ShapeCheck.biasRow("mulBias", bias, b, c);
+        ShapeCheck.product("mulBias", a, false, b, false, c, false);
+        run(a, false, b, false, c, a.numCols, false, bias.data, relu, pool);
+    }
+
+    /** One product, shared over {@code pool} when it is large enough, or on the calling thread when the pool is null. */
     private void run(FMatrixRMaj a, boolean transA, FMatrixRMaj b, boolean transB, FMatrixRMaj c,
-                     int k, boolean accumulate, float[] bias, boolean relu) {
+                     int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
         int m = c.numRows;
         int n = c.numCols;
         if (m == 0 || n == 0) {
@@ -110,5 +191,17 @@ public abstract class PooledMatMul implements MatMul {
     @Override
     public String toString() {
         return name();
+    }
+
+    private static final class TaskStage extends Stage {
+        Task task;
+        MatMul kernel;
+        /** Set while this thread's tasks run: a task that calls runEach again runs its tasks in order. */
+        boolean running;
+
+        @Override
+        protected void runPart(int part) {
+            task.run(part, kernel);
+        }
     }
 }
