@@ -24,10 +24,9 @@ import java.util.SplittableRandom;
  * against it.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp dist/target/switchyard.jar
- * switchyard.bench.kernel.ExpertShardBench [kernels] [rounds] [seconds]}, e.g. {@code vector:2,vector:1 5 2}.
- * Shapes and kernels are measured interleaved, round after round, so that a slower minute of a
- * shared machine touches all of them; each line gives the median and range over the rounds, next to
- * the FMA ceiling measured in the same run.
+ * switchyard.bench.kernel.ExpertShardBench [kernels] [cycles]}, e.g. {@code vector:2,vector:1 15}, or
+ * {@code --profile [kernels] [seconds]} for where the time goes. Shapes and runners are measured in
+ * cycles of one pass each (see {@link #run}), next to the FMA ceiling measured in the same cycle.
  */
 public final class ExpertShardBench {
     private ExpertShardBench() {}
@@ -56,8 +55,23 @@ public final class ExpertShardBench {
         void backward(ExpertShard shard, ExpertShard.Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm);
     }
 
-    /** Expert by expert through {@link ExpertShard#forward} / {@link ExpertShard#backward}. */
+    /** Expert by expert through {@link ExpertShard#forwardExpert} / {@link ExpertShard#backwardExpert}, each product shared out. */
     public static final Runner ONE_BY_ONE = new Runner() {
+        @Override
+        public void forward(ExpertShard shard, List<ExpertRows> blocks, ExpertShard.Pass pass, MatMul mm) {
+            shard.startForward(blocks, pass);
+            for (int l = 0; l < shard.size(); l++) shard.forwardExpert(l, blocks, pass, mm);
+        }
+
+        @Override
+        public void backward(ExpertShard shard, ExpertShard.Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
+            shard.startBackward(pass, blocks, grads);
+            for (int l = 0; l < shard.size(); l++) shard.backwardExpert(l, pass, blocks, grads, mm);
+        }
+    };
+
+    /** All local experts at once through {@link ExpertShard#forward} / {@link ExpertShard#backward}, side by side. */
+    public static final Runner GROUPED = new Runner() {
         @Override
         public void forward(ExpertShard shard, List<ExpertRows> blocks, ExpertShard.Pass pass, MatMul mm) {
             shard.forward(blocks, pass, mm);
@@ -169,72 +183,111 @@ public final class ExpertShardBench {
         }
     }
 
-    /** GFLOP/s of every pass run within {@code nanos} (at least {@code leastPasses}), after one untimed pass. */
-    public static double[] rates(Setup setup, Runner runner, MatMul mm, boolean backward, int leastPasses, long nanos) {
-        setup.round(runner, mm, backward);
-        double flops = setup.flops(backward);
-        List<Double> rates = new ArrayList<>();
-        long until = System.nanoTime() + nanos;
-        while (rates.size() < leastPasses || System.nanoTime() < until) rates.add(flops / setup.round(runner, mm, backward));
-        return rates.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("--profile")) {
-            profile(args.length > 1 ? args[1].split(",") : new String[] {"vector:2", "vector:1"},
-                    (long) ((args.length > 2 ? Double.parseDouble(args[2]) : 3) * 1e9));
+            String[] kernels = args.length > 1 ? args[1].split(",") : new String[] {"vector:2", "vector:1"};
+            long nanos = (long) ((args.length > 2 ? Double.parseDouble(args[2]) : 3) * 1e9);
+            profile(kernels, nanos, ONE_BY_ONE, "one-by-one");
+            profile(kernels, nanos, GROUPED, "grouped");
             return;
         }
         String[] kernels = (args.length > 0 ? args[0] : "vector:2,vector:1").split(",");
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        long nanos = (long) ((args.length > 2 ? Double.parseDouble(args[2]) : 2) * 1e9);
-        run(List.of(COARSE, FINE), kernels, rounds, nanos, List.of(Runner.class.cast(ONE_BY_ONE)), List.of("one-by-one"));
+        int cycles = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        run(List.of(COARSE, FINE), kernels, cycles, List.of(ONE_BY_ONE, GROUPED), List.of("one-by-one", "grouped"));
     }
 
     /**
-     * Measures every shape × kernel × runner × pass, {@code rounds} times interleaved, and prints
-     * median and range per line, with the FMA ceiling of 1 and 2 threads before and after.
+     * Measures every shape × runner for each kernel and pass in cycles: a cycle measures the FMA
+     * ceiling on the kernel's threads, then runs one timed pass of every shape × runner (starting
+     * from a different one each cycle). On a shared machine the rate moves by half within seconds,
+     * so figures are compared within a cycle, a few seconds apart: the ratios printed are the
+     * medians of per-cycle ratios. The cycles whose ceiling came within a tenth of the best one of
+     * the run (the machine's quieter moments) are summarised again on their own.
      */
-    public static void run(List<Shape> shapes, String[] kernels, int rounds, long nanos, List<Runner> runners, List<String> runnerNames) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        double[] ceilingBefore = {FmaCeiling.gflops(1), FmaCeiling.gflops(Math.min(2, cores))};
-        System.out.printf(Locale.ROOT, "FMA ceiling before: %.1f GFLOP/s on 1 thread, %.1f on %d%n",
-                ceilingBefore[0], ceilingBefore[1], Math.min(2, cores));
+    public static void run(List<Shape> shapes, String[] kernels, int cycles, List<Runner> runners, List<String> runnerNames) {
         List<Setup> setups = new ArrayList<>();
         for (Shape s : shapes) setups.add(new Setup(s, 11));
-        List<String> labels = new ArrayList<>();
-        List<List<Double>> medians = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
-            int line = 0;
-            for (Setup setup : setups) {
-                for (String kernel : kernels) {
-                    MatMul mm = MatMuls.byName(kernel);
-                    for (int r = 0; r < runners.size(); r++) {
-                        for (boolean backward : new boolean[] {false, true}) {
-                            double median = Median.of(rates(setup, runners.get(r), mm, backward, 3, nanos));
-                            if (round == 0) {
-                                labels.add(String.format(Locale.ROOT, "%-6s L=%-2d H=%-4d rows=%-5d %-9s %-11s %-8s",
-                                        setup.shape.name(), setup.shape.localExperts(), setup.shape.hiddenDim(), setup.rows,
-                                        kernel, runnerNames.get(r), backward ? "fwd+bwd" : "forward"));
-                                medians.add(new ArrayList<>());
-                            }
-                            medians.get(line++).add(median);
+        for (Setup setup : setups) {
+            for (String kernel : kernels) {
+                List<Integer> digests = new ArrayList<>();
+                for (Runner runner : runners) {
+                    setup.round(runner, MatMuls.byName(kernel), true);
+                    digests.add(setup.digest());
+                }
+                if (digests.stream().distinct().count() != 1)
+                    throw new IllegalStateException(setup.shape.name() + " on " + kernel + ": the runners computed different bits " + digests);
+            }
+        }
+        System.out.println("every runner computed the same bits on every shape and kernel");
+        int combos = setups.size() * runners.size();
+        for (String kernel : kernels) {
+            MatMul mm = MatMuls.byName(kernel);
+            int threads = mm instanceof switchyard.math.linalg.PooledMatMul p ? p.threads() : 1;
+            for (boolean backward : new boolean[] {false, true}) {
+                double[][] rates = new double[combos][cycles]; // [shape * runners + runner][cycle]
+                double[] ceilings = new double[cycles];
+                for (int warm = 0; warm < 2; warm++) {
+                    for (int c = 0; c < combos; c++) setups.get(c / runners.size()).round(runners.get(c % runners.size()), mm, backward);
+                }
+                for (int cycle = 0; cycle < cycles; cycle++) {
+                    ceilings[cycle] = FmaCeiling.gflops(threads);
+                    for (int i = 0; i < combos; i++) {
+                        int c = (cycle + i) % combos;
+                        Setup setup = setups.get(c / runners.size());
+                        rates[c][cycle] = setup.flops(backward) / setup.round(runners.get(c % runners.size()), mm, backward);
+                    }
+                }
+                double best = Arrays.stream(ceilings).max().orElse(0);
+                int[] quiet = java.util.stream.IntStream.range(0, cycles).filter(i -> ceilings[i] >= 0.9 * best).toArray();
+                System.out.printf(Locale.ROOT, "%n%s %s: %d cycles, FMA ceiling on %d thread%s %s GFLOP/s; %d quiet cycles (ceiling within 10%% of the best)%n",
+                        kernel, backward ? "forward+backward" : "forward", cycles, threads, threads == 1 ? "" : "s",
+                        range(ceilings, "%.0f"), quiet.length);
+                for (int[] subset : List.of(java.util.stream.IntStream.range(0, cycles).toArray(), quiet)) {
+                    boolean all = subset != quiet;
+                    if (!all && (quiet.length == 0 || quiet.length == cycles)) continue;
+                    System.out.println(all ? "  all cycles:" : "  quiet cycles:");
+                    for (int c = 0; c < combos; c++) {
+                        Setup setup = setups.get(c / runners.size());
+                        double[] g = pick(rates[c], subset), share = ratios(g, pick(ceilings, subset));
+                        System.out.printf(Locale.ROOT, "    %-6s L=%-2d H=%-4d rows=%-5d %-11s %-19s GFLOP/s  %-16s of the ceiling%n",
+                                setup.shape.name(), setup.shape.localExperts(), setup.shape.hiddenDim(), setup.rows,
+                                runnerNames.get(c % runners.size()), range(g, "%.1f"), range(share, "%.2f"));
+                    }
+                    int last = setups.size() - 1;
+                    for (int r = 0; r < runners.size() && last > 0; r++) {
+                        System.out.printf(Locale.ROOT, "    %s ÷ %s, %s, same cycle: %s%n", setups.get(last).shape.name(),
+                                setups.get(0).shape.name(), runnerNames.get(r),
+                                range(ratios(pick(rates[last * runners.size() + r], subset), pick(rates[r], subset)), "%.2f"));
+                    }
+                    for (int sh = 0; sh < setups.size(); sh++) {
+                        for (int r = 1; r < runners.size(); r++) {
+                            System.out.printf(Locale.ROOT, "    %s ÷ %s, %s, same cycle: %s%n", runnerNames.get(r), runnerNames.get(0),
+                                    setups.get(sh).shape.name(), range(ratios(pick(rates[sh * runners.size() + r], subset),
+                                            pick(rates[sh * runners.size()], subset)), "%.2f"));
                         }
                     }
                 }
             }
         }
-        double[] ceilingAfter = {FmaCeiling.gflops(1), FmaCeiling.gflops(Math.min(2, cores))};
-        System.out.printf(Locale.ROOT, "FMA ceiling after:  %.1f GFLOP/s on 1 thread, %.1f on %d%n",
-                ceilingAfter[0], ceilingAfter[1], Math.min(2, cores));
-        System.out.println("GFLOP/s of the expert products over the pass's wall time: median of " + rounds
-                + " rounds [min-max]; each round the median of its passes");
-        for (int i = 0; i < labels.size(); i++) {
-            double[] m = medians.get(i).stream().mapToDouble(Double::doubleValue).toArray();
-            double[] sorted = m.clone();
-            Arrays.sort(sorted);
-            System.out.printf(Locale.ROOT, "%s %7.1f [%.1f-%.1f]%n", labels.get(i), Median.of(m), sorted[0], sorted[sorted.length - 1]);
-        }
+    }
+
+    private static double[] pick(double[] values, int[] at) {
+        double[] out = new double[at.length];
+        for (int i = 0; i < at.length; i++) out[i] = values[at[i]];
+        return out;
+    }
+
+    private static double[] ratios(double[] over, double[] under) {
+        double[] out = new double[over.length];
+        for (int i = 0; i < out.length; i++) out[i] = over[i] / under[i];
+        return out;
+    }
+
+    /** "median [min-max]" of {@code values}. */
+    private static String range(double[] values, String format) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return String.format(Locale.ROOT, format + " [" + format + "-" + format + "]", Median.of(values), sorted[0], sorted[sorted.length - 1]);
     }
 
     /**
@@ -242,20 +295,20 @@ public final class ExpertShardBench {
      * by one around the kernel) and each kind of product's own rate; the rest of the wall time is
      * the shard's work between products.
      */
-    static void profile(String[] kernels, long nanos) {
+    static void profile(String[] kernels, long nanos, Runner runner, String runnerName) {
         for (Shape s : List.of(COARSE, FINE)) {
             Setup setup = new Setup(s, 11);
             for (String kernel : kernels) {
                 ProfiledMatMul mm = new ProfiledMatMul(MatMuls.byName(kernel));
-                setup.round(ONE_BY_ONE, mm, true);
+                setup.round(runner, mm, true);
                 mm.reset();
                 long wall = 0;
                 int passes = 0;
                 for (long until = System.nanoTime() + nanos; passes < 3 || System.nanoTime() < until; passes++) {
-                    wall += setup.round(ONE_BY_ONE, mm, true);
+                    wall += setup.round(runner, mm, true);
                 }
-                System.out.printf(Locale.ROOT, "%s %s: %d fwd+bwd passes, %.1f ms each, %.1f GFLOP/s; products %.1f%% of the wall time, %d per pass%n",
-                        s.name(), kernel, passes, wall / 1e6 / passes, setup.flops(true) * passes / wall,
+                System.out.printf(Locale.ROOT, "%s %s %s: %d fwd+bwd passes, %.1f ms each, %.1f GFLOP/s; products %.1f%% of the wall time (summed over threads), %d per pass%n",
+                        s.name(), kernel, runnerName, passes, wall / 1e6 / passes, setup.flops(true) * passes / wall,
                         100.0 * mm.total() / wall, mm.calls() / passes);
                 System.out.print(mm.report(passes));
             }
@@ -265,38 +318,59 @@ public final class ExpertShardBench {
     /** Times every product by kind (operation and operand shapes up to the row count). */
     static final class ProfiledMatMul implements MatMul {
         private final MatMul inner;
-        private final java.util.Map<String, double[]> kinds = new java.util.TreeMap<>(); // nanos, flops, calls
+        private final java.util.Map<String, double[]> kinds; // nanos, flops, calls; guarded by itself
 
         ProfiledMatMul(MatMul inner) {
+            this(inner, new java.util.TreeMap<>());
+        }
+
+        private ProfiledMatMul(MatMul inner, java.util.Map<String, double[]> kinds) {
             this.inner = inner;
+            this.kinds = kinds;
+        }
+
+        @Override
+        public void runEach(int count, Task task) {
+            inner.runEach(count, (i, kernel) -> task.run(i, kernel == inner ? this : new ProfiledMatMul(kernel, kinds)));
         }
 
         void reset() {
-            kinds.clear();
+            synchronized (kinds) {
+                kinds.clear();
+            }
         }
 
         long total() {
-            return (long) kinds.values().stream().mapToDouble(v -> v[0]).sum();
+            synchronized (kinds) {
+                return (long) kinds.values().stream().mapToDouble(v -> v[0]).sum();
+            }
         }
 
         long calls() {
-            return (long) kinds.values().stream().mapToDouble(v -> v[2]).sum();
+            synchronized (kinds) {
+                return (long) kinds.values().stream().mapToDouble(v -> v[2]).sum();
+            }
         }
 
         String report(int passes) {
             StringBuilder out = new StringBuilder();
-            kinds.forEach((k, v) -> out.append(String.format(Locale.ROOT, "    %-34s %6.2f ms per pass  %6.1f GFLOP/s  %.0f calls%n",
-                    k, v[0] / 1e6 / passes, v[1] / v[0], v[2] / passes)));
+            synchronized (kinds) {
+                kinds.forEach((k, v) -> out.append(String.format(Locale.ROOT, "    %-34s %6.2f ms per pass  %6.1f GFLOP/s  %.0f calls%n",
+                        k, v[0] / 1e6 / passes, v[1] / v[0], v[2] / passes)));
+            }
             return out.toString();
         }
 
         private void timed(String kind, double flops, Runnable product) {
             long start = System.nanoTime();
             product.run();
-            double[] v = kinds.computeIfAbsent(kind, x -> new double[3]);
-            v[0] += System.nanoTime() - start;
-            v[1] += flops;
-            v[2]++;
+            long took = System.nanoTime() - start;
+            synchronized (kinds) {
+                double[] v = kinds.computeIfAbsent(kind, x -> new double[3]);
+                v[0] += took;
+                v[1] += flops;
+                v[2]++;
+            }
         }
 
         @Override
