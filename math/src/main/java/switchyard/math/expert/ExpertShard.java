@@ -113,7 +113,7 @@ public final class ExpertShard {
      */
     public void forwardExperts(int[] locals, List<ExpertRows> blocks, Pass pass, MatMul mm) {
         checkGroup(locals, blocks, pass.counts);
-        mm.runEach(locals.length, (i, kernel) -> forwardExpert(locals[i], blocks, pass, kernel));
+        mm.runEach(locals.length, i -> forwardExpert(locals[i], blocks, pass, mm));
     }
 
     /** Local expert {@code l}'s part of {@link #forward}: reads and overwrites only its own rows of each block. */
@@ -167,7 +167,7 @@ public final class ExpertShard {
      */
     public void backwardExperts(int[] locals, Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
         checkGroup(locals, blocks, pass.counts);
-        mm.runEach(locals.length, (i, kernel) -> backwardExpert(locals[i], pass, blocks, grads, kernel));
+        mm.runEach(locals.length, i -> backwardExpert(locals[i], pass, blocks, grads, mm));
     }
 
     /** Local expert {@code l}'s part of {@link #backward}; its gradients go into {@code grads.get(l)} only. */

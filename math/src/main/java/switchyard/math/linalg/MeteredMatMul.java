@@ -1,5 +1,6 @@
 package switchyard.math.linalg;
 
+import java.util.function.IntConsumer;
 import org.ejml.data.FMatrixRMaj;
 
 /** A {@link MatMul} that reports every product's work and time to a {@link MatMulMeter}. */
@@ -7,8 +8,6 @@ public final class MeteredMatMul implements MatMul {
 
     private final MatMul inner;
     private final MatMulMeter meter;
-    /** The meter around the last kernel {@link #runEach} handed its tasks that was not {@code inner} itself. */
-    private volatile MeteredMatMul handed;
 
     public MeteredMatMul(MatMul inner, MatMulMeter meter) {
         this.inner = inner;
@@ -35,22 +34,10 @@ public final class MeteredMatMul implements MatMul {
         metered(a.numRows, a.numCols, b.numCols, () -> inner.mulBias(a, b, bias, relu, c));
     }
 
-    /** The inner kernel's {@link MatMul#runEach}, with every product the tasks run still metered. */
+    /** The inner kernel's {@link MatMul#runEach}: the tasks' products, on this kernel, are metered. */
     @Override
-    public void runEach(int count, Task task) {
-        inner.runEach(count, (index, kernel) -> task.run(index, metered(kernel)));
-    }
-
-    private MatMul metered(MatMul kernel) {
-        if (kernel == inner) {
-            return this;
-        }
-        MeteredMatMul h = handed;
-        if (h == null || h.inner != kernel) {
-            h = new MeteredMatMul(kernel, meter);
-            handed = h;
-        }
-        return h;
+    public void runEach(int count, IntConsumer task) {
+        inner.runEach(count, task);
     }
 
     /** Runs an [m×k]·[k×n] product between the meter's begin and end. */

@@ -1,6 +1,7 @@
 package switchyard.math.linalg;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import org.ejml.data.FMatrixRMaj;
 
 /**
@@ -16,40 +17,12 @@ public abstract class PooledMatMul implements MatMul {
     /** 2·m·n·k below which a product runs inline: about 10 µs of kernel time on one core. */
     protected static final long PARALLEL_MIN_FLOPS = 2L << 20;
 
-    /** The stage {@link #runEach} hands its tasks out with, one per calling thread and reused: running tasks allocates nothing. */
+    /** The stage {@link #runEach} shares its tasks out with, one per calling thread and reused: running tasks allocates nothing. */
     private static final ThreadLocal<TaskStage> TASKS = ThreadLocal.withInitial(TaskStage::new);
 
     private final int threads;
     /** Null when single-threaded. */
     private final WorkerPool pool;
-
-    /** This kernel with every product on the calling thread: for tasks that already run side by side. */
-    private final MatMul onOneThread = new MatMul() {
-        @Override
-        public void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-            PooledMatMul.this.mul(a, b, c, accumulate, null);
-        }
-
-        @Override
-        public void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-            PooledMatMul.this.mulTransA(a, b, c, accumulate, null);
-        }
-
-        @Override
-        public void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-            PooledMatMul.this.mulTransB(a, b, c, accumulate, null);
-        }
-
-        @Override
-        public void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
-            PooledMatMul.this.mulBias(a, b, bias, relu, c, null);
-        }
-
-        @Override
-        public String name() {
-            return PooledMatMul.this.name() + " on one thread";
-        }
-    };
 
     protected PooledMatMul(int threads) {
         if (threads < 1) {
@@ -73,81 +46,60 @@ public abstract class PooledMatMul implements MatMul {
 
     @Override
     public final void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        mul(a, b, c, accumulate, pool);
+        ShapeCheck.product("mul", a, false, b, false, c, accumulate);
+        run(a, false, b, false, c, a.numCols, accumulate, null, false);
     }
 
     @Override
     public final void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        mulTransA(a, b, c, accumulate, pool);
+        ShapeCheck.product("mulTransA", a, true, b, false, c, accumulate);
+        run(a, true, b, false, c, a.numRows, accumulate, null, false);
     }
 
     @Override
     public final void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate) {
-        mulTransB(a, b, c, accumulate, pool);
+        ShapeCheck.product("mulTransB", a, false, b, true, c, accumulate);
+        run(a, false, b, true, c, a.numCols, accumulate, null, false);
     }
 
     @Override
     public final void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
-        mulBias(a, b, bias, relu, c, pool);
+        ShapeCheck.biasRow("mulBias", bias, b, c);
+        ShapeCheck.product("mulBias", a, false, b, false, c, false);
+        run(a, false, b, false, c, a.numCols, false, bias.data, relu);
     }
 
     /**
-     * Whole rounds of one task per thread run side by side, each task's products on its own thread
-     * ({@link #onOneThread}); the tasks left over, fewer than the threads, run one after the other
-     * with their products shared out as usual, so that no thread idles through a whole task. The
-     * split never changes a product's arithmetic, only who computes it.
+     * The tasks are shared out like the parts of a product: the caller and idle workers (within the
+     * budget) each take a whole task, and its products run on that thread with no hand-off while
+     * every thread has a task of its own. Once the tasks run out, a thread with nothing left helps
+     * the products of the tasks still running, part by part (see {@link WorkerPool}).
      */
     @Override
-    public final void runEach(int count, Task task) {
+    public final void runEach(int count, IntConsumer task) {
         if (count < 0) {
             throw new IllegalArgumentException("cannot run " + count + " tasks");
         }
-        int sideBySide = pool == null ? 0 : count - count % threads;
         TaskStage stage = TASKS.get();
-        if (sideBySide > 1 && !stage.running) {
-            stage.running = true;
-            stage.task = task;
-            stage.kernel = onOneThread;
-            pool.enter();
-            try {
-                stage.runOn(pool, sideBySide);
-            } finally {
-                pool.leave();
-                stage.task = null;
-                stage.running = false;
+        if (pool == null || count < 2 || stage.task != null) {
+            // nothing to share, or a task running tasks of its own: they run in order
+            for (int i = 0; i < count; i++) {
+                task.accept(i);
             }
-        } else {
-            sideBySide = 0;
+            return;
         }
-        for (int i = sideBySide; i < count; i++) {
-            task.run(i, this);
+        stage.task = task;
+        pool.enter();
+        try {
+            stage.runOn(pool, count);
+        } finally {
+            pool.leave();
+            stage.task = null;
         }
     }
 
-    private void mul(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate, WorkerPool pool) {
-        ShapeCheck.product("mul", a, false, b, false, c, accumulate);
-        run(a, false, b, false, c, a.numCols, accumulate, null, false, pool);
-    }
-
-    private void mulTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate, WorkerPool pool) {
-        ShapeCheck.product("mulTransA", a, true, b, false, c, accumulate);
-        run(a, true, b, false, c, a.numRows, accumulate, null, false, pool);
-    }
-
-    private void mulTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c, boolean accumulate, WorkerPool pool) {
-        ShapeCheck.product("mulTransB", a, false, b, true, c, accumulate);
-        run(a, false, b, true, c, a.numCols, accumulate, null, false, pool);
-    }
-
-    private void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c, WorkerPool pool) {
-        ShapeCheck.biasRow("mulBias", bias, b, c);
-        ShapeCheck.product("mulBias", a, false, b, false, c, false);
-        run(a, false, b, false, c, a.numCols, false, bias.data, relu, pool);
-    }
-
-    /** One product, shared over {@code pool} when it is large enough, or on the calling thread when the pool is null. */
     private void run(FMatrixRMaj a, boolean transA, FMatrixRMaj b, boolean transB, FMatrixRMaj c,
-                     int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+                     int k, boolean accumulate, float[] bias, boolean relu) {
         int m = c.numRows;
         int n = c.numCols;
         if (m == 0 || n == 0) {
@@ -194,14 +146,17 @@ public abstract class PooledMatMul implements MatMul {
     }
 
     private static final class TaskStage extends Stage {
-        Task task;
-        MatMul kernel;
-        /** Set while this thread's tasks run: a task that calls runEach again runs its tasks in order. */
-        boolean running;
+        /** The tasks being run from this thread, or null. */
+        IntConsumer task;
 
         @Override
         protected void runPart(int part) {
-            task.run(part, kernel);
+            task.accept(part);
+        }
+
+        @Override
+        protected boolean longParts() {
+            return true;
         }
     }
 }

@@ -3,7 +3,6 @@ package switchyard.math.linalg;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link MatMul#runEach}: every task runs exactly once, side by side where the kernel has threads,
- * and a task's products give the bits they give on the kernel itself, whichever kernel the task is
- * handed and whatever runs beside it.
+ * and a task's products give the kernel's own bits whatever runs beside them and whichever threads
+ * help them.
  */
 class RunEachTest {
 
@@ -30,12 +29,12 @@ class RunEachTest {
                 VectorMatMul.withThreads(3), new MeteredMatMul(VectorMatMul.withThreads(2), new MatMulMeter()))) {
             for (int count = 0; count <= 7; count++) {
                 AtomicIntegerArray runs = new AtomicIntegerArray(Math.max(count, 1));
-                mm.runEach(count, (i, kernel) -> runs.incrementAndGet(i));
+                mm.runEach(count, runs::incrementAndGet);
                 for (int i = 0; i < count; i++) {
                     assertEquals(1, runs.get(i), mm.name() + ": task " + i + " of " + count);
                 }
             }
-            assertThrows(IllegalArgumentException.class, () -> mm.runEach(-1, (i, kernel) -> { }));
+            assertThrows(IllegalArgumentException.class, () -> mm.runEach(-1, i -> { }));
         }
     }
 
@@ -45,10 +44,8 @@ class RunEachTest {
         // Each task waits until the other has started: that only ends if two threads run them at once.
         CountDownLatch bothStarted = new CountDownLatch(2);
         AtomicReferenceArray<Thread> ranOn = new AtomicReferenceArray<>(2);
-        AtomicReferenceArray<MatMul> handed = new AtomicReferenceArray<>(2);
-        mm.runEach(2, (i, kernel) -> {
+        mm.runEach(2, i -> {
             ranOn.set(i, Thread.currentThread());
-            handed.set(i, kernel);
             bothStarted.countDown();
             try {
                 assertTrue(bothStarted.await(30, TimeUnit.SECONDS), "no worker joined the caller");
@@ -57,31 +54,18 @@ class RunEachTest {
             }
         });
         assertNotSame(ranOn.get(0), ranOn.get(1));
-        assertNotSame(mm, handed.get(0), "a task running beside another must get the kernel kept to its thread");
-        assertSame(handed.get(0), handed.get(1));
-    }
-
-    @Test
-    void theTaskLeftOverFromWholeRoundsGetsTheSharedKernel() {
-        MatMul mm = VectorMatMul.withThreads(2);
-        AtomicReferenceArray<MatMul> handed = new AtomicReferenceArray<>(3);
-        mm.runEach(3, (i, kernel) -> handed.set(i, kernel));
-        assertNotSame(mm, handed.get(0));
-        assertNotSame(mm, handed.get(1));
-        assertSame(mm, handed.get(2));
-        mm.runEach(1, (i, kernel) -> handed.set(0, kernel));
-        assertSame(mm, handed.get(0), "a single task has the threads to itself");
     }
 
     @Test
     void productsInTasksGiveTheKernelsOwnBits() {
         Random rnd = new Random(17);
-        // Large enough to be shared out when run on the kernel itself, with edge tiles.
-        int m = 203, k = 150, n = 97;
-        int count = 5;
+        // Large enough to be shared out between threads, with edge tiles; uneven, so that tasks end at different times.
+        int[] rows = {203, 40, 311, 7, 150};
+        int k = 150, n = 97;
+        int count = rows.length;
         List<FMatrixRMaj> as = new ArrayList<>(), bs = new ArrayList<>(), biases = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            as.add(TestMatrices.random(m, k, rnd));
+            as.add(TestMatrices.random(rows[i], k, rnd));
             bs.add(TestMatrices.random(k, n, rnd));
             biases.add(TestMatrices.random(1, n, rnd));
         }
@@ -90,9 +74,9 @@ class RunEachTest {
         for (int i = 0; i < count; i++) expected.add(products(reference, as.get(i), bs.get(i), biases.get(i)));
         for (MatMul mm : List.of(VectorMatMul.singleThreaded(), VectorMatMul.withThreads(2), VectorMatMul.withThreads(3),
                 new MeteredMatMul(VectorMatMul.withThreads(2), new MatMulMeter()))) {
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < 5; round++) {
                 float[][] actual = new float[count][];
-                mm.runEach(count, (i, kernel) -> actual[i] = products(kernel, as.get(i), bs.get(i), biases.get(i)));
+                mm.runEach(count, i -> actual[i] = products(mm, as.get(i), bs.get(i), biases.get(i)));
                 for (int i = 0; i < count; i++) assertArrayEquals(expected.get(i), actual[i], mm.name() + ", task " + i);
             }
         }
@@ -106,7 +90,7 @@ class RunEachTest {
         mm.mulTransB(h, b, cB, false);                   // m×k
         mm.mul(cB, b, c, false);                         // m×n
         mm.mulTransA(a, h, cT, true);
-        float[] out = new float[h.data.length + cT.data.length + cB.data.length + c.data.length];
+        float[] out = new float[h.getNumElements() + cT.getNumElements() + cB.getNumElements() + c.getNumElements()];
         int at = 0;
         for (FMatrixRMaj x : List.of(h, cT, cB, c)) {
             System.arraycopy(x.data, 0, out, at, x.getNumElements());
@@ -119,26 +103,23 @@ class RunEachTest {
     void aFailingTaskIsRethrownAfterTheOthersAndTheKernelStaysUsable() {
         MatMul mm = VectorMatMul.withThreads(2);
         AtomicIntegerArray runs = new AtomicIntegerArray(4);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> mm.runEach(4, (i, kernel) -> {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> mm.runEach(4, i -> {
             runs.incrementAndGet(i);
             if (i == 1) throw new IllegalStateException("boom in task 1");
         }));
         assertEquals("boom in task 1", e.getMessage());
         for (int i = 0; i < 4; i++) assertEquals(1, runs.get(i), "task " + i);
         AtomicIntegerArray again = new AtomicIntegerArray(4);
-        mm.runEach(4, (i, kernel) -> again.incrementAndGet(i));
+        mm.runEach(4, again::incrementAndGet);
         for (int i = 0; i < 4; i++) assertEquals(1, again.get(i), "task " + i + " after a failure");
     }
 
     @Test
-    void aTaskThatRunsTasksOfItsOwnRunsThemInOrder() {
+    void aTaskThatRunsTasksOfItsOwnRunsThemAll() {
         MatMul mm = VectorMatMul.withThreads(2);
         AtomicIntegerArray runs = new AtomicIntegerArray(4 * 3);
-        mm.runEach(4, (i, kernel) -> {
-            kernel.runEach(3, (j, inner) -> runs.incrementAndGet(3 * i + j));
-            mm.runEach(3, (j, inner) -> runs.incrementAndGet(3 * i + j)); // against the contract, but must not hang
-        });
-        for (int i = 0; i < runs.length(); i++) assertEquals(2, runs.get(i), "inner task " + i);
+        mm.runEach(4, i -> mm.runEach(3, j -> runs.incrementAndGet(3 * i + j)));
+        for (int i = 0; i < runs.length(); i++) assertEquals(1, runs.get(i), "inner task " + i);
     }
 
     @Test
@@ -147,7 +128,7 @@ class RunEachTest {
         MatMul mm = new MeteredMatMul(VectorMatMul.withThreads(2), meter);
         Random rnd = new Random(3);
         FMatrixRMaj a = TestMatrices.random(40, 30, rnd), b = TestMatrices.random(30, 20, rnd);
-        mm.runEach(5, (i, kernel) -> kernel.mul(a, b, new FMatrixRMaj(1, 1), false));
+        mm.runEach(5, i -> mm.mul(a, b, new FMatrixRMaj(1, 1), false));
         assertEquals(5, meter.read().products());
         assertEquals(5 * 2.0 * 40 * 30 * 20, meter.read().flops());
     }
