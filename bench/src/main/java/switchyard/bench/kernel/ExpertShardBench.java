@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  * against it.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp dist/target/switchyard.jar
- * switchyard.bench.kernel.ExpertShardBench [kernels] [cycles]}, e.g. {@code vector:2,vector:1 15}, or
+ * switchyard.bench.kernel.ExpertShardBench [kernels] [cycles] [ranks]}, e.g. {@code vector:2,vector:1 15}
+ * (with ranks = 2, two ranks' expert sides run at once on one kernel, as in one JVM), or
  * {@code --profile [kernels] [seconds]} for where the time goes. Shapes and runners are measured in
  * cycles of one pass each (see {@link #run}), next to the FMA ceiling measured in the same cycle.
  */
@@ -116,8 +117,29 @@ public final class ExpertShardBench {
         final List<ExpertGrads> grads;
         /** Rows over all local experts: the expert products' m. */
         final long rows;
+        /** Another rank's expert side that runs its passes at the same time as this one, on its own thread; or null. */
+        final Setup beside;
+        /**
+         * The thread this rank's passes run on when it is beside another: the same one every pass, as
+         * a rank actor's, so that its kernel buffers stay grown.
+         */
+        private final java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rank-beside");
+            t.setDaemon(true);
+            return t;
+        });
 
         public Setup(Shape s, long seed) {
+            this(s, seed, 1);
+        }
+
+        /**
+         * {@code ranks} ranks' expert sides whose passes run at the same time, one thread each, on
+         * one kernel: two ranks in one JVM, whose products share the kernel's workers.
+         */
+        public Setup(Shape s, long seed, int ranks) {
+            if (ranks < 1) throw new IllegalArgumentException("ranks must be >= 1, got " + ranks);
+            beside = ranks > 1 ? new Setup(s, seed + 1, ranks - 1) : null;
             shape = s;
             SplittableRandom random = new SplittableRandom(seed);
             List<Expert> experts = new ArrayList<>();
@@ -138,7 +160,12 @@ public final class ExpertShardBench {
 
         /** Floating-point work of the expert products of one pass (forward, or forward+backward). */
         public double flops(boolean backward) {
-            return (backward ? 6 : 2) * 2.0 * rows * shape.modelDim() * shape.hiddenDim();
+            return (backward ? 6 : 2) * 2.0 * rows * shape.modelDim() * shape.hiddenDim() + (beside == null ? 0 : beside.flops(backward));
+        }
+
+        /** Ranks whose passes run together. */
+        int ranks() {
+            return beside == null ? 1 : 1 + beside.ranks();
         }
 
         /** Back to the pristine rows and zero gradients: the work between rounds, untimed. */
@@ -149,15 +176,41 @@ public final class ExpertShardBench {
                 System.arraycopy(g.data, 0, gradients.get(r).rows().data, 0, g.getNumElements());
             }
             for (ExpertGrads g : grads) g.zero();
+            if (beside != null) beside.reset();
         }
 
-        /** One timed pass; returns its nanoseconds. */
+        /** One timed pass (of every rank at once); returns its nanoseconds. */
         public long round(Runner runner, MatMul mm, boolean backward) {
             reset();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> others = new ArrayList<>();
+            for (Setup other = beside; other != null; other = other.beside) {
+                Setup rank = other;
+                others.add(other.thread.submit(() -> {
+                    go.await();
+                    rank.pass(runner, mm, backward);
+                    return null;
+                }));
+            }
             long start = System.nanoTime();
+            go.countDown();
+            pass(runner, mm, backward);
+            for (java.util.concurrent.Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("a rank's pass failed", e.getCause());
+                }
+            }
+            return System.nanoTime() - start;
+        }
+
+        private void pass(Runner runner, MatMul mm, boolean backward) {
             runner.forward(shard, dispatch, pass, mm);
             if (backward) runner.backward(shard, pass, gradients, grads, mm);
-            return System.nanoTime() - start;
         }
 
         /** Per-row digest of what the last round left: outputs (or input gradients) and the experts' gradients. */
@@ -171,7 +224,7 @@ public final class ExpertShardBench {
                 h = 31 * h + Arrays.hashCode(g.w2().data);
                 h = 31 * h + Arrays.hashCode(g.b2().data);
             }
-            return h;
+            return beside == null ? h : 31 * h + beside.digest();
         }
 
         private static ExpertRows rows(int[] counts, int cols, SplittableRandom random) {
@@ -193,7 +246,8 @@ public final class ExpertShardBench {
         }
         String[] kernels = (args.length > 0 ? args[0] : "vector:2,vector:1").split(",");
         int cycles = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        run(List.of(COARSE, FINE), kernels, cycles, List.of(ONE_BY_ONE, GROUPED), List.of("one-by-one", "grouped"));
+        int ranks = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        run(List.of(COARSE, FINE), ranks, kernels, cycles, List.of(ONE_BY_ONE, GROUPED), List.of("one-by-one", "grouped"));
     }
 
     /**
@@ -204,9 +258,10 @@ public final class ExpertShardBench {
      * medians of per-cycle ratios. The cycles whose ceiling came within a tenth of the best one of
      * the run (the machine's quieter moments) are summarised again on their own.
      */
-    public static void run(List<Shape> shapes, String[] kernels, int cycles, List<Runner> runners, List<String> runnerNames) {
+    public static void run(List<Shape> shapes, int ranks, String[] kernels, int cycles, List<Runner> runners, List<String> runnerNames) {
         List<Setup> setups = new ArrayList<>();
-        for (Shape s : shapes) setups.add(new Setup(s, 11));
+        for (Shape s : shapes) setups.add(new Setup(s, 11, ranks));
+        if (ranks > 1) System.out.println(ranks + " ranks' expert sides at once, one thread each, on one kernel; rows are one rank's");
         for (Setup setup : setups) {
             for (String kernel : kernels) {
                 List<Integer> digests = new ArrayList<>();
@@ -321,17 +376,13 @@ public final class ExpertShardBench {
         private final java.util.Map<String, double[]> kinds; // nanos, flops, calls; guarded by itself
 
         ProfiledMatMul(MatMul inner) {
-            this(inner, new java.util.TreeMap<>());
-        }
-
-        private ProfiledMatMul(MatMul inner, java.util.Map<String, double[]> kinds) {
             this.inner = inner;
-            this.kinds = kinds;
+            this.kinds = new java.util.TreeMap<>();
         }
 
         @Override
-        public void runEach(int count, Task task) {
-            inner.runEach(count, (i, kernel) -> task.run(i, kernel == inner ? this : new ProfiledMatMul(kernel, kinds)));
+        public void runEach(int count, java.util.function.IntConsumer task) {
+            inner.runEach(count, task);
         }
 
         void reset() {
