@@ -253,7 +253,7 @@ public final class ExpertShardBench {
     /**
      * Measures every shape × runner for each kernel and pass in cycles: a cycle measures the FMA
      * ceiling on the kernel's threads, then runs one timed pass of every shape × runner (starting
-     * from a different one each cycle). On a shared machine the rate moves by half within seconds,
+     * from a different one each cycle). On a shared machine the rate moves a lot within seconds,
      * so figures are compared within a cycle, a few seconds apart: the ratios printed are the
      * medians of per-cycle ratios. The cycles whose ceiling came within a tenth of the best one of
      * the run (the machine's quieter moments) are summarised again on their own.
