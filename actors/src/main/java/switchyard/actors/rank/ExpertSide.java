@@ -14,6 +14,7 @@ import switchyard.math.linalg.MatMul;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * The expert side of a rank's steps: gather every source's rows for the local experts, run each
@@ -67,7 +68,7 @@ final class ExpertSide {
         try {
             // the outputs overwrite the rows, to go back in the same blocks
             boolean allRun = runReadyExperts(state, e.forward, Phase.EXPERT_FORWARD, Exchange.DISPATCH,
-                    blocks -> shard.startForward(blocks, pass), (l, blocks) -> shard.forwardExpert(l, blocks, pass, mm));
+                    blocks -> shard.startForward(blocks, pass), (locals, blocks) -> shard.forwardExperts(locals, blocks, pass, mm));
             if (!allRun) return;
         } catch (IllegalArgumentException ex) {
             failures.fail(state, Phase.DISPATCH, new int[0], ex.getMessage());
@@ -110,7 +111,7 @@ final class ExpertSide {
                         e.grads = gradients.fresh();
                         shard.startBackward(pass, blocks, e.grads);
                     },
-                    (l, blocks) -> shard.backwardExpert(l, pass, blocks, e.grads, mm));
+                    (locals, blocks) -> shard.backwardExperts(locals, pass, blocks, e.grads, mm));
             if (!allRun) return;
         } catch (IllegalArgumentException ex) {
             failures.fail(state, Phase.OUTPUT_GRAD, new int[0], ex.getMessage()); // retiring the step recycles its gradients
@@ -160,11 +161,11 @@ final class ExpertSide {
     /**
      * Runs the experts of one pass whose rows are in (see {@link ExpertStream}); true once all
      * have run. The gather's clock counts only the time no expert computes. When exchanges are
-     * chunked, each expert's answers leave as parts right after it ran, while the next expert
-     * computes; {@link #answerTheRest} sends the rest once all have run.
+     * chunked, the answers of the experts that ran leave as parts right after them, while the next
+     * experts compute; {@link #answerTheRest} sends the rest once all have run.
      */
     private boolean runReadyExperts(StepState state, ExpertStream stream, Phase compute, Exchange request,
-                                    Consumer<List<ExpertRows>> start, BiConsumer<Integer, List<ExpertRows>> run) {
+                                    Consumer<List<ExpertRows>> start, BiConsumer<int[], List<ExpertRows>> run) {
         if (!earlyExperts && !stream.gather().complete()) return false;
         boolean streamed = answersStreamed();
         return stream.runReady(new ExpertStream.Work() {
@@ -173,13 +174,16 @@ final class ExpertSide {
                 timed(() -> start.accept(blocks));
             }
 
+            /** The experts ready together run side by side; their answers then leave in expert order. */
             @Override
-            public void run(int l, List<ExpertRows> blocks) {
-                timed(() -> run.accept(l, blocks));
+            public void run(int from, int to, List<ExpertRows> blocks) {
+                timed(() -> run.accept(IntStream.range(from, to).toArray(), blocks));
                 if (!streamed) return;
-                for (int source = 0; source < blocks.size(); source++) {
-                    ExpertRows block = blocks.get(source);
-                    allToAll.answerRows(request, state.step, source, block, block.firstRowOf(l), block.counts()[l], state.traffic);
+                for (int l = from; l < to; l++) {
+                    for (int source = 0; source < blocks.size(); source++) {
+                        ExpertRows block = blocks.get(source);
+                        allToAll.answerRows(request, state.step, source, block, block.firstRowOf(l), block.counts()[l], state.traffic);
+                    }
                 }
             }
 

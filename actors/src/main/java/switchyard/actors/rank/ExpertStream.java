@@ -6,12 +6,12 @@ import switchyard.math.dispatch.ExpertRows;
 import java.util.List;
 
 /**
- * One expert-side pass of one step, forward or backward, run expert by expert while its rows are
- * still coming in. Parts from a source arrive in row order and a block's rows are grouped by local
- * expert, so local expert {@code l} can run as soon as every source has sent up to the end of its
- * rows: with a chunked exchange the first experts compute while later rows are on the way. Each
- * expert still runs once on all of its rows, stacked in source-rank order, so the results are the
- * same bits whenever the parts arrive.
+ * One expert-side pass of one step, forward or backward, run while its rows are still coming in.
+ * Parts from a source arrive in row order and a block's rows are grouped by local expert, so local
+ * expert {@code l} can run as soon as every source has sent up to the end of its rows: with a
+ * chunked exchange the first experts compute while later rows are on the way, and the experts
+ * whose rows are in together run together. Each expert still runs once on all of its rows, stacked
+ * in source-rank order, so the results are the same bits whenever the parts arrive.
  */
 final class ExpertStream {
     /** What the pass does: begin once every block's row counts are known, then run each expert. */
@@ -19,8 +19,12 @@ final class ExpertStream {
         /** Checks the blocks and prepares the pass; throws IllegalArgumentException for bad counts. */
         void start(List<ExpertRows> blocks);
 
-        /** Runs local expert {@code l} on its rows of every block, answering in the same rows. */
-        void run(int l, List<ExpertRows> blocks);
+        /**
+         * Runs local experts {@code from … to−1} on their rows of every block, answering in the same
+         * rows: all of their rows are in, so they may run side by side (see
+         * {@code ExpertShard.forwardExperts}).
+         */
+        void run(int from, int to, List<ExpertRows> blocks);
     }
 
     private final PartGather gather;
@@ -41,7 +45,7 @@ final class ExpertStream {
         return blocks;
     }
 
-    /** Runs, in expert order, every expert whose rows are all in and that has not run yet; true once all have run. */
+    /** Runs every expert whose rows are all in and that has not run yet, in one {@link Work#run}; true once all have run. */
     boolean runReady(Work work) {
         if (blocks == null) {
             if (!gather.countsFromAll()) return false;
@@ -49,9 +53,12 @@ final class ExpertStream {
             work.start(arriving);
             blocks = arriving;
         }
-        while (next < experts && gather.rowsThrough(next)) {
-            work.run(next, blocks);
-            next++;
+        // Every expert ready now runs in one call: small experts run better side by side than one by one.
+        int ready = next;
+        while (ready < experts && gather.rowsThrough(ready)) ready++;
+        if (ready > next) {
+            work.run(next, ready, blocks);
+            next = ready;
         }
         return next == experts;
     }

@@ -19,11 +19,15 @@ import java.util.List;
 public final class ExpertShard {
     private final int firstExpert;
     private final List<Expert> experts;
+    /** Every local expert, 0 … L−1: what the whole passes run. Never written after construction. */
+    private final int[] all;
 
     public ExpertShard(int firstExpert, List<Expert> experts) {
         if (experts.isEmpty()) throw new IllegalArgumentException("a shard needs at least one expert");
         this.firstExpert = firstExpert;
         this.experts = List.copyOf(experts);
+        this.all = new int[experts.size()];
+        for (int l = 0; l < all.length; l++) all[l] = l;
     }
 
     /** Global id of local expert 0. */
@@ -83,7 +87,7 @@ public final class ExpertShard {
      */
     public void forward(List<ExpertRows> blocks, Pass pass, MatMul mm) {
         startForward(blocks, pass);
-        for (int l = 0; l < size(); l++) forwardExpert(l, blocks, pass, mm);
+        forwardExperts(all, blocks, pass, mm);
     }
 
     /**
@@ -96,6 +100,19 @@ public final class ExpertShard {
     public void startForward(List<ExpertRows> blocks, Pass pass) {
         pass.shape(size(), blocks.size());
         copyCounts(blocks, "dispatch", pass.counts);
+    }
+
+    /**
+     * Several local experts' parts of {@link #forward}, each exactly as {@link #forwardExpert} runs
+     * it, but side by side where the kernel has threads for that ({@link MatMul#runEach}): a small
+     * expert's products are too short to share well between threads, and many of them one after
+     * the other would spend much of their time handing parts over. For a caller with several
+     * experts' rows in at once. {@code locals} must not repeat an expert; a rejected call leaves
+     * every block as it was.
+     */
+    public void forwardExperts(int[] locals, List<ExpertRows> blocks, Pass pass, MatMul mm) {
+        checkGroup(locals, blocks, pass.counts);
+        mm.runEach(locals.length, i -> forwardExpert(locals[i], blocks, pass, mm));
     }
 
     /** Local expert {@code l}'s part of {@link #forward}: reads and overwrites only its own rows of each block. */
@@ -121,7 +138,7 @@ public final class ExpertShard {
      */
     public void backward(Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
         startBackward(pass, blocks, grads);
-        for (int l = 0; l < size(); l++) backwardExpert(l, pass, blocks, grads, mm);
+        backwardExperts(all, pass, blocks, grads, mm);
     }
 
     /**
@@ -143,6 +160,15 @@ public final class ExpertShard {
         }
     }
 
+    /**
+     * Several local experts' parts of {@link #backward}, each exactly as {@link #backwardExpert}
+     * runs it, side by side where the kernel has threads for that (see {@link #forwardExperts}).
+     */
+    public void backwardExperts(int[] locals, Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
+        checkGroup(locals, blocks, pass.counts);
+        mm.runEach(locals.length, i -> backwardExpert(locals[i], pass, blocks, grads, mm));
+    }
+
     /** Local expert {@code l}'s part of {@link #backward}; its gradients go into {@code grads.get(l)} only. */
     public void backwardExpert(int l, Pass pass, List<ExpertRows> blocks, List<ExpertGrads> grads, MatMul mm) {
         checkStarted(l, blocks, pass.counts);
@@ -156,6 +182,19 @@ public final class ExpertShard {
             unstack(dx, blocks, pass.counts, l);
         } finally {
             scratch.release();
+        }
+    }
+
+    /**
+     * Checks a group before any expert of it runs: experts running side by side each write their
+     * own rows, so one listed twice would race with itself.
+     */
+    private void checkGroup(int[] locals, List<ExpertRows> blocks, int[][] counts) {
+        boolean[] seen = new boolean[size()];
+        for (int l : locals) {
+            checkStarted(l, blocks, counts);
+            if (seen[l]) throw new IllegalArgumentException("local expert " + l + " listed twice in " + Arrays.toString(locals));
+            seen[l] = true;
         }
     }
 

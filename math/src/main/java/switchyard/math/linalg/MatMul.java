@@ -1,5 +1,6 @@
 package switchyard.math.linalg;
 
+import java.util.function.IntConsumer;
 import org.ejml.data.FMatrixRMaj;
 
 /**
@@ -45,4 +46,24 @@ public interface MatMul {
 
     /** Short name for logs and benchmark tables, e.g. {@code "ejml"} or {@code "vector(2 threads)"}. */
     String name();
+
+    /**
+     * Runs tasks {@code 0 … count−1}, each once, over the threads this kernel multiplies on, and
+     * returns once all are done (rethrowing the first failure). Tasks are independent work made of
+     * products on this kernel (one expert's each) and must not touch each other's data. Thread
+     * counts never change a product's arithmetic, so a task computes the same bits whichever thread
+     * runs it and whatever runs beside it.
+     *
+     * <p>For work made of many products each too small to share well between threads (when a rank
+     * holds many small experts): side by side, every thread runs whole products with no hand-off
+     * inside them. The default runs the tasks in order on the calling thread.
+     */
+    default void runEach(int count, IntConsumer task) {
+        if (count < 0) {
+            throw new IllegalArgumentException("cannot run " + count + " tasks");
+        }
+        for (int i = 0; i < count; i++) {
+            task.accept(i);
+        }
+    }
 }

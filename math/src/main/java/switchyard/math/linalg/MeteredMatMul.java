@@ -1,5 +1,6 @@
 package switchyard.math.linalg;
 
+import java.util.function.IntConsumer;
 import org.ejml.data.FMatrixRMaj;
 
 /** A {@link MatMul} that reports every product's work and time to a {@link MatMulMeter}. */
@@ -31,6 +32,12 @@ public final class MeteredMatMul implements MatMul {
     @Override
     public void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c) {
         metered(a.numRows, a.numCols, b.numCols, () -> inner.mulBias(a, b, bias, relu, c));
+    }
+
+    /** The inner kernel's {@link MatMul#runEach}: the tasks' products, on this kernel, are metered. */
+    @Override
+    public void runEach(int count, IntConsumer task) {
+        inner.runEach(count, task);
     }
 
     /** Runs an [m×k]·[k×n] product between the meter's begin and end. */

@@ -1,6 +1,7 @@
 package switchyard.math.linalg;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import org.ejml.data.FMatrixRMaj;
 
 /**
@@ -15,6 +16,9 @@ public abstract class PooledMatMul implements MatMul {
 
     /** 2·m·n·k below which a product runs inline: about 10 µs of kernel time on one core. */
     protected static final long PARALLEL_MIN_FLOPS = 2L << 20;
+
+    /** The stage {@link #runEach} shares its tasks out with, one per calling thread and reused: running tasks allocates nothing. */
+    private static final ThreadLocal<TaskStage> TASKS = ThreadLocal.withInitial(TaskStage::new);
 
     private final int threads;
     /** Null when single-threaded. */
@@ -65,6 +69,35 @@ public abstract class PooledMatMul implements MatMul {
         run(a, false, b, false, c, a.numCols, false, bias.data, relu);
     }
 
+    /**
+     * The tasks are shared out like the parts of a product: the caller and idle workers (within the
+     * budget) each take a whole task, and its products run on that thread with no hand-off while
+     * every thread has a task of its own. Once the tasks run out, a thread with nothing left helps
+     * the products of the tasks still running, part by part (see {@link WorkerPool}).
+     */
+    @Override
+    public final void runEach(int count, IntConsumer task) {
+        if (count < 0) {
+            throw new IllegalArgumentException("cannot run " + count + " tasks");
+        }
+        TaskStage stage = TASKS.get();
+        if (pool == null || count < 2 || stage.task != null) {
+            // nothing to share, or a task running tasks of its own: they run in order
+            for (int i = 0; i < count; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        stage.task = task;
+        pool.enter();
+        try {
+            stage.runOn(pool, count);
+        } finally {
+            pool.leave();
+            stage.task = null;
+        }
+    }
+
     private void run(FMatrixRMaj a, boolean transA, FMatrixRMaj b, boolean transB, FMatrixRMaj c,
                      int k, boolean accumulate, float[] bias, boolean relu) {
         int m = c.numRows;
@@ -110,5 +143,20 @@ public abstract class PooledMatMul implements MatMul {
     @Override
     public String toString() {
         return name();
+    }
+
+    private static final class TaskStage extends Stage {
+        /** The tasks being run from this thread, or null. */
+        IntConsumer task;
+
+        @Override
+        protected void runPart(int part) {
+            task.accept(part);
+        }
+
+        @Override
+        protected boolean longParts() {
+            return true;
+        }
     }
 }

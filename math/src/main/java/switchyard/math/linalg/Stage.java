@@ -33,6 +33,15 @@ public abstract class Stage {
     /** Work for part {@code part} of the current use. */
     protected abstract void runPart(int part);
 
+    /**
+     * True when each part is a whole task of many products ({@link MatMul#runEach}) rather than a
+     * piece of one product: a caller waiting for its own stage helps other stages only with short
+     * parts, so that it returns soon after its own are done.
+     */
+    protected boolean longParts() {
+        return false;
+    }
+
     /** Opens a new use with {@code parts} parts, owned by the calling thread. */
     final void arm(int parts) {
         if (parts < 1 || parts > MAX_PARTS) {
@@ -74,6 +83,11 @@ public abstract class Stage {
                 return true;
             }
         }
+    }
+
+    /** True once all {@code parts} parts of the current use are done. */
+    final boolean isDone(int parts) {
+        return done.get() >= parts;
     }
 
     /** Owner only: waits until all {@code parts} parts are done, then rethrows the first failure. */

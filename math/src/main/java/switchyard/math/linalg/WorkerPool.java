@@ -15,6 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * cores each run alone, and when one of them waits for messages the worker moves in to help the
  * other, without ever running more compute threads than the budget.
  *
+ * <p>A thread counts once however deeply it enters: a product inside a task of
+ * {@link MatMul#runEach} runs on a thread already counted for the task. A caller whose stage's
+ * parts are whole tasks does not sit idle while the last of them finish on other threads: it helps
+ * the products inside them, part by part, so a pass of tasks ends with every thread at work.
+ *
  * <p>Hand-off is a volatile slot array plus park/unpark: running a stage allocates nothing.
  *
  * <p>Public only as the pool {@link PooledMatMul#product} is given: a kernel in another package
@@ -30,6 +35,10 @@ public final class WorkerPool {
     private final Worker[] workers;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicReferenceArray<Stage> open = new AtomicReferenceArray<>(SLOTS);
+    /** Callers waiting for their tasks while helping others' products; woken, like the workers, when a stage opens. */
+    private final AtomicReferenceArray<Thread> helpers = new AtomicReferenceArray<>(SLOTS);
+    /** Per thread: {@link #enter} calls not yet left, so that a thread entering again is not counted twice. */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
     private WorkerPool(int budget) {
         this.budget = budget;
@@ -61,15 +70,22 @@ public final class WorkerPool {
         return Math.max(1, budget - busy.get() + 1);
     }
 
-    /** The calling thread starts work that may {@link #run} stages; pair with {@link #leave}. */
+    /**
+     * The calling thread starts work that may {@link #run} stages; pair with {@link #leave}. A
+     * thread already counted (entered, or a worker running a part) is not counted again.
+     */
     void enter() {
-        busy.incrementAndGet();
+        if (depth.get()[0]++ == 0) {
+            busy.incrementAndGet();
+        }
     }
 
     /** The calling thread is done: idle workers may now help others' stages. */
     void leave() {
-        busy.decrementAndGet();
-        wakeWorkers();
+        if (--depth.get()[0] == 0) {
+            busy.decrementAndGet();
+            wakeWorkers();
+        }
     }
 
     /**
@@ -87,12 +103,55 @@ public final class WorkerPool {
             while (stage.runOne()) {
                 // the caller keeps claiming until every part is taken
             }
+            if (stage.longParts()) {
+                helpUntilDone(stage, parts);
+            }
         } finally {
             if (slot >= 0) {
                 open.set(slot, null);
             }
         }
         stage.awaitDone(parts);
+    }
+
+    /**
+     * While other threads finish the last tasks of {@code stage}, runs parts of the products open
+     * meanwhile (theirs, mostly): those tasks then end sooner than on their thread alone. Parks when
+     * there is nothing to help; a stage opening, or the last part of {@code stage}, wakes it.
+     */
+    private void helpUntilDone(Stage stage, int parts) {
+        int slot = -1;
+        try {
+            while (!stage.isDone(parts)) {
+                Stage other = work(false);
+                if (other != null) {
+                    other.runOne();
+                    continue;
+                }
+                if (slot < 0) {
+                    slot = register();
+                    if (slot < 0) {
+                        return; // no slot to be woken through: wait as usual
+                    }
+                    continue; // look once more, now that a stage opening wakes this thread
+                }
+                LockSupport.park(this);
+            }
+        } finally {
+            if (slot >= 0) {
+                helpers.set(slot, null);
+            }
+        }
+    }
+
+    private int register() {
+        Thread me = Thread.currentThread();
+        for (int i = 0; i < SLOTS; i++) {
+            if (helpers.get(i) == null && helpers.compareAndSet(i, null, me)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private int publish(Stage stage) {
@@ -108,13 +167,19 @@ public final class WorkerPool {
         for (Worker w : workers) {
             LockSupport.unpark(w);
         }
+        for (int i = 0; i < SLOTS; i++) {
+            Thread h = helpers.get(i);
+            if (h != null) {
+                LockSupport.unpark(h);
+            }
+        }
     }
 
-    /** An open stage with unclaimed parts, or null. */
-    private Stage work() {
+    /** An open stage with unclaimed parts (only short ones unless {@code tasks}), or null. */
+    private Stage work(boolean tasks) {
         for (int i = 0; i < SLOTS; i++) {
             Stage s = open.get(i);
-            if (s != null && s.hasWork()) {
+            if (s != null && s.hasWork() && (tasks || !s.longParts())) {
                 return s;
             }
         }
@@ -130,15 +195,18 @@ public final class WorkerPool {
         @Override
         public void run() {
             while (true) {
-                Stage stage = busy.get() < budget ? work() : null;
+                Stage stage = busy.get() < budget ? work(true) : null;
                 if (stage == null) {
                     LockSupport.park(this);
                     continue;
                 }
                 busy.incrementAndGet();
+                int[] entered = depth.get();
+                entered[0] = 1; // the products of a task part are already counted
                 try {
                     stage.runOne();
                 } finally {
+                    entered[0] = 0;
                     busy.decrementAndGet();
                 }
             }

@@ -70,6 +70,115 @@ class ExpertShardTest {
         }
     }
 
+    /** Experts whose products are large enough to be shared out, with uneven rows: expert 1 has none, expert 4 a few. */
+    private static final int GM = 48, GH = 160;
+    private static final int[][] GROUP_COUNTS = {{150, 0, 37, 90, 3}, {60, 0, 0, 120, 1}, {0, 0, 5, 33, 70}};
+
+    @Test
+    void expertsSideBySideGiveTheOneByOneBitsOnAnyThreadCount() {
+        ExpertShard shard = shard(GM, GH, GROUP_COUNTS[0].length);
+        List<ExpertRows> dispatch = blocks(new SplittableRandom(11), GROUP_COUNTS, GM);
+        List<ExpertRows> outputGradients = blocks(new SplittableRandom(12), GROUP_COUNTS, GM);
+        Run expected = new Run(shard, dispatch, outputGradients);
+        MatMul one = MatMuls.byName("vector:1");
+        shard.startForward(expected.dispatch, expected.pass);
+        for (int l = 0; l < shard.size(); l++) shard.forwardExpert(l, expected.dispatch, expected.pass, one);
+        shard.startBackward(expected.pass, expected.gradients, expected.grads);
+        for (int l = 0; l < shard.size(); l++) shard.backwardExpert(l, expected.pass, expected.gradients, expected.grads, one);
+
+        for (String kernel : List.of("vector:1", "vector:2", "vector:3")) {
+            MatMul mm = MatMuls.byName(kernel);
+            Run grouped = new Run(shard, dispatch, outputGradients);
+            shard.startForward(grouped.dispatch, grouped.pass);
+            shard.forwardExperts(new int[] {3, 0}, grouped.dispatch, grouped.pass, mm);
+            shard.forwardExperts(new int[] {4}, grouped.dispatch, grouped.pass, mm);
+            shard.forwardExperts(new int[] {}, grouped.dispatch, grouped.pass, mm);
+            shard.forwardExperts(new int[] {1, 2}, grouped.dispatch, grouped.pass, mm);
+            shard.startBackward(grouped.pass, grouped.gradients, grouped.grads);
+            shard.backwardExperts(new int[] {2, 4, 1}, grouped.pass, grouped.gradients, grouped.grads, mm);
+            shard.backwardExperts(new int[] {0, 3}, grouped.pass, grouped.gradients, grouped.grads, mm);
+            expected.assertSame(grouped, kernel + ", in groups");
+
+            Run whole = new Run(shard, dispatch, outputGradients);
+            shard.forward(whole.dispatch, whole.pass, mm);
+            shard.backward(whole.pass, whole.gradients, whole.grads, mm);
+            expected.assertSame(whole, kernel + ", the whole pass");
+
+            Run oneByOne = new Run(shard, dispatch, outputGradients);
+            shard.startForward(oneByOne.dispatch, oneByOne.pass);
+            for (int l = 0; l < shard.size(); l++) shard.forwardExpert(l, oneByOne.dispatch, oneByOne.pass, mm);
+            shard.startBackward(oneByOne.pass, oneByOne.gradients, oneByOne.grads);
+            for (int l = 0; l < shard.size(); l++) shard.backwardExpert(l, oneByOne.pass, oneByOne.gradients, oneByOne.grads, mm);
+            expected.assertSame(oneByOne, kernel + ", one by one");
+        }
+    }
+
+    @Test
+    void aGroupThatNamesAnExpertTwiceOrNoneOfTheShardsIsRefusedBeforeAnyRowIsWritten() {
+        ExpertShard shard = shard(GM, GH, GROUP_COUNTS[0].length);
+        List<ExpertRows> blocks = blocks(new SplittableRandom(13), GROUP_COUNTS, GM);
+        List<ExpertRows> untouched = copies(blocks);
+        ExpertShard.Pass pass = new ExpertShard.Pass();
+        shard.startForward(blocks, pass);
+        MatMul mm = MatMuls.byName("vector:2");
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> shard.forwardExperts(new int[] {0, 2, 0}, blocks, pass, mm));
+        assertTrue(twice.getMessage().contains("local expert 0 listed twice"), twice.getMessage());
+        IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                () -> shard.forwardExperts(new int[] {1, 5}, blocks, pass, mm));
+        assertTrue(outside.getMessage().contains("local expert 5 of a shard of 5"), outside.getMessage());
+        assertSameRows(untouched, blocks);
+        List<ExpertGrads> grads = shard.newGrads();
+        shard.forwardExperts(new int[] {0, 1, 2, 3, 4}, blocks, pass, mm);
+        shard.startBackward(pass, blocks, grads);
+        assertThrows(IllegalArgumentException.class, () -> shard.backwardExperts(new int[] {3, 3}, pass, blocks, grads, mm));
+        assertThrows(IllegalArgumentException.class, () -> shard.backwardExperts(new int[] {-1}, pass, blocks, grads, mm));
+    }
+
+    @Test
+    void expertsSideBySideReadAndWriteOnlyTheirOwnRows() {
+        ExpertShard shard = shard(GM, GH, GROUP_COUNTS[0].length);
+        List<ExpertRows> blocks = blocks(new SplittableRandom(14), GROUP_COUNTS, GM);
+        for (ExpertRows b : blocks) fill(b, 3, Float.NaN, GM); // expert 3's rows are still on the way
+        ExpertShard.Pass pass = new ExpertShard.Pass();
+        shard.startForward(blocks, pass);
+        shard.forwardExperts(new int[] {0, 1, 2, 4}, blocks, pass, MatMuls.byName("vector:2"));
+        for (ExpertRows b : blocks) {
+            int first3 = b.firstRowOf(3), end3 = first3 + b.counts()[3];
+            for (int i = 0; i < b.rows().numRows * GM; i++) {
+                boolean own3 = i >= first3 * GM && i < end3 * GM;
+                assertTrue(own3 ? Float.isNaN(b.rows().data[i]) : Float.isFinite(b.rows().data[i]), "row " + i / GM);
+            }
+        }
+    }
+
+    /** One pass's inputs (copies, so that every run starts from the same rows), its outputs and gradients. */
+    private static final class Run {
+        final List<ExpertRows> dispatch, gradients;
+        final ExpertShard.Pass pass = new ExpertShard.Pass();
+        final List<ExpertGrads> grads;
+
+        Run(ExpertShard shard, List<ExpertRows> dispatch, List<ExpertRows> gradients) {
+            this.dispatch = copies(dispatch);
+            this.gradients = copies(gradients);
+            this.grads = shard.newGrads();
+        }
+
+        void assertSame(Run actual, String what) {
+            for (int r = 0; r < dispatch.size(); r++) {
+                assertArrayEquals(dispatch.get(r).rows().data, actual.dispatch.get(r).rows().data, what + ": outputs to source " + r);
+                assertArrayEquals(gradients.get(r).rows().data, actual.gradients.get(r).rows().data, what + ": input gradients to source " + r);
+            }
+            for (int l = 0; l < grads.size(); l++) {
+                assertArrayEquals(rowData(pass.hidden(l)), rowData(actual.pass.hidden(l)), what + ": hidden of expert " + l);
+                assertArrayEquals(grads.get(l).w1().data, actual.grads.get(l).w1().data, what + ": dW1 of expert " + l);
+                assertArrayEquals(grads.get(l).b1().data, actual.grads.get(l).b1().data, what + ": db1 of expert " + l);
+                assertArrayEquals(grads.get(l).w2().data, actual.grads.get(l).w2().data, what + ": dW2 of expert " + l);
+                assertArrayEquals(grads.get(l).b2().data, actual.grads.get(l).b2().data, what + ": db2 of expert " + l);
+            }
+        }
+    }
+
     @Test
     void backwardRefusesCountsTheForwardPassDidNotHave() {
         ExpertShard shard = shard();
@@ -82,22 +191,34 @@ class ExpertShardTest {
     }
 
     private static ExpertShard shard() {
+        return shard(M, H, COUNTS[0].length);
+    }
+
+    private static ExpertShard shard(int modelDim, int hiddenDim, int experts) {
         SplittableRandom random = new SplittableRandom(42);
-        List<Expert> experts = new ArrayList<>();
-        for (int l = 0; l < COUNTS[0].length; l++) experts.add(Expert.initialised(M, H, random));
-        return new ExpertShard(3, experts);
+        List<Expert> list = new ArrayList<>();
+        for (int l = 0; l < experts; l++) list.add(Expert.initialised(modelDim, hiddenDim, random));
+        return new ExpertShard(3, list);
     }
 
     private static List<ExpertRows> blocks(SplittableRandom random) {
+        return blocks(random, COUNTS, M);
+    }
+
+    private static List<ExpertRows> blocks(SplittableRandom random, int[][] counts, int cols) {
         List<ExpertRows> out = new ArrayList<>();
-        for (int[] c : COUNTS) out.add(rows(random, c));
+        for (int[] c : counts) out.add(rows(random, c, cols));
         return out;
     }
 
     private static ExpertRows rows(SplittableRandom random, int[] counts) {
+        return rows(random, counts, M);
+    }
+
+    private static ExpertRows rows(SplittableRandom random, int[] counts, int cols) {
         int n = 0;
         for (int c : counts) n += c;
-        FMatrixRMaj m = new FMatrixRMaj(n, M);
+        FMatrixRMaj m = new FMatrixRMaj(n, cols);
         for (int i = 0; i < m.data.length; i++) m.data[i] = (float) (random.nextDouble() * 2 - 1);
         return new ExpertRows(m, counts.clone());
     }
@@ -109,8 +230,12 @@ class ExpertShardTest {
     }
 
     private static void fill(ExpertRows b, int l, float value) {
+        fill(b, l, value, M);
+    }
+
+    private static void fill(ExpertRows b, int l, float value, int cols) {
         int first = b.firstRowOf(l);
-        Arrays.fill(b.rows().data, first * M, (first + b.counts()[l]) * M, value);
+        Arrays.fill(b.rows().data, first * cols, (first + b.counts()[l]) * cols, value);
     }
 
     private static void assertSameRows(List<ExpertRows> expected, List<ExpertRows> actual) {

@@ -119,6 +119,75 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aThreadThatEntersAgainIsCountedOnce() {
+        WorkerPool pool = WorkerPool.shared(2);
+        pool.enter();
+        try {
+            int free = pool.threadsFree();
+            pool.enter(); // a product inside a task
+            try {
+                assertEquals(free, pool.threadsFree());
+            } finally {
+                pool.leave();
+            }
+            assertEquals(free, pool.threadsFree());
+        } finally {
+            pool.leave();
+        }
+    }
+
+    /** A stage whose parts are whole tasks, like MatMul.runEach's. */
+    private static Stage tasks(IntConsumer action) {
+        return new Stage() {
+            @Override
+            protected void runPart(int part) {
+                action.accept(part);
+            }
+
+            @Override
+            protected boolean longParts() {
+                return true;
+            }
+        };
+    }
+
+    @Test
+    void aCallerWhoseTasksRanOutHelpsTheProductsOfTheTaskStillRunning() {
+        WorkerPool pool = WorkerPool.shared(2);
+        // The caller's task ends at once; the worker's runs a stage of many short parts, which the
+        // caller, with nothing of its own left, should help with instead of waiting.
+        Thread caller = Thread.currentThread();
+        java.util.Set<Thread> helpers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        Stage inner = stage(part -> {
+            helpers.add(Thread.currentThread());
+            long until = System.nanoTime() + 200_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        Stage outer = tasks(task -> {
+            bothStarted.countDown();
+            try {
+                assertTrue(bothStarted.await(30, TimeUnit.SECONDS), "no worker joined the caller");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            if (Thread.currentThread() != caller) {
+                pool.enter();
+                try {
+                    pool.run(inner, 2000);
+                } finally {
+                    pool.leave();
+                }
+            }
+        });
+        runAlone(pool, outer, 2);
+        assertTrue(helpers.contains(caller), "the caller did not help: only " + helpers);
+        assertEquals(2, helpers.size());
+    }
+
+    @Test
     void partCountsOutsideTheClaimWordAreRefused() {
         WorkerPool pool = WorkerPool.shared(2);
         Stage stage = stage(part -> { });
