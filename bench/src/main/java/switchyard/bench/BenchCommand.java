@@ -147,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
         PeerRuns peer = what.contains("peer") ? PeerRuns.start(out, warmup, window()) : null;
         if (what.contains("layer")) figures.put("layer", layer(out, configs, peer));
         if (peer != null) peer.report(figures, configs, world, repeat);
-        if (what.contains("cross-jvm")) figures.put("cross_jvm", crossJvm(out));
+        if (what.contains("cross-jvm")) figures.put("cross_jvm", crossJvm(out, configs.size() == 1 ? configs.get(0) : LayerConfig.LARGE));
 
         if (json != null) {
             Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(figures));
@@ -321,12 +321,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> crossJvm(PrintWriter out) throws Exception {
+    private Map<String, Object> crossJvm(PrintWriter out, LayerConfig layer) throws Exception {
         if (!Files.isRegularFile(clusterConfig))
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
         CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5, CrossJvmBench.WARMUP_BYTES,
-                config.equals("both") || config.equals("all") ? LayerConfig.LARGE : configByName(), matmul, warmup, steps, Path.of("target", "bench-logs"));
+                layer, matmul, warmup, steps, Path.of("target", "bench-logs"));
         String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
         out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
         List<Map<String, Object>> rows = new ArrayList<>();

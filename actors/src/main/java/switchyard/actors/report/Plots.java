@@ -76,7 +76,7 @@ public final class Plots {
         write(dir, PHASES, phases(steps));
     }
 
-    private static void write(Path dir, Plot plot, Chart<?, ?> chart) throws IOException {
+    static void write(Path dir, Plot plot, Chart<?, ?> chart) throws IOException {
         try (OutputStream out = Files.newOutputStream(dir.resolve(plot.file()))) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
@@ -204,7 +204,7 @@ public final class Plots {
         return chart;
     }
 
-    private static XYChart lineChart(Plot plot, String yTitle) {
+    static XYChart lineChart(Plot plot, String yTitle) {
         XYChart chart = new XYChartBuilder().width(plot.width()).height(plot.height()).title(plot.title()).xAxisTitle("step")
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);

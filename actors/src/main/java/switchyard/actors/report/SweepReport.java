@@ -1,19 +1,18 @@
 package switchyard.actors.report;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import switchyard.actors.driver.StepMetrics;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /** The page of a {@code --sweep}: one row per run, the drops of every run in one plot, links to each run's report. */
 public final class SweepReport {
@@ -33,24 +32,9 @@ public final class SweepReport {
      */
     public static String write(Path dir, String swept, Map<String, RunSummary> summaries, Map<String, List<StepMetrics>> runs)
             throws IOException {
-        XYChart chart = new XYChartBuilder().width(DROPPED.width()).height(DROPPED.height()).title(DROPPED.title())
-                .xAxisTitle("step").yAxisTitle("% of (token, expert) assignments").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
-        runs.forEach((run, steps) -> chart.addSeries(run, Plots.perStep(steps, m -> m.update() + 1),
-                Plots.perStep(steps, StepMetrics::droppedPercent)).setMarker(SeriesMarkers.CIRCLE));
-        try (OutputStream out = Files.newOutputStream(dir.resolve(DROPPED.file()))) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        }
-        XYChart imbalance = new XYChartBuilder().width(IMBALANCE.width()).height(IMBALANCE.height()).title(IMBALANCE.title())
-                .xAxisTitle("step").yAxisTitle("max / mean choices per expert (1 = even)").build();
-        imbalance.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        imbalance.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
-        runs.forEach((run, steps) -> imbalance.addSeries(run, Plots.perStep(steps, m -> m.update() + 1),
-                Plots.perStep(steps, StepMetrics::selectionImbalance)).setMarker(SeriesMarkers.NONE));
-        try (OutputStream out = Files.newOutputStream(dir.resolve(IMBALANCE.file()))) {
-            BitmapEncoder.saveBitmap(imbalance, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        Plots.write(dir, DROPPED, byRun(DROPPED, "% of (token, expert) assignments", runs, StepMetrics::droppedPercent, SeriesMarkers.CIRCLE));
+        Plots.write(dir, IMBALANCE, byRun(IMBALANCE, "max / mean choices per expert (1 = even)", runs, StepMetrics::selectionImbalance,
+                SeriesMarkers.NONE));
 
         int width = Math.max(28, runs.keySet().stream().mapToInt(String::length).max().orElse(0));
         String line = "  %-" + width + "s %10s %10s %10s %10s %12s %12s %12s %12s%n";
@@ -84,5 +68,16 @@ public final class SweepReport {
         html.append("</body></html>\n");
         Files.writeString(dir.resolve(ReportWriter.INDEX), html.toString());
         return text.toString();
+    }
+
+    /** One line per run, the legend below the plot: run names are long, and inside it would cover the lines. */
+    private static XYChart byRun(Plots.Plot plot, String yTitle, Map<String, List<StepMetrics>> runs, ToDoubleFunction<StepMetrics> value,
+                                 Marker marker) {
+        XYChart chart = Plots.lineChart(plot, yTitle);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        runs.forEach((run, steps) -> chart.addSeries(run, Plots.perStep(steps, m -> m.update() + 1), Plots.perStep(steps, value))
+                .setMarker(marker));
+        return chart;
     }
 }

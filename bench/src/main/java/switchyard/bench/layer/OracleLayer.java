@@ -51,7 +51,7 @@ public final class OracleLayer {
             dOut.add(uniform(config.tokens(), config.modelDim(), 1.0, random));
             noise.add(GateNoise.seeded(1, r, 0));
             params.add(new Param("gate" + r, gates.get(r).weight(), layer.gateGrad(r)));
-            for (Param p : shared.get(r).params(layer.sharedGrad(r))) params.add(new Param("rank" + r + "." + p.name(), p.value(), p.grad()));
+            params.addAll(Expert.params(shared.get(r).experts(), layer.sharedGrad(r), "rank" + r + ".shared", 0));
         }
         for (int e = 0; e < config.experts(); e++) {
             Expert x = experts.get(e);

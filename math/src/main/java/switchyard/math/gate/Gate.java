@@ -32,7 +32,6 @@ public final class Gate {
         this.weight = weight;
         this.options = options;
         this.selectionBias = options.usesSelectionBias() ? new float[weight.numCols] : null;
-        if (selectionBias != null) new Selection(weight.numCols, options.groups(), options.topkGroups(), options.topK(), selectionBias);
     }
 
     /** Wg, [M × E]. Optimizers update it in place. */

@@ -110,8 +110,9 @@ public record RoutingOptions(
     /**
      * Checks the options against a layer of {@code experts} experts; the message names the option.
      *
-     * @throws IllegalArgumentException when the groups do not divide the experts, or top-k asks for
-     *                                  more experts than the kept groups hold
+     * @throws IllegalArgumentException when the groups do not divide the experts, a group holds one
+     *                                  expert but needs its two best (with a selection bias), or
+     *                                  top-k asks for more experts than the kept groups hold
      */
     public void requireFits(int experts) {
         if (kind == RoutingKind.EXPERT_CHOICE) return;
@@ -121,6 +122,10 @@ public record RoutingOptions(
         if (topK > candidates)
             throw new IllegalArgumentException("top-" + topK + " needs at least " + topK + " experts, but " + topkGroups
                     + " kept group" + (topkGroups == 1 ? "" : "s") + " of " + experts / groups + " hold " + candidates);
+        if (usesSelectionBias() && groups > 1 && experts / groups < 2)
+            throw new IllegalArgumentException("a group scores the sum of its two best experts, so with a selection bias"
+                    + " every group needs at least 2 experts; " + groups + " groups of E=" + experts + " have "
+                    + experts / groups);
     }
 
     /** Whether choices come from the scores plus the selection bias within the kept groups, rather than GShard's rule. */

@@ -24,10 +24,6 @@ final class Selection {
      *                 best experts, without it its best expert
      */
     Selection(int experts, int groups, int keptGroups, int k, float[] bias) {
-        if (bias != null && groups > 1 && experts / groups < 2)
-            throw new IllegalArgumentException("a group scores the sum of its two best experts, so with a selection bias"
-                    + " every group needs at least 2 experts; " + groups + " groups of E=" + experts + " have "
-                    + experts / groups);
         this.experts = experts;
         this.groups = groups;
         this.keptGroups = keptGroups;
