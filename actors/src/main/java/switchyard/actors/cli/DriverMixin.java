@@ -37,7 +37,8 @@ final class DriverMixin {
         PrintWriter out = cli.getOut();
         NetworkModel net = reporting.network();
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
-        printer.header(false, options.matmul() + " (each rank node resolves it for itself)");
+        printer.header(false, options.matmul() + " (each rank node resolves it for itself)",
+                options.precision().label() + " (each rank node picks its kernel for itself)");
         ReportWriter writer = reporting.writer(SimulateCommand.optionValues(cli.getCommandSpec()), net);
         java.util.function.Consumer<switchyard.actors.driver.StepMetrics> onStep = printer::step;
         if (writer != null) onStep = onStep.andThen(writer::step);

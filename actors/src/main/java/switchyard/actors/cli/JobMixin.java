@@ -8,6 +8,7 @@ import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.linalg.MatMuls;
+import switchyard.math.precision.Precision;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,10 @@ final class JobMixin {
             + "amx sums float32 products as three bfloat16 products (relative error about 2^-16 per term); vector is exact float32.")
     String matmul = "best";
 
+    @Option(names = "--precision", paramLabel = "P", description = "Arithmetic of the expert products: fp32, or bf16 (operands rounded to bfloat16, "
+            + "float32 accumulation; router, losses, reductions, optimizer and master weights stay float32) (default: ${DEFAULT-VALUE}).")
+    String precision = "fp32";
+
     @Option(names = "--deadline", paramLabel = "SECONDS",
             description = "Deadline of every gather, in seconds (default: switchyard.gather-deadline of the configuration, 60 s).")
     Double deadlineSeconds;
@@ -83,11 +88,12 @@ final class JobMixin {
                 : Duration.ofMillis((long) (deadlineSeconds * 1000));
         if (deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("--deadline must be positive, got " + deadlineSeconds);
         MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
+        Precision.parse(precision); // so does a bad precision
         if (resume != null) CheckpointManifest.read(Path.of(resume)); // so does a directory with no complete checkpoint
         if (checkpointDir != null) Directories.requireWritable(Path.of(checkpointDir), "--checkpoint-dir " + checkpointDir);
         return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
                 deadline, exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume), sharedExperts,
-                sharedHidden == null ? hiddenDim : sharedHidden);
+                sharedHidden == null ? hiddenDim : sharedHidden, Precision.parse(precision));
     }
 }

@@ -19,6 +19,7 @@ import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.sim.StepPrinter;
 import switchyard.math.linalg.MatMuls;
+import switchyard.math.precision.ExpertKernels;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,7 +83,8 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ReportWriter writer = reporting.writer(optionValues(spec), net); // a bad report directory fails before the run
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
-        printer.header(routingOnly, MatMuls.describe(MatMuls.byName(options.matmul())));
+        printer.header(routingOnly, MatMuls.describe(MatMuls.byName(options.matmul())),
+                ExpertKernels.describe(options.matmul(), options.precision()));
         RunListener.Outcome outcome;
         try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {
             Consumer<StepMetrics> onStep = bar != null ? bar : printer::step;

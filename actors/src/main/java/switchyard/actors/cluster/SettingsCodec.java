@@ -11,6 +11,7 @@ import switchyard.math.gate.NoisePolicy;
 import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.gate.ScoreFunction;
+import switchyard.math.precision.Precision;
 
 import java.time.Duration;
 
@@ -33,7 +34,7 @@ final class SettingsCodec {
         out.putLong(s.seed()).putString(s.optimizer().kind()).putDouble(s.optimizer().learningRate()).putDouble(s.optimizer().momentum());
         out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
         s.exchange().writeTo(out);
-        out.putInt(s.sharedExperts()).putInt(s.sharedHiddenDim());
+        out.putInt(s.sharedExperts()).putInt(s.sharedHiddenDim()).putByte(s.precision().ordinal());
     }
 
     static RankSettings read(WireReader in) {
@@ -69,8 +70,9 @@ final class SettingsCodec {
             String matmul = in.getString();
             ExchangeSettings exchange = ExchangeSettings.readFrom(in);
             int shared = in.getInt(), sharedHidden = in.getInt();
+            Precision precision = enumAt(Precision.values(), in.getByte(), "precision");
             return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange, shared,
-                    sharedHidden);
+                    sharedHidden, precision);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("bad rank settings: " + e.getMessage());
         }

@@ -28,6 +28,7 @@ import switchyard.math.gate.Gate;
 import switchyard.math.layer.ModelInit;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
+import switchyard.math.precision.ExpertKernels;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,9 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
 
     private final RankSettings settings;
     private final StashBuffer<RankInbox> early;
+    /** The router's kernel (float32) and the experts' (at the job's precision). */
     private final MatMul mm;
+    private final MatMul expertMm;
     private final ExpertShard shard;
     private final ActorRef<GateActor.Command> gate;
     private final ExpertGradients gradients;
@@ -87,6 +90,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         this.settings = settings;
         this.early = early;
         this.mm = MatMuls.byName(settings.matmul());
+        this.expertMm = ExpertKernels.byName(settings.matmul(), settings.precision());
         List<Expert> local = new ArrayList<>();
         for (int l = 0; l < settings.localExperts(); l++) {
             local.add(ModelInit.expert(settings.seed(), settings.firstExpert() + l, settings.modelDim(), settings.hiddenDim()));
@@ -182,8 +186,8 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
             return this;
         }
         allToAll = new AllToAll(settings.rank(), roster.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
-        tokens = new TokenSide(settings, steps, failures, allToAll, model, mm, getContext().getSelf());
-        experts = new ExpertSide(settings, steps, failures, allToAll, shard, mm, gradients, earlyExperts);
+        tokens = new TokenSide(settings, steps, failures, allToAll, model, expertMm, getContext().getSelf());
+        experts = new ExpertSide(settings, steps, failures, allToAll, shard, expertMm, gradients, earlyExperts);
         failures.driverIs(roster.driver());
         return early.unstashAll(this);
     }

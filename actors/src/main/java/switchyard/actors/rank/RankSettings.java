@@ -3,6 +3,7 @@ package switchyard.actors.rank;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.precision.Precision;
 
 import java.time.Duration;
 
@@ -18,12 +19,21 @@ import java.time.Duration;
  * @param exchange       how exchange blocks are split and paced
  * @param sharedExperts  shared experts every token passes through on its own rank (0: none)
  * @param sharedHiddenDim their hidden width
+ * @param precision      the arithmetic of the expert products (the router is always float32)
  */
 public record RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim,
                            RoutingOptions routing, long seed, OptimizerSpec optimizer,
                            Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange,
-                           int sharedExperts, int sharedHiddenDim) {
-    /** Without shared experts. */
+                           int sharedExperts, int sharedHiddenDim, Precision precision) {
+    /** In float32. */
+    public RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, RoutingOptions routing, long seed,
+                        OptimizerSpec optimizer, Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange,
+                        int sharedExperts, int sharedHiddenDim) {
+        this(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer, gatherDeadline, maxStepsAhead, matmul,
+                exchange, sharedExperts, sharedHiddenDim, Precision.FP32);
+    }
+
+    /** Without shared experts, in float32. */
     public RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, RoutingOptions routing, long seed,
                         OptimizerSpec optimizer, Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange) {
         this(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer, gatherDeadline, maxStepsAhead, matmul,
@@ -43,6 +53,7 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
         if (sharedExperts < 0 || sharedHiddenDim < 1)
             throw new IllegalArgumentException("shared experts must be >= 0 and their hidden dim >= 1, got " + sharedExperts
                     + " and H=" + sharedHiddenDim);
+        if (precision == null) throw new IllegalArgumentException("precision missing");
         if (gatherDeadline.isNegative() || gatherDeadline.isZero())
             throw new IllegalArgumentException("gather deadline must be positive, got " + gatherDeadline);
     }
@@ -50,7 +61,7 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
     /** The same settings with another way of moving exchange blocks. */
     public RankSettings withExchange(ExchangeSettings e) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, e, sharedExperts, sharedHiddenDim);
+                gatherDeadline, maxStepsAhead, matmul, e, sharedExperts, sharedHiddenDim, precision);
     }
 
     public int experts() { return worldSize * localExperts; }
@@ -59,6 +70,12 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
 
     public RankSettings forRank(int r) {
         return new RankSettings(r, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim);
+                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim, precision);
+    }
+
+    /** The same settings with expert products at another precision. */
+    public RankSettings withPrecision(Precision p) {
+        return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
+                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim, p);
     }
 }

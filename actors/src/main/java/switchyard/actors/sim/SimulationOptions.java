@@ -8,6 +8,7 @@ import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankSettings;
 import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.precision.Precision;
 import switchyard.math.task.ClusteredRegression;
 
 import java.time.Duration;
@@ -20,11 +21,21 @@ import java.time.Duration;
  * @param checkpoint when to save checkpoints and where to resume from
  * @param sharedExperts shared experts every token passes through on its own rank (0: none)
  * @param sharedHiddenDim their hidden width
+ * @param precision  the arithmetic of the expert products (the router is always float32)
  */
 public record SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters,
                                 int steps, int microBatches, boolean pipelined, long seed, RoutingOptions routing,
                                 OptimizerSpec optimizer, String matmul, Duration gatherDeadline, ExchangeSettings exchange,
-                                CheckpointPlan checkpoint, int sharedExperts, int sharedHiddenDim) {
+                                CheckpointPlan checkpoint, int sharedExperts, int sharedHiddenDim, Precision precision) {
+
+    /** In float32. */
+    public SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters, int steps,
+                             int microBatches, boolean pipelined, long seed, RoutingOptions routing, OptimizerSpec optimizer,
+                             String matmul, Duration gatherDeadline, ExchangeSettings exchange, CheckpointPlan checkpoint,
+                             int sharedExperts, int sharedHiddenDim) {
+        this(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches, pipelined, seed, routing,
+                optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, Precision.FP32);
+    }
 
     /** Without shared experts. */
     public SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters, int steps,
@@ -55,33 +66,39 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
         new ClusteredRegression.Spec(seed, clusters, modelDim, tokens); // validates the task's numbers
         if (hiddenDim < 1) throw new IllegalArgumentException("hidden dim must be >= 1, got " + hiddenDim);
         if (checkpoint == null) checkpoint = CheckpointPlan.none();
+        if (precision == null) precision = Precision.FP32;
     }
 
     public int experts() { return worldSize * localExperts; }
 
     public SimulationOptions withExchange(ExchangeSettings e) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint, sharedExperts, sharedHiddenDim);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint, sharedExperts, sharedHiddenDim, precision);
     }
 
     public SimulationOptions withCheckpoint(CheckpointPlan c) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c, sharedExperts, sharedHiddenDim);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c, sharedExperts, sharedHiddenDim, precision);
     }
 
     public SimulationOptions withSteps(int n) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, n, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision);
     }
 
     public SimulationOptions withRouting(RoutingOptions r) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, r, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim);
+                pipelined, seed, r, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision);
     }
 
     public SimulationOptions withShared(int n, int hidden) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, n, hidden);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, n, hidden, precision);
+    }
+
+    public SimulationOptions withPrecision(Precision p) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, p);
     }
 
     public ClusteredRegression.Spec task() {
@@ -91,7 +108,7 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
     /** Rank r's settings; a first Dispatch may run a few updates' worth of micro-batches ahead. */
     public RankSettings rankSettings(int rank) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, 4 * microBatches + 4, matmul, exchange, sharedExperts, sharedHiddenDim);
+                gatherDeadline, 4 * microBatches + 4, matmul, exchange, sharedExperts, sharedHiddenDim, precision);
     }
 
     /** The driver's plan: every rank draws its batch from the synthetic task's spec. */

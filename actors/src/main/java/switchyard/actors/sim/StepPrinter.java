@@ -33,7 +33,11 @@ public final class StepPrinter {
      * The run's shape, network model and matrix kernel ({@code kernel}: what runs the products, so
      * a reader knows their precision), then the column heads.
      */
-    public void header(boolean routingOnly, String kernel) {
+    /**
+     * @param kernel  the matrix kernel, with why AMX is not in use when it is not
+     * @param experts what the expert products run on, at which precision
+     */
+    public void header(boolean routingOnly, String kernel, String experts) {
         String shared = options.sharedExperts() == 0 ? ""
                 : String.format(Locale.ROOT, ", %d shared expert%s (H=%d)", options.sharedExperts(), options.sharedExperts() == 1 ? "" : "s",
                 options.sharedHiddenDim());
@@ -42,6 +46,7 @@ public final class StepPrinter {
                 options.modelDim(), options.hiddenDim(), options.routing().describe(), shared, options.steps(), options.seed());
         out.printf("network model: %s%n", network);
         out.printf("matrix kernel: %s%n", kernel);
+        if (!routingOnly) out.printf("expert products: %s%n", experts);
         out.printf(Locale.ROOT, "%5s %10s %10s %8s %9s %10s %8s %9s  %s%n", "step", "loss", "l_aux", "dropped", "load max", "bytes",
                 "ms", "est. ms", "tokens per expert");
         out.flush();

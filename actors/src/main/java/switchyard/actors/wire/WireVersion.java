@@ -8,7 +8,8 @@ package switchyard.actors.wire;
  */
 public final class WireVersion {
     /** 2: one exchange message with its exchange in the flags, DeepSeek-V3-class routing and shared experts. */
-    public static final int CURRENT = 2;
+    /** 3: the expert products' precision in a job's settings. */
+    public static final int CURRENT = 3;
 
     private WireVersion() {}
 }

@@ -8,8 +8,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import switchyard.math.reference.ReferenceCase;
 import switchyard.math.reference.ReferenceCases;
 import switchyard.math.reference.ReferenceCheck;
+import switchyard.math.reference.ReferenceResult;
+import switchyard.math.reference.Tolerances;
+import switchyard.math.linalg.MatMuls;
+import switchyard.math.precision.ExpertKernels;
+import switchyard.math.precision.Precision;
+import switchyard.math.testing.OracleRun;
 
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
@@ -33,5 +40,27 @@ class ActorReferenceVectorsTest {
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void rankActorsMatchTheReference(String name, ReferenceCase c) {
         ReferenceCheck.assertMatches(c, VectorRun.run(kit, c));
+    }
+
+    /**
+     * With {@code --precision bf16} the rank actors compute exactly what the oracle computes with the
+     * same kernels (float32 router, bfloat16 expert operands), bit for bit; the oracle is held to
+     * the vectors at the bfloat16 tolerance in math.
+     */
+    @ParameterizedTest(name = "{0} in bf16")
+    @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
+    void rankActorsInBf16AreTheOracleInBf16(String name, ReferenceCase c) {
+        RankSettings settings = VectorSettings.of(c).withPrecision(Precision.BF16);
+        ReferenceResult actors = VectorRun.run(kit, settings, c);
+        ReferenceResult oracle = OracleRun.run(c, MatMuls.byName(settings.matmul()), ExpertKernels.byName(settings.matmul(), Precision.BF16));
+        for (int r = 0; r < c.worldSize(); r++) {
+            assertArrayEquals(oracle.ranks().get(r).output().data, actors.ranks().get(r).output().data, name + " rank " + r + " output");
+            assertArrayEquals(oracle.ranks().get(r).gradInput().data, actors.ranks().get(r).gradInput().data, name + " rank " + r + " grad_input");
+        }
+        for (int e = 0; e < c.numExperts(); e++) {
+            assertArrayEquals(oracle.expertGrads().get(e).w1().data, actors.expertGrads().get(e).w1().data, name + " expert " + e + " grad W1");
+            assertArrayEquals(oracle.expertGrads().get(e).w2().data, actors.expertGrads().get(e).w2().data, name + " expert " + e + " grad W2");
+        }
+        ReferenceCheck.assertMatches(c, actors, Tolerances.BF16_RELU_SWITCHED);
     }
 }

@@ -29,7 +29,11 @@ public final class VectorRun {
     }
 
     static ReferenceResult run(ActorTestKit kit, ReferenceCase c, ExchangeSettings exchange) {
-        RankSettings settings = VectorSettings.of(c).withExchange(exchange);
+        return run(kit, VectorSettings.of(c).withExchange(exchange), c);
+    }
+
+    /** The case on rank actors built from {@code settings} (the case's own, changed in what a test varies). */
+    static ReferenceResult run(ActorTestKit kit, RankSettings settings, ReferenceCase c) {
         RankHarness h = new RankHarness(kit, settings);
         return drive(h.ranks, h.driver, c);
     }

@@ -30,6 +30,7 @@ import switchyard.math.expert.ExpertGrads;
 import switchyard.math.gate.AuxLoss;
 import switchyard.math.gate.NoisePolicy;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.precision.Precision;
 import switchyard.math.gate.ScoreFunction;
 import switchyard.math.task.ClusteredRegression;
 
@@ -87,7 +88,8 @@ class WireFuzzTest {
                 : RoutingOptions.builder().noise(NoisePolicy.NONE).score(ScoreFunction.SIGMOID).topK(2).groups(2, 1)
                         .biasUpdateRate(0.01f).aux(AuxLoss.SEQUENCE).routeScale(2.5f).dropless(true).build();
         RankSettings settings = new RankSettings(1, 2, l * 2, cols, 3, routing, 7,
-                OptimizerSpec.parse("adam:lr=0.01"), Duration.ofSeconds(3), 8, "ejml", new ExchangeSettings(1024, 2));
+                OptimizerSpec.parse("adam:lr=0.01"), Duration.ofSeconds(3), 8, "ejml", new ExchangeSettings(1024, 2), 0, 3,
+                random.nextBoolean() ? Precision.BF16 : Precision.FP32);
         return List.of(
                 new RankMessage.Roster(List.of(rank.getRef(), rank.getRef()), reply.getRef()),
                 new RankMessage.RunStep(3, new Batch.Given(matrix(random, rows, cols), new Objective.Mse(matrix(random, rows, cols)),

@@ -33,7 +33,9 @@ public final class MoeLayer {
     private final List<List<ExpertGrads>> sharedGrads = new ArrayList<>();
     private final List<List<ExpertGrads>> expertGrads = new ArrayList<>();
     private final List<BufferPool<StepBuffers>> buffers = new ArrayList<>();
+    /** The router's kernel (always float32) and the experts' (float32 or bfloat16, see {@code Precision}). */
     private final MatMul mm;
+    private final MatMul expertMm;
 
     /**
      * @param gates   one gate replica per rank (W of them)
@@ -49,6 +51,14 @@ public final class MoeLayer {
      * @param shared  one replica of the shared experts per rank (W of them; empty for none)
      */
     public MoeLayer(List<Gate> gates, List<Expert> experts, List<SharedExperts> shared, MatMul mm) {
+        this(gates, experts, shared, mm, mm);
+    }
+
+    /**
+     * @param mm       the router's kernel
+     * @param expertMm the routed and shared experts' kernel
+     */
+    public MoeLayer(List<Gate> gates, List<Expert> experts, List<SharedExperts> shared, MatMul mm, MatMul expertMm) {
         int worldSize = gates.size();
         if (worldSize < 1) throw new IllegalArgumentException("need at least one rank");
         int e = gates.get(0).experts();
@@ -69,6 +79,7 @@ public final class MoeLayer {
         this.shards = List.copyOf(shards);
         this.shared = List.copyOf(shared);
         this.mm = mm;
+        this.expertMm = expertMm;
         for (Gate g : this.gates) gateGrads.add(g.newGrad());
         for (SharedExperts s : this.shared) sharedGrads.add(s.newGrads());
         for (ExpertShard shard : this.shards) expertGrads.add(shard.newGrads());
@@ -99,6 +110,23 @@ public final class MoeLayer {
     public record Forward(List<SourceStep> sources, List<ExpertShard.Pass> passes, List<FMatrixRMaj> outputs,
                           List<StepBuffers> buffers) {}
 
+    /**
+     * Which hidden units of every routed and shared expert are active (ReLU > 0) in {@code f}, one
+     * character each: where a function of the layer is not differentiable, and what bfloat16
+     * rounding can switch.
+     */
+    public static String reluPattern(Forward f) {
+        StringBuilder sb = new StringBuilder();
+        for (ExpertShard.Pass pass : f.passes()) {
+            for (int l = 0; l < pass.experts(); l++) {
+                FMatrixRMaj hidden = pass.hidden(l);
+                for (int i = 0; i < hidden.numRows * hidden.numCols; i++) sb.append(hidden.data[i] > 0 ? '1' : '0');
+            }
+        }
+        for (StepBuffers buffers : f.buffers()) sb.append(buffers.shared.reluPattern());
+        return sb.toString();
+    }
+
     /** Forward for every rank: {@code inputs.get(r)} [S_r × M], with that rank's noise. */
     public Forward forward(List<FMatrixRMaj> inputs, List<GateNoise> noise, boolean training) {
         int w = worldSize();
@@ -114,12 +142,12 @@ public final class MoeLayer {
             passes.add(b.pass);
             Routing routing = gates.get(r).route(inputs.get(r), noise.get(r), training, mm, b.routing);
             sources.add(new SourceStep(routing, inputs.get(r), w, b.source));
-            shared.get(r).forward(inputs.get(r), b.shared, mm);
+            shared.get(r).forward(inputs.get(r), b.shared, expertMm);
         }
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
             for (SourceStep source : sources) arriving.add(source.dispatchTo(owner));
-            shards.get(owner).forward(arriving, passes.get(owner), mm); // answers in the arriving blocks
+            shards.get(owner).forward(arriving, passes.get(owner), expertMm); // answers in the arriving blocks
             for (int r = 0; r < w; r++) sources.get(r).acceptOutputs(owner, arriving.get(r));
         }
         List<FMatrixRMaj> outputs = new ArrayList<>(w);
@@ -138,11 +166,11 @@ public final class MoeLayer {
     public List<FMatrixRMaj> backward(Forward forward, List<FMatrixRMaj> dOut) {
         int w = worldSize();
         if (dOut.size() != w) throw new IllegalArgumentException("need " + w + " output gradients, got " + dOut.size());
-        for (int r = 0; r < w; r++) shared.get(r).backward(forward.buffers().get(r).shared, dOut.get(r), sharedGrads.get(r), mm);
+        for (int r = 0; r < w; r++) shared.get(r).backward(forward.buffers().get(r).shared, dOut.get(r), sharedGrads.get(r), expertMm);
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
             for (int r = 0; r < w; r++) arriving.add(forward.sources().get(r).gradientsTo(owner, dOut.get(r)));
-            shards.get(owner).backward(forward.passes().get(owner), arriving, expertGrads.get(owner), mm); // answers in place
+            shards.get(owner).backward(forward.passes().get(owner), arriving, expertGrads.get(owner), expertMm); // answers in place
             for (int r = 0; r < w; r++) forward.sources().get(r).acceptInputGradients(owner, arriving.get(r));
         }
         List<FMatrixRMaj> dx = new ArrayList<>(w);

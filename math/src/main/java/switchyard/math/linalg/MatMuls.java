@@ -58,6 +58,32 @@ public final class MatMuls {
         return ProvidedKernels.unavailableReason(AMX);
     }
 
+    /**
+     * Null when the kernel a native module provides under {@code name} (see {@link KernelProvider})
+     * can run here; otherwise why not, in words for a log line.
+     */
+    public static String providedUnavailableReason(String name) {
+        if (!vectorApiAvailable()) {
+            return "the JVM runs without --add-modules jdk.incubator.vector, which native kernels use for small products";
+        }
+        return ProvidedKernels.unavailableReason(name);
+    }
+
+    /**
+     * The kernel a native module provides under {@code name}, on {@code threads} threads: for kernels
+     * that are not float32 (the bfloat16 ones), which {@link #byName} does not offer since a run
+     * asks for them through its precision.
+     *
+     * @throws IllegalStateException when it cannot run here, with the reason
+     */
+    public static MatMul provided(String name, int threads) {
+        String why = providedUnavailableReason(name);
+        if (why != null) {
+            throw new IllegalStateException("the kernel '" + name + "' cannot run here: " + why);
+        }
+        return ProvidedKernels.withThreads(name, threads);
+    }
+
     public static MatMul ejml() {
         return new EjmlMatMul();
     }
@@ -102,6 +128,29 @@ public final class MatMuls {
             }
         }
         throw new IllegalArgumentException("unknown matmul '" + name + "'; accepted: " + ACCEPTED_NAMES);
+    }
+
+    /**
+     * The threads the kernel called {@code name} multiplies on: the cores for {@code best}, N for
+     * {@code vector:N} and {@code amx:N}, else 1.
+     *
+     * @throws IllegalArgumentException for a name {@link #byName} refuses
+     */
+    public static int threadsOf(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (key.startsWith("metered:")) {
+            return threadsOf(key.substring("metered:".length()));
+        }
+        if (key.equals("best")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        for (String family : new String[] {"vector", AMX}) {
+            if (key.startsWith(family + ":")) {
+                return threadCount(name, family, key.substring(family.length() + 1));
+            }
+        }
+        byName(name); // refuses what it does not know
+        return 1;
     }
 
     private static int threadCount(String name, String family, String digits) {

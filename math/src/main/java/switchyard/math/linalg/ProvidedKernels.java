@@ -26,7 +26,7 @@ final class ProvidedKernels {
     /** Null when the kernel called {@code name} can run here; otherwise why not. */
     static String unavailableReason(String name) {
         KernelProvider provider = BY_NAME.get(name);
-        return provider == null ? MISSING : provider.unavailableReason();
+        return provider == null ? missing(name) : provider.unavailableReason();
     }
 
     /**
@@ -37,9 +37,15 @@ final class ProvidedKernels {
     static MatMul withThreads(String name, int threads) {
         KernelProvider provider = BY_NAME.get(name);
         if (provider == null) {
-            throw new IllegalStateException("the kernel '" + name + "' cannot run here: " + MISSING);
+            throw new IllegalStateException("the kernel '" + name + "' cannot run here: " + missing(name));
         }
         return provider.withThreads(threads);
+    }
+
+    /** Why no provider is called {@code name}: no native module at all, or one without that kernel. */
+    private static String missing(String name) {
+        return BY_NAME.isEmpty() || !NOT_ON_CLASS_PATH.equals(MISSING) ? MISSING
+                : "the native kernel module on the class path has no kernel '" + name + "' (built without it?)";
     }
 
     private static String load() {

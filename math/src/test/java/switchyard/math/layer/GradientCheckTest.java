@@ -11,6 +11,7 @@ import switchyard.math.gate.ScoreFunction;
 import switchyard.math.gate.Routing;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.linalg.EjmlMatMul;
+import switchyard.math.precision.Bf16Operands;
 import switchyard.math.testing.LayerFixture;
 
 import java.util.ArrayList;
@@ -93,15 +94,34 @@ class GradientCheckTest {
         assertMatch(name, f, checks(f, dx));
     }
 
+    /**
+     * With bfloat16 expert operands the analytic gradients are those of the float32 loss up to
+     * bfloat16 rounding: each product's operands are off by up to 2⁻⁹ of themselves, so 3 % of
+     * the larger of the two values (and 5e-3 absolute, for values near zero) rather than 1 %.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("options")
+    void bf16GradientsMatchFiniteDifferencesOfTheFloat32Loss(String name, RoutingOptions options) {
+        LayerFixture fp32 = new LayerFixture(2, 2, 12, 5, 7, options, 42, new EjmlMatMul());
+        LayerFixture bf16 = new LayerFixture(2, 2, 12, 5, 7, 0, options, 42, new EjmlMatMul(), new Bf16Operands(new EjmlMatMul()));
+        List<FMatrixRMaj> dx = bf16.backward();
+        assertMatch(name + " in bf16", fp32, checks(fp32, bf16, dx), 3e-2, 5e-3);
+    }
+
     private static List<Check> checks(LayerFixture f, List<FMatrixRMaj> dx) {
+        return checks(f, f, dx);
+    }
+
+    /** Parameters of {@code f} against the gradients {@code g} computed (its layer may run other kernels). */
+    private static List<Check> checks(LayerFixture f, LayerFixture grads, List<FMatrixRMaj> dx) {
         List<Check> checks = new ArrayList<>();
         for (int r = 0; r < f.worldSize; r++) {
             checks.add(new Check("input of rank " + r, f.inputs.get(r), dx.get(r)));
-            checks.add(new Check("gate replica of rank " + r, f.gates.get(r).weight(), f.layer.gateGrad(r)));
+            checks.add(new Check("gate replica of rank " + r, f.gates.get(r).weight(), grads.layer.gateGrad(r)));
         }
         for (int e = 0; e < f.experts.size(); e++) {
             var x = f.experts.get(e);
-            var g = f.layer.expertGrad(e);
+            var g = grads.layer.expertGrad(e);
             checks.add(new Check("W1 of expert " + e, x.w1(), g.w1()));
             checks.add(new Check("b1 of expert " + e, x.b1(), g.b1()));
             checks.add(new Check("W2 of expert " + e, x.w2(), g.w2()));
@@ -111,6 +131,10 @@ class GradientCheckTest {
     }
 
     private static void assertMatch(String name, LayerFixture f, List<Check> checks) {
+        assertMatch(name, f, checks, 1e-2, 2e-3);
+    }
+
+    private static void assertMatch(String name, LayerFixture f, List<Check> checks, double relative, double absolute) {
         SplittableRandom pick = new SplittableRandom(7);
         int checked = 0, skipped = 0;
         for (Check c : checks) {
@@ -119,7 +143,7 @@ class GradientCheckTest {
                 Double fd = finiteDifference(f, c.value, i);
                 if (fd == null) { skipped++; continue; }
                 double analytic = c.grad.data[i];
-                double tol = 1e-2 * Math.max(Math.abs(fd), Math.abs(analytic)) + 2e-3;
+                double tol = relative * Math.max(Math.abs(fd), Math.abs(analytic)) + absolute;
                 if (Math.abs(fd - analytic) > tol)
                     fail(name + ": d loss / d " + c.what + "[" + i + "]: analytic " + analytic + ", finite difference " + fd);
                 checked++;
@@ -152,7 +176,6 @@ class GradientCheckTest {
     }
 
     private static String decisions(MoeLayer.Forward f) {
-        // also the shared experts' ReLU patterns, below
         StringBuilder sb = new StringBuilder();
         for (SourceStep s : f.sources()) {
             Routing r = s.routing();
@@ -160,12 +183,7 @@ class GradientCheckTest {
                 for (int j = 0; j < r.topK(); j++) sb.append(r.expert(t, j)).append(r.kept(t, j) ? '+' : '-');
         }
         // ReLU kinks are non-differentiable too: the hidden sign pattern must not change either
-        for (var pass : f.passes())
-            for (int l = 0; l < pass.experts(); l++) {
-                FMatrixRMaj hidden = pass.hidden(l);
-                for (int i = 0; i < hidden.numRows * hidden.numCols; i++) sb.append(hidden.data[i] > 0 ? '1' : '0');
-            }
-        for (var buffers : f.buffers()) sb.append(buffers.shared.reluPattern());
+        sb.append(MoeLayer.reluPattern(f));
         return sb.toString();
     }
 }

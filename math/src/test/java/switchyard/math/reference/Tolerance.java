@@ -10,10 +10,24 @@ import org.ejml.data.FMatrixRMaj;
  * the largest absolute error, so a failing reference test says what is wrong without a debugger.
  * NaN never passes.
  */
-public record Tolerance(double atol, double rtol) {
+public record Tolerance(double atol, double rtol, boolean normwise) {
 
     /** For float32 implementations (README: observed float32 error ≤ 2.4e-6 at magnitudes ≤ 17). */
     public static final Tolerance FLOAT32 = new Tolerance(1e-4, 1e-4);
+
+    /** Elementwise: {@code |actual − expected| ≤ atol + rtol·|expected|} for every element. */
+    public Tolerance(double atol, double rtol) {
+        this(atol, rtol, false);
+    }
+
+    /**
+     * Normwise: {@code ‖actual − expected‖₂ ≤ atol + rtol·‖expected‖₂} over the whole quantity, for
+     * arithmetic whose error is relative to the size of a sum's terms rather than to each result
+     * (bfloat16 operands: a small element that is the difference of large terms carries their error).
+     */
+    public static Tolerance normwise(double atol, double rtol) {
+        return new Tolerance(atol, rtol, true);
+    }
 
     public Tolerance {
         if (!(atol >= 0 && rtol >= 0 && Double.isFinite(atol) && Double.isFinite(rtol))) {
@@ -75,6 +89,10 @@ public record Tolerance(double atol, double rtol) {
     }
 
     private void check(String what, int dims, int rows, int cols, Element expected, Element actual) {
+        if (normwise) {
+            checkNorm(what, rows, cols, expected, actual);
+            return;
+        }
         int bad = 0;
         int firstI = -1;
         int firstJ = -1;
@@ -105,6 +123,25 @@ public record Tolerance(double atol, double rtol) {
                         + " actual %s; max abs error %s at %s",
                 what, bad, rows * cols, atol, rtol, index(dims, firstI, firstJ), expected.at(firstI, firstJ),
                 actual.at(firstI, firstJ), maxErr, index(dims, maxI, maxJ)));
+    }
+
+    private void checkNorm(String what, int rows, int cols, Element expected, Element actual) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double e = expected.at(i, j);
+                double d = actual.at(i, j) - e;
+                diff += d * d;
+                norm += e * e;
+            }
+        }
+        double error = Math.sqrt(diff);
+        double bound = atol + rtol * Math.sqrt(norm);
+        if (!(error <= bound)) { // NaN fails
+            throw new AssertionError(String.format("%s: ‖actual - expected‖ = %.3e over %d values, above %.1e + %.1e*‖expected‖ = %.3e"
+                    + " (‖expected‖ = %.3e)", what, error, rows * cols, atol, rtol, bound, Math.sqrt(norm)));
+        }
     }
 
     private static String index(int dims, int i, int j) {

@@ -42,6 +42,12 @@ public final class LayerFixture {
      */
     public LayerFixture(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int sharedExperts,
                         RoutingOptions options, long seed, MatMul mm) {
+        this(worldSize, localExperts, tokens, modelDim, hiddenDim, sharedExperts, options, seed, mm, mm);
+    }
+
+    /** The same parameters and data, with the expert products on {@code expertMm} (a bfloat16 kernel, say). */
+    public LayerFixture(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int sharedExperts,
+                        RoutingOptions options, long seed, MatMul mm, MatMul expertMm) {
         this.worldSize = worldSize;
         this.localExperts = localExperts;
         this.tokens = tokens;
@@ -70,7 +76,7 @@ public final class LayerFixture {
             inputs.add(gaussian(tokens, modelDim, 1.0, random));
             lossWeights.add(gaussian(tokens, modelDim, 1.0, random));
         }
-        layer = new MoeLayer(gates, experts, shared, mm);
+        layer = new MoeLayer(gates, experts, shared, mm, expertMm);
     }
 
     public static FMatrixRMaj gaussian(int rows, int cols, double scale, SplittableRandom random) {

@@ -30,6 +30,32 @@ public final class OracleRun {
 
     /** Forward and backward of case {@code c} with its recorded noise, every product on {@code mm}. */
     public static ReferenceResult run(ReferenceCase c, MatMul mm) {
+        return run(c, mm, mm);
+    }
+
+    /** The same with the router's products on {@code mm} and the experts' on {@code expertMm}. */
+    public static ReferenceResult run(ReferenceCase c, MatMul mm, MatMul expertMm) {
+        Pass p = pass(c, mm, expertMm);
+        List<FMatrixRMaj> dx = p.layer.backward(p.forward, p.lossWeights);
+        List<ReferenceResult.Rank> ranks = new ArrayList<>();
+        for (int r = 0; r < c.worldSize(); r++) {
+            Routing routing = p.forward.sources().get(r).routing();
+            ranks.add(rankResult(routing, p.forward.outputs().get(r), dx.get(r), p.layer.gateGrad(r)));
+        }
+        List<ExpertGrads> grads = new ArrayList<>();
+        for (int e = 0; e < c.numExperts(); e++) grads.add(p.layer.expertGrad(e));
+        return new ReferenceResult(ranks, grads);
+    }
+
+    /** Which experts' hidden units are active in case {@code c}'s forward on these kernels (see {@link MoeLayer#reluPattern}). */
+    public static String reluPattern(ReferenceCase c, MatMul mm, MatMul expertMm) {
+        Pass p = pass(c, mm, expertMm);
+        return MoeLayer.reluPattern(p.forward);
+    }
+
+    private record Pass(MoeLayer layer, MoeLayer.Forward forward, List<FMatrixRMaj> lossWeights) {}
+
+    private static Pass pass(ReferenceCase c, MatMul mm, MatMul expertMm) {
         RoutingOptions options = ReferenceResult.optionsFor(c);
         List<Gate> gates = new ArrayList<>();
         List<FMatrixRMaj> inputs = new ArrayList<>(), lossWeights = new ArrayList<>();
@@ -42,17 +68,8 @@ public final class OracleRun {
         }
         List<Expert> experts = new ArrayList<>();
         for (ExpertTensors e : c.experts()) experts.add(new Expert(toF32(e.w1()), toF32(e.b1()), toF32(e.w2()), toF32(e.b2())));
-        MoeLayer layer = new MoeLayer(gates, experts, mm);
-        MoeLayer.Forward f = layer.forward(inputs, noise, true);
-        List<FMatrixRMaj> dx = layer.backward(f, lossWeights);
-        List<ReferenceResult.Rank> ranks = new ArrayList<>();
-        for (int r = 0; r < c.worldSize(); r++) {
-            Routing routing = f.sources().get(r).routing();
-            ranks.add(rankResult(routing, f.outputs().get(r), dx.get(r), layer.gateGrad(r)));
-        }
-        List<ExpertGrads> grads = new ArrayList<>();
-        for (int e = 0; e < c.numExperts(); e++) grads.add(layer.expertGrad(e));
-        return new ReferenceResult(ranks, grads);
+        MoeLayer layer = new MoeLayer(gates, experts, java.util.Collections.nCopies(gates.size(), switchyard.math.expert.SharedExperts.none()), mm, expertMm);
+        return new Pass(layer, layer.forward(inputs, noise, true), lossWeights);
     }
 
     /** The flat routing arrays the checker reads. */

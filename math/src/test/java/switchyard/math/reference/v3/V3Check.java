@@ -5,6 +5,7 @@ import switchyard.math.expert.ExpertGrads;
 import switchyard.math.gate.SelectionBias;
 import switchyard.math.reference.ExpertTensors;
 import switchyard.math.reference.Tolerance;
+import switchyard.math.reference.Tolerances;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,49 +19,55 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * README records the weight it would have had: the combine never reads it either way.
  */
 public final class V3Check {
-    private static final Tolerance TOL = Tolerance.FLOAT32;
-
     private V3Check() {}
 
+    /** Every real within the float32 tolerance. */
     public static void assertMatches(V3Case c, V3Result actual) {
+        assertMatches(c, actual, Tolerances.FLOAT32);
+    }
+
+    /** Every real within {@code tols}; routing decisions exact whatever they are. */
+    public static void assertMatches(V3Case c, V3Result actual, Tolerances tols) {
+        Tolerance tol = tols.values();
+        Tolerance through = tols.throughExperts();
         assertEquals(c.worldSize(), actual.ranks().size(), c.name() + ": rank count");
         double loss = 0;
         for (int r = 0; r < c.worldSize(); r++) {
             V3Case.Rank expected = c.rank(r);
             V3Result.Rank got = actual.ranks().get(r);
             String at = c.name() + " rank " + r + " ";
-            if (c.options().expertChoice()) checkExpertChoice(c, expected.routing(), got, at);
-            else checkTokenChoice(c, expected, got, at);
-            TOL.assertClose(at + "output", expected.output(), got.output());
-            TOL.assertClose(at + "grad_input", expected.gradInput(), got.gradInput());
-            TOL.assertClose(at + "grad_gate_weight", expected.gradGateWeight(), got.gradGateWeight());
+            if (c.options().expertChoice()) checkExpertChoice(tol, c, expected.routing(), got, at);
+            else checkTokenChoice(tol, c, expected, got, at);
+            tol.assertClose(at + "output", expected.output(), got.output());
+            through.assertClose(at + "grad_input", expected.gradInput(), got.gradInput());
+            tol.assertClose(at + "grad_gate_weight", expected.gradGateWeight(), got.gradGateWeight());
             for (int i = 0; i < c.options().nShared(); i++) {
-                assertShared(at + "grad_shared_experts[" + i + "] ", expected.gradSharedExperts().get(i), got.gradSharedExperts().get(i));
+                assertShared(through, at + "grad_shared_experts[" + i + "] ", expected.gradSharedExperts().get(i), got.gradSharedExperts().get(i));
             }
             loss += dot(got.output(), expected.lossWeights()) + c.options().alpha() * got.lAux();
         }
-        TOL.assertClose(c.name() + " loss", c.loss(), loss);
+        tol.assertClose(c.name() + " loss", c.loss(), loss);
         FMatrixRMaj gateSum = new FMatrixRMaj(c.dModel(), c.numExperts());
         for (V3Result.Rank r : actual.ranks()) for (int i = 0; i < gateSum.data.length; i++) gateSum.data[i] += r.gradGateWeight().data[i];
-        TOL.assertClose(c.name() + " grad_gate_weight_sum", c.gradGateWeightSum(), gateSum);
+        tol.assertClose(c.name() + " grad_gate_weight_sum", c.gradGateWeightSum(), gateSum);
         for (int i = 0; i < c.options().nShared(); i++) {
             List<ExpertGrads> perRank = new ArrayList<>();
             for (V3Result.Rank r : actual.ranks()) perRank.add(r.gradSharedExperts().get(i));
-            assertShared(c.name() + " grad_shared_experts_sum[" + i + "] ", c.gradSharedExpertsSum().get(i), sum(perRank));
+            assertShared(through, c.name() + " grad_shared_experts_sum[" + i + "] ", c.gradSharedExpertsSum().get(i), sum(perRank));
         }
         for (int e = 0; e < c.numExperts(); e++) {
             ExpertTensors expected = c.expertGrads().get(e);
             ExpertGrads got = actual.expertGrads().get(e);
             String at = c.name() + " expert " + e + " grad ";
-            TOL.assertClose(at + "W1", expected.w1(), got.w1());
-            TOL.assertClose(at + "b1", expected.b1(), got.b1());
-            TOL.assertClose(at + "W2", expected.w2(), got.w2());
-            TOL.assertClose(at + "b2", expected.b2(), got.b2());
+            through.assertClose(at + "W1", expected.w1(), got.w1());
+            through.assertClose(at + "b1", expected.b1(), got.b1());
+            through.assertClose(at + "W2", expected.w2(), got.w2());
+            through.assertClose(at + "b2", expected.b2(), got.b2());
         }
-        checkBias(c, actual);
+        checkBias(tol, c, actual);
     }
 
-    private static void checkTokenChoice(V3Case c, V3Case.Rank expected, V3Result.Rank got, String at) {
+    private static void checkTokenChoice(Tolerance tol, V3Case c, V3Case.Rank expected, V3Result.Rank got, String at) {
         V3Case.Routing want = expected.routing();
         int s = c.tokensPerRank(), k = c.options().topK();
         assertEquals(k, got.k(), at + "choices per token");
@@ -81,12 +88,12 @@ public final class V3Check {
         Tolerance.assertExact(at + "slot", slots, gotSlots);
         Tolerance.assertExact(at + "counts", want.counts(), got.selections());
         if (want.groups() != null) Tolerance.assertExact(at + "groups", flat(want.groups()), got.keptGroups());
-        TOL.assertClose(at + "weights", keptWeights, gotWeights);
-        if (expected.lAux() != null) TOL.assertClose(at + "l_aux", expected.lAux(), got.lAux());
+        tol.assertClose(at + "weights", keptWeights, gotWeights);
+        if (expected.lAux() != null) tol.assertClose(at + "l_aux", expected.lAux(), got.lAux());
         else assertEquals(0f, got.lAux(), at + "l_aux without a balance loss");
     }
 
-    private static void checkExpertChoice(V3Case c, V3Case.Routing want, V3Result.Rank got, String at) {
+    private static void checkExpertChoice(Tolerance tol, V3Case c, V3Case.Routing want, V3Result.Rank got, String at) {
         int s = c.tokensPerRank(), e = c.numExperts(), capacity = c.options().capacity();
         assertEquals(e, got.k(), at + "one choice per expert");
         int[] tokens = new int[e * capacity];
@@ -102,11 +109,11 @@ public final class V3Check {
             }
         }
         Tolerance.assertExact(at + "ec_tokens", flat(want.ecTokens()), tokens);
-        TOL.assertClose(at + "ec_weights", flat(want.ecWeights()), weights);
+        tol.assertClose(at + "ec_weights", flat(want.ecWeights()), weights);
         Tolerance.assertExact(at + "ec_token_counts", want.ecTokenCounts(), counts);
     }
 
-    private static void checkBias(V3Case c, V3Result actual) {
+    private static void checkBias(Tolerance tol, V3Case c, V3Result actual) {
         if (c.expertLoad() == null) return;
         int[] load = new int[actual.expertLoad().length];
         for (int e = 0; e < load.length; e++) load[e] = Math.toIntExact(actual.expertLoad()[e]);
@@ -115,14 +122,14 @@ public final class V3Check {
         Tolerance.assertExact(c.name() + " bias_update_sign", c.biasUpdateSign(), SelectionBias.signs(actual.expertLoad()));
         double[] after = new double[actual.selectionBiasAfter().length];
         for (int e = 0; e < after.length; e++) after[e] = actual.selectionBiasAfter()[e];
-        TOL.assertClose(c.name() + " selection_bias_after", c.selectionBiasAfter(), after);
+        tol.assertClose(c.name() + " selection_bias_after", c.selectionBiasAfter(), after);
     }
 
-    private static void assertShared(String at, V3Case.SharedTensors expected, ExpertGrads got) {
-        TOL.assertClose(at + "W1", expected.w1(), got.w1());
-        TOL.assertClose(at + "b1", expected.b1(), got.b1());
-        TOL.assertClose(at + "W2", expected.w2(), got.w2());
-        TOL.assertClose(at + "b2", expected.b2(), got.b2());
+    private static void assertShared(Tolerance tol, String at, V3Case.SharedTensors expected, ExpertGrads got) {
+        tol.assertClose(at + "W1", expected.w1(), got.w1());
+        tol.assertClose(at + "b1", expected.b1(), got.b1());
+        tol.assertClose(at + "W2", expected.w2(), got.w2());
+        tol.assertClose(at + "b2", expected.b2(), got.b2());
     }
 
     private static ExpertGrads sum(List<ExpertGrads> parts) {

@@ -22,6 +22,40 @@ public final class V3Oracle {
     private V3Oracle() {}
 
     public static V3Result run(V3Case c, MatMul mm) {
+        return run(c, mm, mm);
+    }
+
+    /** The same with the router's products on {@code mm} and the experts' on {@code expertMm}. */
+    public static V3Result run(V3Case c, MatMul mm, MatMul expertMm) {
+        Pass p = pass(c, mm, expertMm);
+        MoeLayer layer = p.layer;
+        MoeLayer.Forward f = p.forward;
+        List<FMatrixRMaj> lossWeights = p.lossWeights;
+        float[] bias = V3Options.selectionBias(c);
+        List<FMatrixRMaj> dx = layer.backward(f, lossWeights);
+        List<V3Result.Rank> ranks = new ArrayList<>();
+        for (int r = 0; r < c.worldSize(); r++) {
+            ranks.add(rank(f.sources().get(r).routing(), f.outputs().get(r), dx.get(r), layer.gateGrad(r), layer.sharedGrad(r)));
+        }
+        List<ExpertGrads> grads = new ArrayList<>();
+        for (int e = 0; e < c.numExperts(); e++) grads.add(layer.expertGrad(e));
+        long[] loads = c.options().expertChoice() ? null : MoeLayer.selectionLoads(f);
+        float[] after = null;
+        if (bias != null) {
+            layer.updateSelectionBias(f);
+            after = layer.gate(0).selectionBias().clone();
+        }
+        return new V3Result(ranks, grads, loads, after);
+    }
+
+    /** Which hidden units are active in case {@code c}'s forward on these kernels (see {@link MoeLayer#reluPattern}). */
+    public static String reluPattern(V3Case c, MatMul mm, MatMul expertMm) {
+        return MoeLayer.reluPattern(pass(c, mm, expertMm).forward);
+    }
+
+    private record Pass(MoeLayer layer, MoeLayer.Forward forward, List<FMatrixRMaj> lossWeights) {}
+
+    private static Pass pass(V3Case c, MatMul mm, MatMul expertMm) {
         RoutingOptions options = V3Options.of(c);
         float[] bias = V3Options.selectionBias(c);
         List<Gate> gates = new ArrayList<>();
@@ -37,22 +71,8 @@ public final class V3Oracle {
             lossWeights.add(toF32(c.rank(r).lossWeights()));
             noise.add(GateNoise.seeded(0, r, 0)); // v3 routing draws no noise
         }
-        MoeLayer layer = new MoeLayer(gates, experts(c), shared, mm);
-        MoeLayer.Forward f = layer.forward(inputs, noise, true);
-        List<FMatrixRMaj> dx = layer.backward(f, lossWeights);
-        List<V3Result.Rank> ranks = new ArrayList<>();
-        for (int r = 0; r < c.worldSize(); r++) {
-            ranks.add(rank(f.sources().get(r).routing(), f.outputs().get(r), dx.get(r), layer.gateGrad(r), layer.sharedGrad(r)));
-        }
-        List<ExpertGrads> grads = new ArrayList<>();
-        for (int e = 0; e < c.numExperts(); e++) grads.add(layer.expertGrad(e));
-        long[] loads = c.options().expertChoice() ? null : MoeLayer.selectionLoads(f);
-        float[] after = null;
-        if (bias != null) {
-            layer.updateSelectionBias(f);
-            after = layer.gate(0).selectionBias().clone();
-        }
-        return new V3Result(ranks, grads, loads, after);
+        MoeLayer layer = new MoeLayer(gates, experts(c), shared, mm, expertMm);
+        return new Pass(layer, layer.forward(inputs, noise, true), lossWeights);
     }
 
     /** The flat routing arrays the checker reads. */
