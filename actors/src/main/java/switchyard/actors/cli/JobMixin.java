@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.math.linalg.MatMuls;
@@ -59,6 +60,10 @@ final class JobMixin {
             + "float32 accumulation; router, losses, reductions, optimizer and master weights stay float32) (default: ${DEFAULT-VALUE}).")
     String precision = "fp32";
 
+    @Option(names = "--wire", paramLabel = "E", description = "Encoding of the all-to-all's rows (dispatched tokens, expert outputs, both gradients): fp32, "
+            + "or bf16 (rounded to bfloat16 where they leave each rank: half the bytes) (default: ${DEFAULT-VALUE}).")
+    String wire = "fp32";
+
     @Option(names = "--deadline", paramLabel = "SECONDS",
             description = "Deadline of every gather, in seconds (default: switchyard.gather-deadline of the configuration, 60 s).")
     Double deadlineSeconds;
@@ -89,6 +94,7 @@ final class JobMixin {
         if (deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("--deadline must be positive, got " + deadlineSeconds);
         MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
         Precision.parse(precision); // so does a bad precision
+        exchange = exchange.withRows(RowEncoding.parse(wire)); // and a bad wire encoding
         if (resume != null) CheckpointManifest.read(Path.of(resume)); // so does a directory with no complete checkpoint
         if (checkpointDir != null) Directories.requireWritable(Path.of(checkpointDir), "--checkpoint-dir " + checkpointDir);
         return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,

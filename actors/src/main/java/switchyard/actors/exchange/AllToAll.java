@@ -5,6 +5,7 @@ import akka.actor.typed.ActorRef;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.ExchangePart;
 import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.protocol.RowPart;
 import switchyard.actors.transport.Courier;
 import switchyard.actors.transport.DataPlane;
@@ -31,7 +32,8 @@ import java.util.stream.IntStream;
  * knows when it is complete. Blocks leave in parts of at most {@link #rowsPerPart} rows through the
  * credit window and are counted in their step's {@link StepTraffic}; arriving parts are offered to
  * their {@link PartGather} ({@link #take}), their arrays go back to the data plane, and a credit
- * goes back to the sender.
+ * goes back to the sender. With bfloat16 rows ({@link RowEncoding#BF16}) each part is rounded as
+ * it leaves, to every destination alike.
  */
 public final class AllToAll {
     private final int rank;
@@ -40,6 +42,7 @@ public final class AllToAll {
     private final DataPlane dataPlane;
     private final Outbox<RankMessage> outbox;
     private final int rowsPerPart;
+    private final RowEncoding encoding;
 
     public AllToAll(int rank, List<ActorRef<RankMessage>> ranks, ExchangeSettings exchange, int modelDim,
                     Courier courier, DataPlane dataPlane) {
@@ -49,6 +52,7 @@ public final class AllToAll {
         this.dataPlane = dataPlane;
         this.outbox = new Outbox<>(ranks.size(), exchange.window(), courier);
         this.rowsPerPart = exchange.rowsPerPart(modelDim);
+        this.encoding = exchange.rows();
     }
 
     /** Rows in one part of a block; 0 when blocks travel whole (inside one JVM). */
@@ -90,7 +94,8 @@ public final class AllToAll {
     }
 
     private void send(Exchange exchange, long step, int dest, List<RowPart> parts, boolean backward, StepTraffic traffic) {
-        for (RowPart part : parts) {
+        for (RowPart sent : parts) {
+            RowPart part = sent.encodedAs(encoding);
             traffic.count(exchange, dest, part.numRows(), ExchangePart.wireBytes(part));
             outbox.send(dest, ranks.get(dest), new ExchangePart(exchange, step, rank, backward, part));
         }

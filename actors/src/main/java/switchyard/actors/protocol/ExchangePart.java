@@ -56,11 +56,16 @@ public record ExchangePart(Exchange exchange, long step, int from, boolean backw
      * then the rows: shape (8) and {@code rows·M} floats.
      */
     public static long wireBytes(int localExperts, long rows, int cols) {
-        return headerBytes(localExperts) + 4L * rows * cols;
+        return wireBytes(localExperts, rows, cols, RowEncoding.FP32);
+    }
+
+    /** The same with the rows in {@code encoding} ({@code rows·M} values of its size). */
+    public static long wireBytes(int localExperts, long rows, int cols, RowEncoding encoding) {
+        return headerBytes(localExperts) + (long) encoding.bytesPerValue() * rows * cols;
     }
 
     /** Exact encoded size of a part carrying {@code part}. */
     public static long wireBytes(RowPart part) {
-        return wireBytes(part.counts().length, part.numRows(), part.cols());
+        return wireBytes(part.counts().length, part.numRows(), part.cols(), part.encoding());
     }
 }

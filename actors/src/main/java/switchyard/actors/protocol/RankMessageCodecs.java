@@ -29,6 +29,8 @@ final class RankMessageCodecs {
 
     /** Bit 0 of an exchange part's flags byte: a dispatch whose step has a backward pass; bits 1-2: the exchange. */
     private static final int BACKWARD = 1;
+    /** In the flags byte of an exchange part: its rows are bfloat16 (2 bytes a value), not float32. */
+    private static final int BF16_ROWS = 0x40;
 
     static void register(CodecRegistry registry) {
         registry.register(RankMessage.Roster.class, "T", new Codec<>() {
@@ -60,7 +62,8 @@ final class RankMessageCodecs {
         });
         registry.register(ExchangePart.class, "X", new Codec<>() {
             public void write(ExchangePart m, WireWriter out, Refs refs) {
-                out.putLong(m.step()).putInt(m.from()).putByte(m.exchange().ordinal() << 1 | (m.backward() ? BACKWARD : 0));
+                out.putLong(m.step()).putInt(m.from()).putByte(m.exchange().ordinal() << 1 | (m.backward() ? BACKWARD : 0)
+                        | (m.part().encoding() == RowEncoding.BF16 ? BF16_ROWS : 0));
                 writePart(m.part(), out);
             }
 
@@ -68,10 +71,11 @@ final class RankMessageCodecs {
                 long step = in.getLong();
                 int from = in.getInt();
                 int flags = in.getByte() & 0xFF;
-                int exchange = flags >>> 1;
+                int exchange = (flags & ~BF16_ROWS) >>> 1;
                 if (exchange >= Exchange.values().length) throw new WireFormatException("unknown exchange " + exchange);
                 try {
-                    return new ExchangePart(Exchange.values()[exchange], step, from, (flags & BACKWARD) != 0, readPart(in));
+                    return new ExchangePart(Exchange.values()[exchange], step, from, (flags & BACKWARD) != 0,
+                            readPart(in, (flags & BF16_ROWS) != 0 ? RowEncoding.BF16 : RowEncoding.FP32));
                 } catch (IllegalArgumentException e) {
                     throw new WireFormatException("bad exchange part: " + e.getMessage());
                 }

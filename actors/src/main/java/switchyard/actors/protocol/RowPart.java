@@ -2,6 +2,7 @@ package switchyard.actors.protocol;
 
 import org.ejml.data.FMatrixRMaj;
 import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.precision.Bfloat16;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,9 +17,17 @@ import java.util.List;
  * of its own ({@code sourceRow} 0). Like every message payload, {@code source} is never changed
  * after sending. A block that fits in one frame travels as a single part; a larger one is split
  * so that no message exceeds the transport's frame and a credit window can pace the sender.
+ * {@code encoding} says how its rows are written on the wire; a {@link RowEncoding#BF16} part's
+ * rows are already bfloat16 values.
  */
-public record RowPart(int[] counts, int firstRow, FMatrixRMaj source, int sourceRow, int numRows) {
+public record RowPart(int[] counts, int firstRow, FMatrixRMaj source, int sourceRow, int numRows, RowEncoding encoding) {
+    /** Rows written as float32. */
+    public RowPart(int[] counts, int firstRow, FMatrixRMaj source, int sourceRow, int numRows) {
+        this(counts, firstRow, source, sourceRow, numRows, RowEncoding.FP32);
+    }
+
     public RowPart {
+        if (encoding == null) throw new IllegalArgumentException("row encoding missing");
         int total = 0;
         for (int c : counts) {
             if (c < 0) throw new IllegalArgumentException("negative row count in " + Arrays.toString(counts));
@@ -34,6 +43,20 @@ public record RowPart(int[] counts, int firstRow, FMatrixRMaj source, int source
     /** A part that is all of {@code rows}. */
     public RowPart(int[] counts, int firstRow, FMatrixRMaj rows) {
         this(counts, firstRow, rows, 0, rows.numRows);
+    }
+
+    /** A part with all of {@code rows} as it arrived in {@code encoding}. */
+    public RowPart(int[] counts, int firstRow, FMatrixRMaj rows, RowEncoding encoding) {
+        this(counts, firstRow, rows, 0, rows.numRows, encoding);
+    }
+
+    /**
+     * This part to be written in {@code e}: for {@link RowEncoding#BF16} its rows are first rounded
+     * to bfloat16 in place (the sender's block, before it is sent and so before anyone else reads it).
+     */
+    public RowPart encodedAs(RowEncoding e) {
+        if (e == RowEncoding.BF16) Bfloat16.round(source.data, source.data, offset(), numRows * source.numCols);
+        return e == encoding ? this : new RowPart(counts, firstRow, source, sourceRow, numRows, e);
     }
 
     /** Rows in the whole block. */

@@ -15,16 +15,19 @@ import java.util.List;
 public final class ValueCodecs {
     private ValueCodecs() {}
 
+    /** The part's rows in its own encoding (which the enclosing message says, so the reader knows it). */
     public static void writePart(RowPart part, WireWriter out) {
-        out.putInt(part.firstRow()).putInts(part.counts()).putMatrixRows(part.source(), part.sourceRow(), part.numRows());
+        out.putInt(part.firstRow()).putInts(part.counts());
+        if (part.encoding() == RowEncoding.BF16) out.putMatrixRowsBf16(part.source(), part.sourceRow(), part.numRows());
+        else out.putMatrixRows(part.source(), part.sourceRow(), part.numRows());
     }
 
-    public static RowPart readPart(WireReader in) {
+    public static RowPart readPart(WireReader in, RowEncoding encoding) {
         int first = in.getInt();
         int[] counts = in.getInts();
-        FMatrixRMaj m = in.getRows();
+        FMatrixRMaj m = encoding == RowEncoding.BF16 ? in.getRowsBf16() : in.getRows();
         try {
-            return new RowPart(counts, first, m);
+            return new RowPart(counts, first, m, encoding);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("inconsistent rows part: " + e.getMessage());
         }

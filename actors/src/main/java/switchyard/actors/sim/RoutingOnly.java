@@ -119,6 +119,6 @@ public final class RoutingOnly {
 
     private static void set(SimulationOptions o, StepReport report, Exchange x, int to, int rows) {
         report.rowsSent()[x.ordinal()][to] = rows;
-        report.bytesSent()[x.ordinal()][to] = ExchangePart.wireBytes(o.localExperts(), rows, o.modelDim());
+        report.bytesSent()[x.ordinal()][to] = ExchangePart.wireBytes(o.localExperts(), rows, o.modelDim(), o.exchange().rows());
     }
 }

@@ -46,7 +46,7 @@ public final class StepPrinter {
                 options.modelDim(), options.hiddenDim(), options.routing().describe(), shared, options.steps(), options.seed());
         out.printf("network model: %s%n", network);
         out.printf("matrix kernel: %s%n", kernel);
-        if (!routingOnly) out.printf("expert products: %s%n", experts);
+        if (!routingOnly) out.printf("expert products: %s; exchanged rows: %s%n", experts, options.exchange().rows().label());
         out.printf(Locale.ROOT, "%5s %10s %10s %8s %9s %10s %8s %9s  %s%n", "step", "loss", "l_aux", "dropped", "load max", "bytes",
                 "ms", "est. ms", "tokens per expert");
         out.flush();

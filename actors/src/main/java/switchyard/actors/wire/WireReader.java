@@ -1,6 +1,7 @@
 package switchyard.actors.wire;
 
 import org.ejml.data.FMatrixRMaj;
+import switchyard.math.precision.Bfloat16;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -112,6 +113,24 @@ public final class WireReader {
     /** A matrix in the {@link #getMatrix} layout holding the rows of an exchange part (its array may be reused later). */
     public FMatrixRMaj getRows() {
         return getMatrix(rowArrays);
+    }
+
+    /**
+     * Exchange-part rows written by {@link WireWriter#putMatrixRowsBf16}, widened to float32 (every
+     * 16-bit pattern is a bfloat16, so only the shape and length can be wrong).
+     */
+    public FMatrixRMaj getRowsBf16() {
+        int rows = getInt();
+        int cols = getInt();
+        if (rows < 0 || cols < 0) throw new WireFormatException("negative matrix shape " + rows + "x" + cols);
+        long n = (long) rows * cols;
+        if (n > maxElements) throw new WireFormatException("matrix " + rows + "x" + cols + " exceeds the maximum of " + maxElements + " elements");
+        need(2 * n, "bfloat16 matrix " + rows + "x" + cols);
+        FMatrixRMaj m = FMatrixRMaj.wrap(rows, cols, rowArrays.take((int) n));
+        java.nio.ShortBuffer shorts = buffer.asShortBuffer();
+        for (int i = 0; i < n; i++) m.data[i] = Bfloat16.toFloat(shorts.get());
+        buffer.position(buffer.position() + 2 * (int) n);
+        return m;
     }
 
     private FMatrixRMaj getMatrix(FloatArrays arrays) {

@@ -1,6 +1,7 @@
 package switchyard.actors.wire;
 
 import org.ejml.data.FMatrixRMaj;
+import switchyard.math.precision.Bfloat16;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -108,6 +109,21 @@ public final class WireWriter {
         ensure(4L * n);
         buffer.asFloatBuffer().put(m.data, first * m.numCols, n);
         buffer.position(buffer.position() + 4 * n);
+        return this;
+    }
+
+    /**
+     * Rows {@code first .. first + rows - 1} of {@code m} as bfloat16: the shape, then each value's
+     * upper 16 bits, rounded to nearest even (exact for values that already are bfloat16).
+     */
+    public WireWriter putMatrixRowsBf16(FMatrixRMaj m, int first, int rows) {
+        putInt(rows);
+        putInt(m.numCols);
+        int n = rows * m.numCols;
+        ensure(2L * n);
+        java.nio.ShortBuffer shorts = buffer.asShortBuffer();
+        for (int i = first * m.numCols, end = i + n; i < end; i++) shorts.put(Bfloat16.bits(m.data[i]));
+        buffer.position(buffer.position() + 2 * n);
         return this;
     }
 

@@ -88,7 +88,9 @@ class CliTest {
             "simulate --score tanh                               | score function must be softmax or sigmoid",
             "simulate --aux fancy                                | --aux must be gshard, seq or none",
             "simulate --groups 2 --topk-groups 3                 | top-k groups in 1..2",
-            "simulate --shared-experts -1                        | shared experts must be in 0..64"})
+            "simulate --shared-experts -1                        | shared experts must be in 0..64",
+            "simulate --precision fp16                           | unknown precision 'fp16'; accepted: fp32, bf16",
+            "simulate --wire fp8                                 | unknown wire encoding 'fp8'; accepted: fp32, bf16"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli.assertUserError(args, message);
     }
@@ -112,6 +114,17 @@ class CliTest {
         Cli cli = Cli.run("simulate", "--timeout", "0.001");
         assertEquals(1, cli.code(), cli.err());
         assertTrue(cli.out().contains("FAILED: the run did not finish within 0.001 s"), cli.out());
+    }
+
+    /** The header says what the expert products run on and how rows travel, so a reader knows which numbers these are. */
+    @Test
+    void bf16RunsSayWhatIsRoundedInTheirHeader() {
+        Cli cli = Cli.run("simulate", "--steps", "2", "--precision", "bf16", "--wire", "bf16");
+        assertEquals(0, cli.code(), cli.err());
+        assertTrue(cli.out().contains("expert products: bf16 on "), cli.out());
+        assertTrue(cli.out().contains("exchanged rows: bf16"), cli.out());
+        Cli fp32 = Cli.run("simulate", "--steps", "2");
+        assertTrue(fp32.out().contains("expert products: fp32 on ") && fp32.out().contains("exchanged rows: fp32"), fp32.out());
     }
 
     @Test

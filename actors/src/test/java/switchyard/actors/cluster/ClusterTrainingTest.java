@@ -5,13 +5,15 @@ import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
+import switchyard.actors.protocol.RowEncoding;
+import switchyard.math.precision.Precision;
 import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.DataPlaneStats;
 import switchyard.actors.transport.Transport;
@@ -38,15 +40,18 @@ class ClusterTrainingTest {
     }
 
     /**
-     * Bit-identical to one JVM over either transport; over the data plane the exchange parts between
-     * the two rank nodes really travel as its frames (and over Artery none do).
+     * Bit-identical to one JVM over either transport, in float32 and with bfloat16 expert products
+     * and bfloat16 rows; over the data plane the exchange parts between the two rank nodes really
+     * travel as its frames (and over Artery none do).
      */
-    @ParameterizedTest
-    @EnumSource(Transport.class)
-    void aClusterRunGivesTheDigestOfTheSingleJvmRun(Transport transport) {
-        SimulationOptions job = job(4);
-        job = job.withExchange(job.exchange().over(transport));
-        RunListener.Outcome local = Simulation.run(job.withExchange(ExchangeSettings.direct()), ConfigFactory.load(), null, Duration.ofMinutes(2));
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"DATA_PLANE, FP32", "ARTERY, FP32", "DATA_PLANE, BF16", "ARTERY, BF16"})
+    void aClusterRunGivesTheDigestOfTheSingleJvmRun(Transport transport, Precision precision) {
+        RowEncoding rows = precision == Precision.BF16 ? RowEncoding.BF16 : RowEncoding.FP32;
+        SimulationOptions job = job(4).withPrecision(precision);
+        job = job.withExchange(job.exchange().over(transport).withRows(rows));
+        RunListener.Outcome local = Simulation.run(job.withExchange(ExchangeSettings.direct().withRows(rows)), ConfigFactory.load(), null,
+                Duration.ofMinutes(2));
         assertTrue(local.succeeded(), local.failure());
         try (ClusterFixture c = new ClusterFixture(3, "")) {
             c.host(1, 0);

@@ -7,6 +7,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import switchyard.math.reference.ReferenceCase;
 import switchyard.math.reference.ReferenceCases;
+import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.protocol.RowEncoding;
+import switchyard.actors.transport.Transport;
 import switchyard.math.reference.ReferenceCheck;
 import switchyard.math.reference.ReferenceResult;
 import switchyard.math.reference.Tolerances;
@@ -50,12 +53,29 @@ class ActorReferenceVectorsTest {
     @ParameterizedTest(name = "{0} in bf16")
     @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
     void rankActorsInBf16AreTheOracleInBf16(String name, ReferenceCase c) {
-        RankSettings settings = VectorSettings.of(c).withPrecision(Precision.BF16);
+        assertActorsAreTheOracle(name, c, VectorSettings.of(c).withPrecision(Precision.BF16));
+    }
+
+    /**
+     * With {@code --wire bf16} every exchanged row is rounded where it leaves its rank; the oracle
+     * rounds the same rows ({@code MoeLayer.withBf16Rows}), so again bit for bit. Parts are split
+     * small so that rounding per part is exercised too.
+     */
+    @ParameterizedTest(name = "{0} with bf16 rows")
+    @MethodSource("switchyard.math.reference.ReferenceCases#arguments")
+    void rankActorsWithBf16RowsAreTheOracleWithBf16Rows(String name, ReferenceCase c) {
+        ExchangeSettings split = new ExchangeSettings(2L * 2 * c.dModel(), 0, Transport.DATA_PLANE, RowEncoding.BF16);
+        assertActorsAreTheOracle(name, c, VectorSettings.of(c).withExchange(split));
+    }
+
+    private static void assertActorsAreTheOracle(String name, ReferenceCase c, RankSettings settings) {
         ReferenceResult actors = VectorRun.run(kit, settings, c);
-        ReferenceResult oracle = OracleRun.run(c, MatMuls.byName(settings.matmul()), ExpertKernels.byName(settings.matmul(), Precision.BF16));
+        ReferenceResult oracle = OracleRun.run(c, MatMuls.byName(settings.matmul()),
+                ExpertKernels.byName(settings.matmul(), settings.precision()), settings.exchange().rows() == RowEncoding.BF16);
         for (int r = 0; r < c.worldSize(); r++) {
             assertArrayEquals(oracle.ranks().get(r).output().data, actors.ranks().get(r).output().data, name + " rank " + r + " output");
             assertArrayEquals(oracle.ranks().get(r).gradInput().data, actors.ranks().get(r).gradInput().data, name + " rank " + r + " grad_input");
+            assertArrayEquals(oracle.ranks().get(r).gradGateWeight().data, actors.ranks().get(r).gradGateWeight().data, name + " rank " + r + " gate grad");
         }
         for (int e = 0; e < c.numExperts(); e++) {
             assertArrayEquals(oracle.expertGrads().get(e).w1().data, actors.expertGrads().get(e).w1().data, name + " expert " + e + " grad W1");

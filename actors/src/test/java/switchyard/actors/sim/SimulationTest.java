@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.math.gate.RoutingOptions;
 
@@ -86,5 +87,26 @@ class SimulationTest {
                 }
             }
         }
+    }
+
+    /**
+     * With {@code --wire bf16} every row value is counted at two bytes, exactly as encoded, so a
+     * step's bytes are at most 0.51 of float32's (headers are the rest); the layer still learns.
+     */
+    @Test
+    void bf16RowsCountTwoBytesAValueAndHalveTheTraffic() {
+        SimulationOptions o = options(6, 1, false, 5);
+        RunListener.Outcome fp32 = run(o, DEFAULT);
+        RunListener.Outcome bf16 = run(o.withExchange(ExchangeSettings.direct().withRows(RowEncoding.BF16)), DEFAULT);
+        StepMetrics m = bf16.steps().get(0);
+        long header = switchyard.actors.protocol.ExchangePart.headerBytes(o.localExperts());
+        for (int p = 0; p < 4; p++)
+            for (int a = 0; a < o.worldSize(); a++)
+                for (int b = 0; b < o.worldSize(); b++)
+                    assertEquals(m.rows()[p][a][b] * o.modelDim() * 2 + header, m.bytes()[p][a][b], "phase " + p + " " + a + "->" + b);
+        double ratio = (double) m.totalBytes() / fp32.steps().get(0).totalBytes();
+        assertTrue(ratio <= 0.51, "bf16 rows take " + ratio + " of float32's bytes");
+        assertNotEquals(fp32.digest(), bf16.digest(), "rounding the rows must change the numbers");
+        assertTrue(bf16.steps().get(5).taskLoss() < bf16.steps().get(0).taskLoss(), "bf16 rows must still learn");
     }
 }

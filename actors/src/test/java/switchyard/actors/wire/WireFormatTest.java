@@ -18,7 +18,9 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.protocol.RowPart;
+import switchyard.math.precision.Bfloat16;
 import switchyard.actors.rank.RankActor;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.task.ClusteredRegression;
@@ -83,6 +85,36 @@ class WireFormatTest {
         ExchangePart empty = (ExchangePart) roundTrip(ExchangePart.expertOutput(7, 1, RowPart.whole(ExpertRows.empty(2, 4))));
         assertEquals(0, empty.part().rows().numRows);
         assertEquals(4, empty.part().rows().numCols);
+    }
+
+    /**
+     * Bfloat16 rows: rounded to nearest even in the sender's block as they are encoded, two bytes a
+     * value (the documented size), and widened back exactly; the flags say which encoding it is.
+     */
+    @Test
+    void bf16RowsTravelInHalfTheBytesAsTheRoundedValues() {
+        FMatrixRMaj m = matrix(4, 3, 0.3f);
+        m.data[0] = 1f + 0x1p-8f;                  // a tie: to even, 1
+        m.data[1] = 1f + 0x1p-8f + 0x1p-9f;        // above the tie: up to 1 + 2^-7
+        m.data[2] = Float.NaN;
+        m.data[3] = -0f;
+        float[] sent = m.data.clone();
+        ExpertRows rows = new ExpertRows(m, new int[] {1, 3});
+        ExchangePart fp32 = ExchangePart.outputGradient(3, 1, RowPart.whole(rows));
+        ExchangePart bf16 = ExchangePart.outputGradient(3, 1, RowPart.whole(rows).encodedAs(RowEncoding.BF16));
+        ExchangePart back = (ExchangePart) roundTrip(bf16);
+        assertEquals(RowEncoding.BF16, back.part().encoding());
+        assertEquals(Exchange.OUTPUT_GRAD, back.exchange());
+        assertEquals(1f, back.part().rows().data[0]);
+        assertEquals(1f + 0x1p-7f, back.part().rows().data[1]);
+        assertTrue(Float.isNaN(back.part().rows().data[2]));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(back.part().rows().data[3]));
+        for (int i = 4; i < sent.length; i++) assertEquals(Bfloat16.round(sent[i]), back.part().rows().data[i], "value " + i);
+        assertArrayEquals(m.data, back.part().rows().data, "the sender's block holds what was sent");
+        long full = serialization.serialize(fp32).get().length;
+        long half = serialization.serialize(bf16).get().length;
+        assertEquals(ExchangePart.wireBytes(bf16.part()), half);
+        assertEquals(2L * m.getNumElements(), full - half);
     }
 
     @Test

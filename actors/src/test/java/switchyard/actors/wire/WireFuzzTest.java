@@ -15,6 +15,7 @@ import switchyard.actors.protocol.Batch;
 import switchyard.actors.protocol.Objective;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.protocol.RowPart;
 import switchyard.actors.protocol.StepReport;
 import switchyard.actors.protocol.StepTensors;
@@ -96,6 +97,7 @@ class WireFuzzTest {
                         random.nextBoolean() ? null : matrix(random, rows, 2)), true, false, reply.getRef()),
                 new RankMessage.RunStep(4, new Batch.Synthetic(new ClusteredRegression.Spec(1, 2, cols, 4)), false, true, reply.getRef()),
                 ExchangePart.dispatch(5, 1, true, part),
+                ExchangePart.expertOutput(5, 0, RowPart.whole(new ExpertRows(matrix(random, rows, cols), counts)).encodedAs(RowEncoding.BF16)),
                 ExchangePart.expertOutput(5, 0, part),
                 ExchangePart.outputGradient(5, 1, part),
                 ExchangePart.inputGradient(5, 0, part),

@@ -2,6 +2,8 @@ package switchyard.bench.crossjvm;
 
 import akka.actor.typed.ActorRef;
 import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.protocol.RowEncoding;
+import switchyard.actors.wire.WireFormatException;
 import switchyard.actors.wire.Codec;
 import switchyard.actors.wire.CodecRegistry;
 import switchyard.actors.wire.CodecSet;
@@ -38,12 +40,16 @@ public final class BenchCodecs implements CodecSet {
         });
         registry.register(ExchangePeer.Part.class, "xP", new Codec<>() {
             public void write(ExchangePeer.Part m, WireWriter out, Refs refs) {
-                out.putLong(m.id()).putInt(m.from());
+                out.putLong(m.id()).putInt(m.from()).putByte(m.part().encoding().ordinal());
                 writePart(m.part(), out);
             }
 
             public ExchangePeer.Part read(WireReader in, Refs refs) {
-                return new ExchangePeer.Part(in.getLong(), in.getInt(), readPart(in));
+                long id = in.getLong();
+                int from = in.getInt();
+                int encoding = in.getByte();
+                if (encoding < 0 || encoding >= RowEncoding.values().length) throw new WireFormatException("unknown row encoding " + encoding);
+                return new ExchangePeer.Part(id, from, readPart(in, RowEncoding.values()[encoding]));
             }
         });
         registry.register(ExchangePeer.Ack.class, "xA", new Codec<>() {

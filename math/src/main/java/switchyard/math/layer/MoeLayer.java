@@ -10,6 +10,7 @@ import switchyard.math.gate.Gate;
 import switchyard.math.gate.GateNoise;
 import switchyard.math.gate.Routing;
 import switchyard.math.linalg.MatMul;
+import switchyard.math.precision.Bfloat16;
 import switchyard.math.tensor.BufferPool;
 
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ public final class MoeLayer {
     /** The router's kernel (always float32) and the experts' (float32 or bfloat16, see {@code Precision}). */
     private final MatMul mm;
     private final MatMul expertMm;
+    /** Whether exchanged rows are rounded to bfloat16 as they leave their rank, as the rank actors do with {@code --wire bf16}. */
+    private boolean bf16Rows;
 
     /**
      * @param gates   one gate replica per rank (W of them)
@@ -86,6 +89,15 @@ public final class MoeLayer {
         for (int r = 0; r < worldSize; r++) buffers.add(new BufferPool<>(StepBuffers::new, StepBuffers::poison));
     }
 
+    /**
+     * Rounds every row the all-to-all would carry (dispatched tokens, expert outputs, both
+     * gradients) to bfloat16 where it leaves its rank, as rank actors do with {@code --wire bf16}.
+     */
+    public MoeLayer withBf16Rows(boolean on) {
+        bf16Rows = on;
+        return this;
+    }
+
     public int worldSize() { return gates.size(); }
 
     public Gate gate(int rank) { return gates.get(rank); }
@@ -109,6 +121,12 @@ public final class MoeLayer {
     /** A forward pass, kept for its backward, with the buffers of every rank it writes into. */
     public record Forward(List<SourceStep> sources, List<ExpertShard.Pass> passes, List<FMatrixRMaj> outputs,
                           List<StepBuffers> buffers) {}
+
+    /** {@code block} as it leaves its rank: rounded to bfloat16 in place when {@link #withBf16Rows} is on. */
+    private ExpertRows leaving(ExpertRows block) {
+        if (bf16Rows) Bfloat16.round(block.rows().data, block.rows().data, 0, block.rows().getNumElements());
+        return block;
+    }
 
     /**
      * Which hidden units of every routed and shared expert are active (ReLU > 0) in {@code f}, one
@@ -146,8 +164,9 @@ public final class MoeLayer {
         }
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
-            for (SourceStep source : sources) arriving.add(source.dispatchTo(owner));
+            for (SourceStep source : sources) arriving.add(leaving(source.dispatchTo(owner)));
             shards.get(owner).forward(arriving, passes.get(owner), expertMm); // answers in the arriving blocks
+            arriving.forEach(this::leaving);
             for (int r = 0; r < w; r++) sources.get(r).acceptOutputs(owner, arriving.get(r));
         }
         List<FMatrixRMaj> outputs = new ArrayList<>(w);
@@ -169,8 +188,9 @@ public final class MoeLayer {
         for (int r = 0; r < w; r++) shared.get(r).backward(forward.buffers().get(r).shared, dOut.get(r), sharedGrads.get(r), expertMm);
         for (int owner = 0; owner < w; owner++) {
             List<ExpertRows> arriving = new ArrayList<>(w);
-            for (int r = 0; r < w; r++) arriving.add(forward.sources().get(r).gradientsTo(owner, dOut.get(r)));
+            for (int r = 0; r < w; r++) arriving.add(leaving(forward.sources().get(r).gradientsTo(owner, dOut.get(r))));
             shards.get(owner).backward(forward.passes().get(owner), arriving, expertGrads.get(owner), expertMm); // answers in place
+            arriving.forEach(this::leaving);
             for (int r = 0; r < w; r++) forward.sources().get(r).acceptInputGradients(owner, arriving.get(r));
         }
         List<FMatrixRMaj> dx = new ArrayList<>(w);

@@ -35,7 +35,12 @@ public final class OracleRun {
 
     /** The same with the router's products on {@code mm} and the experts' on {@code expertMm}. */
     public static ReferenceResult run(ReferenceCase c, MatMul mm, MatMul expertMm) {
-        Pass p = pass(c, mm, expertMm);
+        return run(c, mm, expertMm, false);
+    }
+
+    /** The same, with the exchanged rows rounded to bfloat16 when {@code bf16Rows} ({@link MoeLayer#withBf16Rows}). */
+    public static ReferenceResult run(ReferenceCase c, MatMul mm, MatMul expertMm, boolean bf16Rows) {
+        Pass p = pass(c, mm, expertMm, bf16Rows);
         List<FMatrixRMaj> dx = p.layer.backward(p.forward, p.lossWeights);
         List<ReferenceResult.Rank> ranks = new ArrayList<>();
         for (int r = 0; r < c.worldSize(); r++) {
@@ -49,13 +54,13 @@ public final class OracleRun {
 
     /** Which experts' hidden units are active in case {@code c}'s forward on these kernels (see {@link MoeLayer#reluPattern}). */
     public static String reluPattern(ReferenceCase c, MatMul mm, MatMul expertMm) {
-        Pass p = pass(c, mm, expertMm);
+        Pass p = pass(c, mm, expertMm, false);
         return MoeLayer.reluPattern(p.forward);
     }
 
     private record Pass(MoeLayer layer, MoeLayer.Forward forward, List<FMatrixRMaj> lossWeights) {}
 
-    private static Pass pass(ReferenceCase c, MatMul mm, MatMul expertMm) {
+    private static Pass pass(ReferenceCase c, MatMul mm, MatMul expertMm, boolean bf16Rows) {
         RoutingOptions options = ReferenceResult.optionsFor(c);
         List<Gate> gates = new ArrayList<>();
         List<FMatrixRMaj> inputs = new ArrayList<>(), lossWeights = new ArrayList<>();
@@ -68,7 +73,7 @@ public final class OracleRun {
         }
         List<Expert> experts = new ArrayList<>();
         for (ExpertTensors e : c.experts()) experts.add(new Expert(toF32(e.w1()), toF32(e.b1()), toF32(e.w2()), toF32(e.b2())));
-        MoeLayer layer = new MoeLayer(gates, experts, java.util.Collections.nCopies(gates.size(), switchyard.math.expert.SharedExperts.none()), mm, expertMm);
+        MoeLayer layer = new MoeLayer(gates, experts, java.util.Collections.nCopies(gates.size(), switchyard.math.expert.SharedExperts.none()), mm, expertMm).withBf16Rows(bf16Rows);
         return new Pass(layer, layer.forward(inputs, noise, true), lossWeights);
     }
 
