@@ -19,6 +19,8 @@ import switchyard.bench.layer.OracleBench;
 import switchyard.bench.layer.Window;
 import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
+import switchyard.math.precision.ExpertKernels;
+import switchyard.math.precision.Precision;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -31,7 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.BiFunction;
 
 /** {@code switchyard bench}: the figures every performance claim in the README comes from. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -101,6 +102,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "Several node JVMs on one machine each use all its cores with best; amx:1 or vector:1 keeps each rank to one thread.")
     String matmul = "best";
 
+    @Option(names = "--precision", paramLabel = "LIST", split = ",",
+            description = "Precisions of the expert products for the oracle, layer and peer sections: fp32, bf16 or fp32,bf16 (both, each layer run "
+                    + "paired with a peer run of the same precision) (default: fp32).")
+    List<String> precision = List.of("fp32");
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
     Path json;
 
@@ -116,6 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
         if (!(minSeconds >= 0 && minSeconds <= 3600)) throw new IllegalArgumentException("--min-seconds must be in 0..3600, got " + minSeconds);
         MatMuls.byName(matmul); // refuses an unknown kernel before anything runs
+        precisions = precision.stream().map(Precision::parse).distinct().toList();
         if (json != null) Directories.requireWritable(json.toAbsolutePath().getParent(), "--json " + json);
         List<LayerConfig> configs = switch (config) {
             case "all" -> List.of(LayerConfig.SMALL, LayerConfig.LARGE, LayerConfig.FINE);
@@ -146,7 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
         PeerRuns peer = what.contains("peer") ? PeerRuns.start(out, warmup, window()) : null;
         if (what.contains("layer")) figures.put("layer", layer(out, configs, peer));
-        if (peer != null) peer.report(figures, configs, world, repeat);
+        if (peer != null) peer.report(figures, configs, world, precisions, repeat);
         if (what.contains("cross-jvm")) figures.put("cross_jvm", crossJvm(out, configs.size() == 1 ? configs.get(0) : LayerConfig.LARGE));
 
         if (json != null) {
@@ -163,7 +170,14 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("flags", ManagementFactory.getRuntimeMXBean().getInputArguments());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("matmul", MatMuls.describe(MatMuls.byName(matmul)));
-        out.printf("JVM %s, %d cores, flags %s, kernel %s%n%n", m.get("jvm"), m.get("cores"), m.get("flags"), m.get("matmul"));
+        m.put("cpu", Ceilings.cpuModel());
+        out.printf("JVM %s, %d cores, flags %s, kernel %s, CPU %s%n", m.get("jvm"), m.get("cores"), m.get("flags"), m.get("matmul"), m.get("cpu"));
+        for (Precision p : precisions) {
+            String experts = ExpertKernels.describe(matmul, p);
+            m.put("experts_" + p.label(), experts);
+            out.printf("expert products in %s: %s%n", p.label(), experts);
+        }
+        out.println();
         return m;
     }
 
@@ -195,8 +209,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private List<Map<String, Object>> oracle(PrintWriter out, List<LayerConfig> configs) {
-        return throughputTable(out, "oracle layer (one process)", configs, (c, w) -> {
-            OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), warmup, window());
+        return throughputTable(out, "oracle layer (one process)", configs, (c, w, p) -> {
+            OracleBench.Result r = OracleBench.measure(c, w, MatMuls.byName(matmul), ExpertKernels.byName(matmul, p), warmup, window());
             return new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(), null);
         });
@@ -206,14 +220,14 @@ public final class BenchCommand implements Callable<Integer> {
     private List<Map<String, Object>> layer(PrintWriter out, List<LayerConfig> configs, PeerRuns peer) {
         Ceilings ceiling = ceilings(out);
         boolean onTiles = MatMuls.byName(matmul).name().startsWith("amx");
-        List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w) -> {
-            LayerBench.Result r = LayerBench.measure(c, w, matmul, ConfigFactory.load(), warmup, window());
+        List<Map<String, Object>> rows = throughputTable(out, "actor layer (W ranks in one JVM)", configs, (c, w, p) -> {
+            LayerBench.Result r = LayerBench.measure(c, w, matmul, p, ConfigFactory.load(), warmup, window());
             double tilesAfter = onTiles ? ceiling.amxFloat32Now() : Double.NaN;
-            double isolated = ExpertGemmBench.gflopsOfRank(MatMuls.byName(matmul), c, w, new Window(5, window().leastNanos()));
+            double isolated = ExpertGemmBench.gflopsOfRank(ExpertKernels.byName(matmul, p), c, w, new Window(5, window().leastNanos()));
             Throughput t = new Throughput(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(),
                     r.forwardAllocBytesPerTokenStep(), r.fwdBwdAllocBytesPerTokenStep(),
                     new Throughput.Layer(r.fwdBwdGemm(), isolated, tilesAfter, r.forwardPhases(), r.fwdBwdPhases()));
-            if (peer != null) peer.measureAfter(c, w, t);
+            if (peer != null) peer.measureAfter(c, w, p, t);
             return t;
         });
         out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   of AMX ceiling   at once");
@@ -221,7 +235,8 @@ public final class BenchCommand implements Callable<Integer> {
             double overWall = (double) row.get("layer_gflops_over_wall");
             Object tiles = row.get("amx_ceiling_float32_gflops_after_run");
             if (tiles != null) row.put("layer_gflops_over_wall_vs_amx_ceiling", overWall / (double) tiles);
-            out.printf(Locale.ROOT, "  %-8s W=%-2d %20.1f %21.1f %7.2f %11.1f %15.0f%% %15s %9.2f%n", row.get("config"), row.get("world"),
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %-4s %15.1f %21.1f %7.2f %11.1f %15.0f%% %15s %9.2f%n", row.get("config"), row.get("world"),
+                    row.get("precision"),
                     row.get("gemm_gflops_in_layer"), row.get("gemm_gflops_isolated"), row.get("gemm_in_layer_vs_isolated"),
                     overWall, 100 * overWall / ceiling.fmaAll(),
                     tiles != null ? String.format(Locale.ROOT, "%.0f%% of %.0f", 100 * overWall / (double) tiles, (double) tiles) : "-",
@@ -238,7 +253,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (Map<String, Object> row : rows) {
             for (String kind : new String[] {"forward", "fwdbwd"}) {
                 @SuppressWarnings("unchecked") Map<String, Double> ms = (Map<String, Double>) row.get(kind + "_phase_ms");
-                out.printf(Locale.ROOT, "  %-8s W=%-2d %-8s %s%n", row.get("config"), row.get("world"), kind.equals("forward") ? "forward" : "fwd+bwd",
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %-4s %-8s %s%n", row.get("config"), row.get("world"), row.get("precision"),
+                        kind.equals("forward") ? "forward" : "fwd+bwd",
                         PhaseTimes.line(ms));
             }
         }
@@ -251,16 +267,20 @@ public final class BenchCommand implements Callable<Integer> {
      * as it goes. Allocation is what every thread allocated over the measured steps, per token (all
      * ranks) per step.
      */
-    private List<Map<String, Object>> throughputTable(PrintWriter out, String title, List<LayerConfig> configs,
-                                                      BiFunction<LayerConfig, Integer, Throughput> measure) {
+    /** One figure's measurement: a configuration, W ranks, the expert products' precision. */
+    interface Measure {
+        Throughput at(LayerConfig config, int world, Precision precision);
+    }
+
+    private List<Map<String, Object>> throughputTable(PrintWriter out, String title, List<LayerConfig> configs, Measure measure) {
         out.printf("%-37s %13s %15s %14s %14s%n", title, "forward tok/s", "fwd+bwd tok/s", "fwd B/tok/step", "f+b B/tok/step");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LayerConfig c : configs) {
-            for (int w : world) {
+            for (int w : world) for (Precision p : precisions) {
                 List<Throughput> runs = new ArrayList<>(repeat);
-                for (int i = 0; i < repeat; i++) runs.add(measure.apply(c, w));
+                for (int i = 0; i < repeat; i++) runs.add(measure.at(c, w, p));
                 Throughput t = Throughput.medianOf(runs);
-                out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %14.0f %14.0f%n", c.name(), w, t.forward(), t.fwdBwd(),
+                out.printf(Locale.ROOT, "  %-8s W=%-2d %-4s %19.0f %15.0f %14.0f %14.0f%n", c.name(), w, p.label(), t.forward(), t.fwdBwd(),
                         t.forwardAlloc(), t.fwdBwdAlloc());
                 if (repeat > 1) {
                     out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s; B/tok/step (the most above) %s and %s%n", repeat,
@@ -277,6 +297,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("config", c.name());
                 row.put("world", w);
+                row.put("precision", p.label());
                 row.put("forward_tokens_per_s", t.forward());
                 row.put("fwdbwd_tokens_per_s", t.fwdBwd());
                 row.put("forward_alloc_bytes_per_token_step", t.forwardAlloc());
@@ -308,6 +329,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.println();
         return rows;
     }
+
+    /** The parsed --precision list, in the order given. */
+    private List<Precision> precisions = List.of(Precision.FP32);
 
     private Window window() {
         return new Window(steps, (long) (minSeconds * 1e9));

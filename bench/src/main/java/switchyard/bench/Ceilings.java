@@ -39,6 +39,28 @@ record Ceilings(double fmaAll, double amxOne, double amxAll, int cores) {
         return new Ceilings(fmaAll, amxOne, amxAll, cores);
     }
 
+    /**
+     * The CPU's model name with its family and model numbers, from {@code /proc/cpuinfo} (every
+     * figure names the CPU it came from); "unknown" elsewhere.
+     */
+    static String cpuModel() {
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"));
+            String name = field(lines, "model name"), family = field(lines, "cpu family"), model = field(lines, "model");
+            return name == null ? "unknown" : name + " (family " + family + ", model " + model + ")";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String field(java.util.List<String> lines, String key) {
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equals(key)) return line.substring(colon + 1).trim();
+        }
+        return null;
+    }
+
     boolean hasAmx() {
         return !Double.isNaN(amxAll);
     }

@@ -3,6 +3,7 @@ package switchyard.bench;
 import switchyard.bench.peer.NumpyPeer;
 import switchyard.bench.layer.LayerConfig;
 import switchyard.bench.layer.Window;
+import switchyard.math.precision.Precision;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -11,16 +12,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
- * The bench's peer section: the NumPy peer's runs, each right after the layer run it is compared
- * with when the layer section runs too, so that each ratio compares two runs minutes apart at most
- * on a machine whose speed drifts. The ratio reported is the median of the per-pair ratios.
+ * The bench's peer section: the peer's runs, each right after the layer run of the same
+ * configuration and precision it is compared with when the layer section runs too, so that each
+ * ratio compares two runs minutes apart at most on a machine whose speed drifts. The ratio
+ * reported is the median of the per-pair ratios.
  */
 final class PeerRuns {
+    /** One peer figure: tokens/s of all ranks, which implementation, at which precision, on what. */
+    record Result(double forwardTokensPerSecond, double fwdBwdTokensPerSecond, String impl, Precision precision, String versions) {}
+
+    /** A peer: its figure on a configuration, world and precision, or null for what it does not run. */
+    interface Peer {
+        Result measure(LayerConfig config, int world, Precision precision);
+    }
+
     /** One peer run and the layer run just before it (null when the layer section did not run). */
-    record Pair(NumpyPeer.Result peer, Throughput layer) {
+    record Pair(Result peer, Throughput layer) {
         double forwardRatio() { return layer.forward() / peer.forwardTokensPerSecond(); }
         double fwdBwdRatio() { return layer.fwdBwd() / peer.fwdBwdTokensPerSecond(); }
     }
@@ -28,43 +37,49 @@ final class PeerRuns {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
 
     private final PrintWriter out;
-    private final BiFunction<LayerConfig, Integer, NumpyPeer.Result> measure;
+    private final Peer measure;
+    private final String name;
     private final Map<String, List<Pair>> runs = new LinkedHashMap<>();
     /** Why the peer does not run (any more), or null. */
     private String unavailable;
 
-    PeerRuns(PrintWriter out, BiFunction<LayerConfig, Integer, NumpyPeer.Result> measure, String unavailable) {
+    PeerRuns(PrintWriter out, String name, Peer measure, String unavailable) {
         this.out = out;
+        this.name = name;
         this.measure = measure;
         this.unavailable = unavailable;
         if (unavailable != null) {
-            out.println("NumPy peer skipped: " + unavailable);
+            out.println(name + " peer skipped: " + unavailable);
             out.println();
         }
     }
 
-    /** The peer of this machine's {@code python3}, or (printing why) a section that measures nothing. */
+    /** The NumPy peer of this machine's {@code python3} (float32 only), or (printing why) a section that measures nothing. */
     static PeerRuns start(PrintWriter out, int warmup, Window window) {
-        return new PeerRuns(out, (c, w) -> NumpyPeer.measure(c, w, warmup, window, RUN_TIMEOUT),
-                NumpyPeer.unavailableReason(Duration.ofMinutes(1)));
+        return new PeerRuns(out, "NumPy", (c, w, p) -> {
+            if (p != Precision.FP32) return null;
+            NumpyPeer.Result r = NumpyPeer.measure(c, w, warmup, window, RUN_TIMEOUT);
+            return new Result(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(), "numpy", p,
+                    "numpy " + r.numpy() + ", python " + r.python());
+        }, NumpyPeer.unavailableReason(Duration.ofMinutes(1)));
     }
 
     /**
      * Measures the peer on the configuration the layer just ran, and pairs the two. A peer that
      * fails is reported and left out from then on; the layer's figures go on.
      */
-    void measureAfter(LayerConfig c, int w, Throughput layer) {
-        NumpyPeer.Result r = measure(c, w);
-        if (r != null) runs.computeIfAbsent(key(c, w), k -> new ArrayList<>()).add(new Pair(r, layer));
+    void measureAfter(LayerConfig c, int w, Precision p, Throughput layer) {
+        Result r = measure(c, w, p);
+        if (r != null) runs.computeIfAbsent(key(c, w, p), k -> new ArrayList<>()).add(new Pair(r, layer));
     }
 
-    private NumpyPeer.Result measure(LayerConfig c, int w) {
+    private Result measure(LayerConfig c, int w, Precision p) {
         if (unavailable != null || !c.routesLikeThePeer()) return null;
         try {
-            return measure.apply(c, w);
+            return measure.measure(c, w, p);
         } catch (RuntimeException e) {
-            unavailable = "failed on " + c.name() + " W=" + w + ": " + e.getMessage();
-            out.println("NumPy peer " + unavailable + "; the bench goes on without it");
+            unavailable = "failed on " + c.name() + " W=" + w + " " + p.label() + ": " + e.getMessage();
+            out.println(name + " peer " + unavailable + "; the bench goes on without it");
             out.flush();
             return null;
         }
@@ -74,8 +89,8 @@ final class PeerRuns {
      * Prints the peer's table and adds it to {@code figures} as {@code peer}, and why the peer did
      * not run, or stopped, as {@code peer_unavailable}.
      */
-    void report(Map<String, Object> figures, List<LayerConfig> configs, List<Integer> worlds, int repeat) {
-        List<Map<String, Object>> rows = runs.isEmpty() && unavailable != null ? List.of() : table(configs, worlds, repeat);
+    void report(Map<String, Object> figures, List<LayerConfig> configs, List<Integer> worlds, List<Precision> precisions, int repeat) {
+        List<Map<String, Object>> rows = runs.isEmpty() && unavailable != null ? List.of() : table(configs, worlds, precisions, repeat);
         if (!rows.isEmpty()) figures.put("peer", rows);
         if (unavailable != null) figures.put("peer_unavailable", unavailable);
     }
@@ -84,8 +99,8 @@ final class PeerRuns {
      * Prints the peer's table and returns its JSON rows: every configuration the layer section
      * measured, or, without it, {@code repeat} peer runs of each configuration and world.
      */
-    private List<Map<String, Object>> table(List<LayerConfig> configs, List<Integer> worlds, int repeat) {
-        String title = "NumPy peer (index-based, one process)";
+    private List<Map<String, Object>> table(List<LayerConfig> configs, List<Integer> worlds, List<Precision> precisions, int repeat) {
+        String title = name + " peer (index-based, one process)";
         if (runs.isEmpty()) {
             out.printf("%-37s %13s %15s%n", title, "forward tok/s", "fwd+bwd tok/s");
         } else {
@@ -95,18 +110,18 @@ final class PeerRuns {
         List<Map<String, Object>> rows = new ArrayList<>();
         String versions = null;
         for (LayerConfig c : configs) {
-            for (int w : worlds) {
-                List<Pair> pairs = runs.get(key(c, w));
+            for (int w : worlds) for (Precision p : precisions) {
+                List<Pair> pairs = runs.get(key(c, w, p));
                 if (pairs == null) {
                     pairs = new ArrayList<>();
                     for (int i = 0; i < repeat; i++) {
-                        NumpyPeer.Result r = measure(c, w);
+                        Result r = measure(c, w, p);
                         if (r != null) pairs.add(new Pair(r, null));
                     }
                 }
                 if (pairs.isEmpty()) continue;
                 rows.add(row(out, c, w, pairs));
-                versions = "numpy " + pairs.get(0).peer().numpy() + ", python " + pairs.get(0).peer().python();
+                versions = pairs.get(0).peer().versions();
             }
         }
         for (LayerConfig c : configs) {
@@ -128,6 +143,8 @@ final class PeerRuns {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("config", c.name());
         row.put("world", w);
+        row.put("precision", pairs.get(0).peer().precision().label());
+        row.put("impl", pairs.get(0).peer().impl());
         row.put("forward_tokens_per_s", forward);
         row.put("fwdbwd_tokens_per_s", fwdBwd);
         if (pairs.size() > 1) {
@@ -139,10 +156,10 @@ final class PeerRuns {
             row.put("layer_vs_peer_fwdbwd", RunFigures.median(pairs, Pair::fwdBwdRatio));
             row.put("layer_vs_peer_forward_runs", pairs.stream().map(Pair::forwardRatio).toList());
             row.put("layer_vs_peer_fwdbwd_runs", pairs.stream().map(Pair::fwdBwdRatio).toList());
-            out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f %12.2f %12.2f%n", c.name(), w, forward, fwdBwd,
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %-4s %19.0f %15.0f %12.2f %12.2f%n", c.name(), w, row.get("precision"), forward, fwdBwd,
                     row.get("layer_vs_peer_forward"), row.get("layer_vs_peer_fwdbwd"));
         } else {
-            out.printf(Locale.ROOT, "  %-8s W=%-2d %24.0f %15.0f%n", c.name(), w, forward, fwdBwd);
+            out.printf(Locale.ROOT, "  %-8s W=%-2d %-4s %19.0f %15.0f%n", c.name(), w, row.get("precision"), forward, fwdBwd);
         }
         if (pairs.size() > 1) {
             out.printf(Locale.ROOT, "    %d runs, median above: forward %s; fwd+bwd %s%n", pairs.size(),
@@ -153,11 +170,11 @@ final class PeerRuns {
             }
         }
         out.flush();
-        row.put("numpy", pairs.get(0).peer().numpy());
+        row.put("versions", pairs.get(0).peer().versions());
         return row;
     }
 
-    private static String key(LayerConfig c, int w) {
-        return c.name() + "/" + w;
+    private static String key(LayerConfig c, int w, Precision p) {
+        return c.name() + "/" + w + "/" + p.label();
     }
 }

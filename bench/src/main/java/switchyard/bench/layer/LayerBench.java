@@ -11,6 +11,7 @@ import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.precision.Precision;
 import switchyard.bench.layer.LayerConfig;
 import switchyard.bench.layer.Median;
 import switchyard.bench.layer.OracleBench;
@@ -72,8 +73,8 @@ public final class LayerBench {
      * {@code metered:} kernel; forward and forward+backward each over {@code window} (its step
      * count from the warm-up's step times).
      */
-    public static Result measure(LayerConfig config, int worldSize, String matmul, Config akka, int warmups, Window window) {
-        SimulationOptions job = job(config, worldSize, "metered:" + matmul, ExchangeSettings.direct());
+    public static Result measure(LayerConfig config, int worldSize, String matmul, Precision precision, Config akka, int warmups, Window window) {
+        SimulationOptions job = job(config, worldSize, "metered:" + matmul, ExchangeSettings.direct()).withPrecision(precision);
         // Training runs until at least as long as the oracle's warm-up has passed: a small step takes
         // milliseconds, and a fixed few of them can end before C2 has compiled the step's
         // Vector-API code, whose boxes would then count in the first configuration measured.

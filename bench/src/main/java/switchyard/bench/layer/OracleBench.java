@@ -21,8 +21,8 @@ public final class OracleBench {
      * Measures forward and forward+backward steps of one configuration, each over {@code window}
      * (its step count from the time of one warm step).
      */
-    public static Result measure(LayerConfig config, int worldSize, MatMul mm, int warmups, Window window) {
-        OracleLayer layer = new OracleLayer(config, worldSize, mm);
+    public static Result measure(LayerConfig config, int worldSize, MatMul mm, MatMul expertMm, int warmups, Window window) {
+        OracleLayer layer = new OracleLayer(config, worldSize, mm, expertMm);
         double tokens = layer.tokensPerStep();
         // At least `warmups` steps, and at least two seconds: small steps take milliseconds, and
         // until C2 has compiled them the Vector-API code allocates a box per vector operation.

@@ -32,6 +32,11 @@ public final class OracleLayer {
     private final Optimizer sgd = new Sgd(1e-4);
 
     public OracleLayer(LayerConfig config, int worldSize, MatMul mm) {
+        this(config, worldSize, mm, mm);
+    }
+
+    /** With the router's products on {@code mm} and the experts' on {@code expertMm}. */
+    public OracleLayer(LayerConfig config, int worldSize, MatMul mm, MatMul expertMm) {
         config.expertsPerRank(worldSize); // refuses a world that does not divide E
         this.config = config;
         this.worldSize = worldSize;
@@ -45,7 +50,7 @@ public final class OracleLayer {
         for (int i = 0; i < config.sharedExperts(); i++) sharedExperts.add(Expert.initialised(config.modelDim(), config.sharedHiddenDim(), random));
         List<SharedExperts> shared = new ArrayList<>();
         for (int r = 0; r < worldSize; r++) shared.add(new SharedExperts(sharedExperts.stream().map(Expert::copy).toList()));
-        this.layer = new MoeLayer(gates, experts, shared, mm);
+        this.layer = new MoeLayer(gates, experts, shared, mm, expertMm);
         for (int r = 0; r < worldSize; r++) {
             inputs.add(uniform(config.tokens(), config.modelDim(), 1.0, random));
             dOut.add(uniform(config.tokens(), config.modelDim(), 1.0, random));

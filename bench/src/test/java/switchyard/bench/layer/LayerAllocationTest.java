@@ -2,7 +2,9 @@ package switchyard.bench.layer;
 
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import switchyard.math.precision.Precision;
 import switchyard.bench.layer.AllocationMeter;
 import switchyard.bench.layer.LayerConfig;
 import switchyard.bench.layer.Window;
@@ -32,10 +34,12 @@ class LayerAllocationTest {
      */
     private static final double BOUND = 256;
 
-    @Test
-    void warmStepsAllocateLessThanTheBoundPerToken() {
+    /** In both precisions: bfloat16 operands are rounded into scratch each kernel thread keeps. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void warmStepsAllocateLessThanTheBoundPerToken(Precision precision) {
         Assumptions.assumeTrue(AllocationMeter.available(), "this JVM does not count allocation per thread");
-        LayerBench.Result r = LayerBench.measure(TINY, 2, "ejml", ConfigFactory.load(), WARMUP, new Window(MEASURED, 0));
+        LayerBench.Result r = LayerBench.measure(TINY, 2, "ejml", precision, ConfigFactory.load(), WARMUP, new Window(MEASURED, 0));
         assertTrue(r.forwardAllocBytesPerTokenStep() < BOUND,
                 "forward allocated " + r.forwardAllocBytesPerTokenStep() + " bytes per token per step");
         assertTrue(r.fwdBwdAllocBytesPerTokenStep() < BOUND,
