@@ -22,6 +22,8 @@ public final class SweepReport {
     public static final Plots.Plot IMBALANCE = new Plots.Plot("sweep-imbalance.png",
             "Load imbalance per step, by run: the most chosen expert over the mean", 900, 600);
 
+    public static final Plots.Plot LOSS = new Plots.Plot("sweep-loss.png", "Task loss per step, by run", 900, 600);
+
     private static final String[] COLUMNS = {"run", "dropped %", "imbalance", "load mean", "load worst", "bytes/step", "est. comm",
             "est. step", "loss (last)"};
 
@@ -35,6 +37,10 @@ public final class SweepReport {
         Plots.write(dir, DROPPED, byRun(DROPPED, "% of (token, expert) assignments", runs, StepMetrics::droppedPercent, SeriesMarkers.CIRCLE));
         Plots.write(dir, IMBALANCE, byRun(IMBALANCE, "max / mean choices per expert (1 = even)", runs, StepMetrics::selectionImbalance,
                 SeriesMarkers.NONE));
+        XYChart loss = byRun(LOSS, "task loss", runs, StepMetrics::taskLoss, SeriesMarkers.NONE);
+        // a loss falling over decades reads best on a log scale, which cannot show a zero (routing-only runs train nothing)
+        loss.getStyler().setYAxisLogarithmic(runs.values().stream().flatMap(List::stream).allMatch(m -> m.taskLoss() > 0));
+        Plots.write(dir, LOSS, loss);
 
         int width = Math.max(28, runs.keySet().stream().mapToInt(String::length).max().orElse(0));
         String line = "  %-" + width + "s %10s %10s %10s %10s %12s %12s %12s %12s%n";
@@ -61,7 +67,7 @@ public final class SweepReport {
             html.append("</tr>\n");
         });
         html.append("</table>\n");
-        for (Plots.Plot p : List.of(DROPPED, IMBALANCE)) {
+        for (Plots.Plot p : List.of(LOSS, DROPPED, IMBALANCE)) {
             html.append("<img src=\"").append(p.file()).append("\" width=\"").append(p.width()).append("\" alt=\"")
                     .append(HtmlIndex.escape(p.title())).append("\">\n");
         }

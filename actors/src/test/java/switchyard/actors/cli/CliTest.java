@@ -192,6 +192,7 @@ class CliTest {
         assertEquals(0.0, none, "no balance loss");
         assertTrue(seq > 0, "the sequence-wise loss of a routing");
         assertTrue(Files.exists(dir.resolve(SweepReport.IMBALANCE.file())));
+        assertTrue(Files.exists(dir.resolve(SweepReport.LOSS.file())), "the sweep plots every run's loss");
     }
 
     @Test
