@@ -89,6 +89,29 @@ static inline void sweep(const uint16_t *a, size_t aNext, const uint16_t *b, siz
     }
 }
 
+/*
+ * C tiles 0-3 += the block's steps with bfloat16 operands (--precision bf16): the hi halves are
+ * the operands rounded to nearest even, so hi·hi alone is the product; one tile product per C
+ * tile per step where float32 takes three. The lo halves are packed but never read.
+ */
+static inline void sweepHi(const uint16_t *a, size_t aNext, const uint16_t *b, size_t bNext, int steps,
+                           const float *nextC, long ld) {
+    int perStep = (32 + steps - 1) / steps;
+    for (int s = 0; s < steps; s++, a += aNext, b += bNext) {
+        if (nextC != NULL) {
+            prefetchRows(nextC, ld, s * perStep, perStep);
+        }
+        _tile_loadd(4, a, 64);              /* hi rows 0-15 */
+        _tile_loadd(5, a + TILE, 64);       /* hi rows 16-31 */
+        _tile_loadd(6, b, 64);              /* hi columns 0-15 */
+        _tile_loadd(7, b + TILE, 64);       /* hi columns 16-31 */
+        _tile_dpbf16ps(0, 4, 6);
+        _tile_dpbf16ps(1, 4, 7);
+        _tile_dpbf16ps(2, 5, 6);
+        _tile_dpbf16ps(3, 5, 7);
+    }
+}
+
 static inline void loadC(const float *c, long ld) {
     _tile_loadd(0, c, ld * 4);
     _tile_loadd(1, c + 16, ld * 4);
@@ -114,6 +137,7 @@ typedef struct {
     int accumulate;
     const float *bias; /* NULL: none */
     int relu;
+    int bf16;                     /* bfloat16 operands: hi·hi only (sweepHi) */
 } Product;
 
 /* Writes a finished block, rows x cols floats in the stand-in (rows 32 apart), to C at `to` (rows
@@ -163,10 +187,15 @@ static void block(const Product *pr, int ip, int jp, int s0, int steps, const fl
         }
         loadC(stand, 32);
     }
-    sweep(pr->pa + stepAt(pr->aStepMajor, ip - pr->aFirst, s0, pr->aPanels, pr->ks),
-          pr->aStepMajor ? (size_t) pr->aPanels * STEP : STEP,
-          pr->pb + stepAt(pr->bStepMajor, jp, s0, pr->bPanels, pr->ks), pr->bStepMajor ? (size_t) pr->bPanels * STEP : STEP,
-          steps, nextC, pr->n);
+    const uint16_t *pa = pr->pa + stepAt(pr->aStepMajor, ip - pr->aFirst, s0, pr->aPanels, pr->ks);
+    const uint16_t *pb = pr->pb + stepAt(pr->bStepMajor, jp, s0, pr->bPanels, pr->ks);
+    size_t aNext = pr->aStepMajor ? (size_t) pr->aPanels * STEP : STEP;
+    size_t bNext = pr->bStepMajor ? (size_t) pr->bPanels * STEP : STEP;
+    if (pr->bf16) {
+        sweepHi(pa, aNext, pb, bNext, steps, nextC, pr->n);
+    } else {
+        sweep(pa, aNext, pb, bNext, steps, nextC, pr->n);
+    }
     if (full && !epilogue) {
         storeC(c, pr->n);
         return;
@@ -236,7 +265,7 @@ JNIEXPORT void JNICALL Java_switchyard_kernels_AmxNative_packB(JNIEnv *env, jcla
 JNIEXPORT void JNICALL Java_switchyard_kernels_AmxNative_multiplyBlock(JNIEnv *env, jclass cls,
         jfloatArray a, jboolean transA, jint lda, jobject packedB, jboolean transB, jobject scratch,
         jfloatArray c, jint m, jint n, jint k, jint ip0, jint ip1, jint jp0, jint jp1,
-        jboolean accumulate, jfloatArray bias, jboolean relu) {
+        jboolean accumulate, jfloatArray bias, jboolean relu, jboolean bf16) {
     Product pr;
     pr.m = m;
     pr.n = n;
@@ -248,6 +277,7 @@ JNIEXPORT void JNICALL Java_switchyard_kernels_AmxNative_multiplyBlock(JNIEnv *e
     pr.bPanels = (n + 31) / 32;
     pr.accumulate = accumulate;
     pr.relu = relu;
+    pr.bf16 = bf16;
     uint16_t *pa = aligned(env, scratch);
     pr.pa = pa;
     pr.pb = aligned(env, packedB);

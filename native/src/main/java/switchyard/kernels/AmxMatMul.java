@@ -22,10 +22,13 @@ public final class AmxMatMul extends PooledMatMul {
 
     /** 2·m·n·k under which a product runs on the vector kernel instead. */
     private final long tileMinFlops;
+    /** Bfloat16 operands ({@code --precision bf16}): one tile product per step, every size on tiles. */
+    private final boolean bf16;
 
-    private AmxMatMul(int threads, long tileMinFlops) {
+    private AmxMatMul(int threads, long tileMinFlops, boolean bf16) {
         super(threads);
         this.tileMinFlops = tileMinFlops;
+        this.bf16 = bf16;
     }
 
     /** True when this process can run the AMX kernel. */
@@ -64,7 +67,18 @@ public final class AmxMatMul extends PooledMatMul {
      * @throws IllegalStateException when the kernel cannot run here, with the reason
      */
     public static AmxMatMul withThreads(int threads) {
-        return create(threads, PARALLEL_MIN_FLOPS);
+        return create(threads, PARALLEL_MIN_FLOPS, false);
+    }
+
+    /**
+     * Products with bfloat16 operands and float32 accumulation ({@code --precision bf16}): each
+     * operand rounded to nearest even, one tile product per step. Every size runs on tiles, since
+     * the vector kernel would multiply in float32. Math finds it as the kernel {@code amx-bf16}.
+     *
+     * @throws IllegalStateException when the kernel cannot run here, with the reason
+     */
+    public static AmxMatMul bf16WithThreads(int threads) {
+        return create(threads, 0, true);
     }
 
     /**
@@ -72,14 +86,14 @@ public final class AmxMatMul extends PooledMatMul {
      * to awkward shapes and to the reference vectors, whose products are all tiny.
      */
     public static AmxMatMul forAllSizes(int threads) {
-        return create(threads, 0);
+        return create(threads, 0, false);
     }
 
-    private static AmxMatMul create(int threads, long tileMinFlops) {
+    private static AmxMatMul create(int threads, long tileMinFlops, boolean bf16) {
         if (!available()) {
             throw new IllegalStateException("the AMX kernel cannot run here: " + unavailableReason());
         }
-        return new AmxMatMul(threads, tileMinFlops);
+        return new AmxMatMul(threads, tileMinFlops, bf16);
     }
 
     @Override
@@ -88,13 +102,14 @@ public final class AmxMatMul extends PooledMatMul {
         if (2L * m * n * k < tileMinFlops) {
             VectorMatMul.run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
         } else {
-            AmxProduct.local().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
+            AmxProduct.local().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, bf16, pool);
         }
     }
 
     @Override
     public String name() {
         String threads = threads() == 1 ? "1 thread" : threads() + " threads";
+        if (bf16) return "amx-bf16(" + threads + ")";
         return "amx-bf16x3(" + threads + (tileMinFlops == 0 ? ", all sizes)" : ")");
     }
 }

@@ -47,11 +47,12 @@ final class AmxNative {
      * Rows of panels {@code [ip0, ip1)} × columns of panels {@code [jp0, jp1)} of the row-major m×n
      * {@code c}: {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU. Packs those rows of
      * the logical A (a, or aᵀ when {@code transA}) into {@code scratch} first; {@code packedB} holds
-     * all of B, packed by {@link #packB} with the same {@code transB}.
+     * all of B, packed by {@link #packB} with the same {@code transB}. With {@code bf16} the
+     * operands are taken as rounded to bfloat16 (one tile product per step, not three).
      */
     static native void multiplyBlock(float[] a, boolean transA, int lda, ByteBuffer packedB, boolean transB,
                                      ByteBuffer scratch, float[] c, int m, int n, int k, int ip0, int ip1, int jp0, int jp1,
-                                     boolean accumulate, float[] bias, boolean relu);
+                                     boolean accumulate, float[] bias, boolean relu, boolean bf16);
 
     /**
      * {@code rounds} rounds of four tile products on operands that stay in tile registers (all 1.0);

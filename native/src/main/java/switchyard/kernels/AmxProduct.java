@@ -43,6 +43,7 @@ final class AmxProduct extends ProductOperands {
     private int columnsPerPart;
     private int columnParts;
     private ByteBuffer packedB;
+    private boolean bf16;
 
     private final Stage packing = new Stage() {
         @Override
@@ -61,7 +62,7 @@ final class AmxProduct extends ProductOperands {
             scratch[0] = AmxNative.packedBuffer(scratch[0], rowsPerPart, k);
             AmxNative.multiplyBlock(a, transA, lda, packedB, transB, scratch[0], c, m, n, k,
                     ip0, Math.min(rowPanels, ip0 + rowsPerPart), jp0, Math.min(columnPanels, jp0 + columnsPerPart),
-                    accumulate, bias, relu);
+                    accumulate, bias, relu, bf16);
         }
     };
 
@@ -69,10 +70,14 @@ final class AmxProduct extends ProductOperands {
         return LOCAL.get();
     }
 
-    /** Runs {@code c (+)= op(a)·op(b)} with its epilogue, with {@code pool}'s help or alone; m, n, k &gt; 0. */
+    /**
+     * Runs {@code c (+)= op(a)·op(b)} with its epilogue, with {@code pool}'s help or alone; m, n, k &gt; 0.
+     * With {@code bf16} the operands are rounded to bfloat16 (one tile product per step).
+     */
     void run(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-             int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+             int m, int n, int k, boolean accumulate, float[] bias, boolean relu, boolean bf16, WorkerPool pool) {
         describe(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu);
+        this.bf16 = bf16;
         try {
             rowPanels = panels(m);
             columnPanels = panels(n);
