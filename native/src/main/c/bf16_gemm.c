@@ -27,7 +27,8 @@
 #define PANELS_PER_BLOCK 4
 
 typedef struct {
-    const uint32_t *pa;   /* the part's rows of A, from panel 0 */
+    const uint32_t *pa;   /* the part's rows of A, from its first on */
+    size_t tileStride, rowStride, pairStride; /* in pa: from a tile of MR rows to the next, a row, a pair */
     const uint32_t *pb;   /* all of B */
     float *c;
     int n, kp;
@@ -45,7 +46,6 @@ typedef struct {
 static void rectangle(const Product *pr, int i0, int i1, int jp0, int jp1, int n) {
     int panels = (i1 - i0 + MR - 1) / MR;
     int kp = pr->kp;
-    size_t words = rowWords(kp);
     __m512 acc[MR][NV];
     for (int jc = jp0; jc < jp1; jc += PANELS_PER_BLOCK) {
         int jcEnd = jc + PANELS_PER_BLOCK < jp1 ? jc + PANELS_PER_BLOCK : jp1;
@@ -56,10 +56,10 @@ static void rectangle(const Product *pr, int i0, int i1, int jp0, int jp1, int n
             for (int jp = jc; jp < jcEnd; jp++) {
                 int cols = n - jp * NR < NR ? n - jp * NR : NR;
                 const float *bias = pr->bias == NULL ? NULL : pr->bias + jp * NR;
-                const uint32_t *bp = pr->pb + ((size_t) jp * kp + pc) * NR;
+                const uint32_t *bp = pr->pb + jp * panelWordsB(kp) + (size_t) pc * NR;
                 for (int ip = 0; ip < panels; ip++) {
                     int row = i0 + ip * MR;
-                    sumTile(pr->pa + (size_t) ip * MR * words + pc, words, bp, pairs, acc);
+                    sumTile(pr->pa + ip * pr->tileStride + pc * pr->pairStride, pr->rowStride, pr->pairStride, bp, pairs, acc);
                     finishTile(acc, pr->c + (size_t) row * n + jp * NR, n, i1 - row < MR ? i1 - row : MR, cols,
                                load, last, bias, pr->relu);
                 }
@@ -74,26 +74,41 @@ static uint32_t *aligned(JNIEnv *env, jobject buffer) {
     return (uint32_t *) ((at + 63) & ~(uintptr_t) 63);
 }
 
-/* Packs panels [jp0, jp1) of the logical k x n B (b, or b transposed when `trans`). */
+/* Packs part of the logical k x n B: panels [from, to) of b transposed (`trans`), else pairs of k
+   [from, to) of b, so that either way the source is read along its rows. */
 JNIEXPORT void JNICALL Java_switchyard_kernels_Avx512Bf16Native_packB(JNIEnv *env, jclass cls,
-        jfloatArray b, jboolean trans, jint ldb, jint k, jint n, jint jp0, jint jp1, jobject packed) {
+        jfloatArray b, jboolean trans, jint ldb, jint k, jint n, jint from, jint to, jobject packed) {
     uint32_t *dst = aligned(env, packed);
     float *src = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
     if (src == NULL) {
         return;
     }
     if (trans) {
-        packColumnsB(src, ldb, k, n, (k + 1) / 2, jp0, jp1, dst);
+        packColumnsB(src, ldb, k, n, (k + 1) / 2, from, to, dst);
     } else {
-        packRowsB(src, ldb, k, n, (k + 1) / 2, jp0, jp1, dst);
+        packRowsB(src, ldb, k, n, (k + 1) / 2, from, to, dst);
     }
     (*env)->ReleasePrimitiveArrayCritical(env, b, src, JNI_ABORT);
 }
 
-/* Rows [i0, i1) x panels [jp0, jp1) of C: packs those rows of A into scratch, where they stay in
-   cache for the multiply that follows (packing all of A first would send it through memory). */
+/* Packs pairs of k [q0, q1) of all m rows of the logical A = a transposed (a is k x m). */
+JNIEXPORT void JNICALL Java_switchyard_kernels_Avx512Bf16Native_packTransposedA(JNIEnv *env, jclass cls,
+        jfloatArray a, jint lda, jint k, jint m, jint q0, jint q1, jobject packed) {
+    uint32_t *dst = aligned(env, packed);
+    float *src = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    if (src == NULL) {
+        return;
+    }
+    packColumnsA(src, lda, k, m, (k + 1) / 2, q0, q1, dst);
+    (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
+}
+
+/* Rows [i0, i1) x panels [jp0, jp1) of C. With transA, packedA holds all of A, packed by
+   packTransposedA, and a is not read; otherwise packedA is scratch, into which those rows of A are
+   packed first: there they stay in cache for the multiply that follows (packing all of A first
+   would send it through memory). */
 JNIEXPORT void JNICALL Java_switchyard_kernels_Avx512Bf16Native_multiplyBlock(JNIEnv *env, jclass cls,
-        jfloatArray a, jboolean transA, jint lda, jobject packedB, jobject scratch,
+        jfloatArray a, jboolean transA, jint lda, jobject packedB, jobject packedA,
         jfloatArray c, jint n, jint k, jint i0, jint i1, jint jp0, jint jp1,
         jboolean accumulate, jfloatArray bias, jboolean relu) {
     Product pr;
@@ -101,16 +116,24 @@ JNIEXPORT void JNICALL Java_switchyard_kernels_Avx512Bf16Native_multiplyBlock(JN
     pr.kp = (k + 1) / 2;
     pr.accumulate = accumulate;
     pr.relu = relu;
-    uint32_t *pa = aligned(env, scratch);
-    pr.pa = pa;
+    uint32_t *pa = aligned(env, packedA);
+    if (transA) {
+        pr.pa = pa + (i0 / MR) * panelWordsA(pr.kp); /* the Java side starts parts at whole tiles */
+        pr.tileStride = panelWordsA(pr.kp);
+        pr.rowStride = 1;
+        pr.pairStride = MR;
+    } else {
+        pr.pa = pa;
+        pr.rowStride = rowWords(pr.kp);
+        pr.tileStride = MR * pr.rowStride;
+        pr.pairStride = 1;
+    }
     pr.pb = aligned(env, packedB);
-    float *src = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    pr.c = src == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    float *src = transA ? NULL : (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    pr.c = src == NULL && !transA ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
     pr.bias = bias == NULL || pr.c == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
     if (pr.c != NULL && (bias == NULL || pr.bias != NULL)) {
-        if (transA) {
-            packColumnsA(src, lda, k, pr.kp, i0, i1, pa);
-        } else {
+        if (!transA) {
             packRowsA(src, lda, k, pr.kp, i0, i1, pa);
         }
         rectangle(&pr, i0, i1, jp0, jp1, n);

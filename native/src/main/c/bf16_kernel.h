@@ -27,10 +27,10 @@ static inline __mmask16 firstLanes(int count) {
     return count >= 16 ? (__mmask16) 0xFFFF : count <= 0 ? 0 : (__mmask16) ((1u << count) - 1);
 }
 
-/* acc = the sums over `pairs` pairs of k of MR rows of A (from ap on, `words` apart) times B
-   micro-panel bp (NR words a pair), from zero. */
-static inline __attribute__((always_inline)) void sumTile(const uint32_t *ap, size_t words, const uint32_t *bp,
-                                                          int pairs, __m512 acc[MR][NV]) {
+/* acc = the sums over `pairs` pairs of k of MR rows of A (row r, pair q at ap[r*rowStride +
+   q*pairStride]) times B micro-panel bp (NR words a pair), from zero. */
+static inline __attribute__((always_inline)) void sumTile(const uint32_t *ap, size_t rowStride, size_t pairStride,
+                                                          const uint32_t *bp, int pairs, __m512 acc[MR][NV]) {
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++) {
 #pragma GCC unroll 4
@@ -38,7 +38,7 @@ static inline __attribute__((always_inline)) void sumTile(const uint32_t *ap, si
             acc[r][v] = _mm512_setzero_ps();
         }
     }
-    for (int q = 0; q < pairs; q++, bp += NR) {
+    for (int q = 0; q < pairs; q++, ap += pairStride, bp += NR) {
         __m512i b[NV];
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++) {
@@ -46,7 +46,7 @@ static inline __attribute__((always_inline)) void sumTile(const uint32_t *ap, si
         }
 #pragma GCC unroll 16
         for (int r = 0; r < MR; r++) {
-            __m512i a = _mm512_set1_epi32((int) ap[r * words + q]);
+            __m512i a = _mm512_set1_epi32((int) ap[r * rowStride]);
 #pragma GCC unroll 4
             for (int v = 0; v < NV; v++) {
                 acc[r][v] = _mm512_dpbf16_ps(acc[r][v], (__m512bh) a, (__m512bh) b[v]);

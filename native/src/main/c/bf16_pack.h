@@ -10,11 +10,16 @@
  * the padding changes no bit of any sum.
  *
  * Layouts, in 32-bit pairs, kp = ceil(k/2) pairs:
- *   A: a part's rows one after the other, rowWords(kp) apart, each row's pairs in order (the
- *      kernel broadcasts pair q of MR rows at a time). A plain conversion for A as it is stored,
- *      so its packing streams through memory; only A transposed needs a transpose. The rows that
- *      round the last group of MR up hold whatever was there: their sums are never stored.
- *   B: panels of NR columns; panel jp, pair q at (jp*kp + q)*NR, its NR columns side by side (the
+ *   A as it is stored: a part's rows one after the other, rowWords(kp) apart, each row's pairs
+ *      in order. A plain conversion of each row, which streams through memory.
+ *   A transposed: panels of MR rows; panel ip, pair q at ip*panelWordsA(kp) + q*MR, its MR rows side by
+ *      side. Its source rows are the pairs' rows of all of A, read whole: packed once for all
+ *      parts. (Laid out like the rows above, it would be a transpose of strips of each source
+ *      row, which the hardware fetches slowly.)
+ *   The kernel reads either: it broadcasts pair q of MR rows from any row and pair stride. The
+ *   rows that round the last tile of MR rows up hold whatever was there (zeros for A
+ *   transposed): their sums are never stored.
+ *   B: panels of NR columns; panel jp, pair q at jp*panelWordsB(kp) + q*NR, its NR columns side by side (the
  *      kernel loads them as NV vectors). Columns past the matrix are zeros.
  * A k block of a panel (KP pairs) is thus one contiguous run, as the kernel streams it.
  */
@@ -78,9 +83,19 @@ static inline size_t rowWords(int kp) {
     return (size_t) (kp + 15) / 16 * 16 + 16;
 }
 
-/* The A packers write rows [i0, i1) from dst on, row r - i0 at (r - i0) * rowWords(kp). */
+/* Words from one panel of packed B (or of packed A transposed) to the next: one cache line more
+   than the panel, so that the packers' writes to many panels at once, each a sequential stream,
+   fall into different cache sets; panels a multiple of 4 KiB apart would all compete for one. */
+static inline size_t panelWordsB(int kp) {
+    return (size_t) kp * NR + 16;
+}
 
-/* A[i][p] = a[i*lda + p]: each row's run of k is its run of pairs. */
+static inline size_t panelWordsA(int kp) {
+    return (size_t) kp * MR + 16;
+}
+
+/* A[i][p] = a[i*lda + p], rows [i0, i1) of it (one part's), row r - i0 at (r - i0) * rowWords(kp):
+   each row's run of k is its run of pairs. */
 static void packRowsA(const float *a, int lda, int k, int kp, int i0, int i1, uint32_t *dst) {
     size_t words = rowWords(kp);
     for (int row = i0; row < i1; row++) {
@@ -92,43 +107,48 @@ static void packRowsA(const float *a, int lda, int k, int kp, int i0, int i1, ui
     }
 }
 
-/* A[i][p] = a[p*lda + i] (a transposed): source rows 2q and 2q+1 give pair q of 16 rows at once;
-   16 such vectors are transposed into 16 pairs of each row. */
-static void packColumnsA(const float *a, int lda, int k, int kp, int i0, int i1, uint32_t *dst) {
-    size_t words = rowWords(kp);
-    __m512i x[16];
-    for (int q0 = 0; q0 < kp; q0 += 16) {
-        for (int i = i0; i < i1; i += 16) {
-            __mmask16 lanes = firstLanes(i1 - i);
-            for (int q = 0; q < 16; q++) {
-                const float *even = a + (size_t) (2 * (q0 + q)) * lda + i;
-                __m512 e = q0 + q < kp ? _mm512_maskz_loadu_ps(lanes, even) : _mm512_setzero_ps();
-                __m512 o = 2 * (q0 + q) + 1 < k ? _mm512_maskz_loadu_ps(lanes, even + lda) : _mm512_setzero_ps();
-                x[q] = pairLanes(e, o);
-                if (2 * (q0 + q) + 33 < k) {
-                    /* The same lines of the next 32 source rows: each row gives only a few lines to
-                       a part, too few for the hardware to see a stream and fetch ahead. */
-                    _mm_prefetch((const char *) (even + 32 * (size_t) lda), _MM_HINT_T0);
-                    _mm_prefetch((const char *) (even + 33 * (size_t) lda), _MM_HINT_T0);
-                }
+/* One pair of 48 consecutive rows (x0: rows 0-15, x1: 16-31, x2: 32-47) written into the first
+   `panels` (at most 8) of the panels of 6 rows at dst, dst + step, ... */
+static inline void spreadRows(__m512i x0, __m512i x1, __m512i x2, uint32_t *dst, size_t step, int panels) {
+    __m512i six[8] = {x0, _mm512_alignr_epi32(x1, x0, 6), _mm512_alignr_epi32(x1, x0, 12),
+                      _mm512_alignr_epi32(x2, x1, 2), _mm512_alignr_epi32(x2, x1, 8), _mm512_alignr_epi32(x2, x1, 14),
+                      _mm512_alignr_epi32(x2, x2, 4), _mm512_alignr_epi32(x2, x2, 10)};
+    for (int p = 0; p < panels && p < 8; p++) {
+        _mm512_mask_storeu_epi32(dst + p * step, (__mmask16) 0x3F, six[p]);
+    }
+}
+
+/* A[i][p] = a[p*lda + i] (a transposed), all m rows, pairs [q0, q1): source rows 2q and 2q+1 are
+   pair q of every row, so they are read whole, front to back, and spread over the panels of MR
+   rows. */
+static void packColumnsA(const float *a, int lda, int k, int m, int kp, int q0, int q1, uint32_t *dst) {
+    int panels = (m + MR - 1) / MR;
+    for (int q = q0; q < q1; q++) {
+        const float *even = a + (size_t) 2 * q * lda;
+        const float *odd = even + lda;
+        for (int g = 0; g < panels; g += 8) {
+            __m512i x[3];
+            for (int h = 0; h < 3; h++) {
+                int i = g * MR + 16 * h;
+                __mmask16 lanes = firstLanes(m - i);
+                __m512 o = 2 * q + 1 < k ? _mm512_maskz_loadu_ps(lanes, odd + i) : _mm512_setzero_ps();
+                x[h] = pairLanes(_mm512_maskz_loadu_ps(lanes, even + i), o);
             }
-            transpose16(x);
-            for (int r = 0; r < 16 && i + r < i1; r++) {
-                _mm512_store_si512(dst + (i + r - i0) * words + q0, x[r]);
-            }
+            spreadRows(x[0], x[1], x[2], dst + g * panelWordsA(kp) + (size_t) q * MR, panelWordsA(kp), panels - g);
         }
     }
 }
 
-/* B[p][j] = b[p*ldb + j]: rows 2q and 2q+1 of 16 columns are one vector of pairs. Panels
-   [jp0, jp1) of all of B. */
-static void packRowsB(const float *b, int ldb, int k, int n, int kp, int jp0, int jp1, uint32_t *dst) {
+/* B[p][j] = b[p*ldb + j], pairs [q0, q1) of all panels: rows 2q and 2q+1 of 16 columns are one
+   vector of pairs, and the source rows are read whole, front to back. */
+static void packRowsB(const float *b, int ldb, int k, int n, int kp, int q0, int q1, uint32_t *dst) {
     const __m512 minusZero = _mm512_set1_ps(-0.0f);
-    for (int q = 0; q < kp; q++) {
+    int panels = (n + NR - 1) / NR;
+    for (int q = q0; q < q1; q++) {
         const float *even = b + (size_t) 2 * q * ldb;
         const float *odd = even + ldb;
-        for (int jp = jp0; jp < jp1; jp++) {
-            uint32_t *to = dst + ((size_t) jp * kp + q) * NR;
+        for (int jp = 0; jp < panels; jp++) {
+            uint32_t *to = dst + jp * panelWordsB(kp) + (size_t) q * NR;
             for (int v = 0; v < NV; v++) {
                 int j = jp * NR + 16 * v;
                 __mmask16 lanes = firstLanes(n - j);
@@ -140,8 +160,8 @@ static void packRowsB(const float *b, int ldb, int k, int n, int kp, int jp0, in
     }
 }
 
-/* B[p][j] = b[j*ldb + p] (b transposed): 16 columns' runs of k, transposed so that each pair's
-   columns lie together. */
+/* B[p][j] = b[j*ldb + p] (b transposed), panels [jp0, jp1): 16 columns' runs of k, transposed so
+   that each pair's columns lie together. */
 static void packColumnsB(const float *b, int ldb, int k, int n, int kp, int jp0, int jp1, uint32_t *dst) {
     const __m512 minusZero = _mm512_set1_ps(-0.0f);
     __m512i x[16];
@@ -155,7 +175,7 @@ static void packColumnsB(const float *b, int ldb, int k, int n, int kp, int jp0,
                 transpose16(x);
                 int pairs = kp - k0 / 2 < 16 ? kp - k0 / 2 : 16;
                 for (int q = 0; q < pairs; q++) {
-                    _mm512_store_si512(dst + ((size_t) jp * kp + k0 / 2 + q) * NR + 16 * v, x[q]);
+                    _mm512_store_si512(dst + jp * panelWordsB(kp) + (size_t) (k0 / 2 + q) * NR + 16 * v, x[q]);
                 }
             }
         }

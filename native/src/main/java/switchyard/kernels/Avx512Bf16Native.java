@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  *
  * <p>Packed operands are bfloat16 pairs (32 bits each) in direct buffers, which never move, so the
  * native side can use them from a 64-byte boundary on: B as panels of {@link #PANEL} columns, A
- * as rows of {@link #rowWords} pairs. The native side trusts every index it is given;
+ * as rows of {@link #rowWords} pairs, or (A transposed) as tiles of {@link #TILE_ROWS} rows; the
+ * layouts are described in bf16_pack.h. The native side trusts every index it is given;
  * {@link Avx512Bf16Product} is the only caller.
  */
 final class Avx512Bf16Native {
@@ -32,16 +33,23 @@ final class Avx512Bf16Native {
     /** 0 when ready; 1 without AVX512 F/BW/VL; 2 without AVX512-BF16; 3 when the OS does not save zmm state. */
     private static native int init();
 
-    /** Packs B panels {@code [jp0, jp1)} of the logical k×n B (b, or bᵀ when {@code trans}). */
-    static native void packB(float[] b, boolean trans, int ldb, int k, int n, int jp0, int jp1, ByteBuffer packed);
+    /**
+     * Packs part of the logical k×n B: panels {@code [from, to)} of bᵀ when {@code trans}, else
+     * pairs of k {@code [from, to)} of b (either way the source is read along its rows).
+     */
+    static native void packB(float[] b, boolean trans, int ldb, int k, int n, int from, int to, ByteBuffer packed);
+
+    /** Packs pairs of k {@code [q0, q1)} of all m rows of the logical A = aᵀ (a is k×m). */
+    static native void packTransposedA(float[] a, int lda, int k, int m, int q0, int q1, ByteBuffer packed);
 
     /**
      * Rows {@code [i0, i1)} × columns of panels {@code [jp0, jp1)} of the row-major c (n columns):
-     * {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU. Packs those rows of the
-     * logical A (a, or aᵀ when {@code transA}) into {@code scratch} first; {@code packedB} holds
-     * all of B, packed by {@link #packB}.
+     * {@code c (+)= A·B}, then {@code + bias} (null: none) and ReLU; {@code packedB} holds all of
+     * B, packed by {@link #packB}. With {@code transA}, {@code packedA} holds all of A, packed by
+     * {@link #packTransposedA}, and i0 is a multiple of {@link #TILE_ROWS}; otherwise it is scratch
+     * into which those rows of a are packed first.
      */
-    static native void multiplyBlock(float[] a, boolean transA, int lda, ByteBuffer packedB, ByteBuffer scratch,
+    static native void multiplyBlock(float[] a, boolean transA, int lda, ByteBuffer packedB, ByteBuffer packedA,
                                      float[] c, int n, int k, int i0, int i1, int jp0, int jp1,
                                      boolean accumulate, float[] bias, boolean relu);
 
@@ -53,8 +61,8 @@ final class Avx512Bf16Native {
     }
 
     /** Pairs of k: k/2 rounded up. */
-    private static long pairs(int k) {
-        return (k + 1L) / 2;
+    static int pairs(int k) {
+        return (int) ((k + 1L) / 2);
     }
 
     /**
@@ -65,9 +73,17 @@ final class Avx512Bf16Native {
         return (pairs(k) + 15) / 16 * 16 + 16;
     }
 
-    /** {@code buffer} if it holds {@code panels} packed B panels of {@code k}, else a large enough new one. */
-    static ByteBuffer packedB(ByteBuffer buffer, int panels, int k) {
-        return atLeast(buffer, (long) panels * pairs(k) * PANEL * 4, "B: " + panels + " panels of k = " + k);
+    /** {@code buffer} if it holds all of a packed B with n columns, else a large enough new one. */
+    static ByteBuffer packedB(ByteBuffer buffer, int n, int k) {
+        // A panel and one cache line (panelWordsB in bf16_pack.h).
+        return atLeast(buffer, panels(n) * ((long) pairs(k) * PANEL + 16) * 4, "B of " + n + " columns, k = " + k);
+    }
+
+    /** {@code buffer} if it holds all of a packed A transposed with m rows, else a large enough new one. */
+    static ByteBuffer packedTransposedA(ByteBuffer buffer, int m, int k) {
+        // A tile of rows and one cache line (panelWordsA in bf16_pack.h).
+        long tiles = (m + TILE_ROWS - 1L) / TILE_ROWS;
+        return atLeast(buffer, tiles * ((long) pairs(k) * TILE_ROWS + 16) * 4, "A of " + m + " rows, k = " + k);
     }
 
     /** {@code buffer} if it holds {@code rows} packed rows of A (and the tile rows they round up to), else a new one. */

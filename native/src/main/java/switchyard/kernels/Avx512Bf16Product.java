@@ -10,11 +10,13 @@ import switchyard.math.linalg.WorkerPool;
 
 /**
  * One AVX512-BF16 product and how its work is shared out; per calling thread and reused, like the
- * AMX kernel's {@link AmxProduct}. Two stages: packing B (whole, in groups of panels, shared by
- * everyone), then the multiply in rectangles of C, each of which packs its own rows of A into its
- * thread's scratch and multiplies them by its columns of B while they are still in cache. Each
- * output element is computed by one native call over all of k in a fixed order: bit-identical
- * for any number of threads.
+ * AMX kernel's {@link AmxProduct}. Stages: packing B whole (shared by everyone, in parts that each
+ * read whole rows of the source), then the multiply in rectangles of C, each of which packs its
+ * own rows of A into its thread's scratch and multiplies them by its columns of B while they are
+ * still in cache. A transposed is packed whole first instead, like B: a rectangle's rows are
+ * strips of every one of its source rows, and reading whole rows is far faster. Each output element
+ * is computed by one native call over all of k in a fixed order: bit-identical for any number of
+ * threads.
  *
  * <p>A rectangle is {@link #ROWS_PER_PART} rows by default: its C block and the A and B blocks of
  * one k block then share L2 (see bf16_gemm.c). When that leaves too few rectangles for the
@@ -26,8 +28,10 @@ final class Avx512Bf16Product extends ProductOperands {
     private static final ThreadLocal<Avx512Bf16Product> LOCAL = ThreadLocal.withInitial(Avx512Bf16Product::new);
     /** Each thread's packed rows of A (a worker may serve several products). */
     private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
-    /** Panels per B packing part: 256 columns. */
+    /** Panels per packing part of B transposed: 256 columns. */
     private static final int PACK_PANELS = 4;
+    /** Pairs of k per packing part of B (or A transposed): 128 source rows. */
+    private static final int PACK_PAIRS = 64;
     /** Rectangles per busy thread the multiply aims for, so uneven ones still balance. */
     private static final int PARTS_PER_THREAD = 3;
     /** Rows of a rectangle: 32 tiles of 6 rows. */
@@ -38,12 +42,23 @@ final class Avx512Bf16Product extends ProductOperands {
     private int columnsPerPart;
     private int columnParts;
     private ByteBuffer packedB;
+    /** All of A when it is transposed, else unused. */
+    private ByteBuffer packedA;
 
     private final Stage packing = new Stage() {
         @Override
         protected void runPart(int part) {
-            int jp0 = part * PACK_PANELS;
-            Avx512Bf16Native.packB(b, transB, ldb, k, n, jp0, Math.min(columnPanels, jp0 + PACK_PANELS), packedB);
+            int step = transB ? PACK_PANELS : PACK_PAIRS;
+            int end = transB ? columnPanels : Avx512Bf16Native.pairs(k);
+            Avx512Bf16Native.packB(b, transB, ldb, k, n, part * step, Math.min(end, (part + 1) * step), packedB);
+        }
+    };
+
+    private final Stage packingA = new Stage() {
+        @Override
+        protected void runPart(int part) {
+            int q0 = part * PACK_PAIRS;
+            Avx512Bf16Native.packTransposedA(a, lda, k, m, q0, Math.min(Avx512Bf16Native.pairs(k), q0 + PACK_PAIRS), packedA);
         }
     };
 
@@ -52,9 +67,12 @@ final class Avx512Bf16Product extends ProductOperands {
         protected void runPart(int part) {
             int i0 = (part / columnParts) * rowsPerPart;
             int jp0 = (part % columnParts) * columnsPerPart;
-            ByteBuffer[] scratch = SCRATCH.get();
-            scratch[0] = Avx512Bf16Native.packedRows(scratch[0], rowsPerPart, k);
-            Avx512Bf16Native.multiplyBlock(a, transA, lda, packedB, scratch[0], c, n, k,
+            ByteBuffer rows = packedA;
+            if (!transA) {
+                ByteBuffer[] scratch = SCRATCH.get();
+                rows = scratch[0] = Avx512Bf16Native.packedRows(scratch[0], rowsPerPart, k);
+            }
+            Avx512Bf16Native.multiplyBlock(a, transA, lda, packedB, rows, c, n, k,
                     i0, Math.min(m, i0 + rowsPerPart), jp0, Math.min(columnPanels, jp0 + columnsPerPart),
                     accumulate, bias, relu);
         }
@@ -70,8 +88,13 @@ final class Avx512Bf16Product extends ProductOperands {
         describe(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu);
         try {
             columnPanels = panels(n);
-            packedB = Avx512Bf16Native.packedB(packedB, columnPanels, k);
-            packing.runOn(pool, (columnPanels + PACK_PANELS - 1) / PACK_PANELS);
+            int pairParts = (Avx512Bf16Native.pairs(k) + PACK_PAIRS - 1) / PACK_PAIRS;
+            packedB = Avx512Bf16Native.packedB(packedB, n, k);
+            packing.runOn(pool, transB ? (columnPanels + PACK_PANELS - 1) / PACK_PANELS : pairParts);
+            if (transA) {
+                packedA = Avx512Bf16Native.packedTransposedA(packedA, m, k);
+                packingA.runOn(pool, pairParts);
+            }
             // Sized for the threads free now: cutting a product for helpers that are busy with
             // another rank's product only repeats packing.
             share(pool == null ? 1 : pool.threadsFree());
@@ -81,7 +104,10 @@ final class Avx512Bf16Product extends ProductOperands {
         }
     }
 
-    /** Sizes the rectangles of C for {@code threads} threads (see the class comment). */
+    /**
+     * Sizes the rectangles of C for {@code threads} threads (see the class comment). Rectangles
+     * start at whole tiles of rows, as packed A transposed needs.
+     */
     private void share(int threads) {
         rowsPerPart = Math.min(ROWS_PER_PART, m);
         columnsPerPart = columnPanels;
