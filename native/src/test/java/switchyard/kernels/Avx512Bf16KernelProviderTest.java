@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -53,6 +54,24 @@ class Avx512Bf16KernelProviderTest {
     void theBestKernelStaysFloat32() {
         if (MatMuls.amxUnavailableReason() != null) {
             assertInstanceOf(VectorMatMul.class, MatMuls.best());
+        }
+    }
+
+    @Test
+    void theSystemPropertySwitchesTheKernelOff() throws Exception {
+        // In a JVM of its own: this one has loaded the kernel already.
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaCommand, "-Dswitchyard.avx512bf16=off", "-cp", System.getProperty("java.class.path"),
+                PrintReason.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        assertEquals("false: switched off with -Dswitchyard.avx512bf16=off", out);
+    }
+
+    /** Prints whether the kernel is available, and why not. */
+    public static final class PrintReason {
+        public static void main(String[] args) {
+            System.out.println(Avx512Bf16MatMul.available() + ": " + Avx512Bf16MatMul.unavailableReason());
         }
     }
 
