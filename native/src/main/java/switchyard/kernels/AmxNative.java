@@ -1,14 +1,6 @@
 package switchyard.kernels;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 
 /**
  * The native AMX kernels (src/main/c, built by Maven into the jar) and whether they can run here.
@@ -29,7 +21,7 @@ final class AmxNative {
     /** The native side starts a packed buffer at its first address that is a multiple of this. */
     private static final int ALIGNMENT = 64;
 
-    private static final String RESOURCE = "/native/linux-x86_64/libswitchyard_amx.so";
+    private static final String LIBRARY = "libswitchyard_amx.so";
 
     /** Null when the kernels can run in this process; otherwise why not, in words for a log line. */
     static final String UNAVAILABLE = load();
@@ -77,19 +69,9 @@ final class AmxNative {
         if ("off".equalsIgnoreCase(System.getProperty("switchyard.amx", "on").trim())) {
             return "switched off with -Dswitchyard.amx=off";
         }
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return "the AMX kernel is built for Linux x86-64 only (this is " + os + " " + arch + ")";
-        }
-        URL url = AmxNative.class.getResource(RESOURCE);
-        if (url == null) {
-            return "this build has no AMX kernel (no C compiler when it was built?)";
-        }
-        try {
-            System.load(localPath(url).toString());
-        } catch (IOException | URISyntaxException | UnsatisfiedLinkError | SecurityException e) {
-            return "could not load the AMX kernel: " + e.getMessage();
+        String notLoaded = JarLibrary.load(LIBRARY, "the AMX kernel");
+        if (notLoaded != null) {
+            return notLoaded;
         }
         int status = init();
         return switch (status & 0xff) {
@@ -98,18 +80,5 @@ final class AmxNative {
             case 2 -> "Linux refused this process the AMX tile state (errno " + (status >>> 8) + ")";
             default -> "the AMX kernel answered " + status + " when asked whether it can run";
         };
-    }
-
-    /** The library as a file: where it lies when run from classes, else copied out of the jar. */
-    private static Path localPath(URL url) throws IOException, URISyntaxException {
-        if ("file".equals(url.getProtocol())) {
-            return Path.of(url.toURI());
-        }
-        Path copy = Files.createTempFile("switchyard-amx-", ".so");
-        copy.toFile().deleteOnExit();
-        try (InputStream in = url.openStream()) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return copy;
     }
 }

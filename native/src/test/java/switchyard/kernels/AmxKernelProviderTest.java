@@ -26,7 +26,7 @@ class AmxKernelProviderTest {
 
     @Test
     void mathFindsTheProviderOfThisModule() {
-        assertEquals("switchyard.kernels.AmxKernelProvider", ServiceLoader.load(KernelProvider.class).stream()
+        assertEquals("switchyard.kernels.AmxKernelProvider, switchyard.kernels.Avx512Bf16KernelProvider", ServiceLoader.load(KernelProvider.class).stream()
                 .map(p -> p.type().getName()).collect(Collectors.joining(", ")));
         assertEquals(AmxMatMul.unavailableReason(), MatMuls.amxUnavailableReason());
     }
