@@ -26,8 +26,8 @@ class AmxKernelProviderTest {
 
     @Test
     void mathFindsTheProviderOfThisModule() {
-        assertEquals("switchyard.kernels.AmxKernelProvider, switchyard.kernels.Avx512Bf16KernelProvider", ServiceLoader.load(KernelProvider.class).stream()
-                .map(p -> p.type().getName()).collect(Collectors.joining(", ")));
+        assertEquals("switchyard.kernels.AmxKernelProvider, switchyard.kernels.AmxBf16KernelProvider, switchyard.kernels.Avx512Bf16KernelProvider",
+                ServiceLoader.load(KernelProvider.class).stream().map(p -> p.type().getName()).collect(Collectors.joining(", ")));
         assertEquals(AmxMatMul.unavailableReason(), MatMuls.amxUnavailableReason());
     }
 
