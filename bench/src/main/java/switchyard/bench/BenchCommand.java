@@ -149,6 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
             Ceilings c = ceilings(out);
             figures.put("fma_ceiling_gflops", c.fmaAll());
             figures.put("amx_ceiling", c.amxJson());
+            if (!Double.isNaN(c.dotAll())) figures.put("avx512_bf16_ceiling_gflops", c.dotAll());
         }
         if (what.contains("oracle")) figures.put("oracle", oracle(out, configs));
         PeerRuns peer = what.contains("peer") ? PeerRuns.start(out, warmup, window()) : null;
@@ -230,21 +231,24 @@ public final class BenchCommand implements Callable<Integer> {
             if (peer != null) peer.measureAfter(c, w, p, t);
             return t;
         });
-        out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall   of FMA ceiling   of AMX ceiling   at once");
+        out.println("expert products during fwd+bwd     in layer   alone (same shapes)   ratio   over wall     of ceiling     of AMX ceiling   at once");
         for (Map<String, Object> row : rows) {
             double overWall = (double) row.get("layer_gflops_over_wall");
+            double ceilingOf = ceiling.forPrecision(Precision.parse((String) row.get("precision")));
+            row.put("layer_gflops_over_wall_vs_ceiling", overWall / ceilingOf);
             Object tiles = row.get("amx_ceiling_float32_gflops_after_run");
             if (tiles != null) row.put("layer_gflops_over_wall_vs_amx_ceiling", overWall / (double) tiles);
             out.printf(Locale.ROOT, "  %-8s W=%-2d %-4s %15.1f %21.1f %7.2f %11.1f %15.0f%% %15s %9.2f%n", row.get("config"), row.get("world"),
                     row.get("precision"),
                     row.get("gemm_gflops_in_layer"), row.get("gemm_gflops_isolated"), row.get("gemm_in_layer_vs_isolated"),
-                    overWall, 100 * overWall / ceiling.fmaAll(),
+                    overWall, 100 * overWall / ceilingOf,
                     tiles != null ? String.format(Locale.ROOT, "%.0f%% of %.0f", 100 * overWall / (double) tiles, (double) tiles) : "-",
                     row.get("gemm_products_at_once"));
         }
         out.println("GFLOP/s: in layer = while at least one product runs; alone = a rank's products of a step, each shape timed alone");
         out.println("(an expert's six products on its even share of rows, and the shared experts' on the rank's tokens);");
         out.println("over wall = the products' flops over the steps' wall time; at once = products running at once, on average;");
+        out.println("of ceiling = over wall against the FMA ceiling (fp32) or the bfloat16 unit's (bf16: tiles, else VDPBF16PS);");
         out.println("of AMX ceiling = over wall against the float32 rate the tiles allowed on every core right after the run");
         out.println("(a third of their bfloat16 rate; it moves with the neighbours, and the layer with it).");
         out.println();

@@ -2,6 +2,9 @@ package switchyard.bench;
 
 import switchyard.bench.kernel.TileCeiling;
 import switchyard.kernels.AmxMatMul;
+import switchyard.kernels.Avx512Bf16MatMul;
+import switchyard.bench.kernel.DotCeiling;
+import switchyard.math.precision.Precision;
 import switchyard.bench.kernel.FmaCeiling;
 
 import java.io.PrintWriter;
@@ -18,8 +21,9 @@ import java.util.Map;
  * @param amxOne  tile bfloat16 GFLOP/s on one thread; NaN without AMX
  * @param amxAll  on every core at once; NaN without AMX
  * @param cores   the cores used for the "all" figures
+ * @param dotAll  AVX512-BF16 dot-product GFLOP/s on every core at once; NaN without it
  */
-record Ceilings(double fmaAll, double amxOne, double amxAll, int cores) {
+record Ceilings(double fmaAll, double amxOne, double amxAll, int cores, double dotAll) {
 
     static Ceilings measure(PrintWriter out) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -35,8 +39,16 @@ record Ceilings(double fmaAll, double amxOne, double amxAll, int cores) {
         } else {
             out.println("AMX ceiling                          not measured: " + AmxMatMul.unavailableReason());
         }
+        double dotAll = Double.NaN;
+        if (Avx512Bf16MatMul.available()) {
+            double dotOne = DotCeiling.bf16Gflops(1);
+            dotAll = DotCeiling.bf16Gflops(cores);
+            out.printf(Locale.ROOT, "AVX512-BF16 ceiling (VDPBF16PS)      %.1f bfloat16 GFLOP/s on 1 thread, %.1f on %d%n", dotOne, dotAll, cores);
+        } else {
+            out.println("AVX512-BF16 ceiling                  not measured: " + Avx512Bf16MatMul.unavailableReason());
+        }
         out.println();
-        return new Ceilings(fmaAll, amxOne, amxAll, cores);
+        return new Ceilings(fmaAll, amxOne, amxAll, cores, dotAll);
     }
 
     /**
@@ -59,6 +71,16 @@ record Ceilings(double fmaAll, double amxOne, double amxAll, int cores) {
             if (colon > 0 && line.substring(0, colon).trim().equals(key)) return line.substring(colon + 1).trim();
         }
         return null;
+    }
+
+    /**
+     * What the expert products of {@code p} can reach on every core: the FMA ceiling for float32
+     * (on tiles the AMX columns say more), the tile rate or else the dot-product rate for bfloat16;
+     * NaN when the machine has no native bfloat16 unit.
+     */
+    double forPrecision(Precision p) {
+        if (p == Precision.FP32) return fmaAll;
+        return hasAmx() ? amxAll : dotAll;
     }
 
     boolean hasAmx() {
