@@ -17,15 +17,15 @@ Precision: fp32, or bf16 = torch.autocast("cpu", dtype=torch.bfloat16) around th
 float32 master weights, as users train. The router runs in float32 in both (autocast disabled
 around it, as MoE codes keep their router: its argmax decides where every token goes).
 
-Layout: P processes, P the most of the cores that divides both W and E; each holds the tokens of
-W/P ranks and owns E/P experts, runs cores/P torch threads, and sends each row to its expert's
-owner and back by all_to_all_single (gloo on 127.0.0.1), with the gate's gradient summed by
-all_reduce as DDP does. Measured on the large configuration (S=4096, M=512, H=2048, E=8, W=2) on
+Layout: P processes, P the largest count up to the cores that divides W and E; each holds the
+tokens of W/P ranks and owns E/P experts, runs cores/P torch threads, and sends each row to its
+expert's owner and back by all_to_all_single (gloo on 127.0.0.1), with the gate's gradient summed
+by all_reduce as DDP does. Measured on the large configuration (S=4096, M=512, H=2048, E=8, W=2) on
 2 cores against one process of 2 threads holding every rank (no exchange at all): on a quiet
-machine as fast in bf16 and ~9% faster in fp32 forward+backward (a BLAS call on one thread per
-core beats one call on two threads by more than the exchange costs), and 1.5-2.3x faster while
-another job shares the cores (a two-thread process loses whole steps whenever one of its threads
-is descheduled). W=1 (or nothing to divide) is one process on every core, with no exchange.
+machine as fast in bf16 and ~9% faster in fp32 forward+backward (a BLAS call on one thread per core
+beats one call on two threads by more than the exchange costs), and 1.5-2.4x faster while another
+job shares the cores (a two-thread process waits at every parallel region whenever one of its
+threads is descheduled). W=1 (or nothing to divide) is one process on every core, with no exchange.
 
 Debian's torch calls whatever libblas.so.3 the system provides: the reference BLAS unless an
 optimised one (libopenblas0-openmp) is installed, and fp32 figures are then ~30x too low; "blas"
@@ -35,10 +35,12 @@ in the JSON names the library loaded, so a figure says what it ran on.
   verify:  torch_moe.py verify CASE.json [...]    -> checks moe-vectors cases in float64, in as
            many processes as a case has ranks, and reports (without judging) what bf16 gives
 """
+import ctypes
 import json
 import math
 import os
 import pickle
+import signal
 import socket
 import sys
 import tempfile
@@ -72,7 +74,8 @@ class Peers:
 
 
 def route(x, wg, noise, capacity):
-    """Every rank's routing at once: x (W,S,M), wg (M,E) or one per rank (W,M,E), noise (W,S,E)."""
+    """The routing of a process's ranks at once: x (W/P,S,M), wg (M,E) or one per rank (W/P,M,E),
+    noise (W/P,S,E)."""
     s_count, e_count = x.shape[1], wg.shape[-1]
     logits = torch.matmul(x, wg)
     gates = torch.softmax(logits, dim=-1)
@@ -99,7 +102,7 @@ def route(x, wg, noise, capacity):
 def dispatch(rt):
     """Kept (rank, choice, token) rows grouped by expert, in the NumPy peer's stacking order:
     their token index among all ranks' tokens, their combine weight, and each expert's count."""
-    w_count, s_count = rt["e1"].shape
+    s_count = rt["e1"].shape[1]
     choice = torch.stack((rt["e1"], rt["e2"]), 1).flatten()
     kept = torch.stack((rt["keep1"], rt["keep2"]), 1).flatten().nonzero().squeeze(1)
     expert, order = torch.sort(choice[kept], stable=True)
@@ -326,6 +329,8 @@ def run(p_count, part, *args):
 
 
 def child(index, p_count, port, out, part, args):
+    # Die with the parent: a run killed for its time limit must not leave processes waiting in gloo.
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) // p_count))
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=index, world_size=p_count)
     result = globals()[part](Peers(index, p_count), *args)

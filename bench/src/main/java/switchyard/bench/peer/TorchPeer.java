@@ -46,7 +46,12 @@ public final class TorchPeer {
      * {@code blas/libblas.so.3.*}, float32 figures are some 30 times too low).
      */
     public record Result(double forwardTokensPerSecond, double fwdBwdTokensPerSecond, String impl, String torch, String python,
-                         int processes, int threads, boolean tcmalloc, String precision, String blas) {}
+                         int processes, int threads, boolean tcmalloc, String precision, String blas) {
+        /** Whether torch's float32 products ran on Debian's reference BLAS (its float32 figures then mean little). */
+        public boolean referenceBlas() {
+            return blas.contains("/blas/libblas.so");
+        }
+    }
 
     /** Why the peer cannot run here (no interpreter that can import torch), or null when it can. */
     public static String unavailableReason(Duration timeout) {

@@ -90,6 +90,16 @@ class TorchPeerTest {
     }
 
     @Test
+    void tellsDebiansReferenceBlasFromAnOptimisedOne() {
+        assertTrue(result("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0").referenceBlas());
+        assertTrue(!result("/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3").referenceBlas());
+    }
+
+    private static TorchPeer.Result result(String blas) {
+        return new TorchPeer.Result(1, 1, "torch", "1.13.0", "3.11.2", 2, 1, true, "fp32", blas);
+    }
+
+    @Test
     void refusesAPrecisionItDoesNotHave() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TorchPeer.measure(LayerConfig.byName("S=64,M=16,H=32,E=4"), 2, 1, new Window(2, 0), "fp16", TIMEOUT));
