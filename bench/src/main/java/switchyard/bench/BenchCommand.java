@@ -46,9 +46,11 @@ import java.util.concurrent.Callable;
                 "  layer      tokens/s of the actor layer in one JVM (W rank actors, real",
                 "             scatter/gather), its products' GFLOP/s, and where its steps",
                 "             went (ms per rank and phase)",
-                "  peer       tokens/s of an index-based top-2 MoE layer on NumPy (python3),",
-                "             the same job as the layer; with layer, each layer run is",
-                "             followed by a peer run and the bench prints their ratios",
+                "  peer       tokens/s of an index-based top-2 MoE layer on PyTorch (Debian's",
+                "             python3-torch; fp32, and bf16 under autocast), else on NumPy",
+                "             (fp32 only): the same job as the layer; with layer, each layer",
+                "             run is followed by a peer run of the same precision and the",
+                "             bench prints their ratios",
                 "  cross-jvm  all-to-all MB/s between two node JVMs (data plane and Artery)",
                 "             next to a raw socket copy, and the layer on 2 JVMs",
                 "Oracle and layer also print the bytes every thread allocated per token per",
@@ -60,7 +62,7 @@ import java.util.concurrent.Callable;
                 "  fine   S 4096, M 512, H 256, E 64, top-8 of sigmoid scores in 4 of 8",
                 "         groups, selection bias, dropless, 1 shared expert of H 2048:",
                 "         DeepSeek-V3's routing at large's flops per token",
-                "The NumPy peer runs the top-2 configurations only."})
+                "The peer runs the top-2 configurations only."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -1,6 +1,7 @@
 package switchyard.bench;
 
 import switchyard.bench.peer.NumpyPeer;
+import switchyard.bench.peer.TorchPeer;
 import switchyard.bench.layer.LayerConfig;
 import switchyard.bench.layer.Window;
 import switchyard.math.precision.Precision;
@@ -54,14 +55,36 @@ final class PeerRuns {
         }
     }
 
-    /** The NumPy peer of this machine's {@code python3} (float32 only), or (printing why) a section that measures nothing. */
+    /**
+     * The strongest peer this machine can run: the PyTorch peer (float32, and bf16 under autocast)
+     * where an interpreter imports torch, else the NumPy peer (float32 only), saying why; or,
+     * printing why, a section that measures nothing.
+     */
     static PeerRuns start(PrintWriter out, int warmup, Window window) {
+        String noTorch = TorchPeer.unavailableReason(Duration.ofMinutes(1));
+        if (noTorch == null) {
+            return new PeerRuns(out, "PyTorch", (c, w, p) -> torch(c, w, p, warmup, window), null);
+        }
+        out.println("PyTorch peer unavailable (" + noTorch + "): the NumPy peer runs instead, in float32 only");
         return new PeerRuns(out, "NumPy", (c, w, p) -> {
             if (p != Precision.FP32) return null;
             NumpyPeer.Result r = NumpyPeer.measure(c, w, warmup, window, RUN_TIMEOUT);
             return new Result(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(), "numpy", p,
-                    "numpy " + r.numpy() + ", python " + r.python());
+                    "numpy " + r.numpy() + ", python " + r.python() + "; BLAS on every core; its ranks share one process and trade rows"
+                            + " by indexing (no all-to-all)");
         }, NumpyPeer.unavailableReason(Duration.ofMinutes(1)));
+    }
+
+    private static Result torch(LayerConfig c, int w, Precision p, int warmup, Window window) {
+        TorchPeer.Result r = TorchPeer.measure(c, w, warmup, window, p.label(), RUN_TIMEOUT);
+        if (r.referenceBlas()) {
+            throw new IllegalStateException("PyTorch multiplies float32 on Debian's reference BLAS (" + r.blas()
+                    + "), some 30 times slower than OpenBLAS: apt-get install libopenblas0-openmp");
+        }
+        return new Result(r.forwardTokensPerSecond(), r.fwdBwdTokensPerSecond(), "torch", p,
+                "torch " + r.torch() + ", python " + r.python() + "; " + r.processes() + " process(es) x " + r.threads()
+                        + " thread(s), rows between them by a gloo all-to-all on 127.0.0.1; tcmalloc " + (r.tcmalloc() ? "preloaded" : "absent")
+                        + "; BLAS " + r.blas() + (p == Precision.BF16 ? "; bf16 = torch.autocast(\"cpu\", bfloat16), router in float32" : ""));
     }
 
     /**
@@ -100,7 +123,7 @@ final class PeerRuns {
      * measured, or, without it, {@code repeat} peer runs of each configuration and world.
      */
     private List<Map<String, Object>> table(List<LayerConfig> configs, List<Integer> worlds, List<Precision> precisions, int repeat) {
-        String title = name + " peer (index-based, one process)";
+        String title = name + " peer (index-based)";
         if (runs.isEmpty()) {
             out.printf("%-37s %13s %15s%n", title, "forward tok/s", "fwd+bwd tok/s");
         } else {
@@ -108,7 +131,7 @@ final class PeerRuns {
             out.printf("%-37s %13s %15s %12s %12s%n", "", "", "", "forward", "fwd+bwd");
         }
         List<Map<String, Object>> rows = new ArrayList<>();
-        String versions = null;
+        List<String> versions = new ArrayList<>();
         for (LayerConfig c : configs) {
             for (int w : worlds) for (Precision p : precisions) {
                 List<Pair> pairs = runs.get(key(c, w, p));
@@ -121,14 +144,14 @@ final class PeerRuns {
                 }
                 if (pairs.isEmpty()) continue;
                 rows.add(row(out, c, w, pairs));
-                versions = pairs.get(0).peer().versions();
+                if (!versions.contains(pairs.get(0).peer().versions())) versions.add(pairs.get(0).peer().versions());
             }
         }
         for (LayerConfig c : configs) {
             if (!c.routesLikeThePeer()) out.println("  " + c.name() + ": not measured; the peer is a GShard top-2 layer with no shared experts");
         }
-        if (versions != null) {
-            out.println(versions + "; BLAS on every core; its ranks share one process and trade rows by indexing (no all-to-all);");
+        if (!versions.isEmpty()) {
+            versions.forEach(out::println);
             out.println("its batches are drawn before its clock starts (the layer's in a warm-up step), its Gumbel noise too (the layer's gate draws it every step).");
             out.println("layer/peer = median over pairs of a layer run and the peer run after it.");
         }
