@@ -36,7 +36,7 @@ fresh() {
 # Detection runs on any x86-64 CPU, so it gets no special instruction set; the kernels are only
 # entered after it said yes.
 lib="$out/libswitchyard_amx.so"
-if ! fresh "$lib" amx_gemm.c amx_ceiling.c amx_tiles.h amx_pack.h amx_detect.c; then
+if ! fresh "$lib" amx_gemm.c amx_ceiling.c amx_tiles.h amx_pack.h transpose16.h amx_detect.c; then
   "$cc" -O2 -fPIC -Wall -Werror "${includes[@]}" -c "$here/amx_detect.c" -o "$tmp/amx_detect.o"
   amx=(-O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl -mavx512bf16 -mamx-tile -mamx-bf16 -mprfchw -mtune=sapphirerapids)
   "$cc" "${amx[@]}" -c "$here/amx_gemm.c" -o "$tmp/amx_gemm.o"
@@ -45,7 +45,7 @@ if ! fresh "$lib" amx_gemm.c amx_ceiling.c amx_tiles.h amx_pack.h amx_detect.c; 
 fi
 
 lib="$out/libswitchyard_avx512bf16.so"
-if ! fresh "$lib" bf16_gemm.c bf16_ceiling.c bf16_kernel.h bf16_pack.h bf16_detect.c; then
+if ! fresh "$lib" bf16_gemm.c bf16_ceiling.c bf16_kernel.h bf16_pack.h transpose16.h bf16_detect.c; then
   "$cc" -O2 -fPIC -Wall -Werror "${includes[@]}" -c "$here/bf16_detect.c" -o "$tmp/bf16_detect.o"
   bf16=(-O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl -mavx512bf16)
   "$cc" "${bf16[@]}" -c "$here/bf16_gemm.c" -o "$tmp/bf16_gemm.o"

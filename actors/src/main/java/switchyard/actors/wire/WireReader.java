@@ -120,13 +120,8 @@ public final class WireReader {
      * 16-bit pattern is a bfloat16, so only the shape and length can be wrong).
      */
     public FMatrixRMaj getRowsBf16() {
-        int rows = getInt();
-        int cols = getInt();
-        if (rows < 0 || cols < 0) throw new WireFormatException("negative matrix shape " + rows + "x" + cols);
-        long n = (long) rows * cols;
-        if (n > maxElements) throw new WireFormatException("matrix " + rows + "x" + cols + " exceeds the maximum of " + maxElements + " elements");
-        need(2 * n, "bfloat16 matrix " + rows + "x" + cols);
-        FMatrixRMaj m = FMatrixRMaj.wrap(rows, cols, rowArrays.take((int) n));
+        FMatrixRMaj m = matrixOfShape(rowArrays, 2, "bfloat16 matrix");
+        int n = m.getNumElements();
         java.nio.ShortBuffer shorts = buffer.asShortBuffer();
         for (int i = 0; i < n; i++) m.data[i] = Bfloat16.toFloat(shorts.get());
         buffer.position(buffer.position() + 2 * (int) n);
@@ -134,16 +129,25 @@ public final class WireReader {
     }
 
     private FMatrixRMaj getMatrix(FloatArrays arrays) {
+        FMatrixRMaj m = matrixOfShape(arrays, 4, "matrix");
+        int n = m.getNumElements();
+        buffer.asFloatBuffer().get(m.data, 0, n);
+        buffer.position(buffer.position() + 4 * n);
+        return m;
+    }
+
+    /**
+     * Reads a matrix's shape and checks it (not negative, within the element limit, and that many
+     * values of {@code valueBytes} left in the buffer); returns a matrix of that shape to fill.
+     */
+    private FMatrixRMaj matrixOfShape(FloatArrays arrays, int valueBytes, String what) {
         int rows = getInt();
         int cols = getInt();
         if (rows < 0 || cols < 0) throw new WireFormatException("negative matrix shape " + rows + "x" + cols);
         long n = (long) rows * cols;
         if (n > maxElements) throw new WireFormatException("matrix " + rows + "x" + cols + " exceeds the maximum of " + maxElements + " elements");
-        need(4 * n, "matrix " + rows + "x" + cols);
-        FMatrixRMaj m = FMatrixRMaj.wrap(rows, cols, arrays.take((int) n));
-        buffer.asFloatBuffer().get(m.data, 0, (int) n);
-        buffer.position(buffer.position() + 4 * (int) n);
-        return m;
+        need(valueBytes * n, what + " " + rows + "x" + cols);
+        return FMatrixRMaj.wrap(rows, cols, arrays.take((int) n));
     }
 
     /**
