@@ -17,8 +17,13 @@ import static switchyard.math.linalg.MicroKernel.NR;
 final class Product extends ProductOperands {
 
     private static final ThreadLocal<Product> LOCAL = ThreadLocal.withInitial(Product::new);
-    /** Parts per busy thread a compute stage aims for, so uneven parts still balance. */
-    private static final int PARTS_PER_THREAD = 4;
+    /**
+     * Parts per busy thread a compute stage aims for, so uneven parts still balance. Few: when a
+     * row block is cut into column ranges, each range streams the whole packed A block again, which
+     * on the weight gradients (k = 8192, A a whole token batch) costs more memory traffic than four
+     * parts per thread win back in balance.
+     */
+    private static final int PARTS_PER_THREAD = 2;
     /** Most floats of A packed once for the whole product (16 MiB); larger A blocks are packed per part. */
     private static final int WHOLE_A_FLOATS = 4 << 20;
     /** Rows of A per packing part. */
