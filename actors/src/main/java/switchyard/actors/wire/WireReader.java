@@ -124,7 +124,7 @@ public final class WireReader {
         int n = m.getNumElements();
         java.nio.ShortBuffer shorts = buffer.asShortBuffer();
         for (int i = 0; i < n; i++) m.data[i] = Bfloat16.toFloat(shorts.get());
-        buffer.position(buffer.position() + 2 * (int) n);
+        buffer.position(buffer.position() + 2 * n);
         return m;
     }
 

@@ -58,7 +58,7 @@ class ActorReferenceVectorsTest {
 
     /**
      * With {@code --wire bf16} every exchanged row is rounded where it leaves its rank; the oracle
-     * rounds the same rows ({@code MoeLayer.withBf16Rows}), so again bit for bit. Parts are split
+     * rounds the same rows ({@code MoeLayer.roundRowsToBf16}), so again bit for bit. Parts are split
      * small so that rounding per part is exercised too.
      */
     @ParameterizedTest(name = "{0} with bf16 rows")

@@ -92,8 +92,9 @@ public final class MoeLayer {
     /**
      * Rounds every row the all-to-all would carry (dispatched tokens, expert outputs, both
      * gradients) to bfloat16 where it leaves its rank, as rank actors do with {@code --wire bf16}.
+     * Changes this layer (its later passes), and returns it.
      */
-    public MoeLayer withBf16Rows(boolean on) {
+    public MoeLayer roundRowsToBf16(boolean on) {
         bf16Rows = on;
         return this;
     }
@@ -122,7 +123,7 @@ public final class MoeLayer {
     public record Forward(List<SourceStep> sources, List<ExpertShard.Pass> passes, List<FMatrixRMaj> outputs,
                           List<StepBuffers> buffers) {}
 
-    /** {@code block} as it leaves its rank: rounded to bfloat16 in place when {@link #withBf16Rows} is on. */
+    /** {@code block} as it leaves its rank: rounded to bfloat16 in place when {@link #roundRowsToBf16} is on. */
     private ExpertRows leaving(ExpertRows block) {
         if (bf16Rows) Bfloat16.round(block.rows().data, block.rows().data, 0, block.rows().getNumElements());
         return block;

@@ -44,6 +44,11 @@ public interface MatMul {
      */
     void mulBias(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, boolean relu, FMatrixRMaj c);
 
+    /** Threads a large product is shared over, the caller included (1 for kernels that share nothing). */
+    default int threads() {
+        return 1;
+    }
+
     /** Short name for logs and benchmark tables, e.g. {@code "ejml"} or {@code "vector(2 threads)"}. */
     String name();
 

@@ -130,29 +130,6 @@ public final class MatMuls {
         throw new IllegalArgumentException("unknown matmul '" + name + "'; accepted: " + ACCEPTED_NAMES);
     }
 
-    /**
-     * The threads the kernel called {@code name} multiplies on: the cores for {@code best}, N for
-     * {@code vector:N} and {@code amx:N}, else 1.
-     *
-     * @throws IllegalArgumentException for a name {@link #byName} refuses
-     */
-    public static int threadsOf(String name) {
-        String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
-        if (key.startsWith("metered:")) {
-            return threadsOf(key.substring("metered:".length()));
-        }
-        if (key.equals("best")) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        for (String family : new String[] {"vector", AMX}) {
-            if (key.startsWith(family + ":")) {
-                return threadCount(name, family, key.substring(family.length() + 1));
-            }
-        }
-        byName(name); // refuses what it does not know
-        return 1;
-    }
-
     private static int threadCount(String name, String family, String digits) {
         try {
             int threads = Integer.parseInt(digits);

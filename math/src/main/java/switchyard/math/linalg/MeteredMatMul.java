@@ -51,6 +51,11 @@ public final class MeteredMatMul implements MatMul {
     }
 
     @Override
+    public int threads() {
+        return inner.threads();
+    }
+
+    @Override
     public String name() {
         return "metered " + inner.name();
     }

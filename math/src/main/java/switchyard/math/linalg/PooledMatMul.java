@@ -32,7 +32,7 @@ public abstract class PooledMatMul implements MatMul {
         this.pool = threads > 1 ? WorkerPool.shared(threads) : null;
     }
 
-    /** Threads a large product is shared over, the caller included. */
+    @Override
     public int threads() {
         return threads;
     }

@@ -51,6 +51,11 @@ public final class Bf16Operands implements MatMul {
     }
 
     @Override
+    public int threads() {
+        return inner.threads();
+    }
+
+    @Override
     public String name() {
         return "bf16 operands on " + inner.name();
     }

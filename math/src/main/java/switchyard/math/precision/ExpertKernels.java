@@ -33,12 +33,10 @@ public final class ExpertKernels {
     public static MatMul byName(String matmul, Precision precision) {
         MatMul base = MatMuls.byName(matmul);
         if (precision == Precision.FP32) return base;
-        String key = matmul.trim().toLowerCase(Locale.ROOT);
-        boolean metered = key.startsWith("metered:");
-        String provided = nativeKernel(metered ? key.substring("metered:".length()) : key);
+        String provided = nativeKernel(family(matmul));
         if (provided == null) return new Bf16Operands(base);
-        MatMul kernel = MatMuls.provided(provided, MatMuls.threadsOf(matmul));
-        return metered ? new MeteredMatMul(kernel, MatMulMeter.shared()) : kernel;
+        MatMul kernel = MatMuls.provided(provided, base.threads());
+        return base instanceof MeteredMatMul ? new MeteredMatMul(kernel, MatMulMeter.shared()) : kernel;
     }
 
     /**
@@ -49,13 +47,13 @@ public final class ExpertKernels {
         MatMul kernel = byName(matmul, precision);
         if (precision == Precision.FP32) return "fp32 on " + MatMuls.describe(kernel);
         String why = "";
-        if (kernel instanceof Bf16Operands && isBest(matmul)) {
+        if (kernel instanceof Bf16Operands && family(matmul).equals("best")) {
             why = " (no native bfloat16 kernel: " + MatMuls.providedUnavailableReason(AVX512_BF16) + ")";
         }
         return "bf16 on " + kernel.name() + why;
     }
 
-    /** The provided kernel {@code key} (lower case, no meter) should run on at bfloat16, or null for {@link Bf16Operands}. */
+    /** The provided kernel {@code key} (see {@link #family}) should run on at bfloat16, or null for {@link Bf16Operands}. */
     private static String nativeKernel(String key) {
         boolean best = key.equals("best");
         boolean amx = key.equals("amx") || key.startsWith("amx:");
@@ -64,8 +62,9 @@ public final class ExpertKernels {
         return null;
     }
 
-    private static boolean isBest(String matmul) {
+    /** The kernel name in lower case without its {@code metered:} prefix: {@code best}, {@code amx:2}, … */
+    private static String family(String matmul) {
         String key = matmul.trim().toLowerCase(Locale.ROOT);
-        return key.equals("best") || key.equals("metered:best");
+        return key.startsWith("metered:") ? key.substring("metered:".length()) : key;
     }
 }

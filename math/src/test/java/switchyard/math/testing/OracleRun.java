@@ -38,7 +38,7 @@ public final class OracleRun {
         return run(c, mm, expertMm, false);
     }
 
-    /** The same, with the exchanged rows rounded to bfloat16 when {@code bf16Rows} ({@link MoeLayer#withBf16Rows}). */
+    /** The same, with the exchanged rows rounded to bfloat16 when {@code bf16Rows} ({@link MoeLayer#roundRowsToBf16}). */
     public static ReferenceResult run(ReferenceCase c, MatMul mm, MatMul expertMm, boolean bf16Rows) {
         Pass p = pass(c, mm, expertMm, bf16Rows);
         List<FMatrixRMaj> dx = p.layer.backward(p.forward, p.lossWeights);
@@ -73,7 +73,7 @@ public final class OracleRun {
         }
         List<Expert> experts = new ArrayList<>();
         for (ExpertTensors e : c.experts()) experts.add(new Expert(toF32(e.w1()), toF32(e.b1()), toF32(e.w2()), toF32(e.b2())));
-        MoeLayer layer = new MoeLayer(gates, experts, java.util.Collections.nCopies(gates.size(), switchyard.math.expert.SharedExperts.none()), mm, expertMm).withBf16Rows(bf16Rows);
+        MoeLayer layer = new MoeLayer(gates, experts, java.util.Collections.nCopies(gates.size(), switchyard.math.expert.SharedExperts.none()), mm, expertMm).roundRowsToBf16(bf16Rows);
         return new Pass(layer, layer.forward(inputs, noise, true), lossWeights);
     }
 
