@@ -16,7 +16,7 @@ import java.util.Set;
 public final class Main implements Runnable {
 
     /** The commands of this module; any other first argument may be another module's. */
-    private static final Set<String> OWN = Set.of("simulate", "train", "node", "report");
+    private static final Set<String> OWN = Set.of("simulate", "train", "node", "report", "credentials");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         cli.addSubcommand(new SimulateCommand());
         cli.addSubcommand(new TrainCommand());
         cli.addSubcommand(new NodeCommand());
+        cli.addSubcommand(new CredentialsCommand());
         if (args.length == 0 || !OWN.contains(args[0])) {
             for (CommandSource source : ServiceLoader.load(CommandSource.class, Main.class.getClassLoader())) {
                 cli.addSubcommand(source.name(), source.command());

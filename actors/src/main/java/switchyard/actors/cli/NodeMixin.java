@@ -3,6 +3,7 @@ package switchyard.actors.cli;
 import com.typesafe.config.Config;
 import picocli.CommandLine.Option;
 import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.security.TransportSecurity;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,30 @@ final class NodeMixin {
             description = "Seed nodes, e.g. akka://switchyard@host0:25520 (overrides the config).")
     List<String> seedNodes;
 
+    @Option(names = "--credentials", paramLabel = "DIR",
+            description = "The job's credentials (made by `switchyard credentials DIR`, the same on every node): Akka then runs "
+                    + "mutual TLS and the data plane proves and seals every connection. Overrides switchyard.security.credentials.")
+    Path credentials;
+
+    @Option(names = "--insecure",
+            description = "Run without credentials: anyone who can reach this node's ports can join the cluster, send it "
+                    + "messages and stop it. Only on a network you fully trust.")
+    boolean insecure;
+
     Config load(String role) {
-        return ClusterNode.config(config, ClusterNode.overrides(hostname, port, seedNodes, role));
+        if (credentials != null && insecure) throw new IllegalArgumentException("give either --credentials or --insecure, not both");
+        java.util.Map<String, Object> overrides = new java.util.HashMap<>(ClusterNode.overrides(hostname, port, seedNodes, role));
+        if (credentials != null) overrides.put("switchyard.security.credentials", credentials.toAbsolutePath().toString());
+        if (insecure) overrides.put("switchyard.security.insecure", true);
+        Config loaded = ClusterNode.config(config, overrides);
+        if (!TransportSecurity.hasCredentials(loaded)) {
+            if (!loaded.getBoolean("switchyard.security.insecure"))
+                throw new IllegalArgumentException("this node has no credentials and would accept anyone who can reach its ports: "
+                        + "give it the job's --credentials DIR (make them once with `switchyard credentials DIR` and copy DIR to every node), "
+                        + "or say --insecure if every host that can reach it is trusted");
+            System.err.println("switchyard: WARNING: running without credentials (--insecure): anyone who can reach this node's ports "
+                    + "can join its cluster, send it messages and stop it");
+        }
+        return loaded;
     }
 }

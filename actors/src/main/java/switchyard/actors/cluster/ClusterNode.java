@@ -13,6 +13,7 @@ import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.security.TransportSecurity;
 import switchyard.actors.sim.Jobs;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.transport.Transport;
@@ -37,17 +38,20 @@ public final class ClusterNode {
 
     /**
      * A node's configuration: {@code overrides} first, then {@code file} (its includes resolve
-     * next to it), then the library defaults.
+     * next to it), then the library defaults; with credentials, Artery over mutual TLS
+     * ({@link TransportSecurity}).
      */
     public static Config config(Path file, Map<String, Object> overrides) {
         if (file != null && !Files.isRegularFile(file))
             throw new IllegalArgumentException("config file " + file + " does not exist");
         Config base = file == null ? ConfigFactory.empty() : ConfigFactory.parseFile(file.toFile());
+        Config config;
         try {
-            return ConfigFactory.parseMap(overrides).withFallback(base).withFallback(ConfigFactory.load()).resolve();
+            config = ConfigFactory.parseMap(overrides).withFallback(base).withFallback(ConfigFactory.load()).resolve();
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration" + (file == null ? "" : " in " + file) + ": " + e.getMessage());
         }
+        return TransportSecurity.apply(config);
     }
 
     /**

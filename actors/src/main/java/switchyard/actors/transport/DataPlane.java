@@ -28,6 +28,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * breaks, cannot be made, gets stuck, or is fed faster than its queue allows is closed and
  * published as a {@link LinkFailed} on the event stream, so waiting steps fail at once.
  *
+ * <p>Only members of the job talk on it: every connection opens with a handshake in which both
+ * nodes prove they hold the job's credentials, then the connecting node must be a current cluster
+ * member at the host it connects from, and every frame is sealed (AES-GCM) with a key of that
+ * connection's own ({@link LinkHandshake}, {@link FrameCipher}); it carries only the exchange's
+ * messages to rank actors ({@link Deliveries}). Strangers get a small fixed buffer, a few seconds,
+ * and a bounded number of connections. Without credentials a node refuses to start its data plane
+ * unless {@code switchyard.security.insecure} says to run it open.
+ *
  * <p>Loaded when every actor system starts ({@code akka.actor.typed.library-extensions} in
  * {@code reference.conf}); it listens only on systems with a canonical host (cluster nodes), on
  * that host, and closes everything when the system terminates.
@@ -64,6 +72,10 @@ public final class DataPlane implements Extension, Courier {
     private final Set<InboundLink> inbound = ConcurrentHashMap.newKeySet();
     private final DataPlaneServer server;
     private final Cancellable stuckWrites;
+    private final Cancellable inboundWatch;
+    private final LinkSecurity security;
+    private final Admission admission;
+    private final RefusalLog refusals = new RefusalLog(LOG);
     private volatile boolean stopping;
 
     private DataPlane(ActorSystem<?> system) {
@@ -75,12 +87,21 @@ public final class DataPlane implements Extension, Courier {
         if (self.getHost().isEmpty()) { // a local-only system: every actor is local, nothing to listen for
             server = null;
             stuckWrites = null;
+            inboundWatch = null;
+            security = null;
+            admission = null;
             return;
         }
+        security = LinkSecurity.from(system.settings().config(), self.toString());
+        if (security.mode() == LinkSecurity.Mode.OPEN)
+            LOG.warn("the data plane of {} is open (switchyard.security.insecure): anyone who can reach its port may send it exchange parts", self);
+        admission = new Admission(system);
         server = new DataPlaneServer(this, self.getHost().get(), settings.port());
         system.systemActorOf(DataPlaneLocator.create(this, server.port()), DataPlaneLocator.NAME, Props.empty());
         Duration every = settings.writeTimeout().dividedBy(4);
         stuckWrites = system.scheduler().scheduleAtFixedRate(every, every, this::failStuckWrites, system.executionContext());
+        Duration watch = settings.handshakeTimeout().dividedBy(4);
+        inboundWatch = system.scheduler().scheduleAtFixedRate(watch, watch, this::closeExpiredInbound, system.executionContext());
         system.getWhenTerminated().thenRun(this::stop);
         LOG.debug("data plane of {} listens on {}:{}", self, self.getHost().get(), server.port());
     }
@@ -138,6 +159,31 @@ public final class DataPlane implements Extension, Courier {
 
     Logger log() { return LOG; }
 
+    LinkSecurity security() { return security; }
+
+    Admission admission() { return admission; }
+
+    /** A connection that was not admitted: logged, rate-limited, never reported as any peer's failure. */
+    void refused(String remote, String reason) {
+        if (!stopping) refusals.refused(remote, reason);
+    }
+
+    /** Inbound connections still in their handshake. */
+    int pendingHandshakes() {
+        return (int) inbound.stream().filter(l -> !l.admitted()).count();
+    }
+
+    /** Why one more inbound connection cannot be taken now, or null if it can. */
+    String roomForInbound() {
+        int all = inbound.size();
+        if (all >= settings.maxInboundConnections())
+            return "this node already has " + all + " data-plane connections (switchyard.data-plane.max-inbound-connections)";
+        int unproven = pendingHandshakes();
+        if (unproven >= settings.maxPendingHandshakes())
+            return unproven + " connections are still in their handshake (switchyard.data-plane.max-pending-handshakes)";
+        return null;
+    }
+
     /** A link with {@code node} broke or could not be made: log it and tell whoever listens. */
     void linkFailed(Address node, String reason) {
         OutboundLink link = outbound.get(node);
@@ -177,6 +223,19 @@ public final class DataPlane implements Extension, Courier {
         if (had) linkEnded(node, reason);
     }
 
+    /** Closes inbound connections that took too long to prove themselves, stalled inside a frame, or fell silent. */
+    private void closeExpiredInbound() {
+        long now = System.nanoTime();
+        for (InboundLink link : inbound) {
+            String reason = link.expiry(now, settings);
+            if (reason == null) continue;
+            Address peer = link.peer();
+            link.closeSilently();
+            if (peer == null) refused(link.remoteHost(), reason);
+            else linkFailed(peer, "closed the data-plane connection from node " + peer + ": " + reason);
+        }
+    }
+
     private void failStuckWrites() {
         long now = System.nanoTime();
         for (OutboundLink link : outbound.values()) link.failIfStuck(now, settings.writeTimeout().toNanos());
@@ -185,6 +244,7 @@ public final class DataPlane implements Extension, Courier {
     private void stop() {
         stopping = true;
         stuckWrites.cancel();
+        inboundWatch.cancel();
         server.close();
         for (OutboundLink link : outbound.values()) link.close();
         for (InboundLink link : inbound) link.close();

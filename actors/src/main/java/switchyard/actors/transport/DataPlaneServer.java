@@ -6,7 +6,11 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** Listens on the node's canonical hostname and starts an {@link InboundLink} per accepted connection. */
+/**
+ * Listens on the node's canonical hostname and starts an {@link InboundLink} per accepted
+ * connection, as long as the node has room: a connection beyond the limits (connections in all,
+ * and those still in their handshake) is closed at once, before a byte is read.
+ */
 final class DataPlaneServer {
     private final DataPlane plane;
     private final ServerSocketChannel server;
@@ -43,6 +47,12 @@ final class DataPlaneServer {
         while (server.isOpen()) {
             try {
                 SocketChannel c = server.accept();
+                String full = plane.roomForInbound();
+                if (full != null) {
+                    plane.refused(InboundLink.hostOf(c), full);
+                    c.close();
+                    continue;
+                }
                 c.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 plane.inboundStarted(new InboundLink(plane, c, ++accepted));
             } catch (IOException e) {

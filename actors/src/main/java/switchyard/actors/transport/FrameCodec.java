@@ -24,11 +24,15 @@ final class FrameCodec {
     private final MoeSerializer serializer;
     private final ActorRefResolver resolver;
     private final FloatArrays rowArrays;
+    private final Deliveries deliveries;
+    private final akka.actor.Address self;
 
     FrameCodec(ActorSystem<?> system, FloatArrays rowArrays) {
         this.serializer = new MoeSerializer((ExtendedActorSystem) Adapter.toClassic(system));
         this.resolver = ActorRefResolver.get(system);
         this.rowArrays = rowArrays;
+        this.deliveries = Deliveries.from(system.settings().config());
+        this.self = system.address();
     }
 
     /** A cache of actor references for one link's thread. */
@@ -47,10 +51,17 @@ final class FrameCodec {
         return FrameFormat.end(buf, start);
     }
 
-    /** A message frame's body back to its target and message; malformed bytes are a {@link WireFormatException}. */
+    /**
+     * A message frame's body back to its target and message. Malformed bytes, and a message the
+     * data plane does not carry ({@link Deliveries}: refused before its payload is read), are a
+     * {@link WireFormatException}.
+     */
     Delivery decode(ByteBuffer body, RefCache refs) {
         FrameFormat.Header header = FrameFormat.readHeader(body);
+        ActorRef<Object> to = refs.resolve(header.target());
+        String refusal = deliveries.refusal(to.path(), header.manifest(), self);
+        if (refusal != null) throw new WireFormatException(refusal);
         Object message = serializer.fromBinary(body, header.manifest(), rowArrays);
-        return new Delivery(refs.resolve(header.target()), message);
+        return new Delivery(to, message);
     }
 }

@@ -10,13 +10,15 @@ import java.nio.ByteOrder;
 
 /**
  * The data plane's byte layout, little-endian like the rest of the wire format. A connection
- * carries one hello frame, then message frames, in one direction only.
+ * opens with a handshake ({@link LinkHandshake}), then carries message frames in one direction.
  * <pre>
- *   frame   = length:int32 (bytes of the body), body
- *   hello   = magic:int32 ("SWDP"), version:int32, from:string (the connecting node's address),
- *             to:string (the node it meant to reach)
+ *   frame   = length:int32 (bytes of the body), body; on a sealed link the body is the AES-GCM
+ *             ciphertext of the plain body followed by its 16-byte tag
+ *   hello   = magic:int32 ("SWDP"), version:int32, mode:int8 (0 open, 1 sealed),
+ *             from:string (the connecting node's address), to:string (the node it meant to reach),
+ *             nonce:32 bytes; a frame of at most {@link #MAX_HELLO_BYTES}
  *   message = target:string (Akka's actor-ref format), manifest:string, payload (the serializer's
- *             bytes, up to the end of the body)
+ *             bytes, up to the end of the body); an empty plain body is a keep-alive
  * </pre>
  */
 final class FrameFormat {
@@ -25,11 +27,14 @@ final class FrameFormat {
     static final int VERSION = WireVersion.CURRENT;
     static final int LENGTH_BYTES = 4;
     /** Node addresses and actor paths are short; anything longer is garbage. */
-    private static final int MAX_HEADER_STRING = 16 * 1024;
+    private static final int MAX_HEADER_STRING = 1024;
+    /** A hello is two node addresses and a nonce: anything longer is refused before it is read. */
+    static final int MAX_HELLO_BYTES = 4096;
 
     private FrameFormat() {}
 
-    record Hello(String from, String to) {}
+    /** A connecting node's first words: who it is, whom it meant, how it protects the link. */
+    record Hello(LinkSecurity.Mode mode, String from, String to, byte[] nonce) {}
 
     record Header(String target, String manifest) {}
 
@@ -49,7 +54,8 @@ final class FrameFormat {
 
     static void writeHello(ByteBuffer buf, Hello hello) {
         int start = begin(buf);
-        new WireWriter(buf).putInt(MAGIC).putInt(VERSION).putString(hello.from()).putString(hello.to());
+        new WireWriter(buf).putInt(MAGIC).putInt(VERSION).putByte(hello.mode().ordinal()).putString(hello.from())
+                .putString(hello.to()).putBytes(hello.nonce());
         end(buf, start);
     }
 
@@ -60,7 +66,11 @@ final class FrameFormat {
         int version = in.getInt();
         if (version != VERSION)
             throw new WireFormatException("data-plane protocol version " + version + ", this node speaks version " + VERSION);
-        Hello hello = new Hello(in.getString(), in.getString());
+        int mode = in.getByte();
+        if (mode < 0 || mode >= LinkSecurity.Mode.values().length) throw new WireFormatException("hello names link mode " + mode);
+        Hello hello = new Hello(LinkSecurity.Mode.values()[mode], in.getString(), in.getString(), in.getBytes());
+        if (hello.nonce().length != LinkSecurity.NONCE_BYTES)
+            throw new WireFormatException("hello carries a nonce of " + hello.nonce().length + " bytes, expected " + LinkSecurity.NONCE_BYTES);
         in.end("hello");
         return hello;
     }
@@ -77,7 +87,7 @@ final class FrameFormat {
 
     /** A body length read from the wire, checked before anything is allocated for it. */
     static int checkLength(int length, int maxFrameBytes) {
-        if (length <= 0) throw new WireFormatException("frame length " + length + " is not positive");
+        if (length < 0) throw new WireFormatException("frame length " + length + " is negative");
         if (length > maxFrameBytes)
             throw new WireFormatException("frame of " + length + " bytes exceeds the maximum of " + maxFrameBytes + " (switchyard.data-plane.max-frame-bytes)");
         return length;

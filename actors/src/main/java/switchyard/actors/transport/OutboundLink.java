@@ -29,6 +29,9 @@ final class OutboundLink {
     private final BlockingQueue<Envelope> queue;
     private final Thread thread;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER);
+    /** A sealed link's frames as they go out: ciphertext and tag; null on an open link. */
+    private ByteBuffer sealedFrames;
+    private FrameCipher sealer;
     private final RefCache refs;
     private final LinkPacer pacer;
     private SocketChannel channel; // guarded by this
@@ -94,7 +97,12 @@ final class OutboundLink {
     private void run() {
         try {
             connect();
-            while (true) write(queue.take());
+            long keepAlive = plane.settings().keepAliveEvery().toNanos();
+            while (true) {
+                Envelope e = queue.poll(keepAlive, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (e == null) writeKeepAlive();
+                else write(e);
+            }
         } catch (InterruptedException e) {
             fail("the link to node " + peer + " was closed");
         } catch (IOException | RuntimeException e) {
@@ -117,28 +125,53 @@ final class OutboundLink {
         c.setOption(StandardSocketOptions.TCP_NODELAY, true);
         long left = plane.settings().connectTimeout().toMillis() - (System.nanoTime() - started) / 1_000_000;
         c.socket().connect(new InetSocketAddress(host, port), (int) Math.max(1000, left));
+        writingSince = System.nanoTime(); // a peer that never answers the handshake counts as a stuck write
+        byte[] key = LinkHandshake.connect(c, plane.security(), plane.selfAddress().toString(), peer.toString());
+        writingSince = 0;
+        if (key != null) {
+            sealer = FrameCipher.sealing(key);
+            sealedFrames = ByteBuffer.allocateDirect(INITIAL_BUFFER + FrameCipher.TAG_BYTES);
+        }
+    }
+
+    /** An empty frame, so that the receiver can tell a quiet link from a dead one. */
+    private void writeKeepAlive() throws IOException {
         buffer.clear();
-        FrameFormat.writeHello(buffer, new FrameFormat.Hello(plane.selfAddress().toString(), peer.toString()));
+        FrameFormat.end(buffer, FrameFormat.begin(buffer));
         buffer.flip();
-        writeBuffer(c);
+        writeBuffer(channel());
     }
 
     private void write(Envelope e) throws IOException, InterruptedException {
         int bytes = encode(e);
         buffer.flip();
-        SocketChannel c;
-        synchronized (this) {
-            c = channel;
-        }
-        writeBuffer(c);
+        writeBuffer(channel());
         plane.statsCounters().sent(bytes);
         pacer.sent(bytes);
     }
 
+    private synchronized SocketChannel channel() {
+        return channel;
+    }
+
+    /** Writes the frame in {@code buffer}, sealed first on a sealed link. */
     private void writeBuffer(SocketChannel c) throws IOException {
+        ByteBuffer out = sealer == null ? buffer : seal(buffer);
         writingSince = System.nanoTime();
-        while (buffer.hasRemaining()) c.write(buffer);
+        while (out.hasRemaining()) c.write(out);
         writingSince = 0;
+    }
+
+    /** The plain frame in {@code plain} as a sealed one: the length of ciphertext and tag, then both. */
+    private ByteBuffer seal(ByteBuffer plain) {
+        int body = plain.remaining() - FrameFormat.LENGTH_BYTES;
+        int frame = FrameFormat.LENGTH_BYTES + body + FrameCipher.TAG_BYTES;
+        if (sealedFrames.capacity() < frame) sealedFrames = ByteBuffer.allocateDirect(Math.max(frame, 2 * sealedFrames.capacity()));
+        sealedFrames.clear();
+        sealedFrames.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(body + FrameCipher.TAG_BYTES);
+        plain.position(plain.position() + FrameFormat.LENGTH_BYTES);
+        sealer.seal(plain, sealedFrames);
+        return sealedFrames.flip();
     }
 
     /** Encodes into the reused direct buffer, growing it (up to a maximal frame) until the message fits. */

@@ -31,7 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The data plane's frames without sockets: exact round trips, and clear refusals of broken input. */
 class FramingTest {
-    static final ActorTestKit kit = ActorTestKit.create("framing");
+    /** Test probes stand in for rank actors here, so the data plane may deliver exchange messages to them. */
+    static final ActorTestKit kit = ActorTestKit.create("framing", com.typesafe.config.ConfigFactory.parseString(
+            "switchyard.data-plane.deliveries.probes { path = \"/system/testProbe-*\", manifests = [\"X\", \"K\"] }")
+            .withFallback(ActorTestKit.applicationTestConfig()));
     static final FrameCodec codec = new FrameCodec(kit.system(), switchyard.actors.wire.FloatArrays.NEW);
     static final int MAX_FRAME = 1 << 20;
 
@@ -88,6 +91,39 @@ class FramingTest {
     }
 
     @Test
+    void anEmptyFrameIsAKeepAliveAndAnySealedFrameMustCarryItsTag() throws Exception {
+        byte[] keepAlive = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0).array();
+        ByteBuffer body = reader(keepAlive).next();
+        assertEquals(0, body.remaining());
+        byte[] key = new byte[32];
+        FrameReader sealed = new FrameReader(Channels.newChannel(new ByteArrayInputStream(
+                ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(8).putLong(0).array())), MAX_FRAME, FrameCipher.opening(key));
+        WireFormatException shortFrame = assertThrows(WireFormatException.class, sealed::next);
+        assertTrue(shortFrame.getMessage().contains("shorter than its tag"), shortFrame.getMessage());
+    }
+
+    @Test
+    void sealedFramesRoundTripAndAnyChangedByteFailsTheirTag() throws Exception {
+        byte[] key = new byte[32];
+        key[0] = 7;
+        byte[] plain = frameOf(new RankMessage.PartAck(5), kit.createTestProbe().getRef());
+        FrameCipher sealer = FrameCipher.sealing(key);
+        ByteBuffer out = ByteBuffer.allocate(plain.length + FrameCipher.TAG_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(plain.length - 4 + FrameCipher.TAG_BYTES);
+        sealer.seal(ByteBuffer.wrap(plain, 4, plain.length - 4), out);
+        byte[] wire = out.array();
+        FrameReader good = new FrameReader(Channels.newChannel(new ByteArrayInputStream(wire)), MAX_FRAME, FrameCipher.opening(key));
+        assertEquals(new RankMessage.PartAck(5), codec.decode(good.next(), codec.refCache()).message());
+        for (int i = 4; i < wire.length; i++) {
+            byte[] bad = wire.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            FrameReader r = new FrameReader(Channels.newChannel(new ByteArrayInputStream(bad)), MAX_FRAME, FrameCipher.opening(key));
+            WireFormatException e = assertThrows(WireFormatException.class, r::next, "byte " + i + " changed");
+            assertTrue(e.getMessage().contains("failed authentication"), e.getMessage());
+        }
+    }
+
+    @Test
     void aStreamCutInsideAFrameIsAnEofSayingWhere() {
         byte[] frame = frameOf(ExchangePart.dispatch(1, 0, false, middlePart()), kit.createTestProbe().getRef());
         EOFException inLength = assertThrows(EOFException.class, () -> reader(Arrays.copyOf(frame, 2)).next());
@@ -98,7 +134,7 @@ class FramingTest {
 
     @Test
     void aLengthOutOfBoundsIsRefusedBeforeAnythingIsRead() {
-        for (int length : new int[] {0, -7, MAX_FRAME + 1, Integer.MAX_VALUE}) {
+        for (int length : new int[] {-1, -7, MAX_FRAME + 1, Integer.MAX_VALUE}) {
             byte[] stream = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(length).putInt(0).array();
             WireFormatException e = assertThrows(WireFormatException.class, () -> reader(stream).next(), "length " + length);
             assertTrue(e.getMessage().contains("frame length " + length) || e.getMessage().contains("max-frame-bytes"), e.getMessage());
@@ -112,7 +148,7 @@ class FramingTest {
         FrameFormat.writeHeader(new WireWriter(buf), new FrameFormat.Header("akka://framing/user/nobody", "no-such-manifest"));
         FrameFormat.end(buf, start);
         WireFormatException unknown = assertThrows(WireFormatException.class, () -> codec.decode(reader(bytes(buf)).next(), codec.refCache()));
-        assertTrue(unknown.getMessage().contains("unknown manifest"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("'no-such-manifest' message for /user/nobody"), unknown.getMessage());
 
         ByteBuffer huge = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
         int s = FrameFormat.begin(huge);
@@ -125,9 +161,15 @@ class FramingTest {
     @Test
     void helloRoundTripsAndAStrangerIsRefused() throws Exception {
         ByteBuffer buf = ByteBuffer.allocateDirect(256);
-        FrameFormat.writeHello(buf, new FrameFormat.Hello("akka://a@127.0.0.1:1", "akka://b@127.0.0.1:2"));
+        byte[] nonce = new byte[LinkSecurity.NONCE_BYTES];
+        nonce[5] = 42;
+        FrameFormat.writeHello(buf, new FrameFormat.Hello(LinkSecurity.Mode.SEALED, "akka://a@127.0.0.1:1", "akka://b@127.0.0.1:2", nonce));
         byte[] hello = bytes(buf);
-        assertEquals(new FrameFormat.Hello("akka://a@127.0.0.1:1", "akka://b@127.0.0.1:2"), FrameFormat.readHello(reader(hello).next()));
+        FrameFormat.Hello back = FrameFormat.readHello(reader(hello).next());
+        assertEquals(LinkSecurity.Mode.SEALED, back.mode());
+        assertEquals("akka://a@127.0.0.1:1", back.from());
+        assertEquals("akka://b@127.0.0.1:2", back.to());
+        assertArrayEquals(nonce, back.nonce());
 
         byte[] http = "GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         assertThrows(WireFormatException.class, () -> reader(http).next(), "an HTTP request is no frame");
