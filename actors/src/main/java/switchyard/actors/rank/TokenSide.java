@@ -70,6 +70,12 @@ final class TokenSide {
                     + Batches.rows(m.batch()) + "x" + Batches.cols(m.batch()) + " but the model has M=" + settings.modelDim()));
             return;
         }
+        if (Batches.rows(m.batch()) > settings.tokensPerStep()) { // its peers would refuse the rows it sent them
+            m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank() + " got "
+                    + Batches.rows(m.batch()) + " tokens for step " + m.step() + " but the job routes at most "
+                    + settings.tokensPerStep() + " a step"));
+            return;
+        }
         StepState state = steps.open(m.step());
         Batches.Materialised batch = state.clock.timed(Phase.BATCH, Phase.DISPATCH,
                 () -> batches.materialise(m.batch(), rank(), m.step(), state.arena));
