@@ -70,6 +70,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
     private final DataPlane dataPlane;
     /** Null until the {@link RankMessage.Roster} has come, like the two sides that use them. */
     private AllToAll allToAll;
+    private PartBounds bounds;
     private TokenSide tokens;
     private ExpertSide experts;
 
@@ -186,8 +187,9 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
             return this;
         }
         allToAll = new AllToAll(settings.rank(), roster.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
-        tokens = new TokenSide(settings, steps, failures, allToAll, model, expertMm, getContext().getSelf());
-        experts = new ExpertSide(settings, steps, failures, allToAll, shard, expertMm, gradients, earlyExperts);
+        bounds = new PartBounds(settings, failures, allToAll);
+        tokens = new TokenSide(settings, steps, failures, allToAll, bounds, model, expertMm, getContext().getSelf());
+        experts = new ExpertSide(settings, steps, failures, allToAll, bounds, shard, expertMm, gradients, earlyExperts);
         failures.driverIs(roster.driver());
         return early.unstashAll(this);
     }
@@ -202,7 +204,10 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         return this;
     }
 
-    /** Parts for the experts go to the expert side, answers coming home to the token side. */
+    /**
+     * Parts for the experts go to the expert side, answers coming home to the token side; each
+     * checks the part against its step ({@link PartBounds}) before anything is allocated for it.
+     */
     private Behavior<RankInbox> onPart(ExchangePart m) {
         if (allToAll == null) {
             if (m.exchange() != Exchange.DISPATCH) {
@@ -214,6 +219,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
             }
             return this;
         }
+        if (!bounds.fromARank(m)) return this;
         switch (m.exchange()) {
             case DISPATCH -> experts.dispatchIn(m);
             case EXPERT_OUTPUT -> tokens.outputsIn(m);

@@ -34,6 +34,7 @@ final class TokenSide {
     private final StepTable steps;
     private final Failures failures;
     private final AllToAll allToAll;
+    private final PartBounds bounds;
     private final ActorRef<GateActor.Command> gate;
     private final SharedExperts shared;
     private final ExpertGradients sharedGradients;
@@ -41,12 +42,13 @@ final class TokenSide {
     private final ActorRef<RankInbox> self;
     private final Batches batches = new Batches();
 
-    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, RankModel model, MatMul mm,
-              ActorRef<RankInbox> self) {
+    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, PartBounds bounds, RankModel model,
+              MatMul mm, ActorRef<RankInbox> self) {
         this.settings = settings;
         this.steps = steps;
         this.failures = failures;
         this.allToAll = allToAll;
+        this.bounds = bounds;
         this.gate = model.gate();
         this.shared = model.shared();
         this.sharedGradients = model.sharedGradients();
@@ -200,9 +202,14 @@ final class TokenSide {
     /**
      * Adds a part coming home to {@code gather} and hands each owner's completed block to
      * {@code accept}. True once every owner's block is in; false while waiting, or when the part
-     * was rejected or failed the step (already answered).
+     * was rejected (its counts must be those this rank sent) or failed the step (already answered).
      */
     private boolean gatherHome(StepState state, PartGather gather, ExchangePart part, BiConsumer<Integer, ExpertRows> accept) {
+        if (state.tokens.done) { // its routing is gone: the step waits only for its expert side here
+            failures.reject(state.step, part.origin() + ", which already ended on rank " + rank());
+            return false;
+        }
+        if (!bounds.admitAnswer(part, state.tokens.source.routing())) return false;
         Arrival arrival = allToAll.take(gather, part);
         if (arrival.refused()) {
             failures.reject(state.step, arrival.refusal());
