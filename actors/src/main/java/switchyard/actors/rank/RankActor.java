@@ -42,7 +42,8 @@ import java.util.concurrent.CompletionStage;
  * each to the part it belongs to; the all-to-all is {@link AllToAll}.
  *
  * <p>State is per step, so several steps can be in flight. Every gather has a deadline. Bad input
- * (shapes, unknown steps, duplicates) is answered with an error value and the rank carries on.
+ * (shapes, unknown steps, duplicates, parts outside their step's bounds) is answered with an error
+ * value and the rank carries on; so is a message whose handling throws ({@link MessageGuard}).
  */
 public final class RankActor extends AbstractBehavior<RankInbox> {
 
@@ -123,7 +124,8 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
 
     @Override
     public Receive<RankInbox> createReceive() {
-        return newReceiveBuilder()
+        // no message stops a rank: one that throws fails its step, and the rank keeps its parameters
+        Receive<RankInbox> receive = newReceiveBuilder()
                 .onMessage(RankMessage.Roster.class, this::onRoster)
                 .onMessage(RankMessage.RunStep.class, this::onRunStep)
                 .onMessage(ExchangePart.class, this::onPart)
@@ -162,6 +164,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
                 .onMessage(Internal.WorkFailed.class, m -> then(() -> getContext().getLog().error("rank {}: work off the actor's thread failed",
                         settings.rank(), m.error())))
                 .build();
+        return MessageGuard.around(receive, failures::unexpected, getContext().getLog());
     }
 
     private Behavior<RankInbox> then(Runnable handler) {

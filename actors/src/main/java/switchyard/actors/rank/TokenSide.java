@@ -184,6 +184,10 @@ final class TokenSide {
         steps.cancelDeadline(m.step(), Phase.GATE_BACKWARD);
         state.arena.loans.returned(Loans.GateBuffers.WITH_GATE);
         state.clock.add(Phase.GATE_BACKWARD, m.nanos());
+        if (m.error() != null) {
+            failures.fail(state, Phase.GATE_BACKWARD, new int[0], m.error());
+            return;
+        }
         FMatrixRMaj dx = m.inputGradient();
         state.tokens.source.addInputGradients(dx);
         state.arena.layer.shared.addInputGradient(dx);
