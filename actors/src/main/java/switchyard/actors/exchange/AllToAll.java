@@ -119,14 +119,6 @@ public final class AllToAll {
         return gather.completeFrom(part.from()) ? Arrival.BLOCK : Arrival.PART;
     }
 
-    /**
-     * A part refused before any gather saw it: its rows go back to the data plane. No credit goes
-     * back, as for any refused part: a sender whose parts are refused has no step to finish.
-     */
-    public void discard(ExchangePart part) {
-        dataPlane.recycle(part.part().source().data);
-    }
-
     /** Rank {@code to} took one of this rank's parts: the next one waiting for it may leave. */
     public void acknowledged(int to) {
         outbox.acknowledged(to);

@@ -56,12 +56,12 @@ final class ExpertSide {
      */
     void dispatchIn(ExchangePart m) {
         if (steps.isRetired(m.step())) {
-            failures.reject(m.step(), m.origin() + ", which already ended on rank " + rank());
+            bounds.refuse(m, m.origin() + ", which already ended on rank " + rank());
             return;
         }
         String refusal = steps.refusalOfNew(m.step());
         if (refusal != null) {
-            failures.reject(m.step(), "Dispatch from rank " + m.from() + " for " + refusal);
+            bounds.refuse(m, "Dispatch from rank " + m.from() + " for " + refusal);
             return;
         }
         if (!bounds.admitDispatch(m)) return;
@@ -102,8 +102,7 @@ final class ExpertSide {
     void outputGradientsIn(ExchangePart m) {
         StepState state = steps.get(m.step());
         if (state == null || state.experts.outputGradients == null) {
-            failures.reject(m.step(), "OutputGradient from rank " + m.from() + " for step " + m.step()
-                    + ", for which rank " + rank() + " expects no output gradients");
+            bounds.refuse(m, m.origin() + ", for which rank " + rank() + " expects no output gradients");
             return;
         }
         ExpertStep e = state.experts;

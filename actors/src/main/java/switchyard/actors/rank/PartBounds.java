@@ -1,10 +1,10 @@
 package switchyard.actors.rank;
 
-import switchyard.actors.exchange.AllToAll;
 import switchyard.actors.exchange.BlockBound;
 import switchyard.actors.exchange.PartCheck;
 import switchyard.actors.exchange.PartGather;
 import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.transport.DataPlane;
 import switchyard.math.gate.Routing;
 import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
@@ -28,16 +28,16 @@ final class PartBounds {
     private final RankSettings settings;
     private final PartCheck check;
     private final Failures failures;
-    private final AllToAll allToAll;
+    private final DataPlane dataPlane;
     /** The dispatch bounds of a step that runs backward (so trains) and of one that may not train. */
     private final BlockBound.AtMost training;
     private final BlockBound.AtMost eitherCapacity;
 
-    PartBounds(RankSettings settings, Failures failures, AllToAll allToAll) {
+    PartBounds(RankSettings settings, Failures failures, DataPlane dataPlane) {
         this.settings = settings;
         this.check = new PartCheck(settings.worldSize(), settings.localExperts(), settings.modelDim());
         this.failures = failures;
-        this.allToAll = allToAll;
+        this.dataPlane = dataPlane;
         this.training = dispatchBound(settings, true);
         this.eitherCapacity = dispatchBound(settings, false);
     }
@@ -89,8 +89,16 @@ final class PartBounds {
 
     private boolean admit(ExchangePart m, String refusal) {
         if (refusal == null) return true;
-        failures.reject(m.step(), refusal);
-        allToAll.discard(m);
+        refuse(m, refusal);
         return false;
+    }
+
+    /**
+     * Rejects {@code m} to the driver before any gather saw it; its rows go back to the data plane.
+     * No credit goes back, as for any refused part: a sender whose parts are refused has no step to finish.
+     */
+    void refuse(ExchangePart m, String why) {
+        failures.reject(m.step(), why);
+        dataPlane.recycle(m.part().source().data);
     }
 }

@@ -69,9 +69,9 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
     private final boolean earlyExperts;
     private final Courier courier;
     private final DataPlane dataPlane;
+    private final PartBounds bounds;
     /** Null until the {@link RankMessage.Roster} has come, like the two sides that use them. */
     private AllToAll allToAll;
-    private PartBounds bounds;
     private TokenSide tokens;
     private ExpertSide experts;
 
@@ -115,6 +115,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         this.checkpoints = new Checkpoints(settings, model, ctx.getSelf(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
         this.dataPlane = DataPlane.get(ctx.getSystem());
+        this.bounds = new PartBounds(settings, failures, dataPlane);
         if (settings.exchange().transport() == Transport.DATA_PLANE) {
             // a broken link loses parts: fail the steps that wait for them now, not at the deadline
             ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(LinkFailed.class,
@@ -190,7 +191,6 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
             return this;
         }
         allToAll = new AllToAll(settings.rank(), roster.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
-        bounds = new PartBounds(settings, failures, allToAll);
         tokens = new TokenSide(settings, steps, failures, allToAll, bounds, model, expertMm, getContext().getSelf());
         experts = new ExpertSide(settings, steps, failures, allToAll, bounds, shard, expertMm, gradients, earlyExperts);
         failures.driverIs(roster.driver());
@@ -212,17 +212,17 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
      * checks the part against its step ({@link PartBounds}) before anything is allocated for it.
      */
     private Behavior<RankInbox> onPart(ExchangePart m) {
+        if (!bounds.fromARank(m)) return this;
         if (allToAll == null) {
             if (m.exchange() != Exchange.DISPATCH) {
-                failures.reject(m.step(), m.exchange().label() + " part from rank " + m.from() + " before this rank's roster");
+                bounds.refuse(m, m.origin() + ", before this rank's roster");
             } else if (early.isFull()) {
-                failures.reject(m.step(), "Dispatch from rank " + m.from() + " before the roster, and too many waiting");
-            } else {
+                bounds.refuse(m, m.origin() + ", before the roster, and too many waiting");
+            } else if (bounds.admitDispatch(m)) { // what waits must fit its step too
                 early.stash(m);
             }
             return this;
         }
-        if (!bounds.fromARank(m)) return this;
         switch (m.exchange()) {
             case DISPATCH -> experts.dispatchIn(m);
             case EXPERT_OUTPUT -> tokens.outputsIn(m);

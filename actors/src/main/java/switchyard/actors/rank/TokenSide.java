@@ -126,8 +126,7 @@ final class TokenSide {
     void outputsIn(ExchangePart m) {
         StepState state = steps.get(m.step());
         if (state == null || state.tokens.outputs == null) {
-            failures.reject(m.step(), "ExpertOutput from rank " + m.from() + " for step " + m.step()
-                    + ", which rank " + rank() + " did not dispatch");
+            bounds.refuse(m, m.origin() + ", which rank " + rank() + " did not dispatch");
             return;
         }
         TokenStep t = state.tokens;
@@ -166,8 +165,7 @@ final class TokenSide {
     void inputGradientsIn(ExchangePart m) {
         StepState state = steps.get(m.step());
         if (state == null || state.tokens.inputGradients == null) {
-            failures.reject(m.step(), "InputGradient from rank " + m.from() + " for step " + m.step()
-                    + ", for which rank " + rank() + " sent no output gradients");
+            bounds.refuse(m, m.origin() + ", for which rank " + rank() + " sent no output gradients");
             return;
         }
         TokenStep t = state.tokens;
@@ -210,7 +208,7 @@ final class TokenSide {
      */
     private boolean gatherHome(StepState state, PartGather gather, ExchangePart part, BiConsumer<Integer, ExpertRows> accept) {
         if (state.tokens.done) { // its routing is gone: the step waits only for its expert side here
-            failures.reject(state.step, part.origin() + ", which already ended on rank " + rank());
+            bounds.refuse(part, part.origin() + ", which already ended on rank " + rank());
             return false;
         }
         if (!bounds.admitAnswer(part, state.tokens.source.routing())) return false;
