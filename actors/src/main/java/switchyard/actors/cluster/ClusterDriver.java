@@ -16,6 +16,7 @@ import akka.cluster.typed.Subscribe;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.rank.MessageGuard;
 import switchyard.actors.rank.RankSettings;
 
 import java.time.Duration;
@@ -90,7 +91,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder()
+        Receive<Command> receive = newReceiveBuilder()
                 .onMessage(Listing.class, this::onListing)
                 .onMessage(HostAnswer.class, this::onHostAnswer)
                 .onMessage(Member.class, m -> onMember(m.event()))
@@ -98,6 +99,10 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
                 .onMessage(Timeout.class, this::onTimeout)
                 .onMessage(RunEnded.class, this::onRunEnded)
                 .build();
+        // no message stops the driver: a run it drives would end without a word (MessageGuard); its
+        // messages name no step, so a failure is logged, and its timers still end a stuck set-up
+        return MessageGuard.around(receive, (m, e) -> getContext().getLog().error("the cluster driver failed handling a {}",
+                m.getClass().getSimpleName(), e), getContext().getLog());
     }
 
     private Behavior<Command> onListing(Listing m) {

@@ -11,6 +11,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankMessage;
+import switchyard.actors.rank.MessageGuard;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.rank.RankSettings;
 import switchyard.actors.wire.WireMessage;
@@ -90,7 +91,8 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder()
+        // no message stops a slot: its node would host no rank until restarted (MessageGuard)
+        Receive<Command> receive = newReceiveBuilder()
                 .onMessage(Configure.class, this::onConfigure)
                 .onMessage(Ping.class, m -> {
                     m.replyTo().tell(new HostReply.Pong(rank));
@@ -102,6 +104,14 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
                     return Behaviors.stopped();
                 })
                 .build();
+        return MessageGuard.around(receive, this::failedOn, getContext().getLog());
+    }
+
+    /** Handling {@code m} threw: logged once; a driver configuring this slot hears it refused. */
+    private void failedOn(Command m, RuntimeException e) {
+        String reason = "rank slot " + rank + " failed handling a " + m.getClass().getSimpleName() + ": " + e;
+        getContext().getLog().error("{}", reason, e);
+        if (m instanceof Configure c && c.replyTo() != null) c.replyTo().tell(new HostReply.Refused(rank, reason));
     }
 
     private Behavior<Command> onConfigure(Configure m) {

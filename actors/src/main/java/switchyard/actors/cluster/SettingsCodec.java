@@ -34,7 +34,7 @@ final class SettingsCodec {
         out.putLong(s.seed()).putString(s.optimizer().kind()).putDouble(s.optimizer().learningRate()).putDouble(s.optimizer().momentum());
         out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
         s.exchange().writeTo(out);
-        out.putInt(s.sharedExperts()).putInt(s.sharedHiddenDim()).putByte(s.precision().ordinal());
+        out.putInt(s.sharedExperts()).putInt(s.sharedHiddenDim()).putByte(s.precision().ordinal()).putInt(s.tokensPerStep());
     }
 
     static RankSettings read(WireReader in) {
@@ -71,8 +71,9 @@ final class SettingsCodec {
             ExchangeSettings exchange = ExchangeSettings.readFrom(in);
             int shared = in.getInt(), sharedHidden = in.getInt();
             Precision precision = enumAt(Precision.values(), in.getByte(), "precision");
+            int tokens = in.getInt();
             return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange, shared,
-                    sharedHidden, precision);
+                    sharedHidden, precision, tokens);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("bad rank settings: " + e.getMessage());
         }

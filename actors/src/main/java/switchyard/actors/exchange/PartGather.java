@@ -36,12 +36,13 @@ public final class PartGather {
 
     public Phase phase() { return phase; }
 
-    /** Adds a part from {@code rank}; returns an error text, or null. */
+    /**
+     * Adds a part from {@code rank}; returns an error text, or null. A refused part changes
+     * nothing, so the sender's genuine part is still taken after it.
+     */
     public String offer(int rank, RowPart part) {
-        if (rank < 0 || rank >= blocks.length)
-            return phase + " part from rank " + rank + ", but ranks are 0.." + (blocks.length - 1);
-        if (part.cols() != cols)
-            return phase + " part from rank " + rank + " has rows of width " + part.cols() + ", expected M=" + cols;
+        String refusal = refusal(rank, part);
+        if (refusal != null) return refusal;
         if (counts[rank] == null && part.firstRow() == 0 && part.sourceRow() == 0
                 && part.numRows() == part.total() && part.source().numRows == part.total()) {
             // The whole block in one part: adopt its matrix (in one JVM, the block the source lent).
@@ -54,16 +55,24 @@ public final class PartGather {
         if (counts[rank] == null) {
             counts[rank] = part.counts().clone();
             blocks[rank] = new FMatrixRMaj(part.total(), cols);
-        } else if (received[rank] == blocks[rank].numRows) {
-            return "duplicate " + phase + " message from rank " + rank;
-        } else if (!Arrays.equals(counts[rank], part.counts())) {
-            return phase + " parts from rank " + rank + " disagree on the block's row counts";
         }
-        if (part.firstRow() != received[rank])
-            return phase + " part from rank " + rank + " starts at row " + part.firstRow() + ", expected " + received[rank];
         part.copyTo(blocks[rank].data, part.firstRow() * cols);
         received[rank] += part.numRows();
         if (received[rank] == blocks[rank].numRows) complete++;
+        return null;
+    }
+
+    /** Why {@code part} cannot continue the block from {@code rank}, or null; changes nothing. */
+    private String refusal(int rank, RowPart part) {
+        if (rank < 0 || rank >= blocks.length)
+            return phase + " part from rank " + rank + ", but ranks are 0.." + (blocks.length - 1);
+        if (part.cols() != cols)
+            return phase + " part from rank " + rank + " has rows of width " + part.cols() + ", expected M=" + cols;
+        if (counts[rank] != null && received[rank] == blocks[rank].numRows) return "duplicate " + phase + " message from rank " + rank;
+        if (counts[rank] != null && !Arrays.equals(counts[rank], part.counts()))
+            return phase + " parts from rank " + rank + " disagree on the block's row counts";
+        if (part.firstRow() != received[rank])
+            return phase + " part from rank " + rank + " starts at row " + part.firstRow() + ", expected " + received[rank];
         return null;
     }
 
@@ -76,6 +85,11 @@ public final class PartGather {
 
     public boolean completeFrom(int rank) {
         return counts[rank] != null && received[rank] == blocks[rank].numRows;
+    }
+
+    /** The row counts of the block from {@code rank}, once its first part is in; else null. */
+    public int[] countsFrom(int rank) {
+        return counts[rank];
     }
 
     /** The assembled block from {@code rank}; only once it is complete. */

@@ -31,6 +31,16 @@ public enum Exchange {
         };
     }
 
+    /** {@code ExpertOutput} etc.: the name of one of its messages in refusals and failures. */
+    public String messageName() {
+        return switch (this) {
+            case DISPATCH -> "Dispatch";
+            case EXPERT_OUTPUT -> "ExpertOutput";
+            case OUTPUT_GRAD -> "OutputGradient";
+            case INPUT_GRAD -> "InputGradient";
+        };
+    }
+
     /** {@code expert-output} etc.: the name in reports and on the command line. */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -24,6 +24,11 @@ public record ExchangePart(Exchange exchange, long step, int from, boolean backw
             throw new IllegalArgumentException("only a dispatch says whether a backward pass follows, not " + exchange.label());
     }
 
+    /** {@code Dispatch from rank 1 for step 7}: what a refusal of this part begins with. */
+    public String origin() {
+        return exchange.messageName() + " from rank " + from + " for step " + step;
+    }
+
     /** A part of {@code source}'s tokens for an owner's experts. */
     public static ExchangePart dispatch(long step, int source, boolean backward, RowPart part) {
         return new ExchangePart(Exchange.DISPATCH, step, source, backward, part);

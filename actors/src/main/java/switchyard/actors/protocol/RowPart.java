@@ -5,7 +5,6 @@ import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.precision.Bfloat16;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,16 +27,27 @@ public record RowPart(int[] counts, int firstRow, FMatrixRMaj source, int source
 
     public RowPart {
         if (encoding == null) throw new IllegalArgumentException("row encoding missing");
-        int total = 0;
-        for (int c : counts) {
-            if (c < 0) throw new IllegalArgumentException("negative row count in " + Arrays.toString(counts));
-            total += c;
-        }
-        if (numRows < 0 || sourceRow < 0 || sourceRow + numRows > source.numRows)
+        long total = rowsIn(counts);
+        if (numRows < 0 || sourceRow < 0 || (long) sourceRow + numRows > source.numRows)
             throw new IllegalArgumentException("part of " + numRows + " rows from row " + sourceRow + " of a " + source.numRows + "-row matrix");
-        if (firstRow < 0 || firstRow + numRows > total)
-            throw new IllegalArgumentException("part rows " + firstRow + ".." + (firstRow + numRows - 1)
+        if (firstRow < 0 || (long) firstRow + numRows > total)
+            throw new IllegalArgumentException("part rows " + firstRow + ".." + ((long) firstRow + numRows - 1)
                     + " outside a block of " + total + " rows");
+    }
+
+    /**
+     * Rows in a block with these counts, summed in {@code long} so that hostile counts cannot wrap
+     * round to a small total; a negative count, or a total no int can index, is refused.
+     */
+    public static long rowsIn(int[] counts) {
+        long total = 0;
+        for (int l = 0; l < counts.length; l++) {
+            if (counts[l] < 0) throw new IllegalArgumentException("count[" + l + "] = " + counts[l] + " is negative");
+            total += counts[l];
+        }
+        if (total > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("row counts add up to " + total + " rows, more than a block can hold");
+        return total;
     }
 
     /** A part that is all of {@code rows}. */
@@ -61,9 +71,7 @@ public record RowPart(int[] counts, int firstRow, FMatrixRMaj source, int source
 
     /** Rows in the whole block. */
     public int total() {
-        int total = 0;
-        for (int c : counts) total += c;
-        return total;
+        return (int) rowsIn(counts);
     }
 
     /** Floats per row. */

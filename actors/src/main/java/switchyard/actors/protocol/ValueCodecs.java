@@ -22,10 +22,23 @@ public final class ValueCodecs {
         else out.putMatrixRows(part.source(), part.sourceRow(), part.numRows());
     }
 
+    /**
+     * A part as written by {@link #writePart}. Its counts describe the whole block it belongs to,
+     * which a receiver assembles into one matrix: counts that are negative, add up past an int, or
+     * make a block of more than the reader's maximum elements are refused here, before anyone
+     * allocates that block. Whether the counts suit the step is the receiving rank's to check.
+     */
     public static RowPart readPart(WireReader in, RowEncoding encoding) {
         int first = in.getInt();
         int[] counts = in.getInts();
+        long blockRows;
+        try {
+            blockRows = RowPart.rowsIn(counts);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("bad rows part: " + e.getMessage());
+        }
         FMatrixRMaj m = encoding == RowEncoding.BF16 ? in.getRowsBf16() : in.getRows();
+        in.requireWithinMaximum(blockRows * m.numCols, "exchange block of " + blockRows + "x" + m.numCols);
         try {
             return new RowPart(counts, first, m, encoding);
         } catch (IllegalArgumentException e) {

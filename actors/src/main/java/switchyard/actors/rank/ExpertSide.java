@@ -6,7 +6,6 @@ import switchyard.actors.exchange.PartGather;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.ExchangePart;
 import switchyard.actors.protocol.Phase;
-import switchyard.actors.protocol.RowPart;
 import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.expert.ExpertShard;
 import switchyard.math.linalg.MatMul;
@@ -30,11 +29,12 @@ final class ExpertSide {
     private final ExpertShard shard;
     private final MatMul mm;
     private final ExpertGradients gradients;
+    private final PartBounds bounds;
     /** {@code switchyard.early-experts}: off waits for whole blocks before any expert runs, to measure the overlap. */
     private final boolean earlyExperts;
 
-    ExpertSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, ExpertShard shard, MatMul mm,
-               ExpertGradients gradients, boolean earlyExperts) {
+    ExpertSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, PartBounds bounds, ExpertShard shard,
+               MatMul mm, ExpertGradients gradients, boolean earlyExperts) {
         this.settings = settings;
         this.steps = steps;
         this.failures = failures;
@@ -42,6 +42,7 @@ final class ExpertSide {
         this.shard = shard;
         this.mm = mm;
         this.gradients = gradients;
+        this.bounds = bounds;
         this.earlyExperts = earlyExperts;
     }
 
@@ -49,20 +50,24 @@ final class ExpertSide {
         return settings.rank();
     }
 
-    /** A part of a source's tokens for this rank's experts (forward); the first one may open the step. */
+    /**
+     * A part of a source's tokens for this rank's experts (forward); the first one may open the
+     * step, once it has passed its bounds: a refused part opens nothing.
+     */
     void dispatchIn(ExchangePart m) {
         if (steps.isRetired(m.step())) {
-            failures.reject(m.step(), "Dispatch from rank " + m.from() + " for step " + m.step() + ", which already ended on rank " + rank());
+            bounds.refuse(m, m.origin() + ", which already ended on rank " + rank());
             return;
         }
         String refusal = steps.refusalOfNew(m.step());
         if (refusal != null) {
-            failures.reject(m.step(), "Dispatch from rank " + m.from() + " for " + refusal);
+            bounds.refuse(m, "Dispatch from rank " + m.from() + " for " + refusal);
             return;
         }
+        if (!bounds.admitDispatch(m)) return;
         StepState state = steps.open(m.step());
         ExpertStep e = state.experts;
-        if (!gatherPart(state, e.dispatches, "Dispatch", m)) return;
+        if (!gatherPart(state, e.dispatches, m)) return;
         e.backwardFrom[m.from()] = m.backward();
         ExpertShard.Pass pass = state.arena.layer.pass;
         try {
@@ -97,12 +102,11 @@ final class ExpertSide {
     void outputGradientsIn(ExchangePart m) {
         StepState state = steps.get(m.step());
         if (state == null || state.experts.outputGradients == null) {
-            failures.reject(m.step(), "OutputGradient from rank " + m.from() + " for step " + m.step()
-                    + ", for which rank " + rank() + " expects no output gradients");
+            bounds.refuse(m, m.origin() + ", for which rank " + rank() + " expects no output gradients");
             return;
         }
         ExpertStep e = state.experts;
-        if (!gatherPart(state, e.outputGradients, "OutputGradient", m)) return;
+        if (!bounds.admitOutputGradient(m, e.dispatches) || !gatherPart(state, e.outputGradients, m)) return;
         ExpertShard.Pass pass = state.arena.layer.pass;
         try {
             // the input gradients overwrite the rows
@@ -125,15 +129,10 @@ final class ExpertSide {
     }
 
     /**
-     * Adds a part for this rank's experts to {@code gather}, and stops the gather's clock once the
-     * last part is in; false when the part was refused or failed the step (already answered).
+     * Adds a part for this rank's experts (already within its bounds) to {@code gather}, and stops
+     * the gather's clock once the last part is in; false when the gather refused it (answered).
      */
-    private boolean gatherPart(StepState state, PartGather gather, String what, ExchangePart m) {
-        String shapeError = shapeError(what, m.from(), m.part());
-        if (shapeError != null) {
-            failures.fail(state, gather.phase(), new int[0], shapeError);
-            return false;
-        }
+    private boolean gatherPart(StepState state, PartGather gather, ExchangePart m) {
         Arrival arrival = allToAll.take(gather, m);
         if (arrival.refused()) {
             failures.reject(state.step, arrival.refusal());
@@ -144,18 +143,6 @@ final class ExpertSide {
             state.clock.end(gather.phase());
         }
         return true;
-    }
-
-    /** Why a part cannot be for this rank's experts (it must cover exactly L experts at width M), or null. */
-    private String shapeError(String what, int from, RowPart part) {
-        if (from < 0 || from >= settings.worldSize())
-            return what + " from rank " + from + ", but ranks are 0.." + (settings.worldSize() - 1);
-        if (part.counts().length != settings.localExperts())
-            return what + " from rank " + from + " covers " + part.counts().length + " experts, rank " + rank()
-                    + " owns " + settings.localExperts();
-        if (part.cols() != settings.modelDim())
-            return what + " from rank " + from + " has rows of width " + part.cols() + ", expected M=" + settings.modelDim();
-        return null;
     }
 
     /**

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import switchyard.actors.exchange.AllToAll;
 import switchyard.actors.exchange.PartGather;
 import switchyard.actors.protocol.Phase;
+import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.transport.LinkFailed;
 
@@ -35,11 +36,38 @@ final class Failures {
     }
 
     void fail(StepState state, Phase phase, int[] missing, String reason) {
+        log.warn("{}", answerFailure(state, phase, missing, reason));
+    }
+
+    /** Fails the step without logging (the caller has); returns the failure sent. */
+    private RankReply.StepFailed answerFailure(StepState state, Phase phase, int[] missing, String reason) {
         RankReply.StepFailed failed = new RankReply.StepFailed(state.step, rank, phase, missing, reason);
-        log.warn("{}", failed);
         ActorRef<RankReply> to = state.tokens.started() ? state.tokens.request.replyTo() : driver;
         if (to != null) to.tell(failed);
         steps.retire(state.step);
+        return failed;
+    }
+
+    /**
+     * Handling {@code m} threw ({@link MessageGuard}): a bug, or input no check foresaw. Logged once,
+     * with the stack; the step in flight that {@code m} names fails, and otherwise whoever asked (or
+     * the driver) hears why the message got no answer. The rank carries on.
+     */
+    void unexpected(RankInbox m, RuntimeException e) {
+        MessageSubject about = MessageSubject.of(m);
+        String reason = "rank " + rank + " failed handling a " + m.getClass().getSimpleName()
+                + (about.step() >= 0 ? " for step " + about.step() : "") + ": " + e;
+        log.error("{}", reason, e);
+        StepState state = about.step() >= 0 ? steps.get(about.step()) : null;
+        if (state != null) {
+            answerFailure(state, state.waitingPhase(), new int[0], reason);
+            return;
+        }
+        ActorRef<RankReply> to = about.asker() != null ? about.asker() : driver;
+        if (to == null) return;
+        to.tell(about.phase() != null && about.step() >= 0
+                ? new RankReply.StepFailed(about.step(), rank, about.phase(), new int[0], reason)
+                : new RankReply.Rejected(about.step(), rank, reason));
     }
 
     void reject(long step, String reason) {

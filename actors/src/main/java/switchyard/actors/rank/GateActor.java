@@ -87,7 +87,8 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder()
+        // no message stops the gate: its replica must stay bit-identical to the others (MessageGuard)
+        Receive<Command> receive = newReceiveBuilder()
                 .onMessage(Route.class, this::onRoute)
                 .onMessage(Backward.class, this::onBackward)
                 .onMessage(Update.class, this::onUpdate)
@@ -100,6 +101,21 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
                 })
                 .onMessage(Restore.class, this::onRestore)
                 .build();
+        return MessageGuard.around(receive, this::failedOn, getContext().getLog());
+    }
+
+    /**
+     * Handling {@code m} threw: logged once, and whoever waits on it hears why, so that the rank
+     * fails the step at once instead of at its deadline. The replica carries on.
+     */
+    private void failedOn(Command m, RuntimeException e) {
+        String reason = "the gate of rank " + rank + " failed handling a " + m.getClass().getSimpleName() + ": " + e;
+        getContext().getLog().error("{}", reason, e);
+        if (m instanceof Route r) r.replyTo().tell(new Internal.Routed(r.step(), null, reason, 0));
+        else if (m instanceof Backward b) b.replyTo().tell(new Internal.GateBackwardDone(b.step(), null, null, 0, reason));
+        else if (m instanceof Update u) u.replyTo().tell(new Internal.GateUpdated(u.steps(), reason));
+        else if (m instanceof Load l) l.replyTo().tell(new RankReply.Rejected(-1, l.rank(), reason));
+        else if (m instanceof Restore r) r.replyTo().tell(new RankReply.Rejected(-1, r.rank(), reason));
     }
 
     private Behavior<Command> onRoute(Route m) {
@@ -118,7 +134,7 @@ public final class GateActor extends AbstractBehavior<GateActor.Command> {
         long t0 = System.nanoTime();
         FMatrixRMaj weightGradient = gate.newGrad();
         FMatrixRMaj inputGradient = gate.backward(m.routing(), m.weightGradients(), weightGradient, m.inputGradient(), mm);
-        m.replyTo().tell(new Internal.GateBackwardDone(m.step(), inputGradient, weightGradient, System.nanoTime() - t0));
+        m.replyTo().tell(new Internal.GateBackwardDone(m.step(), inputGradient, weightGradient, System.nanoTime() - t0, null));
         return this;
     }
 

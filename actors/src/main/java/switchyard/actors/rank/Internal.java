@@ -21,8 +21,11 @@ sealed interface Internal extends RankInbox, NoSerializationVerificationNeeded {
     /** The gate routed {@code step}'s tokens (or could not: {@code error}); the routing buffers are back. */
     record Routed(long step, Routing routing, String error, long nanos) implements Internal {}
 
-    /** The gate backward of {@code step} ran; its input-gradient matrix is back, now holding the gate path. */
-    record GateBackwardDone(long step, FMatrixRMaj inputGradient, FMatrixRMaj weightGradient, long nanos) implements Internal {}
+    /**
+     * The gate backward of {@code step} ran; its input-gradient matrix is back, now holding the gate
+     * path (or it could not: {@code error}, and the matrices are null).
+     */
+    record GateBackwardDone(long step, FMatrixRMaj inputGradient, FMatrixRMaj weightGradient, long nanos, String error) implements Internal {}
 
     /** The gate replica applied the update of {@code steps} (or could not: {@code error}). */
     record GateUpdated(long[] steps, String error) implements Internal {}

@@ -42,7 +42,8 @@ import java.util.concurrent.CompletionStage;
  * each to the part it belongs to; the all-to-all is {@link AllToAll}.
  *
  * <p>State is per step, so several steps can be in flight. Every gather has a deadline. Bad input
- * (shapes, unknown steps, duplicates) is answered with an error value and the rank carries on.
+ * (shapes, unknown steps, duplicates, parts outside their step's bounds) is answered with an error
+ * value and the rank carries on; so is a message whose handling throws ({@link MessageGuard}).
  */
 public final class RankActor extends AbstractBehavior<RankInbox> {
 
@@ -68,6 +69,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
     private final boolean earlyExperts;
     private final Courier courier;
     private final DataPlane dataPlane;
+    private final PartBounds bounds;
     /** Null until the {@link RankMessage.Roster} has come, like the two sides that use them. */
     private AllToAll allToAll;
     private TokenSide tokens;
@@ -113,6 +115,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         this.checkpoints = new Checkpoints(settings, model, ctx.getSelf(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
         this.dataPlane = DataPlane.get(ctx.getSystem());
+        this.bounds = new PartBounds(settings, failures, dataPlane);
         if (settings.exchange().transport() == Transport.DATA_PLANE) {
             // a broken link loses parts: fail the steps that wait for them now, not at the deadline
             ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(LinkFailed.class,
@@ -122,7 +125,8 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
 
     @Override
     public Receive<RankInbox> createReceive() {
-        return newReceiveBuilder()
+        // no message stops a rank: one that throws fails its step, and the rank keeps its parameters
+        Receive<RankInbox> receive = newReceiveBuilder()
                 .onMessage(RankMessage.Roster.class, this::onRoster)
                 .onMessage(RankMessage.RunStep.class, this::onRunStep)
                 .onMessage(ExchangePart.class, this::onPart)
@@ -161,6 +165,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
                 .onMessage(Internal.WorkFailed.class, m -> then(() -> getContext().getLog().error("rank {}: work off the actor's thread failed",
                         settings.rank(), m.error())))
                 .build();
+        return MessageGuard.around(receive, failures::unexpected, getContext().getLog());
     }
 
     private Behavior<RankInbox> then(Runnable handler) {
@@ -186,8 +191,8 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
             return this;
         }
         allToAll = new AllToAll(settings.rank(), roster.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
-        tokens = new TokenSide(settings, steps, failures, allToAll, model, expertMm, getContext().getSelf());
-        experts = new ExpertSide(settings, steps, failures, allToAll, shard, expertMm, gradients, earlyExperts);
+        tokens = new TokenSide(settings, steps, failures, allToAll, bounds, model, expertMm, getContext().getSelf());
+        experts = new ExpertSide(settings, steps, failures, allToAll, bounds, shard, expertMm, gradients, earlyExperts);
         failures.driverIs(roster.driver());
         return early.unstashAll(this);
     }
@@ -202,14 +207,18 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         return this;
     }
 
-    /** Parts for the experts go to the expert side, answers coming home to the token side. */
+    /**
+     * Parts for the experts go to the expert side, answers coming home to the token side; each
+     * checks the part against its step ({@link PartBounds}) before anything is allocated for it.
+     */
     private Behavior<RankInbox> onPart(ExchangePart m) {
+        if (!bounds.fromARank(m)) return this;
         if (allToAll == null) {
             if (m.exchange() != Exchange.DISPATCH) {
-                failures.reject(m.step(), m.exchange().label() + " part from rank " + m.from() + " before this rank's roster");
+                bounds.refuse(m, m.origin() + ", before this rank's roster");
             } else if (early.isFull()) {
-                failures.reject(m.step(), "Dispatch from rank " + m.from() + " before the roster, and too many waiting");
-            } else {
+                bounds.refuse(m, m.origin() + ", before the roster, and too many waiting");
+            } else if (bounds.admitDispatch(m)) { // what waits must fit its step too
                 early.stash(m);
             }
             return this;

@@ -20,11 +20,28 @@ import java.time.Duration;
  * @param sharedExperts  shared experts every token passes through on its own rank (0: none)
  * @param sharedHiddenDim their hidden width
  * @param precision      the arithmetic of the expert products (the router is always float32)
+ * @param tokensPerStep  S: the most tokens any rank routes in one step (one micro-batch). A rank
+ *                       refuses a {@code RunStep} with more, and bounds the rows a peer may send
+ *                       it by the capacity of S tokens (see {@code PartBounds}).
  */
 public record RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim,
                            RoutingOptions routing, long seed, OptimizerSpec optimizer,
                            Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange,
-                           int sharedExperts, int sharedHiddenDim, Precision precision) {
+                           int sharedExperts, int sharedHiddenDim, Precision precision, int tokensPerStep) {
+    /**
+     * S for settings made without one (tests, the reference vectors): above any batch they route.
+     * A job states its own ({@code SimulationOptions.tokens}).
+     */
+    public static final int DEFAULT_TOKENS_PER_STEP = 1 << 16;
+
+    /** With at most {@link #DEFAULT_TOKENS_PER_STEP} tokens a step. */
+    public RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, RoutingOptions routing, long seed,
+                        OptimizerSpec optimizer, Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange,
+                        int sharedExperts, int sharedHiddenDim, Precision precision) {
+        this(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer, gatherDeadline, maxStepsAhead, matmul,
+                exchange, sharedExperts, sharedHiddenDim, precision, DEFAULT_TOKENS_PER_STEP);
+    }
+
     /** In float32. */
     public RankSettings(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, RoutingOptions routing, long seed,
                         OptimizerSpec optimizer, Duration gatherDeadline, int maxStepsAhead, String matmul, ExchangeSettings exchange,
@@ -56,12 +73,13 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
         if (precision == null) throw new IllegalArgumentException("precision missing");
         if (gatherDeadline.isNegative() || gatherDeadline.isZero())
             throw new IllegalArgumentException("gather deadline must be positive, got " + gatherDeadline);
+        if (tokensPerStep < 1) throw new IllegalArgumentException("tokens per step must be >= 1, got " + tokensPerStep);
     }
 
     /** The same settings with another way of moving exchange blocks. */
     public RankSettings withExchange(ExchangeSettings e) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, e, sharedExperts, sharedHiddenDim, precision);
+                gatherDeadline, maxStepsAhead, matmul, e, sharedExperts, sharedHiddenDim, precision, tokensPerStep);
     }
 
     public int experts() { return worldSize * localExperts; }
@@ -70,12 +88,18 @@ public record RankSettings(int rank, int worldSize, int localExperts, int modelD
 
     public RankSettings forRank(int r) {
         return new RankSettings(r, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim, precision);
+                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim, precision, tokensPerStep);
     }
 
     /** The same settings with expert products at another precision. */
     public RankSettings withPrecision(Precision p) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim, p);
+                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim, p, tokensPerStep);
+    }
+
+    /** The same settings with at most {@code s} tokens a step on every rank. */
+    public RankSettings withTokensPerStep(int s) {
+        return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
+                gatherDeadline, maxStepsAhead, matmul, exchange, sharedExperts, sharedHiddenDim, precision, s);
     }
 }

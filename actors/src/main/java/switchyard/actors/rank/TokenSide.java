@@ -34,6 +34,7 @@ final class TokenSide {
     private final StepTable steps;
     private final Failures failures;
     private final AllToAll allToAll;
+    private final PartBounds bounds;
     private final ActorRef<GateActor.Command> gate;
     private final SharedExperts shared;
     private final ExpertGradients sharedGradients;
@@ -41,12 +42,13 @@ final class TokenSide {
     private final ActorRef<RankInbox> self;
     private final Batches batches = new Batches();
 
-    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, RankModel model, MatMul mm,
-              ActorRef<RankInbox> self) {
+    TokenSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, PartBounds bounds, RankModel model,
+              MatMul mm, ActorRef<RankInbox> self) {
         this.settings = settings;
         this.steps = steps;
         this.failures = failures;
         this.allToAll = allToAll;
+        this.bounds = bounds;
         this.gate = model.gate();
         this.shared = model.shared();
         this.sharedGradients = model.sharedGradients();
@@ -68,6 +70,12 @@ final class TokenSide {
         if (Batches.cols(m.batch()) != settings.modelDim()) {
             m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank() + " got tokens of shape "
                     + Batches.rows(m.batch()) + "x" + Batches.cols(m.batch()) + " but the model has M=" + settings.modelDim()));
+            return;
+        }
+        if (Batches.rows(m.batch()) > settings.tokensPerStep()) { // its peers would refuse the rows it sent them
+            m.replyTo().tell(new RankReply.StepFailed(m.step(), rank(), Phase.ROUTE, new int[0], "rank " + rank() + " got "
+                    + Batches.rows(m.batch()) + " tokens for step " + m.step() + " but the job routes at most "
+                    + settings.tokensPerStep() + " a step"));
             return;
         }
         StepState state = steps.open(m.step());
@@ -118,8 +126,7 @@ final class TokenSide {
     void outputsIn(ExchangePart m) {
         StepState state = steps.get(m.step());
         if (state == null || state.tokens.outputs == null) {
-            failures.reject(m.step(), "ExpertOutput from rank " + m.from() + " for step " + m.step()
-                    + ", which rank " + rank() + " did not dispatch");
+            bounds.refuse(m, m.origin() + ", which rank " + rank() + " did not dispatch");
             return;
         }
         TokenStep t = state.tokens;
@@ -158,8 +165,7 @@ final class TokenSide {
     void inputGradientsIn(ExchangePart m) {
         StepState state = steps.get(m.step());
         if (state == null || state.tokens.inputGradients == null) {
-            failures.reject(m.step(), "InputGradient from rank " + m.from() + " for step " + m.step()
-                    + ", for which rank " + rank() + " sent no output gradients");
+            bounds.refuse(m, m.origin() + ", for which rank " + rank() + " sent no output gradients");
             return;
         }
         TokenStep t = state.tokens;
@@ -176,6 +182,10 @@ final class TokenSide {
         steps.cancelDeadline(m.step(), Phase.GATE_BACKWARD);
         state.arena.loans.returned(Loans.GateBuffers.WITH_GATE);
         state.clock.add(Phase.GATE_BACKWARD, m.nanos());
+        if (m.error() != null) {
+            failures.fail(state, Phase.GATE_BACKWARD, new int[0], m.error());
+            return;
+        }
         FMatrixRMaj dx = m.inputGradient();
         state.tokens.source.addInputGradients(dx);
         state.arena.layer.shared.addInputGradient(dx);
@@ -194,9 +204,14 @@ final class TokenSide {
     /**
      * Adds a part coming home to {@code gather} and hands each owner's completed block to
      * {@code accept}. True once every owner's block is in; false while waiting, or when the part
-     * was rejected or failed the step (already answered).
+     * was rejected (its counts must be those this rank sent) or failed the step (already answered).
      */
     private boolean gatherHome(StepState state, PartGather gather, ExchangePart part, BiConsumer<Integer, ExpertRows> accept) {
+        if (state.tokens.done) { // its routing is gone: the step waits only for its expert side here
+            bounds.refuse(part, part.origin() + ", which already ended on rank " + rank());
+            return false;
+        }
+        if (!bounds.admitAnswer(part, state.tokens.source.routing())) return false;
         Arrival arrival = allToAll.take(gather, part);
         if (arrival.refused()) {
             failures.reject(state.step, arrival.refusal());

@@ -105,10 +105,13 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
         return new ClusteredRegression.Spec(seed, clusters, modelDim, tokens);
     }
 
-    /** Rank r's settings; a first Dispatch may run a few updates' worth of micro-batches ahead. */
+    /**
+     * Rank r's settings; a first Dispatch may run a few updates' worth of micro-batches ahead, and
+     * every rank routes S tokens a step (each micro-batch is one step of S tokens).
+     */
     public RankSettings rankSettings(int rank) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, 4 * microBatches + 4, matmul, exchange, sharedExperts, sharedHiddenDim, precision);
+                gatherDeadline, 4 * microBatches + 4, matmul, exchange, sharedExperts, sharedHiddenDim, precision, tokens);
     }
 
     /** The driver's plan: every rank draws its batch from the synthetic task's spec. */

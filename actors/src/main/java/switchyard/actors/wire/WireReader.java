@@ -41,6 +41,14 @@ public final class WireReader {
         return n;
     }
 
+    /**
+     * Refuses {@code elements} values of {@code what} beyond the configured maximum: for what a
+     * message only describes (an exchange part's whole block), which its receiver would allocate.
+     */
+    public void requireWithinMaximum(long elements, String what) {
+        if (elements > maxElements) throw new WireFormatException(what + " exceeds the maximum of " + maxElements + " elements");
+    }
+
     public int getByte() { need(1, "byte"); return buffer.get(); }
 
     public boolean getBoolean() {

@@ -112,10 +112,10 @@ class FailureAndBadInputTest {
         RankReply.Rejected unknown = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(unknown.reason().contains("unknown step 1000"), unknown.reason());
 
-        // rows of the wrong width fail the step, naming the source
+        // rows of the wrong width are rejected, naming the source; the step waits on for the genuine ones
         rank0.tell(new RankMessage.RunStep(2, batch(0, 2, 4, 8), false, false, h.driver.getRef()));
         rank0.tell(ExchangePart.dispatch(2, 1, false, RowPart.whole(ExpertRows.empty(1, 6))));
-        RankReply.StepFailed width = assertInstanceOf(RankReply.StepFailed.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
+        RankReply.Rejected width = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(Duration.ofSeconds(10)));
         assertTrue(width.reason().contains("rank 1") && width.reason().contains("M=8"), width.reason());
     }
 }

@@ -90,7 +90,7 @@ class WireFuzzTest {
                         .biasUpdateRate(0.01f).aux(AuxLoss.SEQUENCE).routeScale(2.5f).dropless(true).build();
         RankSettings settings = new RankSettings(1, 2, l * 2, cols, 3, routing, 7,
                 OptimizerSpec.parse("adam:lr=0.01"), Duration.ofSeconds(3), 8, "ejml", new ExchangeSettings(1024, 2), 0, 3,
-                random.nextBoolean() ? Precision.BF16 : Precision.FP32);
+                random.nextBoolean() ? Precision.BF16 : Precision.FP32).withTokensPerStep(1 + random.nextInt(4096));
         return List.of(
                 new RankMessage.Roster(List.of(rank.getRef(), rank.getRef()), reply.getRef()),
                 new RankMessage.RunStep(3, new Batch.Given(matrix(random, rows, cols), new Objective.Mse(matrix(random, rows, cols)),

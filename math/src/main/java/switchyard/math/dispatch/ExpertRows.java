@@ -2,8 +2,6 @@ package switchyard.math.dispatch;
 
 import org.ejml.data.FMatrixRMaj;
 
-import java.util.Arrays;
-
 /**
  * The rows one source rank exchanges with the owner of a contiguous range of experts: for each
  * expert in the range, its kept assignments in slot order, stacked; {@code counts[l]} rows belong to
@@ -12,14 +10,13 @@ import java.util.Arrays;
  */
 public record ExpertRows(FMatrixRMaj rows, int[] counts) {
     public ExpertRows {
-        int total = 0;
-        for (int c : counts) {
-            if (c < 0) throw new IllegalArgumentException("negative row count in " + Arrays.toString(counts));
-            total += c;
+        long total = 0; // in long: counts that wrap round an int must not pass for a small block
+        for (int l = 0; l < counts.length; l++) {
+            if (counts[l] < 0) throw new IllegalArgumentException("count[" + l + "] = " + counts[l] + " is negative");
+            total += counts[l];
         }
         if (total != rows.numRows)
-            throw new IllegalArgumentException("row counts " + Arrays.toString(counts) + " add up to " + total
-                    + " but the block has " + rows.numRows + " rows");
+            throw new IllegalArgumentException("row counts add up to " + total + " but the block has " + rows.numRows + " rows");
     }
 
     /** Number of experts in the range. */
