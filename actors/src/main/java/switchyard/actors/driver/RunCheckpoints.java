@@ -16,6 +16,9 @@ import java.util.UUID;
  * place a run exists exactly once (under {@code simulate} and a cluster alike), and an id derived
  * from the options or the seed would give two runs of the same job, say a fresh restart after a
  * crash and the resumed one, the same name. A resumed run records the ids of the runs before it.
+ *
+ * <p>Its file work (a manifest, a few fsyncs, deleting old step directories) runs on the driver's
+ * thread: the run waits for the checkpoint to complete anyway, and no rank waits on the driver then.
  */
 final class RunCheckpoints {
     private final CheckpointPlan plan;
