@@ -107,7 +107,7 @@ final class JobMixin {
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul, deadline, exchange,
                 new CheckpointPlan(checkpointDir, checkpointEvery, keepCheckpoints, resume, null), sharedExperts,
                 sharedHidden == null ? hiddenDim : sharedHidden, Precision.parse(precision));
-        // so does a directory with no complete checkpoint, or one made by another job
+        // a --resume with no complete checkpoint, or one of another job, fails here too
         if (resume != null) ResumePoint.find(Path.of(resume)).requireMatches(job.worldSize(), job.signature());
         return job;
     }
