@@ -2,7 +2,7 @@ package switchyard.actors.cli;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import switchyard.actors.checkpoint.CheckpointManifest;
+import switchyard.actors.checkpoint.ResumePoint;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.protocol.RowEncoding;
@@ -69,14 +69,21 @@ final class JobMixin {
     Double deadlineSeconds;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-            description = "Save a checkpoint here (every rank writes rank-<r>.ckpt; with several machines, a shared directory).")
+            description = "Save checkpoints here, each in its own DIR/step-N directory (every rank writes rank-<r>.ckpt, the driver "
+                    + "the manifest last); with several machines, a shared directory (default: no checkpoints).")
     String checkpointDir;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "Save after every N updates as well as after the last (default: only after the last).")
     int checkpointEvery;
 
+    @Option(names = "--keep-checkpoints", paramLabel = "K",
+            description = "Complete checkpoints kept in --checkpoint-dir, the newest; older ones are deleted once a newer one is complete (default: ${DEFAULT-VALUE}).")
+    int keepCheckpoints = CheckpointPlan.DEFAULT_KEEP;
+
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Resume from the checkpoint in DIR and continue up to --steps updates in all; ranks may sit on other nodes than before.")
+            description = "Resume from the newest complete checkpoint in DIR (a --checkpoint-dir, or one of its step-N directories) and "
+                    + "continue up to --steps updates in all; the shape, seed, optimizer, precision and routing options must be the "
+                    + "checkpoint's; ranks may sit on other nodes than before (default: start afresh).")
     String resume;
 
     @Option(names = "--shared-experts", paramLabel = "N", description = "Shared experts every token passes through on its own rank, replicated like the gate (default: ${DEFAULT-VALUE}).")
@@ -95,11 +102,13 @@ final class JobMixin {
         MatMuls.byName(matmul); // a bad kernel name fails here, before any actor starts
         Precision.parse(precision); // so does a bad precision
         exchange = exchange.withRows(RowEncoding.parse(wire)); // and a bad wire encoding
-        if (resume != null) CheckpointManifest.read(Path.of(resume)); // so does a directory with no complete checkpoint
         if (checkpointDir != null) Directories.requireWritable(Path.of(checkpointDir), "--checkpoint-dir " + checkpointDir);
-        return new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul,
-                deadline, exchange, new CheckpointPlan(checkpointDir, checkpointEvery, resume), sharedExperts,
+        SimulationOptions job = new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul, deadline, exchange,
+                new CheckpointPlan(checkpointDir, checkpointEvery, keepCheckpoints, resume, null), sharedExperts,
                 sharedHidden == null ? hiddenDim : sharedHidden, Precision.parse(precision));
+        // a --resume with no complete checkpoint, or one of another job, fails here too
+        if (resume != null) ResumePoint.find(Path.of(resume)).requireMatches(job.worldSize(), job.signature());
+        return job;
     }
 }

@@ -8,11 +8,12 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.ParameterDigests;
 import switchyard.actors.protocol.RankMessage;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private final TimerScheduler<Command> timers;
     private final ActorRef<RankReply> self;
     private final int worldSize;
+    private final RunCheckpoints checkpoints;
 
     private Stage stage;
     private int update;
@@ -82,6 +84,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         this.worldSize = ranks.size();
         this.digests = new RankReply.ParameterDigest[worldSize];
         this.self = ctx.messageAdapter(RankReply.class, Reply::new);
+        this.checkpoints = new RunCheckpoints(plan.checkpoint(), worldSize);
+        ctx.getLog().info("run {}", checkpoints.runId());
         for (ActorRef<RankMessage> r : this.ranks) r.tell(new RankMessage.Roster(this.ranks, self));
         if (plan.checkpoint().resumeFrom() != null) {
             startRestore();
@@ -182,7 +186,13 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         if (plan.checkpoint().dueAfter(update + 1, plan.updates())) {
             stage = Stage.CHECKPOINT;
             answered = 0;
-            for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.SaveCheckpoint(plan.checkpoint().dir(), update + 1, self));
+            Path dir;
+            try {
+                dir = checkpoints.prepareSave(update + 1);
+            } catch (IOException e) {
+                return failRun("cannot make the checkpoint directory in " + plan.checkpoint().dir() + ": " + e);
+            }
+            for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.SaveCheckpoint(dir.toString(), update + 1, self));
             armTimer();
             return this;
         }
@@ -203,29 +213,28 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
     private Behavior<Command> onCheckpointSaved(RankReply.CheckpointSaved c) {
         if (stage != Stage.CHECKPOINT || ++answered < worldSize) return this;
+        Path dir;
         try {
-            new CheckpointManifest(worldSize, update + 1).write(java.nio.file.Path.of(plan.checkpoint().dir()));
-        } catch (java.io.IOException e) {
-            return failRun("cannot write the checkpoint manifest in " + plan.checkpoint().dir() + ": " + e);
+            dir = checkpoints.completeSave(update + 1);
+        } catch (IOException e) {
+            return failRun("cannot complete the checkpoint in " + plan.checkpoint().dir() + ": " + e);
         }
-        getContext().getLog().info("checkpoint after {} updates written to {}", update + 1, plan.checkpoint().dir());
+        getContext().getLog().info("checkpoint after {} updates written to {}", update + 1, dir);
         return next(update + 1);
     }
 
     private void startRestore() {
         stage = Stage.RESTORE;
         answered = 0;
-        java.nio.file.Path dir = java.nio.file.Path.of(plan.checkpoint().resumeFrom());
+        Path dir;
         try {
-            CheckpointManifest manifest = CheckpointManifest.read(dir);
-            if (manifest.worldSize() != worldSize)
-                throw new IllegalArgumentException("the checkpoint in " + dir + " was made by W=" + manifest.worldSize()
-                        + " ranks; this job has W=" + worldSize);
+            dir = checkpoints.resume();
         } catch (IllegalArgumentException e) {
             getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, e.getMessage())));
             return;
         }
-        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.RestoreCheckpoint(plan.checkpoint().resumeFrom(), self));
+        getContext().getLog().info("resuming from {}", dir);
+        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.RestoreCheckpoint(dir.toString(), self));
         armTimer();
     }
 
@@ -236,7 +245,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
                     + " updates, others after " + restoredUpdates);
         restoredUpdates = r.updatesDone();
         if (++answered < worldSize) return this;
-        getContext().getLog().info("resumed from {} after {} updates", plan.checkpoint().resumeFrom(), restoredUpdates);
+        getContext().getLog().info("resumed after {} updates", restoredUpdates);
         return next((int) restoredUpdates);
     }
 

@@ -1,5 +1,6 @@
 package switchyard.actors.sim;
 
+import switchyard.actors.checkpoint.JobSignature;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.protocol.Batch;
@@ -118,6 +119,20 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
     public TrainingPlan plan() {
         Batch batch = new Batch.Synthetic(task());
         // a step may legitimately take a while on big shapes; every gather has its own deadline too
-        return new TrainingPlan(steps, microBatches, pipelined, true, (step, rank) -> batch, gatherDeadline.multipliedBy(4), checkpoint);
+        return new TrainingPlan(steps, microBatches, pipelined, true, (step, rank) -> batch, gatherDeadline.multipliedBy(4),
+                checkpoint.withJob(signature()));
+    }
+
+    /**
+     * What a checkpoint of this job holds and a resume must match: the shape, the seed, the optimizer,
+     * the precision and every routing option. Not in it, since a resumed run may change them: the
+     * steps, the data's size (S, clusters, micro-batches), the kernels (--matmul, --wire) and the
+     * exchange.
+     */
+    public JobSignature signature() {
+        return JobSignature.builder().put("ranks", worldSize).put("experts-per-rank", localExperts).put("experts", experts())
+                .put("model-dim", modelDim).put("hidden-dim", hiddenDim).put("seed", seed).put("shared-experts", sharedExperts)
+                .put("shared-hidden", sharedExperts == 0 ? null : sharedHiddenDim).put("optimizer", optimizer)
+                .put("precision", precision.label()).routing(routing).build();
     }
 }

@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Train 10 updates and checkpoint, stop the whole cluster, start a new one with the ranks on other
- * nodes, resume and train 10 more: the digest equals an uninterrupted 20-update run. Corrupt or
- * mismatched checkpoints are refused with a message that says what is wrong.
+ * nodes, resume and train 10 more: the digest equals an uninterrupted 20-update run. A resume takes
+ * the newest complete checkpoint, past the leftovers of crashed saves, and records the run it
+ * continues. Corrupt or mismatched checkpoints are refused with a message that says what is wrong.
  */
 class CheckpointTest {
     private static SimulationOptions job(int steps) {
@@ -54,15 +55,18 @@ class CheckpointTest {
     }
 
     @Test
-    void resumingOnOtherNodesGivesTheUninterruptedDigest(@TempDir Path dir) {
+    void resumingOnOtherNodesGivesTheUninterruptedDigest(@TempDir Path dir) throws Exception {
         RunListener.Outcome straight = Simulation.run(job(20).withExchange(ExchangeSettings.direct()), ConfigFactory.load(), null,
                 Duration.ofMinutes(2));
         assertTrue(straight.succeeded(), straight.failure());
 
         TrainingRun.Event first = runOnCluster(job(10).withCheckpoint(new CheckpointPlan(dir.toString(), 5, null)), 0);
         assertInstanceOf(TrainingRun.Finished.class, first, first.toString());
-        for (int r = 0; r < 3; r++) assertTrue(Files.isRegularFile(RankCheckpoint.file(dir, r)));
-        assertEquals(10, CheckpointManifest.read(dir).updatesDone());
+        Path newest = ResumePoint.find(dir).dir();
+        assertEquals(dir.resolve("step-000010"), newest);
+        for (int r = 0; r < 3; r++) assertTrue(Files.isRegularFile(RankCheckpoint.file(newest, r)));
+        assertEquals(10, CheckpointManifest.read(newest).updatesDone());
+        assertEquals(List.of(10L, 5L), completeSteps(dir), "the default keeps two");
 
         TrainingRun.Event resumed = runOnCluster(job(20).withCheckpoint(new CheckpointPlan(null, 0, dir.toString())), 1);
         TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, resumed, resumed.toString());
@@ -93,7 +97,47 @@ class CheckpointTest {
         SimulationOptions noBias = v3.withRouting(v3.routing().toBuilder().biasUpdateRate(0f).build())
                 .withCheckpoint(new CheckpointPlan(null, 0, dir.toString()));
         String refused = Simulation.run(noBias, ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
-        assertTrue(refused != null && refused.contains("a selection bias"), refused);
+        assertEquals("--resume " + dir + ": the checkpoint was made with --bias-update-rate 0.02, this run has --bias-update-rate 0.0",
+                refused);
+    }
+
+    /**
+     * Saves after every update; crashes are staged as a step directory without a manifest and one
+     * with a truncated rank file. The resume takes the newest complete checkpoint, reaches the
+     * uninterrupted digest, records the first run as its lineage, and its own saves replace the
+     * leftovers and rotate to the newest two.
+     */
+    @Test
+    void aResumeTakesTheNewestCompleteCheckpointAndRecordsTheRunItContinues(@TempDir Path dir) throws Exception {
+        SimulationOptions job = job(4).withExchange(ExchangeSettings.direct());
+        RunListener.Outcome straight = Simulation.run(job, ConfigFactory.load(), null, Duration.ofMinutes(1));
+        assertTrue(straight.succeeded(), straight.failure());
+        RunListener.Outcome first = Simulation.run(job.withSteps(2).withCheckpoint(new CheckpointPlan(dir.toString(), 1, null)),
+                ConfigFactory.load(), null, Duration.ofMinutes(1));
+        assertTrue(first.succeeded(), first.failure());
+        String firstRun = CheckpointManifest.read(dir.resolve("step-000002")).runId();
+        assertTrue(firstRun != null && CheckpointManifest.read(dir.resolve("step-000002")).lineage().isEmpty());
+
+        Files.createDirectories(dir.resolve("step-000003")); // crashed before any rank wrote
+        Path crashed = Files.createDirectories(dir.resolve("step-000004")); // crashed while rank 0 wrote
+        byte[] whole = Files.readAllBytes(RankCheckpoint.file(dir.resolve("step-000002"), 0));
+        Files.write(RankCheckpoint.file(crashed, 0), java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertEquals(dir.resolve("step-000002"), ResumePoint.find(dir).dir());
+
+        RunListener.Outcome resumed = Simulation.run(job.withCheckpoint(new CheckpointPlan(dir.toString(), 1, 2, dir.toString(), null)),
+                ConfigFactory.load(), null, Duration.ofMinutes(1));
+        assertTrue(resumed.succeeded(), resumed.failure());
+        assertEquals(straight.digest(), resumed.digest());
+        assertEquals(List.of(4L, 3L), completeSteps(dir));
+        CheckpointManifest last = CheckpointManifest.read(dir.resolve("step-000004"));
+        assertEquals(List.of(firstRun), last.lineage());
+        assertEquals(firstRun, last.resumedFrom());
+        assertTrue(last.runId() != null && !last.runId().equals(firstRun), last.runId());
+        assertEquals(job.signature(), last.job());
+    }
+
+    private static List<Long> completeSteps(Path dir) throws java.io.IOException {
+        return CheckpointDirectory.steps(dir).stream().filter(CheckpointDirectory.Step::complete).map(CheckpointDirectory.Step::updates).toList();
     }
 
     @Test
@@ -106,7 +150,7 @@ class CheckpointTest {
         SimulationOptions wider = new SimulationOptions(3, 2, 48, 20, 24, 5, 4, 1, false, 17, saved.routing(), saved.optimizer(),
                 "best", Duration.ofSeconds(20), ExchangeSettings.direct(), resume);
         String mismatch = Simulation.run(wider, ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
-        assertTrue(mismatch != null && mismatch.contains("M=16") && mismatch.contains("M=20"), mismatch);
+        assertTrue(mismatch != null && mismatch.contains("--model-dim 16") && mismatch.contains("--model-dim 20"), mismatch);
 
         // another world size: the manifest says so
         SimulationOptions fewer = new SimulationOptions(2, 3, 48, 16, 24, 5, 4, 1, false, 17, saved.routing(), saved.optimizer(),
@@ -115,7 +159,8 @@ class CheckpointTest {
         assertTrue(world != null && world.contains("W=3") && world.contains("W=2"), world);
 
         // one flipped byte in a rank file
-        Path file = RankCheckpoint.file(dir, 1);
+        Path step = dir.resolve("step-000002");
+        Path file = RankCheckpoint.file(step, 1);
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x40;
         Files.write(file, bytes);
@@ -123,9 +168,9 @@ class CheckpointTest {
         assertTrue(corrupt != null && corrupt.contains("corrupt") && corrupt.contains("rank-1.ckpt"), corrupt);
 
         // no manifest: the checkpoint never completed
-        Files.delete(dir.resolve(CheckpointManifest.FILE));
+        Files.delete(step.resolve(CheckpointManifest.FILE));
         String incomplete = Simulation.run(saved.withCheckpoint(resume).withSteps(4), ConfigFactory.load(), null, Duration.ofMinutes(1)).failure();
-        assertTrue(incomplete != null && incomplete.contains("no complete checkpoint"), incomplete);
-        assertFalse(Files.exists(dir.resolve("rank-0.ckpt.tmp")), "no temporary file is left behind");
+        assertTrue(incomplete != null && incomplete.contains("no complete checkpoint in " + dir), incomplete);
+        assertFalse(Files.exists(step.resolve("rank-0.ckpt.tmp")), "no temporary file is left behind");
     }
 }

@@ -90,7 +90,8 @@ class CliTest {
             "simulate --groups 2 --topk-groups 3                 | top-k groups in 1..2",
             "simulate --shared-experts -1                        | shared experts must be in 0..64",
             "simulate --precision fp16                           | unknown precision 'fp16'; accepted: fp32, bf16",
-            "simulate --wire fp8                                 | unknown wire encoding 'fp8'; accepted: fp32, bf16"})
+            "simulate --wire fp8                                 | unknown wire encoding 'fp8'; accepted: fp32, bf16",
+            "simulate --keep-checkpoints 0                       | --keep-checkpoints must be at least 1"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli.assertUserError(args, message);
     }
@@ -106,6 +107,32 @@ class CliTest {
             assertEquals(2, cli.code(), String.join(" ", args) + ": " + cli.err());
             assertTrue(cli.err().startsWith("switchyard: ") && cli.err().contains(under), cli.err());
             assertEquals("", cli.out(), "nothing ran: " + String.join(" ", args));
+        }
+    }
+
+    /** Resuming under other options stops before anything runs, naming the option and both values. */
+    @Test
+    void aResumeUnderOtherOptionsIsRefusedNamingTheOption(@TempDir Path dir) {
+        String ck = dir.resolve("ck").toString();
+        String job = "simulate -S 32 -M 8 -H 16 --no-progress ";
+        Cli saved = Cli.run((job + "--steps 2 --checkpoint-dir " + ck).split(" "));
+        assertEquals(0, saved.code(), saved.err());
+        Cli.assertUserError(job + "--steps 4 --resume " + ck + " --top-k 1",
+                "--resume " + ck + ": the checkpoint was made with --top-k 2, this run has --top-k 1");
+        Cli.assertUserError(job + "--steps 4 --resume " + ck + " --optimizer adam:lr=0.01",
+                "--resume " + ck + ": the checkpoint was made with --optimizer adam:lr=0.003, this run has --optimizer adam:lr=0.01");
+        Cli.assertUserError(job + "--steps 4 --resume " + ck + " -W 1 -L 4", "the checkpoint was made by W=2 ranks, this run has W=1");
+        Cli resumed = Cli.run((job + "--steps 4 --resume " + ck).split(" "));
+        assertEquals(0, resumed.code(), resumed.err());
+    }
+
+    /** A refused resume names the flag to change, so every option a checkpoint records is one. */
+    @Test
+    void theOptionsACheckpointRecordsAreNamedAsOnTheCommandLine() {
+        picocli.CommandLine.Model.CommandSpec simulate = Main.commandLine().getSubcommands().get("simulate").getCommandSpec();
+        for (String name : switchyard.actors.sim.SimulationOptions.defaults().signature().options().keySet()) {
+            if (name.equals("experts") || name.equals("normalize-weights")) continue; // derived from -W and -L; no flag, always on
+            assertTrue(simulate.findOption("--" + name) != null, "--" + name + " is not an option of simulate");
         }
     }
 

@@ -3,7 +3,8 @@ package switchyard.math.optim;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import switchyard.math.tensor.FloatStreams;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +53,7 @@ final class OptimizerStateFormat {
             out.writeDouble(h.getValue());
         }
         out.writeInt(s.params().size());
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES);
+        byte[] chunk = FloatStreams.scratch(CHUNK_FLOATS * Float.BYTES);
         for (Map.Entry<String, ParamState> e : s.params().entrySet()) {
             ParamState p = e.getValue();
             out.writeUTF(e.getKey());
@@ -62,7 +63,8 @@ final class OptimizerStateFormat {
             out.writeInt(p.bufferNames().size());
             for (String buffer : p.bufferNames()) {
                 out.writeUTF(buffer);
-                writeFloats(p.view(buffer), chunk, out);
+                float[] values = p.view(buffer);
+                FloatStreams.write(out, values, 0, values.length, chunk);
             }
         }
     }
@@ -89,7 +91,7 @@ final class OptimizerStateFormat {
         }
         Map<String, ParamState> params = new TreeMap<>();
         int nParams = count(in, "parameters", MAX_PARAMS);
-        byte[] chunk = new byte[CHUNK_FLOATS * Float.BYTES];
+        byte[] chunk = FloatStreams.scratch(CHUNK_FLOATS * Float.BYTES);
         for (int i = 0; i < nParams; i++) {
             String name = name(in, "parameter name");
             if (params.containsKey(name)) {
@@ -127,25 +129,15 @@ final class OptimizerStateFormat {
         }
     }
 
-    private static void writeFloats(float[] data, ByteBuffer chunk, DataOutput out) throws IOException {
-        for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, data.length - from);
-            chunk.clear();
-            chunk.asFloatBuffer().put(data, from, n);
-            out.write(chunk.array(), 0, n * Float.BYTES);
-        }
-    }
-
     /** Grows the result only as data arrives, so a lying length cannot force a huge allocation. */
     private static float[] readFloats(DataInput in, int n, byte[] chunk) throws IOException {
         float[] out = new float[Math.min(n, CHUNK_FLOATS)];
         for (int filled = 0; filled < n; ) {
             int k = Math.min(CHUNK_FLOATS, n - filled);
-            in.readFully(chunk, 0, k * Float.BYTES);
             if (filled + k > out.length) {
                 out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
             }
-            ByteBuffer.wrap(chunk, 0, k * Float.BYTES).asFloatBuffer().get(out, filled, k);
+            FloatStreams.readFully(in, out, filled, k, chunk);
             filled += k;
         }
         return out;
