@@ -355,15 +355,21 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(clusterConfig))
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
+        // sealed (a real job: mutual TLS, every data-plane frame sealed) with the layer, then open, to price the protection
         CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5, CrossJvmBench.WARMUP_BYTES,
-                layer, matmul, warmup, steps, Path.of("target", "bench-logs"));
-        String transport = r.exchanges().isEmpty() ? "" : r.exchanges().get(0).transport().configName();
-        out.printf("all-to-all between 2 node JVMs   switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
+                layer, matmul, warmup, steps, Path.of("target", "bench-logs"), true);
+        CrossJvmBench.Results open = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5, CrossJvmBench.WARMUP_BYTES,
+                null, matmul, warmup, steps, Path.of("target", "bench-logs"), false);
+        List<CrossJvmBench.ExchangeRates> all = new ArrayList<>(r.exchanges());
+        all.addAll(open.exchanges());
+        String transport = all.isEmpty() ? "" : all.get(0).transport().configName();
+        out.printf("all-to-all between 2 node JVMs   links     switchyard (%s) MB/s   artery MB/s   raw socket MB/s   ratio%n", transport);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (CrossJvmBench.ExchangeRates e : r.exchanges()) {
-            out.printf(Locale.ROOT, "  %4d MiB each way %" + (21 + transport.length()) + ".0f %13.0f %17.0f %7.2f%n", e.bytesPerDirection() >> 20,
-                    e.switchyardMBps(), e.arteryMBps(), e.rawSocketMBps(), e.ratio());
-            rows.add(Map.of("mib_each_way", e.bytesPerDirection() >> 20, "transport", e.transport().configName(),
+        for (CrossJvmBench.ExchangeRates e : all) {
+            String links = e.sealed() ? "sealed" : "open";
+            out.printf(Locale.ROOT, "  %4d MiB each way   %-6s %" + (21 + transport.length()) + ".0f %13.0f %17.0f %7.2f%n", e.bytesPerDirection() >> 20,
+                    links, e.switchyardMBps(), e.arteryMBps(), e.rawSocketMBps(), e.ratio());
+            rows.add(Map.of("mib_each_way", e.bytesPerDirection() >> 20, "transport", e.transport().configName(), "links", links,
                     "switchyard_mb_per_s", e.switchyardMBps(), "artery_mb_per_s", e.arteryMBps(),
                     "raw_socket_mb_per_s", e.rawSocketMBps(), "ratio", e.ratio()));
         }

@@ -23,10 +23,10 @@ class CrossJvmBenchIT {
         Path jar = Path.of("target", "switchyard.jar");
         assertTrue(Files.isRegularFile(jar), jar.toAbsolutePath() + " is missing: run `mvn package` first");
         CrossJvmBench.Results r = CrossJvmBench.run(jar.toString(), Path.of("..", "cluster-config", "cluster.conf"),
-                List.of(2L << 20), 1, 0, null, "vector", 0, 0, Path.of("target", "it-logs"));
+                List.of(2L << 20), 1, 0, null, "vector", 0, 0, Path.of("target", "it-logs"), true);
         assertEquals(1, r.exchanges().size());
         CrossJvmBench.ExchangeRates x = r.exchanges().get(0);
-        assertTrue(x.switchyardMBps() > 0 && x.arteryMBps() > 0 && x.rawSocketMBps() > 0, x.toString());
+        assertTrue(x.sealed() && x.switchyardMBps() > 0 && x.arteryMBps() > 0 && x.rawSocketMBps() > 0, x.toString());
         assertNull(r.layer());
     }
 }

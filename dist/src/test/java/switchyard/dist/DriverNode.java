@@ -2,6 +2,8 @@ package switchyard.dist;
 
 import switchyard.actors.cluster.RankHost;
 import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.security.TestCredentials;
+import switchyard.actors.security.TransportSecurity;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -34,10 +36,13 @@ public final class DriverNode implements AutoCloseable {
                         "akka.cluster.roles", java.util.List.of("driver"),
                         "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
                         "akka.coordinated-shutdown.exit-jvm", "off",
-                        "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
+                        "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
+                        "akka.actor.testkit.typed.throw-on-shutdown-timeout", "off", // see ClusterFixture
+                        "switchyard.security.credentials", TestCredentials.job().toString()))
                 .withFallback(ConfigFactory.parseFile(NodeProcess.CLUSTER_CONF.toFile()))
                 .withFallback(ActorTestKit.applicationTestConfig())
                 .resolve();
+        config = TransportSecurity.apply(config);
         kit = ActorTestKit.create(ClusterNode.SYSTEM, config);
     }
 

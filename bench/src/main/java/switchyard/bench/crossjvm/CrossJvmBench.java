@@ -12,6 +12,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import switchyard.actors.cluster.ClusterDriver;
 import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.security.CredentialsMaker;
 import switchyard.actors.cluster.RankHost;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingPlan;
@@ -20,6 +21,7 @@ import switchyard.actors.transport.Transport;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.bench.layer.LayerConfig;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ public final class CrossJvmBench {
      * MB/s count the bytes moved in both directions (10^6 bytes per MB); {@code switchyardMBps} is the
      * configured transport, {@code arteryMBps} the same exchange over Akka Artery.
      */
-    public record ExchangeRates(long bytesPerDirection, Transport transport, double switchyardMBps, double arteryMBps,
+    public record ExchangeRates(long bytesPerDirection, Transport transport, boolean sealed, double switchyardMBps, double arteryMBps,
                            double rawSocketMBps) {
         public double ratio() { return switchyardMBps / rawSocketMBps; }
     }
@@ -148,18 +150,30 @@ public final class CrossJvmBench {
      * @param clusterConf cluster-config/cluster.conf
      * @param layer       the layer configuration to train across the two JVMs, or null
      * @param matmul      the ranks' kernel name (see MatMuls.byName)
+     * @param sealed      both nodes with fresh credentials of their own (Artery over mutual TLS, the
+     *                    data plane's frames sealed), as a real job runs; false: both --insecure
      */
     public static Results run(String classPath, Path clusterConf, List<Long> sizes, int repeats, long warmupBytes, LayerConfig layer,
-                              String matmul, int warmups, int steps, Path logDir) throws Exception {
+                              String matmul, int warmups, int steps, Path logDir, boolean sealed) throws Exception {
         int seedPort = NodeLauncher.freePort();
         int rawPort = NodeLauncher.freePort();
         Map<String, Object> overrides = new HashMap<>(ClusterNode.overrides("127.0.0.1", seedPort,
                 List.of("akka://" + ClusterNode.SYSTEM + "@127.0.0.1:" + seedPort), "driver"));
         overrides.putAll(PeerNode.benchCodecs());
+        List<String> peerArgs = new ArrayList<>(List.of("--raw-copy-port", Integer.toString(rawPort)));
+        if (sealed) {
+            Path credentials = Files.createTempDirectory(Files.createDirectories(logDir), "credentials").resolve("job");
+            CredentialsMaker.make(credentials);
+            overrides.put("switchyard.security.credentials", credentials.toString());
+            peerArgs.addAll(List.of("--credentials", credentials.toString()));
+        } else {
+            overrides.put("switchyard.security.insecure", true);
+            peerArgs.addAll(List.of("--insecure", "true"));
+        }
         Config config = ClusterNode.config(clusterConf, overrides);
         ActorSystem<Guardian> system = ActorSystem.create(guardian(), ClusterNode.SYSTEM, config);
         try (NodeLauncher child = new NodeLauncher(classPath, PeerNode.COMMAND, clusterConf, "bench-peer", seedPort, "1", logDir,
-                List.of("--raw-copy-port", Integer.toString(rawPort)))) {
+                peerArgs)) {
             List<ActorRef<ExchangePeer.Command>> peers = awaitPeers(system, child);
             List<ExchangeRates> exchanges = new ArrayList<>();
             ExchangeSettings configured = ClusterNode.exchange(config);
@@ -185,7 +199,7 @@ public final class CrossJvmBench {
                     bestArtery = Math.max(bestArtery, 2.0 * size / arterySeconds / 1e6);
                     bestRaw = Math.max(bestRaw, 2.0 * size / raw / 1e6);
                 }
-                exchanges.add(new ExchangeRates(size, configured.transport(), best, bestArtery, bestRaw));
+                exchanges.add(new ExchangeRates(size, configured.transport(), sealed, best, bestArtery, bestRaw));
             }
             LayerBench.Result layerResult = null;
             if (layer != null) {

@@ -25,7 +25,10 @@ public final class PeerNode {
 
     /** What a JVM of the bench adds to its configuration so that it can read the bench's own messages. */
     public static Map<String, Object> benchCodecs() {
-        return Map.of("switchyard.wire.codec-sets.bench", BenchCodecs.class.getName());
+        return Map.of("switchyard.wire.codec-sets.bench", BenchCodecs.class.getName(),
+                // the exchange peers' start, parts and credits travel on the data plane like a rank's
+                "switchyard.data-plane.deliveries.bench.path", "/user/exchange-peer",
+                "switchyard.data-plane.deliveries.bench.manifests", List.of("xS", "xP", "xA"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -39,6 +42,8 @@ public final class PeerNode {
                 options.containsKey("--port") ? Integer.valueOf(options.get("--port")) : null,
                 options.containsKey("--seed-nodes") ? List.of(options.get("--seed-nodes").split(",")) : null, "rank"));
         overrides.putAll(benchCodecs());
+        if (options.containsKey("--credentials")) overrides.put("switchyard.security.credentials", options.get("--credentials"));
+        if (options.containsKey("--insecure")) overrides.put("switchyard.security.insecure", Boolean.parseBoolean(options.get("--insecure")));
         Config config = ClusterNode.config(Path.of(required(options, "--config")), overrides);
         int[] ranks = Arrays.stream(required(options, "--host-ranks").split(",")).mapToInt(r -> Integer.parseInt(r.trim())).toArray();
         // under /user, where cluster.conf sends exchange parts on Artery's large-message lane
