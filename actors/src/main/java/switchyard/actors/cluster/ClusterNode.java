@@ -37,16 +37,22 @@ public final class ClusterNode {
 
     /**
      * A node's configuration: {@code overrides} first, then {@code file} (its includes resolve
-     * next to it), then the library defaults.
+     * next to it), then the library defaults. Refused when a data-plane limit would fire during a
+     * pause the cluster is meant to bear (see {@link FailureDetection}).
      */
     public static Config config(Path file, Map<String, Object> overrides) {
         if (file != null && !Files.isRegularFile(file))
             throw new IllegalArgumentException("config file " + file + " does not exist");
         Config base = file == null ? ConfigFactory.empty() : ConfigFactory.parseFile(file.toFile());
+        String where = file == null ? "" : " in " + file;
         try {
-            return ConfigFactory.parseMap(overrides).withFallback(base).withFallback(ConfigFactory.load()).resolve();
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("bad configuration" + (file == null ? "" : " in " + file) + ": " + e.getMessage());
+            Config config = ConfigFactory.parseMap(overrides).withFallback(base).withFallback(ConfigFactory.load()).resolve();
+            FailureDetection failures = FailureDetection.of(config);
+            for (String limit : List.of("switchyard.data-plane.connect-timeout", "switchyard.data-plane.write-timeout"))
+                failures.requireOutlasts(limit, config.getDuration(limit));
+            return config;
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad configuration" + where + ": " + e.getMessage());
         }
     }
 
