@@ -11,6 +11,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Down;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.protocol.RankMessage;
@@ -55,6 +56,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     private final boolean shutdownNodes;
     private final TimerScheduler<Command> timers;
     private final Duration discoveryTimeout;
+    private final FailureDetection failures;
     /** How long a rank node may be unreachable before the run fails (see {@link FailureDetection#unreachableGrace}). */
     private final Duration grace;
     private final Map<Integer, ActorRef<RankHost.Command>> hosts = new TreeMap<>();
@@ -81,7 +83,8 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         this.settings = settings;
         this.plan = plan;
         this.discoveryTimeout = discoveryTimeout;
-        this.grace = FailureDetection.of(ctx.getSystem().settings().config()).unreachableGrace();
+        this.failures = FailureDetection.of(ctx.getSystem().settings().config());
+        this.grace = failures.unreachableGrace();
         this.listener = listener;
         this.shutdownNodes = shutdownNodes;
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(RankHost.KEY, ctx.messageAdapter(Receptionist.Listing.class, Listing::new)));
@@ -143,7 +146,13 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         Address node = report.member().address();
         if (report instanceof MemberWatch.Lost lost) {
             // tells the run which of its ranks lived on the node
-            run.tell(new TrainingRun.RanksLost(ranksOn(node), node.toString(), "was lost (" + lost.describe() + ")"));
+            String how = lost.how() == MemberWatch.How.UNREACHABLE
+                    ? "silent for longer than the acceptable pause of " + FailureDetection.seconds(failures.acceptablePause())
+                    : lost.describe();
+            run.tell(new TrainingRun.RanksLost(ranksOn(node), node.toString(), "was lost (" + how + ")"));
+            // and gives up on the node: until it is down, no member can leave the cluster (this one
+            // included), as leaving waits for every member that is not down to agree
+            if (lost.how() == MemberWatch.How.UNREACHABLE) Cluster.get(getContext().getSystem()).manager().tell(new Down(node));
         } else if (report instanceof MemberWatch.Unreachable) {
             if (!grace.isZero()) getContext().getLog().warn("node {} hosting ranks {} is unreachable; the run fails if it stays so for {}",
                     node, Arrays.toString(ranksOn(node)), FailureDetection.seconds(grace));

@@ -37,6 +37,12 @@ class CliTest {
                 "--[no-]progress", "Default: latency=5us,bandwidth=100Gbps", "Gbps", "GB/s", "2level", "seconds", "--config=FILE")) {
             assertTrue(help.contains(expected), "simulate --help lacks '" + expected + "'");
         }
+        Cli node = Cli.run("node", "--help");
+        assertEquals(0, node.code());
+        String nodeHelp = node.out().replaceAll("\\s+", " ");
+        for (String expected : List.of("--driver-lost-timeout=SECONDS", "in seconds", "driver-lost-timeout of the configuration, 30 s", "exit code 1")) {
+            assertTrue(nodeHelp.contains(expected), "node --help lacks '" + expected + "'");
+        }
         Cli report = Cli.run("report", "--help");
         assertEquals(0, report.code());
         assertTrue(report.out().contains("DIR") && report.out().contains("--network"), report.out());
@@ -90,7 +96,9 @@ class CliTest {
             "simulate --groups 2 --topk-groups 3                 | top-k groups in 1..2",
             "simulate --shared-experts -1                        | shared experts must be in 0..64",
             "simulate --precision fp16                           | unknown precision 'fp16'; accepted: fp32, bf16",
-            "simulate --wire fp8                                 | unknown wire encoding 'fp8'; accepted: fp32, bf16"})
+            "simulate --wire fp8                                 | unknown wire encoding 'fp8'; accepted: fp32, bf16",
+            "train --config ../cluster-config/cluster.conf --deadline 10 | the gather deadline (--deadline, or switchyard.gather-deadline) is 10 s but must be longer than switchyard.acceptable-pause (15 s)",
+            "node --config ../cluster-config/cluster.conf --host-ranks 0 --driver-lost-timeout 0 | --driver-lost-timeout must be a positive number of seconds, got 0.0"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli.assertUserError(args, message);
     }
