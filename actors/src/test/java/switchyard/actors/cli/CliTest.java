@@ -136,6 +136,14 @@ class CliTest {
     }
 
     @Test
+    void aDivergingRunFailsNamingTheStepAndTheRank() {
+        // a learning rate this high overflows the parameters after the first update
+        Cli cli = Cli.run("simulate", "-S", "64", "-M", "16", "-H", "32", "--steps", "10", "--optimizer", "sgd:lr=1e30", "--timeout", "120");
+        assertEquals(1, cli.code(), cli.out() + cli.err());
+        assertTrue(cli.out().matches("(?s).*FAILED: step 1: rank [01]'s loss is NaN \\(the training diverged.*"), cli.out());
+    }
+
+    @Test
     void verboseAddsTheDetails() {
         Cli cli = Cli.run("simulate", "--network", "latency=5", "--verbose");
         assertEquals(2, cli.code());

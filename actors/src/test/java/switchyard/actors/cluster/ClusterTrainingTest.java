@@ -86,6 +86,25 @@ class ClusterTrainingTest {
     }
 
     @Test
+    void aDivergingClusterRunFailsNamingTheStepAndTheRank() {
+        SimulationOptions job = new SimulationOptions(3, 2, 48, 16, 24, 5, 10, 1, false, 9,
+                RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("sgd:lr=1e30"), "best",
+                Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2), null);
+        try (ClusterFixture c = new ClusterFixture(3, "")) {
+            c.host(1, 0);
+            c.host(2, 1);
+            c.host(1, 2);
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            startDriver(c, job, events, Duration.ofSeconds(30));
+            TrainingRun.Event e = events.fishForMessage(Duration.ofSeconds(60), m -> m instanceof TrainingRun.Failed
+                    ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                    : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+            String reason = ((TrainingRun.Failed) e).reason();
+            assertTrue(reason.matches("step 1: rank [012]'s loss is NaN .*"), reason);
+        }
+    }
+
+    @Test
     void aNodeThatLeavesFailsTheRunNamingItsRanksAndNode() {
         try (ClusterFixture c = new ClusterFixture(3, "")) {
             c.host(1, 0);
