@@ -52,6 +52,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     private final int worldSize;
     private final IntFunction<RankSettings> settings;
     private final TrainingPlan plan;
+    private final long heapPerRank;
     private final ActorRef<TrainingRun.Event> listener;
     private final boolean shutdownNodes;
     private final TimerScheduler<Command> timers;
@@ -65,19 +66,31 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     private ActorRef<TrainingRun.Event> runEvents;
 
     /**
+     * A job whose ranks' heap is not checked.
+     *
      * @param settings      rank r's settings
      * @param shutdownNodes tell every rank node to stop when the run ends
      */
     public static Behavior<Command> create(int worldSize, IntFunction<RankSettings> settings, TrainingPlan plan,
                                            Duration discoveryTimeout, ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
+        return create(worldSize, settings, plan, 0, discoveryTimeout, listener, shutdownNodes);
+    }
+
+    /**
+     * @param heapPerRank the heap one rank needs at least, in bytes: a node that cannot give it to
+     *                    each of its slots refuses, and the run fails at the start naming the node
+     */
+    public static Behavior<Command> create(int worldSize, IntFunction<RankSettings> settings, TrainingPlan plan, long heapPerRank,
+                                           Duration discoveryTimeout, ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new ClusterDriver(ctx, timers, worldSize, settings, plan, discoveryTimeout, listener, shutdownNodes)));
+                new ClusterDriver(ctx, timers, worldSize, settings, plan, heapPerRank, discoveryTimeout, listener, shutdownNodes)));
     }
 
     private ClusterDriver(ActorContext<Command> ctx, TimerScheduler<Command> timers, int worldSize,
-                          IntFunction<RankSettings> settings, TrainingPlan plan, Duration discoveryTimeout,
+                          IntFunction<RankSettings> settings, TrainingPlan plan, long heapPerRank, Duration discoveryTimeout,
                           ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
         super(ctx);
+        this.heapPerRank = heapPerRank;
         this.timers = timers;
         this.worldSize = worldSize;
         this.settings = settings;
@@ -121,7 +134,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         timers.cancel(new Timeout("discovery"));
         getContext().getLog().info("all {} ranks registered; configuring them", worldSize);
         ActorRef<RankHost.HostReply> replies = getContext().messageAdapter(RankHost.HostReply.class, HostAnswer::new);
-        for (var e : hosts.entrySet()) e.getValue().tell(new RankHost.Configure(settings.apply(e.getKey()), replies));
+        for (var e : hosts.entrySet()) e.getValue().tell(new RankHost.Configure(settings.apply(e.getKey()), heapPerRank, replies));
         timers.startSingleTimer(new Timeout("configuration"), discoveryTimeout);
         return this;
     }

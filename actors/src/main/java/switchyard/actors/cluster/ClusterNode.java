@@ -13,6 +13,7 @@ import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.sim.HeapEstimate;
 import switchyard.actors.sim.Jobs;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.transport.Transport;
@@ -83,7 +84,7 @@ public final class ClusterNode {
      */
     public static ActorSystem<Void> startRanks(Config config, int[] ranks, Map<String, Behavior<?>> alsoSpawn) {
         return ActorSystem.create(Behaviors.setup(ctx -> {
-            for (int r : ranks) ctx.spawn(RankHost.create(r), RankHost.name(r));
+            for (int r : ranks) ctx.spawn(RankHost.create(r, ranks.length), RankHost.name(r));
             alsoSpawn.forEach((name, behavior) -> ctx.spawn(behavior, name));
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
@@ -107,8 +108,8 @@ public final class ClusterNode {
         CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
-            ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan(), discovery,
-                    listener, shutdownNodes), "driver");
+            ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan(),
+                    HeapEstimate.perRank(withExchange).total(), discovery, listener, shutdownNodes), "driver");
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
         failWhenTheNodeStops(system, outcome);

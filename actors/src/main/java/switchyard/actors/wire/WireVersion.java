@@ -9,7 +9,8 @@ package switchyard.actors.wire;
 public final class WireVersion {
     /** 2: one exchange message with its exchange in the flags, DeepSeek-V3-class routing and shared experts. */
     /** 3: the expert products' precision in a job's settings. */
-    public static final int CURRENT = 3;
+    /** 4: the job's heap estimate per rank in a rank slot's settings. */
+    public static final int CURRENT = 4;
 
     private WireVersion() {}
 }

@@ -97,6 +97,7 @@ class CliTest {
             "simulate --shared-experts -1                        | shared experts must be in 0..64",
             "simulate --precision fp16                           | unknown precision 'fp16'; accepted: fp32, bf16",
             "simulate --wire fp8                                 | unknown wire encoding 'fp8'; accepted: fp32, bf16",
+            "simulate -W 8 -S 1000000 -M 4096                     | simulate -W 8 -L 2 -S 1000000 -M 4096 -H 256 needs about 615.82 GiB of heap",
             "train --config ../cluster-config/cluster.conf --deadline 10 | the gather deadline (--deadline, or switchyard.gather-deadline) is 10 s but must be longer than switchyard.acceptable-pause (15 s)",
             "node --config ../cluster-config/cluster.conf --host-ranks 0 --driver-lost-timeout 0 | --driver-lost-timeout must be a positive number of seconds, got 0.0"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
