@@ -1,10 +1,12 @@
 package switchyard.actors.cluster;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -111,10 +113,19 @@ public final class MemberWatch extends AbstractBehavior<MemberWatch.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
+                .onMessage(Command.class, m -> stopping(), m -> this)
                 .onMessage(MemberChanged.class, m -> onMember(m.event()))
                 .onMessage(ReachabilityChanged.class, m -> onReachability(m.event()))
                 .onMessage(GraceOver.class, m -> onGraceOver(m.node()))
                 .build();
+    }
+
+    /**
+     * Whether this node is shutting down: what happens to other members then tells nothing about
+     * them (a node that stops reports every other member removed, whatever their state).
+     */
+    private boolean stopping() {
+        return CoordinatedShutdown.get(Adapter.toClassic(getContext().getSystem())).getShutdownReason().isPresent();
     }
 
     private Behavior<Command> onReachability(ClusterEvent.ReachabilityEvent e) {
