@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.cluster.FailureDetection;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.network.NetworkModel;
 import switchyard.actors.report.ReportWriter;
@@ -34,6 +35,8 @@ final class DriverMixin {
     int run(Config config, CommandLine cli) {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         SimulationOptions options = job.toOptions(ClusterNode.exchange(config), config);
+        FailureDetection.of(config).requireOutlasts("the gather deadline (--deadline, or switchyard.gather-deadline)",
+                options.gatherDeadline());
         PrintWriter out = cli.getOut();
         NetworkModel net = reporting.network();
         StepPrinter printer = new StepPrinter(out, options, net, verbose);

@@ -65,7 +65,8 @@ final class JobMixin {
     String wire = "fp32";
 
     @Option(names = "--deadline", paramLabel = "SECONDS",
-            description = "Deadline of every gather, in seconds (default: switchyard.gather-deadline of the configuration, 60 s).")
+            description = "Deadline of every gather, in seconds (default: switchyard.gather-deadline of the configuration, 60 s). "
+                    + "On a cluster it must be longer than switchyard.acceptable-pause (15 s).")
     Double deadlineSeconds;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",

@@ -1,24 +1,32 @@
 package switchyard.actors.cli;
 
 import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.cluster.DriverLoss;
+import switchyard.actors.cluster.FailureDetection;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code switchyard node}: one cluster node, hosting rank slots or running the driver. */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start one node of a Switchyard cluster.",
                 "  --role rank    hosts the rank slots given by --host-ranks (or by",
                 "                 --ranks-per-node and --node-index) and serves until the",
-                "                 driver ends the job (or Ctrl-C).",
+                "                 driver ends the job (or Ctrl-C). It waits for a driver to",
+                "                 come, and for the next one after a driver left in order;",
+                "                 a driver that is lost (see --driver-lost-timeout) stops it",
+                "                 with exit code 1.",
                 "  --role driver  waits for all W rank slots, runs the job given by the job",
                 "                 options (the same as for `simulate`, with the same digest)",
                 "                 and stops the rank nodes at the end."})
@@ -41,6 +49,12 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--node-index", paramLabel = "I", description = "This node's index for --ranks-per-node (role rank).")
     Integer nodeIndex;
 
+    @Option(names = "--driver-lost-timeout", paramLabel = "SECONDS",
+            description = "Stop this rank node (exit code 1, naming the driver) once the driver node has been unreachable "
+                    + "this long, in seconds, or was removed from the cluster (default: switchyard.driver-lost-timeout "
+                    + "of the configuration, 30 s) (role rank).")
+    Double driverLostTimeout;
+
     @Mixin
     DriverMixin driver;
 
@@ -62,13 +76,27 @@ public final class NodeCommand implements Callable<Integer> {
 
     private int runRanks() {
         int[] hosted = hostedRanks();
-        ActorSystem<Void> system = ClusterNode.startRanks(node.load("rank"), hosted);
+        Config config = node.load("rank");
+        CompletableFuture<String> driverLost = new CompletableFuture<>();
+        ActorSystem<Void> system = ClusterNode.startRanks(config, hosted,
+                Map.of("driver-loss", DriverLoss.create(driverLostTimeout(config), driverLost)));
         spec.commandLine().getOut().printf("node %s hosts ranks %s%n", system.address(), java.util.Arrays.toString(hosted));
         spec.commandLine().getOut().flush();
-        ClusterNode.awaitTermination(system, Duration.ofDays(365));
+        system.getWhenTerminated().toCompletableFuture().join(); // the node stops itself when its job is over or its driver lost
         if (ClusterNode.failedToJoin(system)) throw new IllegalArgumentException(ClusterNode.shutdownReason(system));
+        if (driverLost.isDone()) {
+            spec.commandLine().getErr().println("node stopped: " + driverLost.join());
+            return UserErrors.FAILED;
+        }
         spec.commandLine().getOut().println("node stopped: " + ClusterNode.shutdownReason(system));
         return 0;
+    }
+
+    private Duration driverLostTimeout(Config config) {
+        if (driverLostTimeout == null) return FailureDetection.of(config).driverLostTimeout();
+        if (!(driverLostTimeout > 0) || driverLostTimeout.isInfinite())
+            throw new IllegalArgumentException("--driver-lost-timeout must be a positive number of seconds, got " + driverLostTimeout);
+        return Duration.ofMillis((long) (driverLostTimeout * 1000));
     }
 
     int[] hostedRanks() {

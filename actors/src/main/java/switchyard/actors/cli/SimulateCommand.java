@@ -14,6 +14,7 @@ import switchyard.actors.network.NetworkModel;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.report.ReportWriter;
+import switchyard.actors.sim.HeapEstimate;
 import switchyard.actors.sim.RoutingOnly;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
 /** {@code switchyard simulate}: W ranks in one JVM train on the synthetic task. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Run W ranks in one JVM on a synthetic task and measure routing, traffic and time.",
-        description = "Train an expert-parallel MoE layer with W rank actors in one JVM on a synthetic task (inputs from K clusters, each mapped by its own linear map; loss = MSE + aux-weight·l_aux). Prints loss, l_aux, expert load, drops, traffic, phase times and the network model's step estimate per step, a summary table, then a digest of the final parameters that is the same for the same seed and options wherever ranks run. --routing-only studies routing and traffic alone, for hundreds of ranks; --report DIR adds plots and a page. Exit codes: 0 done, 1 the run failed, 2 a user error.")
+        description = "Train an expert-parallel MoE layer with W rank actors in one JVM on a synthetic task (inputs from K clusters, each mapped by its own linear map; loss = MSE + aux-weight·l_aux). Prints loss, l_aux, expert load, drops, traffic, phase times and the network model's step estimate per step, a summary table, then a digest of the final parameters that is the same for the same seed and options wherever ranks run. --routing-only studies routing and traffic alone, for hundreds of ranks; --report DIR adds plots and a page. Sizes whose parameters, optimizer state and activations cannot fit the JVM's heap are refused before the run, with the estimate; a loss or gradient that is not a finite number fails the run, naming the step and the rank. Exit codes: 0 done, 1 the run failed, 2 a user error.")
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -80,6 +81,10 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!sweep.isEmpty()) return Sweep.run(spec, sweep, reporting.report, net);
         Config akka = actorConfig();
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
+        if (!routingOnly) {
+            HeapEstimate.perRank(options).times(options.worldSize())
+                    .requireFits("simulate " + options.sizeFlags(), "this JVM", Runtime.getRuntime().maxMemory());
+        }
         PrintWriter out = spec.commandLine().getOut();
         ReportWriter writer = reporting.writer(optionValues(spec), net); // a bad report directory fails before the run
         StepPrinter printer = new StepPrinter(out, options, net, verbose);

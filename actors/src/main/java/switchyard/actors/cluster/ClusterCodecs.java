@@ -18,7 +18,9 @@ public final class ClusterCodecs implements CodecSet {
                 // version and reply address first: a node of any other version reads these two and refuses
                 out.putInt(m.wireVersion());
                 refs.write(m.replyTo(), out);
-                if (m.settings() != null) SettingsCodec.write(m.settings(), out);
+                if (m.settings() == null) return;
+                out.putLong(m.heapPerRank());
+                SettingsCodec.write(m.settings(), out);
             }
 
             public RankHost.Configure read(WireReader in, Refs refs) {
@@ -26,9 +28,10 @@ public final class ClusterCodecs implements CodecSet {
                 ActorRef<RankHost.HostReply> replyTo = refs.read(in);
                 if (version != WireVersion.CURRENT) {
                     in.skipRest(); // another version's settings: the slot refuses them unread
-                    return new RankHost.Configure(version, null, replyTo);
+                    return new RankHost.Configure(version, null, 0, replyTo);
                 }
-                return new RankHost.Configure(version, SettingsCodec.read(in), replyTo);
+                long heapPerRank = in.getLong();
+                return new RankHost.Configure(version, SettingsCodec.read(in), heapPerRank, replyTo);
             }
         });
         registry.register(RankHost.Ping.class, "hP", new Codec<>() {

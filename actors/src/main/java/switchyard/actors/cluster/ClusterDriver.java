@@ -10,9 +10,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
-import akka.cluster.ClusterEvent;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Subscribe;
+import akka.cluster.typed.Down;
 import switchyard.actors.driver.TrainingPlan;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.protocol.RankMessage;
@@ -21,31 +20,31 @@ import switchyard.actors.rank.RankSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.IntFunction;
 
 /**
  * The driver of a cluster job: waits until exactly W rank slots are registered (naming the missing
  * ones if they do not come), sends each the job's settings, hands the rank actors to a
- * {@link TrainingRun}, and watches membership so that a node that becomes unreachable fails the
- * run at once instead of at the next deadline.
+ * {@link TrainingRun}, and watches the rank nodes ({@link MemberWatch}) so that a node that is
+ * lost fails the run at once instead of at the next deadline. A node is lost when it leaves, or
+ * has been silent for longer than the acceptable pause (see {@link FailureDetection}).
  */
 public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command> {
 
     public sealed interface Command extends NoSerializationVerificationNeeded
-            permits Listing, HostAnswer, Member, Reachability, Timeout, RunEnded {}
+            permits Listing, HostAnswer, Watched, Timeout, RunEnded {}
 
     private record Listing(Receptionist.Listing listing) implements Command {}
 
     private record HostAnswer(RankHost.HostReply reply) implements Command {}
 
-    private record Member(ClusterEvent.MemberEvent event) implements Command {}
-
-    private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
+    private record Watched(MemberWatch.Report report) implements Command {}
 
     private record Timeout(String stage) implements Command {}
 
@@ -54,34 +53,52 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     private final int worldSize;
     private final IntFunction<RankSettings> settings;
     private final TrainingPlan plan;
+    private final long heapPerRank;
     private final ActorRef<TrainingRun.Event> listener;
     private final boolean shutdownNodes;
     private final TimerScheduler<Command> timers;
     private final Duration discoveryTimeout;
+    private final FailureDetection failures;
+    /** How long a rank node may be unreachable before the run fails (see {@link FailureDetection#unreachableGrace}). */
+    private final Duration grace;
     private final Map<Integer, ActorRef<RankHost.Command>> hosts = new TreeMap<>();
     private final Map<Integer, ActorRef<RankMessage>> configured = new TreeMap<>();
     private ActorRef<TrainingRun.Command> run;
     private ActorRef<TrainingRun.Event> runEvents;
 
     /**
+     * A job whose ranks' heap is not checked.
+     *
      * @param settings      rank r's settings
      * @param shutdownNodes tell every rank node to stop when the run ends
      */
     public static Behavior<Command> create(int worldSize, IntFunction<RankSettings> settings, TrainingPlan plan,
                                            Duration discoveryTimeout, ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
+        return create(worldSize, settings, plan, 0, discoveryTimeout, listener, shutdownNodes);
+    }
+
+    /**
+     * @param heapPerRank the heap one rank needs at least, in bytes: a node that cannot give it to
+     *                    each of its slots refuses, and the run fails at the start naming the node
+     */
+    public static Behavior<Command> create(int worldSize, IntFunction<RankSettings> settings, TrainingPlan plan, long heapPerRank,
+                                           Duration discoveryTimeout, ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new ClusterDriver(ctx, timers, worldSize, settings, plan, discoveryTimeout, listener, shutdownNodes)));
+                new ClusterDriver(ctx, timers, worldSize, settings, plan, heapPerRank, discoveryTimeout, listener, shutdownNodes)));
     }
 
     private ClusterDriver(ActorContext<Command> ctx, TimerScheduler<Command> timers, int worldSize,
-                          IntFunction<RankSettings> settings, TrainingPlan plan, Duration discoveryTimeout,
+                          IntFunction<RankSettings> settings, TrainingPlan plan, long heapPerRank, Duration discoveryTimeout,
                           ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
         super(ctx);
+        this.heapPerRank = heapPerRank;
         this.timers = timers;
         this.worldSize = worldSize;
         this.settings = settings;
         this.plan = plan;
         this.discoveryTimeout = discoveryTimeout;
+        this.failures = FailureDetection.of(ctx.getSystem().settings().config());
+        this.grace = failures.unreachableGrace();
         this.listener = listener;
         this.shutdownNodes = shutdownNodes;
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(RankHost.KEY, ctx.messageAdapter(Receptionist.Listing.class, Listing::new)));
@@ -94,8 +111,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         Receive<Command> receive = newReceiveBuilder()
                 .onMessage(Listing.class, this::onListing)
                 .onMessage(HostAnswer.class, this::onHostAnswer)
-                .onMessage(Member.class, m -> onMember(m.event()))
-                .onMessage(Reachability.class, m -> onReachability(m.event()))
+                .onMessage(Watched.class, m -> onWatched(m.report()))
                 .onMessage(Timeout.class, this::onTimeout)
                 .onMessage(RunEnded.class, this::onRunEnded)
                 .build();
@@ -123,7 +139,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         timers.cancel(new Timeout("discovery"));
         getContext().getLog().info("all {} ranks registered; configuring them", worldSize);
         ActorRef<RankHost.HostReply> replies = getContext().messageAdapter(RankHost.HostReply.class, HostAnswer::new);
-        for (var e : hosts.entrySet()) e.getValue().tell(new RankHost.Configure(settings.apply(e.getKey()), replies));
+        for (var e : hosts.entrySet()) e.getValue().tell(new RankHost.Configure(settings.apply(e.getKey()), heapPerRank, replies));
         timers.startSingleTimer(new Timeout("configuration"), discoveryTimeout);
         return this;
     }
@@ -134,35 +150,38 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         configured.put(c.rank(), c.rankActor());
         if (configured.size() < worldSize) return this;
         timers.cancel(new Timeout("configuration"));
-        Cluster cluster = Cluster.get(getContext().getSystem());
-        cluster.subscriptions().tell(Subscribe.create(getContext().messageAdapter(ClusterEvent.MemberEvent.class, Member::new),
-                ClusterEvent.MemberEvent.class));
-        cluster.subscriptions().tell(Subscribe.create(getContext().messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
-                ClusterEvent.ReachabilityEvent.class));
+        Set<Address> rankNodes = new HashSet<>();
+        for (ActorRef<RankMessage> r : configured.values()) rankNodes.add(nodeOf(r));
+        getContext().spawn(MemberWatch.create(member -> rankNodes.contains(member.address()), grace,
+                getContext().messageAdapter(MemberWatch.Report.class, Watched::new)), "rank-nodes");
         runEvents = getContext().messageAdapter(TrainingRun.Event.class, RunEnded::new);
         run = getContext().spawn(TrainingRun.create(new ArrayList<>(configured.values()), plan, worldSize * settings.apply(0).localExperts(),
                 runEvents), "run");
         return this;
     }
 
-    private Behavior<Command> onReachability(ClusterEvent.ReachabilityEvent e) {
-        if (e instanceof ClusterEvent.UnreachableMember u) lost(u.member().address(), "became unreachable");
+    private Behavior<Command> onWatched(MemberWatch.Report report) {
+        Address node = report.member().address();
+        if (report instanceof MemberWatch.Lost lost) {
+            // tells the run which of its ranks lived on the node
+            String how = lost.how() == MemberWatch.How.UNREACHABLE
+                    ? "silent for longer than the acceptable pause of " + FailureDetection.seconds(failures.acceptablePause())
+                    : lost.describe();
+            run.tell(new TrainingRun.RanksLost(ranksOn(node), node.toString(), "was lost (" + how + ")"));
+            // and gives up on the node: until it is down, no member can leave the cluster (this one
+            // included), as leaving waits for every member that is not down to agree
+            if (lost.how() == MemberWatch.How.UNREACHABLE) Cluster.get(getContext().getSystem()).manager().tell(new Down(node));
+        } else if (report instanceof MemberWatch.Unreachable) {
+            if (!grace.isZero()) getContext().getLog().warn("node {} hosting ranks {} is unreachable; the run fails if it stays so for {}",
+                    node, Arrays.toString(ranksOn(node)), FailureDetection.seconds(grace));
+        } else {
+            getContext().getLog().info("node {} is reachable again", node);
+        }
         return this;
     }
 
-    private Behavior<Command> onMember(ClusterEvent.MemberEvent e) {
-        if (e instanceof ClusterEvent.MemberRemoved r) lost(r.member().address(), "left the cluster");
-        else if (e instanceof ClusterEvent.MemberLeft l) lost(l.member().address(), "is leaving the cluster");
-        return this;
-    }
-
-    /** Tells the run which of its ranks lived on {@code node}, if any. */
-    private void lost(Address node, String how) {
-        if (run == null) return;
-        Set<Integer> ranks = new TreeSet<>();
-        for (var e : configured.entrySet()) if (nodeOf(e.getValue()).equals(node)) ranks.add(e.getKey());
-        if (ranks.isEmpty()) return;
-        run.tell(new TrainingRun.RanksLost(ranks.stream().mapToInt(Integer::intValue).toArray(), node.toString(), how));
+    private int[] ranksOn(Address node) {
+        return configured.entrySet().stream().filter(e -> nodeOf(e.getValue()).equals(node)).mapToInt(Map.Entry::getKey).toArray();
     }
 
     private Address nodeOf(ActorRef<?> ref) {

@@ -14,6 +14,7 @@ import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.security.TransportSecurity;
+import switchyard.actors.sim.HeapEstimate;
 import switchyard.actors.sim.Jobs;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.transport.Transport;
@@ -39,17 +40,23 @@ public final class ClusterNode {
     /**
      * A node's configuration: {@code overrides} first, then {@code file} (its includes resolve
      * next to it), then the library defaults; with credentials, Artery over mutual TLS
-     * ({@link TransportSecurity}).
+     * ({@link TransportSecurity}). Refused when a data-plane limit would fire during a pause the
+     * cluster is meant to bear (see {@link FailureDetection}).
      */
     public static Config config(Path file, Map<String, Object> overrides) {
         if (file != null && !Files.isRegularFile(file))
             throw new IllegalArgumentException("config file " + file + " does not exist");
         Config base = file == null ? ConfigFactory.empty() : ConfigFactory.parseFile(file.toFile());
+        String where = file == null ? "" : " in " + file;
         Config config;
         try {
             config = ConfigFactory.parseMap(overrides).withFallback(base).withFallback(ConfigFactory.load()).resolve();
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("bad configuration" + (file == null ? "" : " in " + file) + ": " + e.getMessage());
+            FailureDetection failures = FailureDetection.of(config);
+            for (String limit : List.of("switchyard.data-plane.connect-timeout", "switchyard.data-plane.write-timeout",
+                    "switchyard.data-plane.idle-timeout"))
+                failures.requireOutlasts(limit, config.getDuration(limit));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad configuration" + where + ": " + e.getMessage());
         }
         return TransportSecurity.apply(config);
     }
@@ -81,7 +88,7 @@ public final class ClusterNode {
      */
     public static ActorSystem<Void> startRanks(Config config, int[] ranks, Map<String, Behavior<?>> alsoSpawn) {
         return ActorSystem.create(Behaviors.setup(ctx -> {
-            for (int r : ranks) ctx.spawn(RankHost.create(r), RankHost.name(r));
+            for (int r : ranks) ctx.spawn(RankHost.create(r, ranks.length), RankHost.name(r));
             alsoSpawn.forEach((name, behavior) -> ctx.spawn(behavior, name));
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
@@ -105,8 +112,8 @@ public final class ClusterNode {
         CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
-            ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan(), discovery,
-                    listener, shutdownNodes), "driver");
+            ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan(),
+                    HeapEstimate.perRank(withExchange).total(), discovery, listener, shutdownNodes), "driver");
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
         failWhenTheNodeStops(system, outcome);

@@ -14,6 +14,7 @@ import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.rank.MessageGuard;
 import switchyard.actors.rank.RankActor;
 import switchyard.actors.rank.RankSettings;
+import switchyard.actors.report.Sizes;
 import switchyard.actors.wire.WireMessage;
 import switchyard.actors.wire.WireVersion;
 
@@ -33,10 +34,16 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
      * Start (or restart) this slot's rank with {@code settings}; answered with {@link HostReply}.
      * {@code wireVersion} is the driver's {@link WireVersion#CURRENT}: a node of another version
      * refuses (and then has no {@code settings}: they are in a layout it does not read).
+     * {@code heapPerRank} is the job's estimate of the heap one rank needs at least (0: unknown);
+     * a node whose heap cannot hold that for every slot it hosts refuses.
      */
-    public record Configure(int wireVersion, RankSettings settings, ActorRef<HostReply> replyTo) implements Command {
+    public record Configure(int wireVersion, RankSettings settings, long heapPerRank, ActorRef<HostReply> replyTo) implements Command {
+        public Configure(RankSettings settings, long heapPerRank, ActorRef<HostReply> replyTo) {
+            this(WireVersion.CURRENT, settings, heapPerRank, replyTo);
+        }
+
         public Configure(RankSettings settings, ActorRef<HostReply> replyTo) {
-            this(WireVersion.CURRENT, settings, replyTo);
+            this(settings, 0, replyTo);
         }
     }
 
@@ -58,13 +65,20 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
     }
 
     private final int rank;
+    /** Rank slots on this node, this one included: they share its heap. */
+    private final int slotsOnNode;
     private ActorRef<RankInbox> worker;
     private int generation;
 
+    /** The only slot on its node. */
     public static Behavior<Command> create(int rank) {
+        return create(rank, 1);
+    }
+
+    public static Behavior<Command> create(int rank, int slotsOnNode) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-            return new RankHost(ctx, rank);
+            return new RankHost(ctx, rank, slotsOnNode);
         });
     }
 
@@ -84,9 +98,10 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
         }
     }
 
-    private RankHost(ActorContext<Command> ctx, int rank) {
+    private RankHost(ActorContext<Command> ctx, int rank, int slotsOnNode) {
         super(ctx);
         this.rank = rank;
+        this.slotsOnNode = slotsOnNode;
     }
 
     @Override
@@ -124,6 +139,11 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
             m.replyTo().tell(new HostReply.Refused(rank, "slot rank-" + rank + " was sent the settings of rank " + m.settings().rank()));
             return this;
         }
+        String tooBig = heapShortage(m.heapPerRank());
+        if (tooBig != null) {
+            m.replyTo().tell(new HostReply.Refused(rank, tooBig));
+            return this;
+        }
         if (worker != null) getContext().stop(worker);
         try {
             // a fresh name per generation: the stopped worker's name may not be free yet
@@ -135,5 +155,15 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
         }
         m.replyTo().tell(new HostReply.Configured(rank, RankActor.narrow(worker)));
         return this;
+    }
+
+    /** Why this node's heap cannot hold its slots' ranks of {@code heapPerRank} bytes each, or null. */
+    private String heapShortage(long heapPerRank) {
+        long max = Runtime.getRuntime().maxMemory();
+        long need = heapPerRank > Long.MAX_VALUE / slotsOnNode ? Long.MAX_VALUE : heapPerRank * slotsOnNode;
+        if (need <= max) return null;
+        return "node " + getContext().getSystem().address() + " hosts " + slotsOnNode + " rank slot" + (slotsOnNode == 1 ? "" : "s")
+                + ", which need about " + Sizes.bytes(need) + " of heap for this job, but its JVM may use " + Sizes.bytes(max)
+                + " (-Xmx): choose smaller sizes, more nodes, or a larger -Xmx";
     }
 }

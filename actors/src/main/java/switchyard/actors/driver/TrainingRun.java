@@ -154,6 +154,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             getContext().getLog().warn("unexpected StepDone for step {} from rank {}", d.step(), d.rank());
             return this;
         }
+        String nonFinite = NonFinite.in(d);
+        if (nonFinite != null) return failRun(nonFinite);
         slots[d.rank()] = d;
         if (!allIn(slots)) return this;
         if (nextMicro < plan.microBatches()) {

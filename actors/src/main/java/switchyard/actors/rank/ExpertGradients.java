@@ -43,6 +43,19 @@ final class ExpertGradients {
         return byStep.get(step);
     }
 
+    /** Where a kept set holds a value that is not finite: the step, and the expert's index in the set. */
+    record NonFinite(long step, int expert) {}
+
+    /** The first such place among the sets of {@code sortedSteps}, in step then expert order, or null. */
+    NonFinite firstNonFinite(long[] sortedSteps) {
+        for (long step : sortedSteps) {
+            List<ExpertGrads> g = byStep.get(step);
+            if (g == null) continue;
+            for (int e = 0; e < g.size(); e++) if (!g.get(e).allFinite()) return new NonFinite(step, e);
+        }
+        return null;
+    }
+
     /**
      * The gradients of {@code steps} summed in step order (into the first step's set), or null with
      * the first step that has none named in {@code missing[0]}.

@@ -28,6 +28,11 @@ public record OptimizerSpec(String kind, double learningRate, double momentum) {
                 : new Adam(Adam.Config.defaults(learningRate));
     }
 
+    /** Floats of state the optimizer keeps per parameter: Adam's two moments, SGD's momentum buffer if it has momentum. */
+    public int stateSlots() {
+        return kind.equals(Adam.KIND) ? 2 : momentum > 0 ? 1 : 0;
+    }
+
     /** Parses {@code kind[:lr=X][,momentum=Y]}. */
     public static OptimizerSpec parse(String text) {
         String[] head = text.trim().split(":", 2);

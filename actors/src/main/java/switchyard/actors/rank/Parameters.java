@@ -37,6 +37,14 @@ final class Parameters {
     void applyUpdate(RankMessage.ApplyUpdate m) {
         long[] order = m.steps().clone();
         Arrays.sort(order);
+        // a diverged run must stop here, naming where, rather than turn every parameter into NaN
+        ExpertGradients.NonFinite bad = model.gradients().firstNonFinite(order);
+        if (bad != null) {
+            m.replyTo().tell(new RankReply.StepFailed(bad.step(), rank(), Phase.UPDATE, new int[0], "the gradient of expert "
+                    + (settings.firstExpert() + bad.expert()) + " on rank " + rank() + " has a non-finite value at step " + bad.step()
+                    + ": the training diverged"));
+            return;
+        }
         long[] missing = new long[1];
         List<ExpertGrads> sum = model.gradients().sumInStepOrder(order, missing);
         if (sum == null && order.length > 0) {

@@ -102,6 +102,13 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
                 pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, p);
     }
 
+    /** The job's sizes as the command-line flags that give them, e.g. "-W 8 -L 2 -S 4096 -M 512 -H 2048". */
+    public String sizeFlags() {
+        return "-W " + worldSize + " -L " + localExperts + " -S " + tokens + " -M " + modelDim + " -H " + hiddenDim
+                + (sharedExperts == 0 ? "" : " --shared-experts " + sharedExperts + " --shared-hidden " + sharedHiddenDim)
+                + (microBatches == 1 ? "" : " --micro-batches " + microBatches + (pipelined ? " --pipelined" : ""));
+    }
+
     public ClusteredRegression.Spec task() {
         return new ClusteredRegression.Spec(seed, clusters, modelDim, tokens);
     }

@@ -10,7 +10,8 @@ public final class WireVersion {
     /** 2: one exchange message with its exchange in the flags, DeepSeek-V3-class routing and shared experts. */
     /** 3: the expert products' precision in a job's settings. */
     /** 4: the tokens a rank routes a step in a job's settings (they bound what peers may send). */
-    public static final int CURRENT = 4;
+    /** 5: the job's heap estimate per rank in a rank slot's settings; data-plane handshake with proofs, sealed frames. */
+    public static final int CURRENT = 5;
 
     private WireVersion() {}
 }

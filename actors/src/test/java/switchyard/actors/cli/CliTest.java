@@ -37,6 +37,12 @@ class CliTest {
                 "--[no-]progress", "Default: latency=5us,bandwidth=100Gbps", "Gbps", "GB/s", "2level", "seconds", "--config=FILE")) {
             assertTrue(help.contains(expected), "simulate --help lacks '" + expected + "'");
         }
+        Cli node = Cli.run("node", "--help");
+        assertEquals(0, node.code());
+        String nodeHelp = node.out().replaceAll("\\s+", " ");
+        for (String expected : List.of("--driver-lost-timeout=SECONDS", "in seconds", "driver-lost-timeout of the configuration, 30 s", "exit code 1")) {
+            assertTrue(nodeHelp.contains(expected), "node --help lacks '" + expected + "'");
+        }
         Cli report = Cli.run("report", "--help");
         assertEquals(0, report.code());
         assertTrue(report.out().contains("DIR") && report.out().contains("--network"), report.out());
@@ -91,7 +97,14 @@ class CliTest {
             "simulate --shared-experts -1                        | shared experts must be in 0..64",
             "simulate --precision fp16                           | unknown precision 'fp16'; accepted: fp32, bf16",
             "simulate --wire fp8                                 | unknown wire encoding 'fp8'; accepted: fp32, bf16",
-            "simulate --keep-checkpoints 0                       | --keep-checkpoints must be at least 1"})
+            "simulate --keep-checkpoints 0                       | --keep-checkpoints must be at least 1",
+            "simulate -W 8 -S 1000000 -M 4096                     | simulate -W 8 -L 2 -S 1000000 -M 4096 -H 256 needs about 615.82 GiB of heap",
+            "train --config ../cluster-config/cluster.conf --insecure --deadline 10 | the gather deadline (--deadline, or switchyard.gather-deadline) is 10 s but must be longer than switchyard.acceptable-pause (15 s)",
+            "node --config ../cluster-config/cluster.conf --insecure --host-ranks 0 --driver-lost-timeout 0 | --driver-lost-timeout must be a positive number of seconds, got 0.0",
+            "node --config ../cluster-config/cluster.conf --host-ranks 0 | this node has no credentials and would accept anyone",
+            "train --config ../cluster-config/cluster.conf        | this node has no credentials and would accept anyone",
+            "node --config ../cluster-config/cluster.conf --insecure --credentials x --host-ranks 0 | give either --credentials or --insecure, not both",
+            "node --config ../cluster-config/cluster.conf --credentials /nonexistent/creds --host-ranks 0 | credentials directory /nonexistent/creds does not exist"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {
         Cli.assertUserError(args, message);
     }
@@ -152,6 +165,14 @@ class CliTest {
         assertTrue(cli.out().contains("exchanged rows: bf16"), cli.out());
         Cli fp32 = Cli.run("simulate", "--steps", "2");
         assertTrue(fp32.out().contains("expert products: fp32 on ") && fp32.out().contains("exchanged rows: fp32"), fp32.out());
+    }
+
+    @Test
+    void aDivergingRunFailsNamingTheStepAndTheRank() {
+        // a learning rate this high overflows the parameters after the first update
+        Cli cli = Cli.run("simulate", "-S", "64", "-M", "16", "-H", "32", "--steps", "10", "--optimizer", "sgd:lr=1e30", "--timeout", "120");
+        assertEquals(1, cli.code(), cli.out() + cli.err());
+        assertTrue(cli.out().matches("(?s).*FAILED: step 1: rank [01]'s loss is NaN \\(the training diverged.*"), cli.out());
     }
 
     @Test

@@ -86,6 +86,41 @@ class ClusterTrainingTest {
     }
 
     @Test
+    void aNodeWhoseHeapCannotHoldItsRanksRefusesThemAndTheRunFailsAtTheStartNamingIt() {
+        try (ClusterFixture c = new ClusterFixture(2, "")) {
+            for (int r = 0; r < 3; r++) c.host(1, r);
+            String node = c.nodes.get(1).system().address().toString();
+            SimulationOptions job = job(1);
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            long tooMuch = Runtime.getRuntime().maxMemory() + 1; // all nodes of this test share one JVM's heap
+            c.nodes.get(0).spawn(ClusterDriver.create(3, job::rankSettings, job.plan(), tooMuch, Duration.ofSeconds(30), events.getRef(),
+                    false), "driver");
+            TrainingRun.Failed failed = assertInstanceOf(TrainingRun.Failed.class, events.receiveMessage(Duration.ofSeconds(30)));
+            assertTrue(failed.reason().matches("rank \\d refused its settings: node " + java.util.regex.Pattern.quote(node)
+                    + " hosts 1 rank slot, which need about .* of heap for this job, but its JVM may use .*"), failed.reason());
+        }
+    }
+
+    @Test
+    void aDivergingClusterRunFailsNamingTheStepAndTheRank() {
+        SimulationOptions job = new SimulationOptions(3, 2, 48, 16, 24, 5, 10, 1, false, 9,
+                RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("sgd:lr=1e30"), "best",
+                Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2), null);
+        try (ClusterFixture c = new ClusterFixture(3, "")) {
+            c.host(1, 0);
+            c.host(2, 1);
+            c.host(1, 2);
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            startDriver(c, job, events, Duration.ofSeconds(30));
+            TrainingRun.Event e = events.fishForMessage(Duration.ofSeconds(60), m -> m instanceof TrainingRun.Failed
+                    ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                    : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+            String reason = ((TrainingRun.Failed) e).reason();
+            assertTrue(reason.matches("step 1: rank [012]'s loss is NaN .*"), reason);
+        }
+    }
+
+    @Test
     void aNodeThatLeavesFailsTheRunNamingItsRanksAndNode() {
         try (ClusterFixture c = new ClusterFixture(3, "")) {
             c.host(1, 0);

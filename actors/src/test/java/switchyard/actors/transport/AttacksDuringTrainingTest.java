@@ -90,7 +90,7 @@ class AttacksDuringTrainingTest {
         }
     }
 
-    private static akka.actor.testkit.typed.javadsl.FishingOutcome fail(String reason) {
+    private static akka.actor.testkit.typed.FishingOutcome fail(String reason) {
         throw new AssertionError("the run failed under attack: " + reason);
     }
 

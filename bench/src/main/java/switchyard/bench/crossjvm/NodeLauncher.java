@@ -42,7 +42,16 @@ public final class NodeLauncher implements AutoCloseable {
      */
     public NodeLauncher(String classPath, List<String> command, Path config, String name, int seedPort, String hostRanks,
                         Path logDir, List<String> extraArgs) throws IOException {
-        this.port = freePort();
+        this(freePort(), classPath, command, config, name, seedPort, hostRanks, logDir, extraArgs);
+    }
+
+    /**
+     * The same on {@code port}; a node whose {@code seedPort} is its own port is the seed that
+     * forms the cluster. {@code hostRanks} null gives no {@code --host-ranks} (a driver node).
+     */
+    public NodeLauncher(int port, String classPath, List<String> command, Path config, String name, int seedPort, String hostRanks,
+                        Path logDir, List<String> extraArgs) throws IOException {
+        this.port = port;
         this.log = Files.createDirectories(logDir).resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -52,8 +61,9 @@ public final class NodeLauncher implements AutoCloseable {
         cmd.addAll(List.of(
                 "-cp", classPath));
         cmd.addAll(command);
+        cmd.addAll(List.of("--config", config.toString()));
+        if (hostRanks != null) cmd.addAll(List.of("--host-ranks", hostRanks));
         cmd.addAll(List.of(
-                "--config", config.toString(), "--host-ranks", hostRanks,
                 "--hostname", "127.0.0.1", "--port", Integer.toString(port),
                 "--seed-nodes", "akka://" + ClusterNode.SYSTEM + "@127.0.0.1:" + seedPort,
                 "--watch-parent", Long.toString(ProcessHandle.current().pid())));

@@ -22,6 +22,11 @@ public record ExpertGrads(FMatrixRMaj w1, FMatrixRMaj b1, FMatrixRMaj w2, FMatri
         Buffers.poison(b2);
     }
 
+    /** Whether every gradient is a finite number: a diverging run shows first as one that is not. */
+    public boolean allFinite() {
+        return Checks.allFinite(w1) && Checks.allFinite(b1) && Checks.allFinite(w2) && Checks.allFinite(b2);
+    }
+
     /** A deep copy, for a reader that keeps the gradients after their buffers are reused. */
     public ExpertGrads copy() {
         return new ExpertGrads(w1.copy(), b1.copy(), w2.copy(), b2.copy());

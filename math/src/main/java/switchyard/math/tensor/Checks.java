@@ -18,6 +18,11 @@ public final class Checks {
         }
     }
 
+    /** Whether {@code m} holds only finite values: no NaN, no infinity. */
+    public static boolean allFinite(FMatrixRMaj m) {
+        return VectorMath.allFinite(m.data, 0, m.numRows * m.numCols);
+    }
+
     /** Throws unless {@code m} is {@code rows × cols}. */
     public static void shape(String what, FMatrixRMaj m, int rows, int cols) {
         if (m.numRows != rows || m.numCols != cols)
