@@ -351,15 +351,25 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** One cross-JVM layer result, printed and as its JSON object. */
+    private static Map<String, Object> layerRow(PrintWriter out, LayerBench.Result l, String links) {
+        out.printf(Locale.ROOT, "  layer %s on 2 JVMs (1 rank each), %s links: forward %.0f tok/s, fwd+bwd %.0f tok/s%n", l.config().name(),
+                links, l.forwardTokensPerSecond(), l.fwdBwdTokensPerSecond());
+        out.printf(Locale.ROOT, "    ms per rank per step, forward: %s%n    fwd+bwd: %s%n", l.forwardPhases().line(), l.fwdBwdPhases().line());
+        return Map.of("config", l.config().name(), "world", 2, "links", links, "forward_tokens_per_s", l.forwardTokensPerSecond(),
+                "fwdbwd_tokens_per_s", l.fwdBwdTokensPerSecond(), "forward_phase_ms", l.forwardPhases().asMap(),
+                "fwdbwd_phase_ms", l.fwdBwdPhases().asMap());
+    }
+
     private Map<String, Object> crossJvm(PrintWriter out, LayerConfig layer) throws Exception {
         if (!Files.isRegularFile(clusterConfig))
             throw new IllegalArgumentException("--cluster-config " + clusterConfig + " does not exist (run from the repository root)");
         String classPath = System.getProperty("java.class.path");
-        // sealed (a real job: mutual TLS, every data-plane frame sealed) with the layer, then open, to price the protection
+        // sealed (a real job: mutual TLS, every data-plane frame sealed), then open, to price the protection
         CrossJvmBench.Results r = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5, CrossJvmBench.WARMUP_BYTES,
                 layer, matmul, warmup, steps, Path.of("target", "bench-logs"), true);
         CrossJvmBench.Results open = CrossJvmBench.run(classPath, clusterConfig, List.of(4L << 20, 64L << 20), 5, CrossJvmBench.WARMUP_BYTES,
-                null, matmul, warmup, steps, Path.of("target", "bench-logs"), false);
+                layer, matmul, warmup, steps, Path.of("target", "bench-logs"), false);
         List<CrossJvmBench.ExchangeRates> all = new ArrayList<>(r.exchanges());
         all.addAll(open.exchanges());
         String transport = all.isEmpty() ? "" : all.get(0).transport().configName();
@@ -376,13 +386,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("exchange", rows);
         if (r.layer() != null) {
-            LayerBench.Result l = r.layer();
-            out.printf(Locale.ROOT, "  layer %s on 2 JVMs (1 rank each): forward %.0f tok/s, fwd+bwd %.0f tok/s%n", l.config().name(),
-                    l.forwardTokensPerSecond(), l.fwdBwdTokensPerSecond());
-            out.printf(Locale.ROOT, "    ms per rank per step, forward: %s%n    fwd+bwd: %s%n", l.forwardPhases().line(), l.fwdBwdPhases().line());
-            result.put("layer", Map.of("config", l.config().name(), "world", 2, "forward_tokens_per_s", l.forwardTokensPerSecond(),
-                    "fwdbwd_tokens_per_s", l.fwdBwdTokensPerSecond(), "forward_phase_ms", l.forwardPhases().asMap(),
-                    "fwdbwd_phase_ms", l.fwdBwdPhases().asMap()));
+            result.put("layer", layerRow(out, r.layer(), "sealed"));
+            result.put("layer_open", layerRow(out, open.layer(), "open"));
         }
         out.println();
         return result;

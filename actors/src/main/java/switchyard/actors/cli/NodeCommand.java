@@ -82,7 +82,8 @@ public final class NodeCommand implements Callable<Integer> {
                 Map.of("driver-loss", DriverLoss.create(driverLostTimeout(config), driverLost)));
         spec.commandLine().getOut().printf("node %s hosts ranks %s%n", system.address(), java.util.Arrays.toString(hosted));
         spec.commandLine().getOut().flush();
-        system.getWhenTerminated().toCompletableFuture().join(); // the node stops itself when its job is over or its driver lost
+        // the node stops itself when its job is over or its driver lost
+        ClusterNode.awaitStopped(system, Duration.ofSeconds(30));
         if (ClusterNode.failedToJoin(system)) throw new IllegalArgumentException(ClusterNode.shutdownReason(system));
         if (driverLost.isDone()) {
             spec.commandLine().getErr().println("node stopped: " + driverLost.join());

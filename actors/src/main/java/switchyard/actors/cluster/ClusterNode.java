@@ -143,6 +143,27 @@ public final class ClusterNode {
                 .map(r -> r instanceof CoordinatedShutdown.ClusterJoinUnsuccessfulReason$).orElse(false);
     }
 
+    /**
+     * Blocks until the node's actor system has stopped, or until it has been stopping for
+     * {@code grace}: Akka's TLS streams can keep a system from finishing its stop when a peer went
+     * away abruptly (akka/akka-core#29162), and a node whose job is over must still exit. False
+     * when it gave up waiting.
+     */
+    public static boolean awaitStopped(ActorSystem<?> system, Duration grace) {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(system));
+        long stoppingSince = 0;
+        while (true) {
+            if (awaitTermination(system, Duration.ofMillis(500))) return true;
+            if (shutdown.getShutdownReason().isEmpty()) continue;
+            long now = System.nanoTime();
+            if (stoppingSince == 0) stoppingSince = now;
+            else if (now - stoppingSince > grace.toNanos()) {
+                system.log().warn("the actor system did not finish stopping within {} s of its shutdown; exiting anyway", grace.toSeconds());
+                return false;
+            }
+        }
+    }
+
     /** Blocks until the node's actor system has stopped (for at most {@code max}). */
     public static boolean awaitTermination(ActorSystem<?> system, Duration max) {
         try {
