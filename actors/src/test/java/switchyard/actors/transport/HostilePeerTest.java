@@ -119,8 +119,9 @@ class HostilePeerTest {
     @Test
     void aStrangerWithAnotherJobsCredentialsCannotProveItself() throws Exception {
         TestProbe<LinkFailed> failures = failures();
+        LinkSecurity otherJob = stranger(); // made before connecting: keytool may take longer than the handshake may
         try (TestPeer stranger = TestPeer.connect(target.system())) {
-            IOException e = assertThrows(IOException.class, () -> stranger.handshake(stranger(), MEMBER, target.system()));
+            IOException e = assertThrows(IOException.class, () -> stranger.handshake(otherJob, MEMBER, target.system()));
             assertTrue(e.getMessage().contains("cannot prove"), e.getMessage()); // the node's proof fails the stranger's check first
         }
         // and the other way round: a stranger that ignores the node's proof and sends its own
