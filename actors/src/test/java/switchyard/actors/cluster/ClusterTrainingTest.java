@@ -39,6 +39,16 @@ class ClusterTrainingTest {
                 events.getRef(), false), "driver");
     }
 
+    /** Starts {@code job} with ranks 0 and 2 on node 1 and rank 1 on node 2; its events come to the returned probe. */
+    static TestProbe<TrainingRun.Event> runOnThreeRanks(ClusterFixture c, SimulationOptions job) {
+        c.host(1, 0);
+        c.host(2, 1);
+        c.host(1, 2);
+        TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+        startDriver(c, job, events, Duration.ofSeconds(30));
+        return events;
+    }
+
     /**
      * Bit-identical to one JVM over either transport, in float32 and with bfloat16 expert products
      * and bfloat16 rows; over the data plane the exchange parts between the two rank nodes really
@@ -54,11 +64,7 @@ class ClusterTrainingTest {
                 Duration.ofMinutes(2));
         assertTrue(local.succeeded(), local.failure());
         try (ClusterFixture c = new ClusterFixture(3, "")) {
-            c.host(1, 0);
-            c.host(2, 1);
-            c.host(1, 2);
-            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
-            startDriver(c, job, events, Duration.ofSeconds(30));
+            TestProbe<TrainingRun.Event> events = runOnThreeRanks(c, job);
             for (int i = 0; i < 4; i++) assertInstanceOf(TrainingRun.StepCompleted.class, events.receiveMessage(Duration.ofSeconds(60)));
             TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, events.receiveMessage(Duration.ofSeconds(30)));
             assertEquals(local.digest(), done.digest());
@@ -107,11 +113,7 @@ class ClusterTrainingTest {
                 RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("sgd:lr=1e30"), "best",
                 Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2), null);
         try (ClusterFixture c = new ClusterFixture(3, "")) {
-            c.host(1, 0);
-            c.host(2, 1);
-            c.host(1, 2);
-            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
-            startDriver(c, job, events, Duration.ofSeconds(30));
+            TestProbe<TrainingRun.Event> events = runOnThreeRanks(c, job);
             TrainingRun.Event e = events.fishForMessage(Duration.ofSeconds(60), m -> m instanceof TrainingRun.Failed
                     ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
                     : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);

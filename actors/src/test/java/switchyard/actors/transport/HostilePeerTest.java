@@ -79,6 +79,18 @@ class HostilePeerTest {
         return probe;
     }
 
+    /** A connection to the target that proved itself as the member, with the job's credentials. */
+    private static TestPeer admitted() throws IOException {
+        return TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system());
+    }
+
+    /** The first failure reported whose reason contains {@code text} (earlier tests may still report theirs). */
+    private static LinkFailed awaitFailure(TestProbe<LinkFailed> failures, String text) {
+        List<LinkFailed> seen = failures.fishForMessage(WAIT, e -> e.reason().contains(text)
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+        return seen.get(seen.size() - 1);
+    }
+
     /** Waits until the target holds no connection in its handshake: the ones an attack left are freed. */
     private static void awaitAllFreed() {
         target.createTestProbe().awaitAssert(WAIT, () -> {
@@ -94,7 +106,7 @@ class HostilePeerTest {
     private static void assertNothingBlamedOnTheMember(TestProbe<LinkFailed> failures, int rank) throws IOException {
         TestProbe<Object> got = target.createTestProbe();
         ActorRef<Object> worker = rankWorker(rank, got);
-        try (TestPeer real = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        try (TestPeer real = admitted()) {
             real.send(target.system(), worker, new RankMessage.PartAck(rank));
             got.expectMessage(WAIT, new RankMessage.PartAck(rank));
         }
@@ -107,7 +119,7 @@ class HostilePeerTest {
         TestProbe<Object> got = target.createTestProbe();
         ActorRef<Object> worker = rankWorker(10, got);
         long before = DataPlane.get(target.system()).stats().framesReceived();
-        try (TestPeer peer = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        try (TestPeer peer = admitted()) {
             peer.send(target.system(), worker, new RankMessage.PartAck(3));
             peer.send(target.system(), worker, new RankMessage.PartAck(4));
             got.expectMessage(WAIT, new RankMessage.PartAck(3));
@@ -179,12 +191,11 @@ class HostilePeerTest {
     void aShutdownOrAnyOtherMessageIsRefusedAndTheNodeLivesOn() throws Exception {
         ActorRef<RankHost.Command> slot = target.spawn(RankHost.create(0), RankHost.name(0));
         TestProbe<LinkFailed> failures = failures();
-        try (TestPeer peer = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        try (TestPeer peer = admitted()) {
             peer.send(target.system(), slot, new RankHost.Shutdown("an attacker says so"));
             peer.assertClosedByTheNode();
         }
-        LinkFailed f = failures.fishForMessage(WAIT, e -> e.reason().contains("carries only")
-                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+        LinkFailed f = awaitFailure(failures, "carries only");
         assertEquals(MEMBER, f.node().toString());
         // the slot and its node are alive: it answers a ping
         TestProbe<RankHost.HostReply> pong = target.createTestProbe(RankHost.HostReply.class);
@@ -197,7 +208,7 @@ class HostilePeerTest {
     void aMessageForAnotherNodeIsNotRelayed() throws Exception {
         TestProbe<Object> elsewhere = member.createTestProbe();
         ActorRef<Object> onTheMember = ClusterFixture.seenFrom(target, member, elsewhere.getRef());
-        try (TestPeer peer = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        try (TestPeer peer = admitted()) {
             peer.send(target.system(), onTheMember, new RankMessage.PartAck(1));
             peer.assertClosedByTheNode();
         }
@@ -245,7 +256,7 @@ class HostilePeerTest {
         TestProbe<Object> got = target.createTestProbe();
         ActorRef<Object> worker = rankWorker(15, got);
         TestProbe<LinkFailed> failures = failures();
-        try (TestPeer peer = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        try (TestPeer peer = admitted()) {
             byte[] frame = peer.frame(target.system(), worker, new RankMessage.PartAck(5));
             byte[] tampered = frame.clone();
             tampered[tampered.length / 2] ^= 1;
@@ -253,9 +264,8 @@ class HostilePeerTest {
             peer.assertClosedByTheNode();
         }
         got.expectNoMessage(Duration.ofMillis(200));
-        assertTrue(failures.fishForMessage(WAIT, e -> e.reason().contains("failed authentication")
-                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).size() >= 1);
-        try (TestPeer peer = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        awaitFailure(failures, "failed authentication");
+        try (TestPeer peer = admitted()) {
             byte[] frame = peer.frame(target.system(), worker, new RankMessage.PartAck(6));
             peer.write(frame);
             got.expectMessage(WAIT, new RankMessage.PartAck(6));
@@ -270,18 +280,16 @@ class HostilePeerTest {
         TestProbe<Object> got = target.createTestProbe();
         ActorRef<Object> worker = rankWorker(16, got);
         TestProbe<LinkFailed> failures = failures();
-        try (TestPeer peer = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        try (TestPeer peer = admitted()) {
             byte[] frame = peer.frame(target.system(), worker, new RankMessage.PartAck(7));
             peer.write(Arrays.copyOf(frame, frame.length - 3));
             peer.assertClosedByTheNode();
         }
-        assertTrue(failures.fishForMessage(WAIT, e -> e.reason().contains("stalled inside a frame")
-                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).size() >= 1);
-        try (TestPeer peer = TestPeer.connect(target.system()).handshake(job(), MEMBER, target.system())) {
+        awaitFailure(failures, "stalled inside a frame");
+        try (TestPeer peer = admitted()) {
             peer.assertClosedByTheNode(); // says nothing at all after the handshake
         }
-        assertTrue(failures.fishForMessage(WAIT, e -> e.reason().contains("not even a keep-alive")
-                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).size() >= 1);
+        awaitFailure(failures, "not even a keep-alive");
     }
 
     @Test
