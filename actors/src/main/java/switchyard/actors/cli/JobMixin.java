@@ -37,6 +37,10 @@ final class JobMixin {
     @Option(names = "--clusters", paramLabel = "K", description = "Clusters in the synthetic task (default: ${DEFAULT-VALUE}).")
     int clusters = 8;
 
+    @Option(names = "--skew", paramLabel = "Z", description = "Skew of the synthetic task: cluster k is drawn with probability ∝ 1/(k+1)^Z (Zipf's law), "
+            + "so a few clusters, and the experts that learn them, are hot; 0 draws clusters uniformly (default: ${DEFAULT-VALUE}).")
+    double skew = 0;
+
     @Option(names = "--steps", paramLabel = "N", description = "Optimizer updates (default: ${DEFAULT-VALUE}).")
     int steps = 40;
 
@@ -107,7 +111,7 @@ final class JobMixin {
         SimulationOptions job = new SimulationOptions(ranks, expertsPerRank, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
                 pipelined, seed, routing.toOptions(), OptimizerSpec.parse(optimizer), matmul, deadline, exchange,
                 new CheckpointPlan(checkpointDir, checkpointEvery, keepCheckpoints, resume, null), sharedExperts,
-                sharedHidden == null ? hiddenDim : sharedHidden, Precision.parse(precision));
+                sharedHidden == null ? hiddenDim : sharedHidden, Precision.parse(precision), skew);
         // a --resume with no complete checkpoint, or one of another job, fails here too
         if (resume != null) ResumePoint.find(Path.of(resume)).requireMatches(job.worldSize(), job.signature());
         return job;

@@ -82,7 +82,7 @@ public final class ValueCodecs {
             writeNullableMatrix(g.gumbelNoise(), out);
         } else if (b instanceof Batch.Synthetic syn) {
             ClusteredRegression.Spec s = syn.spec();
-            out.putByte(1).putLong(s.seed()).putInt(s.clusters()).putInt(s.modelDim()).putInt(s.tokens());
+            out.putByte(1).putLong(s.seed()).putInt(s.clusters()).putInt(s.modelDim()).putInt(s.tokens()).putDouble(s.skew());
         } else {
             Batch.Noise n = (Batch.Noise) b;
             out.putByte(2).putLong(n.seed()).putInt(n.tokens()).putInt(n.modelDim()).putInt(n.distinct());
@@ -96,8 +96,9 @@ public final class ValueCodecs {
             case 1 -> {
                 long seed = in.getLong();
                 int clusters = in.getInt(), dim = in.getInt(), tokens = in.getInt();
+                double skew = in.getDouble();
                 try {
-                    yield new Batch.Synthetic(new ClusteredRegression.Spec(seed, clusters, dim, tokens));
+                    yield new Batch.Synthetic(new ClusteredRegression.Spec(seed, clusters, dim, tokens, skew));
                 } catch (IllegalArgumentException e) {
                     throw new WireFormatException("bad synthetic task: " + e.getMessage());
                 }

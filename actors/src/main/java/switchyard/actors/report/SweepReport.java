@@ -44,12 +44,12 @@ public final class SweepReport {
 
         int width = Math.max(28, runs.keySet().stream().mapToInt(String::length).max().orElse(0));
         String line = "  %-" + width + "s %10s %10s %10s %10s %12s %12s %12s %12s%n";
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "sweep of %s on the same tokens:%n", swept));
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "sweep of %s with the same seed:%n", swept));
         text.append(String.format(Locale.ROOT, line, (Object[]) COLUMNS));
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Switchyard sweep</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;")
                 .append("padding:3px 8px}td{text-align:right}img{max-width:100%}</style></head><body>\n<h1>Sweep of ")
-                .append(HtmlIndex.escape(swept)).append("</h1>\n<p>Every run routes the same tokens (same seed); only ")
+                .append(HtmlIndex.escape(swept)).append("</h1>\n<p>Every run has the same seed, so routes the same tokens unless the sweep varies the data itself (-S, --clusters, --skew); only ")
                 .append(HtmlIndex.escape(swept)).append(" differ between them.</p>\n<table><tr>");
         for (String c : COLUMNS) html.append("<th>").append(HtmlIndex.escape(c)).append("</th>");
         html.append("</tr>\n");

@@ -23,11 +23,22 @@ import java.time.Duration;
  * @param sharedExperts shared experts every token passes through on its own rank (0: none)
  * @param sharedHiddenDim their hidden width
  * @param precision  the arithmetic of the expert products (the router is always float32)
+ * @param skew       Zipf exponent of the task's cluster frequencies (0: uniform), so that some experts are hot
  */
 public record SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters,
                                 int steps, int microBatches, boolean pipelined, long seed, RoutingOptions routing,
                                 OptimizerSpec optimizer, String matmul, Duration gatherDeadline, ExchangeSettings exchange,
-                                CheckpointPlan checkpoint, int sharedExperts, int sharedHiddenDim, Precision precision) {
+                                CheckpointPlan checkpoint, int sharedExperts, int sharedHiddenDim, Precision precision,
+                                double skew) {
+
+    /** Clusters drawn uniformly. */
+    public SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters, int steps,
+                             int microBatches, boolean pipelined, long seed, RoutingOptions routing, OptimizerSpec optimizer,
+                             String matmul, Duration gatherDeadline, ExchangeSettings exchange, CheckpointPlan checkpoint,
+                             int sharedExperts, int sharedHiddenDim, Precision precision) {
+        this(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches, pipelined, seed, routing,
+                optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, 0);
+    }
 
     /** In float32. */
     public SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters, int steps,
@@ -64,42 +75,48 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
         routing.requireFits(worldSize * localExperts);
         if (sharedExperts < 0 || sharedExperts > 64) throw new IllegalArgumentException("shared experts must be in 0..64, got " + sharedExperts);
         if (sharedHiddenDim < 1) throw new IllegalArgumentException("shared experts' hidden dim must be >= 1, got " + sharedHiddenDim);
-        new ClusteredRegression.Spec(seed, clusters, modelDim, tokens); // validates the task's numbers
+        new ClusteredRegression.Spec(seed, clusters, modelDim, tokens, skew); // validates the task's numbers
         if (hiddenDim < 1) throw new IllegalArgumentException("hidden dim must be >= 1, got " + hiddenDim);
         if (checkpoint == null) checkpoint = CheckpointPlan.none();
         if (precision == null) precision = Precision.FP32;
+        if (skew == 0) skew = 0; // -0.0 is no skew too
     }
 
     public int experts() { return worldSize * localExperts; }
 
     public SimulationOptions withExchange(ExchangeSettings e) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint, sharedExperts, sharedHiddenDim, precision);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint, sharedExperts, sharedHiddenDim, precision, skew);
     }
 
     public SimulationOptions withCheckpoint(CheckpointPlan c) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c, sharedExperts, sharedHiddenDim, precision);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c, sharedExperts, sharedHiddenDim, precision, skew);
     }
 
     public SimulationOptions withSteps(int n) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, n, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew);
     }
 
     public SimulationOptions withRouting(RoutingOptions r) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, r, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision);
+                pipelined, seed, r, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew);
     }
 
     public SimulationOptions withShared(int n, int hidden) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, n, hidden, precision);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, n, hidden, precision, skew);
+    }
+
+    public SimulationOptions withSkew(double z) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, z);
     }
 
     public SimulationOptions withPrecision(Precision p) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, p);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, p, skew);
     }
 
     /** The job's sizes as the command-line flags that give them, e.g. "-W 8 -L 2 -S 4096 -M 512 -H 2048". */
@@ -110,7 +127,7 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
     }
 
     public ClusteredRegression.Spec task() {
-        return new ClusteredRegression.Spec(seed, clusters, modelDim, tokens);
+        return new ClusteredRegression.Spec(seed, clusters, modelDim, tokens, skew);
     }
 
     /**
@@ -133,7 +150,7 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
     /**
      * What a checkpoint of this job holds and a resume must match: the shape, the seed, the optimizer,
      * the precision and every routing option. Not in it, since a resumed run may change them: the
-     * steps, the data's size (S, clusters, micro-batches), the kernels (--matmul, --wire) and the
+     * steps, the data (S, clusters, skew, micro-batches), the kernels (--matmul, --wire) and the
      * exchange.
      */
     public JobSignature signature() {

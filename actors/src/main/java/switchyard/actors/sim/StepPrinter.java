@@ -41,9 +41,11 @@ public final class StepPrinter {
         String shared = options.sharedExperts() == 0 ? ""
                 : String.format(Locale.ROOT, ", %d shared expert%s (H=%d)", options.sharedExperts(), options.sharedExperts() == 1 ? "" : "s",
                 options.sharedHiddenDim());
-        out.printf(Locale.ROOT, "switchyard simulate%s: W=%d ranks x L=%d experts (E=%d), S=%d tokens/rank, M=%d, H=%d, %s%s, %d steps, seed %d%n",
+        // a skewed task makes hot experts on purpose: say so, since its imbalance is not the router's doing
+        String skew = options.skew() == 0 ? "" : String.format(Locale.ROOT, ", clusters skewed Zipf Z=%s of K=%d", options.skew(), options.clusters());
+        out.printf(Locale.ROOT, "switchyard simulate%s: W=%d ranks x L=%d experts (E=%d), S=%d tokens/rank, M=%d, H=%d, %s%s, %d steps, seed %d%s%n",
                 routingOnly ? " --routing-only" : "", options.worldSize(), options.localExperts(), options.experts(), options.tokens(),
-                options.modelDim(), options.hiddenDim(), options.routing().describe(), shared, options.steps(), options.seed());
+                options.modelDim(), options.hiddenDim(), options.routing().describe(), shared, options.steps(), options.seed(), skew);
         out.printf("network model: %s%n", network);
         out.printf("matrix kernel: %s%n", kernel);
         if (!routingOnly) out.printf("expert products: %s; exchanged rows: %s%n", experts, options.exchange().rows().label());

@@ -11,7 +11,8 @@ public final class WireVersion {
     /** 3: the expert products' precision in a job's settings. */
     /** 4: the tokens a rank routes a step in a job's settings (they bound what peers may send). */
     /** 5: the job's heap estimate per rank in a rank slot's settings; data-plane handshake with proofs, sealed frames. */
-    public static final int CURRENT = 5;
+    /** 6: the synthetic task's skew (Zipf exponent of its clusters) in a synthetic batch. */
+    public static final int CURRENT = 6;
 
     private WireVersion() {}
 }

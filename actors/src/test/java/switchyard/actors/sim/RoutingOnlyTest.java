@@ -77,4 +77,25 @@ class RoutingOnlyTest {
             assertEquals(o.worldSize() * o.tokens(), m.keptAssignments() + m.droppedAssignments());
         }
     }
+
+    /**
+     * Routing-only draws its tokens from the same skewed task as the rank actors: the first update
+     * matches them exactly under skew too, and the skew shows as a more uneven choice of experts.
+     */
+    @Test
+    void aSkewedTaskIsRoutedAsTheActorsRouteIt() {
+        RoutingOptions routing = RoutingOptions.builder().auxLossWeight(0.01f).build();
+        SimulationOptions uniform = new SimulationOptions(4, 2, 256, 16, 16, 8, 1, 1, false, 11, routing,
+                OptimizerSpec.parse("adam:lr=0.01"), "best", Duration.ofSeconds(30), ExchangeSettings.direct(), null);
+        SimulationOptions skewed = uniform.withSkew(1.2);
+        assertEquals(1.2, skewed.task().skew());
+        RunListener.Outcome actors = Simulation.run(skewed, ConfigFactory.load(), null, Duration.ofMinutes(2));
+        assertTrue(actors.succeeded(), actors::failure);
+        StepMetrics hot = RoutingOnly.run(skewed, 2, null).steps().get(0);
+        assertArrayEquals(actors.steps().get(0).tokensPerExpert(), hot.tokensPerExpert());
+        assertArrayEquals(actors.steps().get(0).balance().selections(), hot.balance().selections());
+        StepMetrics even = RoutingOnly.run(uniform, 2, null).steps().get(0);
+        assertTrue(hot.selectionImbalance() > even.selectionImbalance(),
+                "skew 1.2: imbalance " + hot.selectionImbalance() + ", uniform: " + even.selectionImbalance());
+    }
 }

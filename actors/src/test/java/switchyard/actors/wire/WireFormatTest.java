@@ -133,6 +133,9 @@ class WireFormatTest {
         ClusteredRegression.Spec spec = new ClusteredRegression.Spec(5, 3, 8, 16);
         RankMessage.RunStep synthetic = (RankMessage.RunStep) roundTrip(new RankMessage.RunStep(1, new Batch.Synthetic(spec), false, false, probe.getRef()));
         assertEquals(spec, ((Batch.Synthetic) synthetic.batch()).spec());
+        ClusteredRegression.Spec skewed = new ClusteredRegression.Spec(5, 3, 8, 16, 1.2);
+        RankMessage.RunStep hot = (RankMessage.RunStep) roundTrip(new RankMessage.RunStep(1, new Batch.Synthetic(skewed), false, false, probe.getRef()));
+        assertEquals(skewed, ((Batch.Synthetic) hot.batch()).spec(), "the skew travels with the task, so remote ranks draw the same clusters");
         Batch.Noise noise = new Batch.Noise(-7, 16, 8, 2);
         assertEquals(noise, ((RankMessage.RunStep) roundTrip(new RankMessage.RunStep(2, noise, true, false, probe.getRef()))).batch());
 
@@ -144,6 +147,22 @@ class WireFormatTest {
         assertArrayEquals(new byte[] {3}, digest.experts().get(0));
         RankMessage.ApplyUpdate update = (RankMessage.ApplyUpdate) roundTrip(new RankMessage.ApplyUpdate(new long[] {4, 5}, matrix(3, 2, 0), probe.getRef()));
         assertArrayEquals(new long[] {4, 5}, update.steps());
+    }
+
+    /** A skew no sender could have made (here NaN in place of 1.2) is refused as a bad message, not drawn from. */
+    @Test
+    void aSyntheticTaskWithABadSkewIsRefused() {
+        TestProbe<RankReply> probe = kit.createTestProbe(RankReply.class);
+        RankMessage.RunStep step = new RankMessage.RunStep(1, new Batch.Synthetic(new ClusteredRegression.Spec(5, 3, 8, 16, 1.2)), false, false, probe.getRef());
+        MoeSerializer s = (MoeSerializer) serialization.serializerByIdentity().apply(MoeSerializer.IDENTIFIER);
+        byte[] bytes = s.toBinary(step);
+        byte[] skew = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(1.2).array();
+        int at = -1;
+        for (int i = 0; i + 8 <= bytes.length && at < 0; i++) if (Arrays.equals(skew, 0, 8, bytes, i, i + 8)) at = i;
+        assertTrue(at >= 0, "the skew is on the wire");
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putDouble(at, Double.NaN);
+        var bad = assertThrows(WireFormatException.class, () -> s.fromBinary(bytes, s.manifest(step)));
+        assertTrue(bad.getMessage().contains("bad synthetic task: --skew"), bad.getMessage());
     }
 
     @Test

@@ -11,16 +11,29 @@ import java.util.SplittableRandom;
  * The synthetic training task: tokens are drawn around K cluster centres, and the target of a token
  * from cluster k is {@code x·A_k} with a cluster-specific random linear map. A dense layer cannot
  * fit all K maps at once, experts can specialise on clusters, and the gate can learn which is which.
+ * Clusters are equally frequent, or with a skew Z follow Zipf's law ({@link ClusterLaw}), so that a
+ * few clusters, and the experts that learn them, carry most tokens.
  * Everything is a pure function of the seed, the rank and the step, so every node that is asked for
  * a batch produces the same one.
  */
 public final class ClusteredRegression {
-    /** What defines the task; small enough to send instead of the data. */
-    public record Spec(long seed, int clusters, int modelDim, int tokens) {
+    /**
+     * What defines the task; small enough to send instead of the data.
+     *
+     * @param skew Zipf exponent of the clusters' frequencies ({@link ClusterLaw}); 0 draws them uniformly
+     */
+    public record Spec(long seed, int clusters, int modelDim, int tokens, double skew) {
         public Spec {
             if (clusters < 1) throw new IllegalArgumentException("clusters must be >= 1, got " + clusters);
             if (modelDim < 1) throw new IllegalArgumentException("model dim must be >= 1, got " + modelDim);
             if (tokens < 1) throw new IllegalArgumentException("tokens must be >= 1, got " + tokens);
+            ClusterLaw.requireExponent(skew);
+            if (skew == 0) skew = 0; // -0.0 is the same task, and equal specs share a built task
+        }
+
+        /** Clusters drawn uniformly, as before there was a skew. */
+        public Spec(long seed, int clusters, int modelDim, int tokens) {
+            this(seed, clusters, modelDim, tokens, 0);
         }
     }
 
@@ -28,11 +41,13 @@ public final class ClusteredRegression {
     public record Sample(FMatrixRMaj input, FMatrixRMaj target) {}
 
     private final Spec spec;
+    private final ClusterLaw clusterLaw;
     private final FMatrixRMaj centres;   // [K × M]
     private final FMatrixRMaj[] maps;    // K of [M × M]
 
     public ClusteredRegression(Spec spec) {
         this.spec = spec;
+        this.clusterLaw = new ClusterLaw(spec.clusters(), spec.skew());
         SplittableRandom random = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
         int m = spec.modelDim();
         centres = gaussian(spec.clusters(), m, 2.0, random);
@@ -110,12 +125,19 @@ public final class ClusteredRegression {
         return draw(rank, step, new int[spec.tokens()], new FMatrixRMaj(spec.tokens(), spec.modelDim()));
     }
 
+    /** Each token's cluster in the batch of {@code rank} at {@code step} (tests check the draw's law). */
+    int[] clusterIds(int rank, long step) {
+        int[] cluster = new int[spec.tokens()];
+        draw(rank, step, cluster, new FMatrixRMaj(spec.tokens(), spec.modelDim()));
+        return cluster;
+    }
+
     /** Draws each token's cluster (into {@code cluster}) and its input row (into {@code x}, S × M). */
     private FMatrixRMaj draw(int rank, long step, int[] cluster, FMatrixRMaj x) {
         int m = spec.modelDim();
         SplittableRandom random = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL + step);
         for (int s = 0; s < spec.tokens(); s++) {
-            int k = random.nextInt(spec.clusters());
+            int k = clusterLaw.draw(random); // one call on random, nextInt(K) without skew, as always
             cluster[s] = k;
             for (int c = 0; c < m; c++) x.data[s * m + c] = centres.data[k * m + c] + (float) (0.5 * gaussian(random));
         }
