@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static switchyard.math.placement.PlacementTest.assertMessage;
 
 /**
@@ -29,6 +30,7 @@ class GreedyPlannerTest {
         assertArrayEquals(new double[] {10.0 / 3 + 4 + 1, 2 * 10.0 / 3 + 1}, Imbalance.rankLoads(p, loads), 1e-12);
         assertEquals((10.0 / 3 + 5) / 8, Imbalance.expected(p, loads), 1e-12); // 8.33 / (16 / 2) = 1.04
         assertEquals(11.0 / 8, Imbalance.expected(Placement.staticMap(2, 2), loads), 1e-12); // r0 = 10 + 1
+        assertTrue(Imbalance.expected(p, loads) < Imbalance.expected(Placement.staticMap(2, 2), loads));
     }
 
     @Test
