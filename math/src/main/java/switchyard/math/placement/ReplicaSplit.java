@@ -2,8 +2,9 @@ package switchyard.math.placement;
 
 /**
  * How a source rank divides its rows for one logical expert between the expert's replicas. The
- * rule depends on the source rank, the row's position and the placement only — never on timing —
- * so every run of the same routing and placement sends every row to the same replica.
+ * rule depends only on the source rank, the row's position among the source's rows for the expert
+ * (and how many there are: both fixed by the routing) and the placement — never on timing — so
+ * every run of the same routing and placement sends every row to the same replica.
  *
  * <p>Source {@code s} has {@code n} rows for expert {@code e}, which has {@code r} replicas
  * ({@link Placement#replica} order). With {@code n = q·r + m} (0 ≤ m &lt; r), replica {@code j}

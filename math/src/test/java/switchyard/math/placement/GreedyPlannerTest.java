@@ -31,6 +31,11 @@ class GreedyPlannerTest {
         assertEquals((10.0 / 3 + 5) / 8, Imbalance.expected(p, loads), 1e-12); // 8.33 / (16 / 2) = 1.04
         assertEquals(11.0 / 8, Imbalance.expected(Placement.staticMap(2, 2), loads), 1e-12); // r0 = 10 + 1
         assertTrue(Imbalance.expected(p, loads) < Imbalance.expected(Placement.staticMap(2, 2), loads));
+        // Without spares: e0 → r0 [10]; e3 → r1 [4]; e1 → r1 [5], full; e2 → r0 [11]. No better than static:
+        // e0 alone carries more than the mean.
+        Placement noSpare = GREEDY.plan(loads, 2, 2, 0);
+        assertEquals("W=2 L=2 R=0 | 0 2 | 1 3", noSpare.toString());
+        assertEquals(11.0 / 8, Imbalance.expected(noSpare, loads), 1e-12);
     }
 
     @Test
