@@ -32,7 +32,7 @@ public record GreedyPlanner() implements Planner {
         double[] checked = Loads.check(name(), loads, ranks, localExperts, redundant);
         int[] all = new int[checked.length];
         for (int e = 0; e < all.length; e++) all[e] = e;
-        int[] flat = new int[ranks * (localExperts + redundant)];
+        int[] flat = new int[Math.multiplyExact(ranks, Math.addExact(localExperts, redundant))];
         place(all, checked, 0, ranks, localExperts + redundant, flat);
         return new Placement(ranks, localExperts, redundant, flat);
     }

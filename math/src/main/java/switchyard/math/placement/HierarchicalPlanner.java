@@ -61,8 +61,8 @@ public record HierarchicalPlanner(int ranksPerNode, int expertGroups) implements
         for (int e = 0; e < experts; e++) groupLoad[e / groupSize] += checked[e];
         int[] nodeOf = BalancedPacking.pack(groupLoad, nodes, expertGroups / nodes);
 
-        int slotsPerRank = localExperts + redundant;
-        int[] flat = new int[ranks * slotsPerRank];
+        int slotsPerRank = Math.addExact(localExperts, redundant);
+        int[] flat = new int[Math.multiplyExact(ranks, slotsPerRank)];
         for (int n = 0; n < nodes; n++) {
             int[] own = new int[experts / nodes];
             int i = 0;
