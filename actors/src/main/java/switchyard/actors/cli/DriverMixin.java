@@ -35,6 +35,9 @@ final class DriverMixin {
     int run(Config config, CommandLine cli) {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         SimulationOptions options = job.toOptions(ClusterNode.exchange(config), config);
+        if (!job.placement(reporting.network(), options).isStatic())
+            throw new IllegalArgumentException("--placement " + job.placement
+                    + " works with simulate --routing-only only: placement with the rank actors is not there yet (issue 22)");
         FailureDetection.of(config).requireOutlasts("the gather deadline (--deadline, or switchyard.gather-deadline)",
                 options.gatherDeadline());
         PrintWriter out = cli.getOut();

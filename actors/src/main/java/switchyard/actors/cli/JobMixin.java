@@ -5,6 +5,9 @@ import picocli.CommandLine.Option;
 import switchyard.actors.checkpoint.ResumePoint;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.network.NetworkModel;
+import switchyard.actors.network.Topology;
+import switchyard.actors.sim.PlacementOptions;
 import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.sim.SimulationOptions;
@@ -97,8 +100,58 @@ final class JobMixin {
     @Option(names = "--shared-hidden", paramLabel = "H", description = "Hidden width of the shared experts (default: -H).")
     Integer sharedHidden;
 
+    @Option(names = "--placement", paramLabel = "POLICY",
+            description = "Where the experts live: static (expert e on rank e / L), greedy (replicas to the hottest experts, then heaviest first "
+                    + "onto the least-loaded rank) or hierarchical (expert groups onto nodes first, as DeepSeek's EPLB). Only with --routing-only "
+                    + "for now (default: ${DEFAULT-VALUE}).")
+    String placement = PlacementOptions.STATIC;
+
+    @Option(names = "--redundant-experts", paramLabel = "R",
+            description = "Spare expert slots per rank, filled with replicas of the hottest experts; needs greedy or hierarchical (default: ${DEFAULT-VALUE}).")
+    int redundantExperts = 0;
+
+    @Option(names = "--placement-ema", paramLabel = "A",
+            description = "Weight of the newest update in the load the placement plans for (tokens per expert, an exponential moving average), "
+                    + "in (0, 1]; 1 plans for the last update alone (default: ${DEFAULT-VALUE}).")
+    double placementEma = PlacementOptions.DEFAULT_EMA;
+
+    @Option(names = "--replan-every", paramLabel = "N",
+            description = "Re-plan the placement after every N updates, at the update boundary (default: ${DEFAULT-VALUE} updates).")
+    int replanEvery = PlacementOptions.DEFAULT_REPLAN_EVERY;
+
+    @Option(names = "--placement-ranks-per-node", paramLabel = "G",
+            description = "Ranks per node for --placement hierarchical (default: G of --network ...topology=2level:G).")
+    Integer ranksPerNode;
+
     @Mixin
     RoutingMixin routing;
+
+    /**
+     * The placement options, checked against each other and the job. Hierarchical placement takes its
+     * nodes from the network model's 2level groups, so the nodes it plans for are the ones the model
+     * prices, and its expert groups from a group-limited routing (else every expert is its own group).
+     */
+    PlacementOptions placement(NetworkModel network, SimulationOptions job) {
+        boolean hierarchical = placement.equalsIgnoreCase("hierarchical");
+        Integer fromNetwork = network.topology() instanceof Topology.TwoLevel t ? t.groupSize() : null;
+        if (ranksPerNode != null && !hierarchical)
+            throw new IllegalArgumentException("--placement-ranks-per-node is for --placement hierarchical, not " + placement);
+        if (ranksPerNode != null && fromNetwork != null && !ranksPerNode.equals(fromNetwork))
+            throw new IllegalArgumentException("--placement-ranks-per-node " + ranksPerNode + " contradicts --network topology=2level:" + fromNetwork);
+        int nodeSize = 0, groups = 0;
+        if (hierarchical) {
+            Integer g = ranksPerNode != null ? ranksPerNode : fromNetwork;
+            if (g == null)
+                throw new IllegalArgumentException("--placement hierarchical needs nodes: give --network ...,topology=2level:G or --placement-ranks-per-node G");
+            nodeSize = g;
+            var r = job.routing();
+            groups = r.groups() > 1 && r.topkGroups() < r.groups() ? r.groups() : job.experts();
+        }
+        PlacementOptions p = new PlacementOptions(placement, redundantExperts, placementEma, replanEvery, nodeSize, groups);
+        // a plan the job cannot hold fails now, with the planner's own words, not after the first update
+        p.planner().plan(new double[job.experts()], job.worldSize(), job.localExperts(), p.redundant());
+        return p;
+    }
 
     SimulationOptions toOptions(ExchangeSettings exchange, com.typesafe.config.Config config) {
         Duration deadline = deadlineSeconds == null ? config.getDuration("switchyard.gather-deadline")

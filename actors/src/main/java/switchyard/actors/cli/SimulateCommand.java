@@ -14,7 +14,10 @@ import switchyard.actors.network.NetworkModel;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.report.ReportWriter;
+import switchyard.actors.sim.ExpertComputeEstimate;
 import switchyard.actors.sim.HeapEstimate;
+import switchyard.actors.sim.PlacedRouting;
+import switchyard.actors.sim.PlacementOptions;
 import switchyard.actors.sim.RoutingOnly;
 import switchyard.actors.sim.Simulation;
 import switchyard.actors.sim.SimulationOptions;
@@ -54,6 +57,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Ranks routed at once with --routing-only, each with a single-threaded matrix kernel (--matmul best means vector there) (default: the cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--expert-flops", paramLabel = "FLOP/S",
+            description = "With --routing-only, the experts are not run: their time is estimated as 12·M·H FLOPs per row a rank receives "
+                    + "(forward and backward) at this ASSUMED rate per rank, so the estimated step time shows the busiest rank; 0 leaves it out "
+                    + "(default: 1e14, i.e. 100 TFLOP/s).")
+    Double expertFlops;
+
     @Mixin
     ReportMixin reporting;
 
@@ -81,6 +90,14 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!sweep.isEmpty()) return Sweep.run(spec, sweep, reporting.report, net);
         Config akka = actorConfig();
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
+        PlacementOptions placement = job.placement(net, options);
+        if (!routingOnly && !placement.isStatic())
+            throw new IllegalArgumentException("--placement " + placement.policy()
+                    + " works with --routing-only only: placement with the rank actors is not there yet (issue 22)");
+        if (!routingOnly && expertFlops != null)
+            throw new IllegalArgumentException("--expert-flops is for --routing-only: the rank actors run and measure their experts");
+        ExpertComputeEstimate expertEstimate = new ExpertComputeEstimate(options.modelDim(), options.hiddenDim(),
+                expertFlops == null ? ExpertComputeEstimate.ASSUMED_FLOPS : expertFlops);
         if (!routingOnly) {
             HeapEstimate.perRank(options).times(options.worldSize())
                     .requireFits("simulate " + options.sizeFlags(), "this JVM", Runtime.getRuntime().maxMemory());
@@ -89,13 +106,17 @@ public final class SimulateCommand implements Callable<Integer> {
         ReportWriter writer = reporting.writer(optionValues(spec), net); // a bad report directory fails before the run
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
         printer.header(routingOnly, MatMuls.describe(MatMuls.byName(options.matmul())),
-                ExpertKernels.describe(options.matmul(), options.precision()));
+                ExpertKernels.describe(options.matmul(), options.precision()),
+                routingOnly ? List.of("placement policy: " + placement.describe(), "expert compute: " + expertEstimate.describe()) : List.of());
         RunListener.Outcome outcome;
         try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {
             Consumer<StepMetrics> onStep = bar != null ? bar : printer::step;
             if (writer != null) onStep = onStep.andThen(writer::step);
+            Consumer<PlacedRouting.Change> onPlacement = bar != null ? c -> { } : printer::placement;
+            if (writer != null)
+                onPlacement = onPlacement.andThen(c -> writer.placement(c.firstUpdate(), c.policy(), c.placement().toString(), c.changed()));
             outcome = routingOnly
-                    ? RoutingOnly.run(options, threads, onStep)
+                    ? RoutingOnly.run(options, threads, placement, expertEstimate, onPlacement, onStep)
                     : Simulation.run(options, akka, onStep, Duration.ofMillis((long) (timeoutSeconds * 1000)));
         }
         printer.summary(outcome);

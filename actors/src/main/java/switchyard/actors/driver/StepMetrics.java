@@ -1,8 +1,10 @@
 package switchyard.actors.driver;
 
+import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.StepReport;
+import switchyard.math.placement.Imbalance;
 
 import java.util.List;
 
@@ -147,6 +149,27 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
         long max = 0;
         for (long t : tokensPerExpert) max = Math.max(max, t);
         return slots == 0 ? 0 : (double) max / slots;
+    }
+
+    /**
+     * Expert rows each rank received in the dispatch: the column sums of the dispatch rows matrix
+     * (its own rows included), so all the work its expert slots had in this update.
+     */
+    public long[] rowsPerRank() {
+        long[][] dispatch = rows[Exchange.DISPATCH.ordinal()];
+        long[] received = new long[dispatch.length];
+        for (long[] src : dispatch) for (int dst = 0; dst < received.length && dst < src.length; dst++) received[dst] += src[dst];
+        return received;
+    }
+
+    /**
+     * {@code rank_load_imbalance}: the busiest rank's expert rows over the mean over ranks (1 =
+     * even, W = one rank does it all; 1 when there are no rows). The step waits for the busiest
+     * rank, so this is what a placement tries to bring down; unlike {@link #selectionImbalance()} it
+     * counts ranks, not experts, so it sees where the placement put the experts.
+     */
+    public double rankLoadImbalance() {
+        return Imbalance.of(rowsPerRank()); // the planner's own measure, so planned and measured agree
     }
 
     /** Bytes moved rank→rank in all phases of this update. */

@@ -20,21 +20,33 @@ import java.util.Locale;
 /**
  * {@code metrics.jsonl}: one JSON object per update with every metric, enough to rebuild the
  * {@link StepMetrics} (so {@code switchyard report} can redraw the plots, and price the traffic on
- * another network). Keys are listed in {@link #KEYS} and in the README.
+ * another network). Keys are listed in {@link #KEYS} and in the README; {@code placement} appears only
+ * on the lines of updates where a routing-only run's placement changed.
  */
 public final class MetricsLog {
     private MetricsLog() {}
 
     public static final String FILE = "metrics.jsonl";
 
-    /** Every key of a line, in order. */
+    /** Every key of every line, in order. */
     public static final List<String> KEYS = List.of("step", "loss", "task_loss", "l_aux", "tokens", "capacity", "slots",
             "tokens_per_expert", "expert_load", "load_mean", "load_max", "kept_assignments", "dropped_assignments",
             "dropped_tokens", "dropped_pct", "rows", "bytes", "bytes_total", "phase_ns", "wall_ns", "network", "selections",
-            "selection_imbalance", "selection_bias", "groups_spanned", "groups_spanned_fraction");
+            "selection_imbalance", "selection_bias", "groups_spanned", "groups_spanned_fraction", "rank_load_imbalance");
+
+    /** Keys only some lines have: {@code placement}, where a routing-only run's placement changed. */
+    public static final List<String> OCCASIONAL_KEYS = List.of("placement");
 
     /** The line of one update; {@code estimate} is the network model's view of it. */
     public static String line(StepMetrics m, NetworkModel.Estimate estimate) {
+        return line(m, estimate, null);
+    }
+
+    /**
+     * The same with {@code placement}, the text of a placement that took effect at this update
+     * ({@code Placement.toString()}), or null when it did not change.
+     */
+    public static String line(StepMetrics m, NetworkModel.Estimate estimate, String placement) {
         JsonObject o = new JsonObject();
         o.addProperty("step", m.update() + 1);
         o.addProperty("loss", m.loss());
@@ -71,6 +83,8 @@ public final class MetricsLog {
         o.add("selection_bias", array(b.selectionBias()));
         o.add("groups_spanned", array(b.groupsSpanned()));
         o.add("groups_spanned_fraction", array(b.groupsSpannedFraction()));
+        o.addProperty("rank_load_imbalance", m.rankLoadImbalance());
+        if (placement != null) o.addProperty("placement", placement);
         return o.toString();
     }
 

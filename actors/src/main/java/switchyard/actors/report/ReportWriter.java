@@ -28,6 +28,12 @@ public final class ReportWriter implements AutoCloseable {
     private final Map<String, String> options;
     private final NetworkModel network;
     private final BufferedWriter metrics;
+    // plain values, not the sim's types: the simulator prints with this package, so it must not need the simulator
+    private int pendingUpdate = -1; // the update whose line gets pendingPlacement
+    private String pendingPlacement;
+    private String policy;
+    private String lastPlacement;
+    private int replans;
 
     /** @param options the run's options, name → value, shown in the report and kept in summary.json */
     public ReportWriter(Path dir, Map<String, String> options, NetworkModel network) {
@@ -42,10 +48,30 @@ public final class ReportWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * A placement that takes effect at update {@code firstUpdate} (0-based; 0 is the first placement,
+     * later ones are re-plans): its text goes into that update's line of metrics.jsonl if it
+     * changed (only then, to keep the lines small), the last one into summary.json.
+     */
+    public synchronized void placement(int firstUpdate, String policy, String placement, boolean changed) {
+        if (firstUpdate > 0) replans++;
+        this.policy = policy;
+        lastPlacement = placement;
+        if (changed) {
+            pendingUpdate = firstUpdate;
+            pendingPlacement = placement;
+        }
+    }
+
     /** Appends one update; safe to call from the actor thread that reports steps. */
     public synchronized void step(StepMetrics m) {
+        String placement = null;
+        if (pendingPlacement != null && pendingUpdate == m.update()) {
+            placement = pendingPlacement;
+            pendingPlacement = null;
+        }
         try {
-            metrics.write(MetricsLog.line(m, network.estimate(m)));
+            metrics.write(MetricsLog.line(m, network.estimate(m), placement));
             metrics.newLine();
             metrics.flush();
         } catch (IOException e) {
@@ -66,6 +92,13 @@ public final class ReportWriter implements AutoCloseable {
         if (digest != null) end.addProperty("digest", digest);
         if (failure != null) end.addProperty("failure", failure);
         end.addProperty("wall_s", wallNanos / 1e9);
+        if (lastPlacement != null) {
+            JsonObject p = new JsonObject();
+            p.addProperty("policy", policy);
+            p.addProperty("replans", replans);
+            p.addProperty("final", lastPlacement);
+            end.add("placement", p);
+        }
         if (steps.isEmpty()) return null;
         return render(dir, steps, options, network, end);
     }
@@ -127,6 +160,7 @@ public final class ReportWriter implements AutoCloseable {
         o.addProperty("load_mean", s.meanLoad());
         o.addProperty("load_worst", s.worstLoad());
         o.addProperty("dropped_pct", s.droppedPercent());
+        o.addProperty("rank_load_imbalance", s.rankLoadImbalance());
         o.addProperty("bytes_per_step", s.bytesPerStep());
         o.addProperty("wall_s_per_step", s.wallSecondsPerStep());
         o.addProperty("tokens_per_s", s.tokensPerSecond());

@@ -26,10 +26,12 @@ import java.util.Locale;
  * @param network           the network model's means per update
  * @param firstImbalance    the most chosen expert over the mean in the first update (1 = even)
  * @param lastImbalance     the same in the last update
+ * @param rankLoadImbalance mean over updates of the busiest rank's expert rows over the mean (1 = even)
  */
 public record RunSummary(int steps, double firstLoss, double lastLoss, double meanLoad, double worstLoad,
                          double droppedPercent, double bytesPerStep, double[] phaseMillis, double wallSecondsPerStep,
-                         double tokensPerSecond, NetworkMeans network, double firstImbalance, double lastImbalance) {
+                         double tokensPerSecond, NetworkMeans network, double firstImbalance, double lastImbalance,
+                         double rankLoadImbalance) {
 
     /** @param mean the network model's estimate, each figure averaged over the updates */
     public record NetworkMeans(String model, NetworkModel.Estimate mean) {}
@@ -37,11 +39,12 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
     public static RunSummary of(List<StepMetrics> steps, NetworkModel net) {
         if (steps.isEmpty()) throw new IllegalArgumentException("a run with no completed step has no summary");
         int n = steps.size();
-        double meanLoad = 0, worst = 0, bytes = 0, wall = 0, tokens = 0, compute = 0, stepTime = 0;
+        double meanLoad = 0, worst = 0, bytes = 0, wall = 0, tokens = 0, compute = 0, stepTime = 0, rankImbalance = 0;
         long kept = 0, dropped = 0;
         double[] exchange = new double[Exchange.values().length];
         for (StepMetrics m : steps) {
             meanLoad += m.meanLoad() / n;
+            rankImbalance += m.rankLoadImbalance() / n;
             worst = Math.max(worst, m.maxLoad());
             kept += m.keptAssignments();
             dropped += m.droppedAssignments();
@@ -57,7 +60,7 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         return new RunSummary(n, steps.get(0).loss(), steps.get(n - 1).loss(), meanLoad, worst, droppedPercent, bytes,
                 PhaseTimes.of(steps).millis(), wall / n, wall > 0 ? tokens / wall : 0,
                 new NetworkMeans(net.toString(), new NetworkModel.Estimate(compute, exchange, stepTime)),
-                steps.get(0).selectionImbalance(), steps.get(n - 1).selectionImbalance());
+                steps.get(0).selectionImbalance(), steps.get(n - 1).selectionImbalance(), rankImbalance);
     }
 
     /** The figures as (name, value) rows: the closing table of {@code simulate} and {@code report}, and index.html's. */
@@ -66,6 +69,7 @@ public record RunSummary(int steps, double firstLoss, double lastLoss, double me
         t.add(Map.entry("updates", String.valueOf(steps)));
         t.add(Map.entry("loss", fmt("%.5g -> %.5g", firstLoss, lastLoss)));
         t.add(Map.entry("load imbalance", fmt("%.3g -> %.3g (most chosen expert / mean)", firstImbalance, lastImbalance)));
+        t.add(Map.entry("rank load", fmt("imbalance %.3f (busiest rank's expert rows / mean, mean over updates)", rankLoadImbalance)));
         t.add(Map.entry("expert load", fmt("mean %.3f, worst %.3f of capacity", meanLoad, worstLoad)));
         t.add(Map.entry("dropped", fmt("%.2f %% of (token, expert) assignments", droppedPercent)));
         t.add(Map.entry("bytes per step", Sizes.bytes(bytesPerStep) + " (all four exchanges)"));

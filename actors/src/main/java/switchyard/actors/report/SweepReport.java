@@ -22,9 +22,12 @@ public final class SweepReport {
     public static final Plots.Plot IMBALANCE = new Plots.Plot("sweep-imbalance.png",
             "Load imbalance per step, by run: the most chosen expert over the mean", 900, 600);
 
+    public static final Plots.Plot RANK_IMBALANCE = new Plots.Plot("sweep-rank-imbalance.png",
+            "Rank load imbalance per step, by run: the busiest rank's expert rows over the mean", 900, 600);
+
     public static final Plots.Plot LOSS = new Plots.Plot("sweep-loss.png", "Task loss per step, by run", 900, 600);
 
-    private static final String[] COLUMNS = {"run", "dropped %", "imbalance", "load mean", "load worst", "bytes/step", "est. comm",
+    private static final String[] COLUMNS = {"run", "dropped %", "imbalance", "rank imb.", "load mean", "load worst", "bytes/step", "est. comm",
             "est. step", "loss (last)"};
 
     /**
@@ -37,13 +40,15 @@ public final class SweepReport {
         Plots.write(dir, DROPPED, byRun(DROPPED, "% of (token, expert) assignments", runs, StepMetrics::droppedPercent, SeriesMarkers.CIRCLE));
         Plots.write(dir, IMBALANCE, byRun(IMBALANCE, "max / mean choices per expert (1 = even)", runs, StepMetrics::selectionImbalance,
                 SeriesMarkers.NONE));
+        Plots.write(dir, RANK_IMBALANCE, byRun(RANK_IMBALANCE, "max / mean expert rows per rank (1 = even)", runs,
+                StepMetrics::rankLoadImbalance, SeriesMarkers.NONE));
         XYChart loss = byRun(LOSS, "task loss", runs, StepMetrics::taskLoss, SeriesMarkers.NONE);
         // a loss falling over decades reads best on a log scale, which cannot show a zero (routing-only runs train nothing)
         loss.getStyler().setYAxisLogarithmic(runs.values().stream().flatMap(List::stream).allMatch(m -> m.taskLoss() > 0));
         Plots.write(dir, LOSS, loss);
 
         int width = Math.max(28, runs.keySet().stream().mapToInt(String::length).max().orElse(0));
-        String line = "  %-" + width + "s %10s %10s %10s %10s %12s %12s %12s %12s%n";
+        String line = "  %-" + width + "s %10s %10s %10s %10s %10s %12s %12s %12s %12s%n";
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "sweep of %s with the same seed:%n", swept));
         text.append(String.format(Locale.ROOT, line, (Object[]) COLUMNS));
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Switchyard sweep</title>\n")
@@ -55,19 +60,19 @@ public final class SweepReport {
         html.append("</tr>\n");
         summaries.forEach((run, s) -> {
             String[] cells = {String.format(Locale.ROOT, "%.2f", s.droppedPercent()), String.format(Locale.ROOT, "%.3f", s.lastImbalance()),
-                    String.format(Locale.ROOT, "%.3f", s.meanLoad()),
+                    String.format(Locale.ROOT, "%.3f", s.rankLoadImbalance()), String.format(Locale.ROOT, "%.3f", s.meanLoad()),
                     String.format(Locale.ROOT, "%.3f", s.worstLoad()), Sizes.bytes(s.bytesPerStep()),
                     Sizes.seconds(s.network().mean().communicationSeconds()), Sizes.seconds(s.network().mean().stepSeconds()),
                     String.format(Locale.ROOT, "%.5g", s.lastLoss())};
             text.append(String.format(Locale.ROOT, line, run, cells[0], cells[1], cells[2],
-                    cells[3], cells[4], cells[5], cells[6], cells[7]));
+                    cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]));
             html.append("<tr><th><a href=\"").append(HtmlIndex.escape(run)).append("/index.html\">").append(HtmlIndex.escape(run))
                     .append("</a></th>");
             for (String c : cells) html.append("<td>").append(HtmlIndex.escape(c)).append("</td>");
             html.append("</tr>\n");
         });
         html.append("</table>\n");
-        for (Plots.Plot p : List.of(LOSS, DROPPED, IMBALANCE)) {
+        for (Plots.Plot p : List.of(LOSS, DROPPED, IMBALANCE, RANK_IMBALANCE)) {
             html.append("<img src=\"").append(p.file()).append("\" width=\"").append(p.width()).append("\" alt=\"")
                     .append(HtmlIndex.escape(p.title())).append("\">\n");
         }

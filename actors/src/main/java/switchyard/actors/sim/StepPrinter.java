@@ -38,6 +38,11 @@ public final class StepPrinter {
      * @param experts what the expert products run on, at which precision
      */
     public void header(boolean routingOnly, String kernel, String experts) {
+        header(routingOnly, kernel, experts, java.util.List.of());
+    }
+
+    /** @param notes more "name: value" lines about the run, before the column heads (a study's placement, its estimates) */
+    public void header(boolean routingOnly, String kernel, String experts, java.util.List<String> notes) {
         String shared = options.sharedExperts() == 0 ? ""
                 : String.format(Locale.ROOT, ", %d shared expert%s (H=%d)", options.sharedExperts(), options.sharedExperts() == 1 ? "" : "s",
                 options.sharedHiddenDim());
@@ -49,20 +54,37 @@ public final class StepPrinter {
         out.printf("network model: %s%n", network);
         out.printf("matrix kernel: %s%n", kernel);
         if (!routingOnly) out.printf("expert products: %s; exchanged rows: %s%n", experts, options.exchange().rows().label());
-        out.printf(Locale.ROOT, "%5s %10s %10s %8s %9s %10s %8s %9s  %s%n", "step", "loss", "l_aux", "dropped", "load max", "bytes",
-                "ms", "est. ms", "tokens per expert");
+        for (String note : notes) out.println(note);
+        out.printf(Locale.ROOT, "%5s %10s %10s %8s %9s %8s %10s %8s %9s  %s%n", "step", "loss", "l_aux", "dropped", "load max", "rank imb",
+                "bytes", "ms", "est. ms", "tokens per expert");
         out.flush();
     }
 
     public synchronized void step(StepMetrics m) {
         // %g: with thousands of experts l_aux is about 1/E², and a routing-only loss is weight·l_aux
-        out.printf(Locale.ROOT, "%5d %10.5g %10.4g %7.2f%% %8.2fC %10s %8.1f %9.3f  %s%n", m.update() + 1, m.loss(), m.lAux(),
-                m.droppedPercent(), m.maxLoad(), Sizes.bytes(m.totalBytes()), m.wallNanos() / 1e6,
+        out.printf(Locale.ROOT, "%5d %10.5g %10.4g %7.2f%% %8.2fC %8.3f %10s %8.1f %9.3f  %s%n", m.update() + 1, m.loss(), m.lAux(),
+                m.droppedPercent(), m.maxLoad(), m.rankLoadImbalance(), Sizes.bytes(m.totalBytes()), m.wallNanos() / 1e6,
                 network.estimate(m).stepSeconds() * 1e3, experts(m.tokensPerExpert()));
         if (verbose || options.worldSize() <= 4) out.printf("      dispatch rows rank->rank %s%n", matrix(m.rows()[0]));
         if (verbose) {
             for (Exchange x : Exchange.values()) out.printf("      %s bytes %s%n", x.label(), matrix(m.bytes()[x.ordinal()]));
             out.printf("      phase ms per rank %s%n", phases(m));
+        }
+        out.flush();
+    }
+
+    /**
+     * A placement taking effect: the first in a line of its own (its text when short), a re-plan as
+     * the update it follows, the policy and what it expects of the averaged load before and after.
+     */
+    public synchronized void placement(PlacedRouting.Change c) {
+        String text = c.placement().toString();
+        String shown = text.length() <= 160 ? text : "(" + text.length() + " characters; in the report's metrics.jsonl)";
+        if (c.initial()) {
+            out.printf("placement: %s%n", shown);
+        } else {
+            out.printf(Locale.ROOT, "      re-plan after update %d: %s, expected rank load imbalance %.3f -> %.3f%s%n", c.firstUpdate(),
+                    c.policy(), c.expectedBefore(), c.expectedAfter(), c.changed() ? "; placement " + shown : " (placement unchanged)");
         }
         out.flush();
     }
