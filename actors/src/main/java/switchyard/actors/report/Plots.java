@@ -52,7 +52,7 @@ public final class Plots {
     /** Most cells per heatmap axis; beyond it cells are averaged in blocks. */
     static final int MAX_CELLS = 48;
 
-    private static final Color[] HEAT = {new Color(250, 250, 245), new Color(254, 224, 144), new Color(253, 141, 60),
+    static final Color[] HEAT = {new Color(250, 250, 245), new Color(254, 224, 144), new Color(253, 141, 60),
             new Color(215, 48, 39), new Color(103, 0, 13)};
 
     /** The plots that say something about {@code steps}: the selection bias's only when the run had one. */
@@ -193,7 +193,7 @@ public final class Plots {
         return chart;
     }
 
-    private static HeatMapChart heatMap(int width, int height, String title, String xTitle, String yTitle) {
+    static HeatMapChart heatMap(int width, int height, String title, String xTitle, String yTitle) {
         HeatMapChart chart = new HeatMapChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setRangeColors(HEAT).setShowValue(false).setDrawBorder(false);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,10 @@ public final class ReportWriter implements AutoCloseable {
         json.add("outcome", outcome);
         Files.writeString(dir.resolve(SUMMARY), new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n");
         Plots.writeAll(dir, steps);
-        Files.writeString(dir.resolve(INDEX), HtmlIndex.page(options, s, describe(outcome), Plots.of(steps)));
+        List<Plots.Plot> plots = new ArrayList<>(Plots.of(steps));
+        // from the file, not from memory: a redraw and the run's own report then draw the same placements
+        plots.addAll(PlacementPlots.writeAll(dir, steps, PlacementChange.read(dir.resolve(MetricsLog.FILE))));
+        Files.writeString(dir.resolve(INDEX), HtmlIndex.page(options, s, describe(outcome), plots));
         return s;
     }
 

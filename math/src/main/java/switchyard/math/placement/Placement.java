@@ -167,6 +167,42 @@ public final class Placement {
         return b.toString();
     }
 
+    /**
+     * The placement {@link #toString()} wrote: {@code W=2 L=2 R=1 | 0 2 3 | 0 0 1}. Reports keep
+     * placements as this text (metrics.jsonl, summary.json), so drawing them needs the way back.
+     */
+    public static Placement parse(String text) {
+        String[] parts = text.trim().split("\\s*\\|\\s*", -1);
+        String[] sizes = parts[0].split("\\s+");
+        if (sizes.length != 3 || !sizes[0].startsWith("W=") || !sizes[1].startsWith("L=") || !sizes[2].startsWith("R="))
+            throw new IllegalArgumentException("a placement's text starts 'W=.. L=.. R=..', got '" + parts[0] + "'");
+        int ranks, localExperts, redundant;
+        try {
+            ranks = Integer.parseInt(sizes[0].substring(2));
+            localExperts = Integer.parseInt(sizes[1].substring(2));
+            redundant = Integer.parseInt(sizes[2].substring(2));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a placement's sizes are whole numbers, got '" + parts[0] + "'");
+        }
+        if (parts.length - 1 != ranks)
+            throw new IllegalArgumentException("a placement of W=" + ranks + " lists " + ranks + " ranks, got " + (parts.length - 1));
+        int perRank = localExperts + redundant;
+        int[] flat = new int[Math.multiplyExact(ranks, perRank)];
+        for (int r = 0; r < ranks; r++) {
+            String[] experts = parts[r + 1].isEmpty() ? new String[0] : parts[r + 1].split("\\s+");
+            if (experts.length != perRank)
+                throw new IllegalArgumentException("rank " + r + " of a placement has L+R=" + perRank + " slots, got " + experts.length);
+            for (int s = 0; s < perRank; s++) {
+                try {
+                    flat[r * perRank + s] = Integer.parseInt(experts[s]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("slot " + s + " of rank " + r + " holds '" + experts[s] + "', not an expert");
+                }
+            }
+        }
+        return new Placement(ranks, localExperts, redundant, flat);
+    }
+
     private Slot slotOf(int flat) { return new Slot(flat / slotsPerRank(), flat % slotsPerRank()); }
 
     private void checkRank(int rank) {

@@ -97,4 +97,16 @@ class PlacementTest {
     static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
     }
+
+    @Test
+    void theTextReadsBackAsTheSamePlacement() {
+        Placement replicated = Placement.of(2, new int[] {0, 2, 3}, new int[] {0, 0, 1});
+        assertEquals(replicated, Placement.parse(replicated.toString()));
+        assertEquals(Placement.staticMap(3, 2), Placement.parse("W=3 L=2 R=0 | 0 1 | 2 3 | 4 5"));
+        assertThrows(IllegalArgumentException.class, () -> Placement.parse("W=2 L=2 R=1 | 0 2 3"), "a rank missing");
+        assertThrows(IllegalArgumentException.class, () -> Placement.parse("W=2 L=2 R=1 | 0 2 | 0 0 1"), "a slot missing");
+        assertThrows(IllegalArgumentException.class, () -> Placement.parse("W=2 L=2 R=1 | 0 2 x | 0 0 1"), "not a number");
+        assertThrows(IllegalArgumentException.class, () -> Placement.parse("2 2 1 | 0 2 3 | 0 0 1"), "no sizes");
+        assertThrows(IllegalArgumentException.class, () -> Placement.parse("W=2 L=2 R=1 | 0 0 0 | 0 0 1"), "expert 2 and 3 nowhere");
+    }
 }
