@@ -169,6 +169,22 @@ class HostilePeerTest {
     }
 
     @Test
+    void aProvenPeerMustBeAMemberConnectingFromItsOwnHost() throws Exception {
+        Admission admission = new Admission(target.system());
+        akka.actor.Address real = member.system().address();
+        long now = System.nanoTime();
+        java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+        assertEquals(null, admission.refusal(real, loopback, now));
+        // the same name from another address (no packet is sent: admission only compares addresses)
+        String elsewhere = admission.refusal(real, java.net.InetAddress.getByName("127.0.0.2"), now);
+        assertTrue(elsewhere != null && elsewhere.contains("connected from 127.0.0.2, not from 127.0.0.1"), elsewhere);
+        String stranger = admission.refusal(akka.actor.AddressFromURIString.parse("akka://switchyard@127.0.0.1:9"), loopback, now);
+        assertTrue(stranger != null && stranger.contains("is not a member of this cluster"), stranger);
+        String itself = admission.refusal(target.system().address(), loopback, now);
+        assertTrue(itself != null && itself.contains("this very node"), itself);
+    }
+
+    @Test
     void anOpenHelloToANodeWithCredentialsIsRefused() throws Exception {
         try (TestPeer open = TestPeer.connect(target.system())) {
             IOException e = assertThrows(IOException.class, () -> open.handshake(LinkSecurity.open(), MEMBER, target.system()));
