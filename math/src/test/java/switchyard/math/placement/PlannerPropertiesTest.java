@@ -61,11 +61,9 @@ class PlannerPropertiesTest {
         double greedySum = 0;
         double staticSum = 0;
         for (int seed = 0; seed < SEEDS; seed++) {
-            Random random = new Random(seed);
-            int w = RANKS[random.nextInt(RANKS.length)];
-            int l = 1 + random.nextInt(4);
-            int r = random.nextInt(3);
-            double[] loads = mixedLoads(w * l, random);
+            MixedCase c = MixedCase.of(seed);
+            int w = c.w(), l = c.l(), r = c.r();
+            double[] loads = c.loads();
             String label = "seed " + seed + ": W=" + w + " L=" + l + " R=" + r;
 
             Placement p = GREEDY.plan(loads, w, l, r);
@@ -99,11 +97,9 @@ class PlannerPropertiesTest {
     @Test
     void hierarchicalKeepsItsShapeAndOneNodeIsGreedy() {
         for (int seed = 0; seed < SEEDS; seed++) {
-            Random random = new Random(seed);
-            int w = RANKS[random.nextInt(RANKS.length)];
-            int l = 1 + random.nextInt(4);
-            int r = random.nextInt(3);
-            double[] loads = mixedLoads(w * l, random);
+            MixedCase c = MixedCase.of(seed);
+            int w = c.w(), l = c.l(), r = c.r();
+            double[] loads = c.loads();
             int g = w % 2 == 0 ? w / 2 : w; // two nodes when W is even
             Planner hierarchical = new HierarchicalPlanner(g, w * l);
             Placement p = hierarchical.plan(loads, w, l, r);
@@ -157,6 +153,17 @@ class PlannerPropertiesTest {
         double[] loads = new double[experts];
         for (int i = 0; i < experts; i++) loads[i] = 1000 / Math.pow(i + 1, exponent);
         return loads;
+    }
+
+    /** One seeded case of mixed loads: W from {@link #RANKS}, L in 1..4, R in 0..2. */
+    private record MixedCase(int w, int l, int r, double[] loads) {
+        static MixedCase of(int seed) {
+            Random random = new Random(seed);
+            int w = RANKS[random.nextInt(RANKS.length)];
+            int l = 1 + random.nextInt(4);
+            int r = random.nextInt(3);
+            return new MixedCase(w, l, r, mixedLoads(w * l, random));
+        }
     }
 
     private static double[] mixedLoads(int experts, Random random) {
