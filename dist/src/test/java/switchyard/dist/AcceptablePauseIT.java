@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,11 +46,14 @@ class AcceptablePauseIT {
              NodeLauncher n1 = NodeProcess.start("pause-node-1", driverPort, "1")) {
             NodeProcess.awaitLine(driver, STEP_5, Duration.ofSeconds(90));
             NodeProcess.signal(n1, "STOP");
+            boolean driverEndedDuringThePause;
             try {
-                Thread.sleep(PAUSE.toMillis()); // the pause under test, not a wait for something to happen
+                // the pause under test: what must not happen meanwhile is the driver ending, so wait on that
+                driverEndedDuringThePause = driver.process().waitFor(PAUSE.toMillis(), TimeUnit.MILLISECONDS);
             } finally {
                 NodeProcess.signal(n1, "CONT");
             }
+            assertFalse(driverEndedDuringThePause, () -> "the driver ended while node 1 was paused:\n" + driver.logText());
             assertFalse(DIGEST.matcher(driver.logText()).find(), "the run ended during the pause: no step spanned it");
 
             assertEquals(0, driver.awaitExit(120), () -> "the driver failed:\n" + driver.logText());

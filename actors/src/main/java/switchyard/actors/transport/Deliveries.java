@@ -21,13 +21,14 @@ import java.util.TreeMap;
 final class Deliveries {
     /** One entry: messages with one of {@code manifests} to actors whose path matches {@code pattern}. */
     record Rule(String name, String[] pattern, Set<String> manifests) {
+        /** Checked for every frame, so it walks the path's elements in place, allocating nothing. */
         boolean matches(ActorPath path, String manifest) {
             if (!manifests.contains(manifest)) return false;
-            List<String> elements = new ArrayList<>();
-            path.getElements().forEach(elements::add);
-            if (elements.size() != pattern.length) return false;
-            for (int i = 0; i < pattern.length; i++) if (!glob(pattern[i], elements.get(i))) return false;
-            return true;
+            int i = 0;
+            for (String element : path.getElements()) {
+                if (i >= pattern.length || !glob(pattern[i++], element)) return false;
+            }
+            return i == pattern.length;
         }
 
         private static boolean glob(String pattern, String element) {
