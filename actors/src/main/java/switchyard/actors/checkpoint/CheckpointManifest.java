@@ -1,6 +1,7 @@
 package switchyard.actors.checkpoint;
 
 import java.io.IOException;
+import switchyard.math.placement.Placement;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -25,8 +26,15 @@ import java.util.Properties;
  * @param runId   the run that wrote it; null in format 1
  * @param lineage the runs this one continues, oldest first; the last is the run it resumed from
  * @param job     the job's shape and options; null in format 1
+ * @param placement where the experts were when it was saved; null for the static map (and before placements)
  */
-public record CheckpointManifest(int worldSize, long updatesDone, String runId, List<String> lineage, JobSignature job) {
+public record CheckpointManifest(int worldSize, long updatesDone, String runId, List<String> lineage, JobSignature job,
+                                 Placement placement) {
+    /** Of experts on the static map. */
+    public CheckpointManifest(int worldSize, long updatesDone, String runId, List<String> lineage, JobSignature job) {
+        this(worldSize, updatesDone, runId, lineage, job, null);
+    }
+
     public static final String FILE = "checkpoint.properties";
     private static final String FORMAT = "switchyard-checkpoint/2", FORMAT_1 = "switchyard-checkpoint/1";
     private static final String JOB = "job.";
@@ -59,6 +67,7 @@ public record CheckpointManifest(int worldSize, long updatesDone, String runId, 
             entries.put("lineage", String.join(",", lineage));
         }
         entries.put("saved", Instant.now().toString());
+        if (placement != null && !placement.isStatic()) entries.put("placement", placement.toString().replace(" | ", "|").replace(' ', ','));
         if (job != null) job.options().forEach((name, value) -> entries.put(JOB + name, value));
         io.writeAtomically(dir.resolve(FILE), out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -94,9 +103,11 @@ public record CheckpointManifest(int worldSize, long updatesDone, String runId, 
             JobSignature.Builder job = JobSignature.builder();
             p.stringPropertyNames().stream().filter(k -> k.startsWith(JOB)).sorted()
                     .forEach(k -> job.put(k.substring(JOB.length()), p.getProperty(k)));
+            String placement = p.getProperty("placement");
             return new CheckpointManifest(worldSize, updates, p.getProperty("run-id"),
-                    lineage.isEmpty() ? List.of() : Arrays.asList(lineage.split(",")), job.build());
-        } catch (IOException | NumberFormatException e) {
+                    lineage.isEmpty() ? List.of() : Arrays.asList(lineage.split(",")), job.build(),
+                    placement == null ? null : Placement.parse(placement.replace("|", " | ").replace(',', ' ')));
+        } catch (IOException | IllegalArgumentException e) { // NumberFormatException included
             throw new IllegalArgumentException("cannot read checkpoint manifest " + file + ": " + e.getMessage());
         }
     }

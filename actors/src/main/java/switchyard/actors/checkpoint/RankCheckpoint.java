@@ -18,13 +18,19 @@ import java.util.List;
  * bytes are {@link RankCheckpointFormat}'s.
  *
  * @param selectionBias   the gate's selection bias [E], or null when the routing uses none
+ * @param slotExperts     the logical expert in each of the rank's slots: {@code experts} in slot order
  * @param sharedExperts   the rank's replica of the shared experts (empty for none)
  * @param sharedOptimizer their optimizer's state, or null without shared experts
  */
 public record RankCheckpoint(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, long seed,
-                             long updatesDone, FMatrixRMaj gateWeight, float[] selectionBias, List<Expert> experts,
+                             long updatesDone, FMatrixRMaj gateWeight, float[] selectionBias, int[] slotExperts, List<Expert> experts,
                              List<Expert> sharedExperts, OptimizerState expertOptimizer, OptimizerState gateOptimizer,
                              OptimizerState sharedOptimizer) {
+    public RankCheckpoint {
+        if (slotExperts.length != experts.size())
+            throw new IllegalArgumentException(slotExperts.length + " expert slots named for " + experts.size() + " experts");
+    }
+
     /** Which rank of which job a checkpoint must belong to. */
     public record Shape(int rank, int worldSize, int localExperts, int modelDim, int hiddenDim, long seed,
                         int sharedExperts, int sharedHiddenDim, boolean selectionBias) {}

@@ -19,25 +19,29 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * The bytes of a {@link RankCheckpoint}, big-endian, streamed both ways with the CRC-32 computed
- * on the fly. Version 3:
+ * on the fly. Version 4:
  *
  * <pre>
  * int magic "SYCK", int version
  * int rank, W, L, M, H; long seed; int shared experts, their H; long updates done; boolean selection bias
+ * int slots n (L + R), n ints: the logical expert in each slot
  * int CRC-32 of the header so far      (so the shape can be trusted before gigabytes are read)
  * gate weight [M × W·L], selection bias [1 × W·L] if any     (each matrix: int rows, int cols, floats)
- * L experts (W1, b1, W2, b2), the shared experts
+ * n experts (W1, b1, W2, b2) in slot order, the shared experts
  * the expert and gate optimizer states, the shared experts' if any
  * long CRC-32 of every preceding byte
  * </pre>
  *
- * Versions 1 and 2 (before the header checksum; the bias flag followed the gate; version 1 had no
- * bias and no shared experts) are still read. A reader returns only after the final checksum
+ * Versions 1 to 3 (the static map's L slots, experts {@code rank·L …}; before 3 no header
+ * checksum and the bias flag followed the gate; version 1 had no bias and no shared experts) are
+ * still read. A reader returns only after the final checksum
  * matched, so nothing of a corrupt file reaches a model.
  */
 final class RankCheckpointFormat {
     private static final int MAGIC = 0x5359434B; // "SYCK"
-    static final int VERSION = 3;
+    static final int VERSION = 4;
+    /** More slots than any job has: a larger count is a corrupt header, not an allocation to make. */
+    private static final int MAX_SLOTS = 1 << 16;
 
     private RankCheckpointFormat() {}
 
@@ -57,6 +61,8 @@ final class RankCheckpointFormat {
         out.writeInt(c.sharedExperts().isEmpty() ? c.hiddenDim() : c.sharedExperts().get(0).hiddenDim());
         out.writeLong(c.updatesDone());
         out.writeBoolean(c.selectionBias() != null);
+        out.writeInt(c.slotExperts().length);
+        for (int e : c.slotExperts()) out.writeInt(e);
         out.writeInt((int) crc.getValue());
         writeMatrix(out, c.gateWeight(), scratch);
         if (c.selectionBias() != null) writeMatrix(out, FMatrixRMaj.wrap(1, c.selectionBias().length, c.selectionBias()), scratch);
@@ -90,19 +96,22 @@ final class RankCheckpointFormat {
         long updates = in.readLong();
         FMatrixRMaj gate = null;
         boolean hasBias;
+        int[] slotExperts;
         if (version >= 3) {
             hasBias = in.readBoolean();
+            slotExperts = version >= 4 ? readSlots(in, path) : staticSlots(rank, l);
             int computed = (int) crc.getValue();
             if (in.readInt() != computed) throw corrupt(path, "its header's checksum does not match the header");
         } else { // the bias flag follows the gate: check the rest of the shape before reading the gate
             requireShape(path, new RankCheckpoint.Shape(rank, w, l, m, h, seed, shared, sharedHidden, expected.selectionBias()), expected);
             gate = readMatrix(in, m, w * l, scratch);
             hasBias = version > 1 && in.readBoolean();
+            slotExperts = staticSlots(rank, l);
         }
         requireShape(path, new RankCheckpoint.Shape(rank, w, l, m, h, seed, shared, sharedHidden, hasBias), expected);
         if (gate == null) gate = readMatrix(in, m, w * l, scratch);
         float[] bias = hasBias ? readMatrix(in, 1, w * l, scratch).data : null;
-        List<Expert> experts = readExperts(in, l, m, h, scratch);
+        List<Expert> experts = readExperts(in, slotExperts.length, m, h, scratch);
         List<Expert> sharedExperts = readExperts(in, shared, m, sharedHidden, scratch);
         OptimizerState expertState = OptimizerState.readFrom(in);
         OptimizerState gateState = OptimizerState.readFrom(in);
@@ -110,8 +119,23 @@ final class RankCheckpointFormat {
         long computed = crc.getValue();
         if (in.readLong() != computed) throw corrupt(path, "its checksum does not match its contents");
         if (in.read() != -1) throw corrupt(path, "it has unexpected trailing bytes");
-        return new RankCheckpoint(rank, w, l, m, h, seed, updates, gate, bias, experts, sharedExperts, expertState, gateState,
-                sharedState);
+        return new RankCheckpoint(rank, w, l, m, h, seed, updates, gate, bias, slotExperts, experts, sharedExperts, expertState,
+                gateState, sharedState);
+    }
+
+    private static int[] readSlots(DataInputStream in, Path path) throws IOException {
+        int n = in.readInt();
+        if (n < 1 || n > MAX_SLOTS) throw corrupt(path, "it names " + n + " expert slots");
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = in.readInt();
+        return ids;
+    }
+
+    /** The slots of a file from before placements: the static map's. */
+    private static int[] staticSlots(int rank, int localExperts) {
+        int[] ids = new int[Math.max(0, localExperts)];
+        for (int i = 0; i < ids.length; i++) ids[i] = rank * localExperts + i;
+        return ids;
     }
 
     private static void requireShape(Path path, RankCheckpoint.Shape f, RankCheckpoint.Shape expected) {

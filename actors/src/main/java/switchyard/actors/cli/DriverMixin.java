@@ -9,6 +9,8 @@ import switchyard.actors.cluster.FailureDetection;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.network.NetworkModel;
 import switchyard.actors.report.ReportWriter;
+import switchyard.actors.sim.PlacedRouting;
+import switchyard.actors.sim.PlacementOptions;
 import switchyard.actors.sim.SimulationOptions;
 import switchyard.actors.sim.StepPrinter;
 
@@ -35,20 +37,25 @@ final class DriverMixin {
     int run(Config config, CommandLine cli) {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         SimulationOptions options = job.toOptions(ClusterNode.exchange(config), config);
-        if (!job.placement(reporting.network(), options).isStatic())
-            throw new IllegalArgumentException("--placement " + job.placement
-                    + " works with simulate --routing-only only: placement with the rank actors is not there yet (issue 22)");
+        PlacementOptions placement = job.placement(reporting.network(), options);
+        PlacedRouting placed = new PlacedRouting(placement, options.worldSize(), options.localExperts());
+        options = options.withPlacement(placed.placement());
         FailureDetection.of(config).requireOutlasts("the gather deadline (--deadline, or switchyard.gather-deadline)",
                 options.gatherDeadline());
         PrintWriter out = cli.getOut();
         NetworkModel net = reporting.network();
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
         printer.header(false, options.matmul() + " (each rank node resolves it for itself)",
-                options.precision().label() + " (each rank node picks its kernel for itself)");
+                options.precision().label() + " (each rank node picks its kernel for itself)",
+                placement.isStatic() ? java.util.List.of() : java.util.List.of("placement policy: " + placement.describe()));
         ReportWriter writer = reporting.writer(SimulateCommand.optionValues(cli.getCommandSpec()), net);
         java.util.function.Consumer<switchyard.actors.driver.StepMetrics> onStep = printer::step;
         if (writer != null) onStep = onStep.andThen(writer::step);
-        RunListener.Outcome outcome = ClusterNode.runDriver(config, options, !keepNodes,
+        java.util.function.Consumer<PlacedRouting.Change> onPlacement = printer::placement;
+        if (writer != null)
+            onPlacement = onPlacement.andThen(c -> writer.placement(c.firstUpdate(), c.policy(), c.placement().toString(), c.changed()));
+        if (!placement.isStatic()) onPlacement.accept(placed.initial());
+        RunListener.Outcome outcome = ClusterNode.runDriver(config, options, placed.replanner(onPlacement), !keepNodes,
                 Duration.ofMillis((long) (timeoutSeconds * 1000)), onStep);
         printer.summary(outcome);
         if (writer != null) {

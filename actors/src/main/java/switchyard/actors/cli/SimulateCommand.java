@@ -91,9 +91,8 @@ public final class SimulateCommand implements Callable<Integer> {
         Config akka = actorConfig();
         SimulationOptions options = job.toOptions(ExchangeSettings.direct(), akka);
         PlacementOptions placement = job.placement(net, options);
-        if (!routingOnly && !placement.isStatic())
-            throw new IllegalArgumentException("--placement " + placement.policy()
-                    + " works with --routing-only only: placement with the rank actors is not there yet (issue 22)");
+        PlacedRouting placed = new PlacedRouting(placement, options.worldSize(), options.localExperts());
+        options = options.withPlacement(placed.placement());
         if (!routingOnly && expertFlops != null)
             throw new IllegalArgumentException("--expert-flops is for --routing-only: the rank actors run and measure their experts");
         ExpertComputeEstimate expertEstimate = new ExpertComputeEstimate(options.modelDim(), options.hiddenDim(),
@@ -107,7 +106,8 @@ public final class SimulateCommand implements Callable<Integer> {
         StepPrinter printer = new StepPrinter(out, options, net, verbose);
         printer.header(routingOnly, MatMuls.describe(MatMuls.byName(options.matmul())),
                 ExpertKernels.describe(options.matmul(), options.precision()),
-                routingOnly ? List.of("placement policy: " + placement.describe(), "expert compute: " + expertEstimate.describe()) : List.of());
+                routingOnly ? List.of("placement policy: " + placement.describe(), "expert compute: " + expertEstimate.describe())
+                        : placement.isStatic() ? List.of() : List.of("placement policy: " + placement.describe()));
         RunListener.Outcome outcome;
         try (Progress bar = Progress.wanted(progress) ? new Progress("simulate", options.steps()) : null) {
             Consumer<StepMetrics> onStep = bar != null ? bar : printer::step;
@@ -115,9 +115,12 @@ public final class SimulateCommand implements Callable<Integer> {
             Consumer<PlacedRouting.Change> onPlacement = bar != null ? c -> { } : printer::placement;
             if (writer != null)
                 onPlacement = onPlacement.andThen(c -> writer.placement(c.firstUpdate(), c.policy(), c.placement().toString(), c.changed()));
-            outcome = routingOnly
-                    ? RoutingOnly.run(options, threads, placement, expertEstimate, onPlacement, onStep)
-                    : Simulation.run(options, akka, onStep, Duration.ofMillis((long) (timeoutSeconds * 1000)));
+            if (routingOnly) {
+                outcome = RoutingOnly.run(options, threads, placed, expertEstimate, onPlacement, onStep);
+            } else {
+                if (!placement.isStatic()) onPlacement.accept(placed.initial());
+                outcome = Simulation.run(options, placed.replanner(onPlacement), akka, onStep, Duration.ofMillis((long) (timeoutSeconds * 1000)));
+            }
         }
         printer.summary(outcome);
         if (writer != null) {

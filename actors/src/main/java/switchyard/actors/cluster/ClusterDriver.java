@@ -155,7 +155,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         getContext().spawn(MemberWatch.create(member -> rankNodes.contains(member.address()), grace,
                 getContext().messageAdapter(MemberWatch.Report.class, Watched::new)), "rank-nodes");
         runEvents = getContext().messageAdapter(TrainingRun.Event.class, RunEnded::new);
-        run = getContext().spawn(TrainingRun.create(new ArrayList<>(configured.values()), plan, worldSize * settings.apply(0).localExperts(),
+        run = getContext().spawn(TrainingRun.create(new ArrayList<>(configured.values()), plan, settings.apply(0).placement(),
                 runEvents), "run");
         return this;
     }

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.driver.Replanner;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.security.TransportSecurity;
@@ -107,12 +108,18 @@ public final class ClusterNode {
      */
     public static RunListener.Outcome runDriver(Config config, SimulationOptions job, boolean shutdownNodes,
                                                 Duration timeout, Consumer<StepMetrics> onStep) {
+        return runDriver(config, job, Replanner.NEVER, shutdownNodes, timeout, onStep);
+    }
+
+    /** The same with the experts moving where {@code replanner} says between updates. */
+    public static RunListener.Outcome runDriver(Config config, SimulationOptions job, Replanner replanner, boolean shutdownNodes,
+                                                Duration timeout, Consumer<StepMetrics> onStep) {
         SimulationOptions withExchange = job.withExchange(exchange(config));
         Duration discovery = config.getDuration("switchyard.discovery-timeout");
         CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
-            ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan(),
+            ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan().withReplanner(replanner),
                     HeapEstimate.perRank(withExchange).total(), discovery, listener, shutdownNodes), "driver");
             return Behaviors.<Void>empty();
         }), SYSTEM, config);

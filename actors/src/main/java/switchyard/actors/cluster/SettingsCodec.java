@@ -10,6 +10,7 @@ import switchyard.math.gate.AuxLoss;
 import switchyard.math.gate.NoisePolicy;
 import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.placement.Placement;
 import switchyard.math.gate.ScoreFunction;
 import switchyard.math.precision.Precision;
 
@@ -35,6 +36,7 @@ final class SettingsCodec {
         out.putLong(s.gatherDeadline().toMillis()).putInt(s.maxStepsAhead()).putString(s.matmul());
         s.exchange().writeTo(out);
         out.putInt(s.sharedExperts()).putInt(s.sharedHiddenDim()).putByte(s.precision().ordinal()).putInt(s.tokensPerStep());
+        out.putInt(s.placement().redundant()).putInts(s.placement().slotExperts());
     }
 
     static RankSettings read(WireReader in) {
@@ -72,9 +74,11 @@ final class SettingsCodec {
             int shared = in.getInt(), sharedHidden = in.getInt();
             Precision precision = enumAt(Precision.values(), in.getByte(), "precision");
             int tokens = in.getInt();
+            int redundant = in.getInt();
+            Placement placement = new Placement(world, local, redundant, in.getInts()); // checks the count and every id
             return new RankSettings(rank, world, local, m, h, routing, seed, optimizer, deadline, ahead, matmul, exchange, shared,
-                    sharedHidden, precision, tokens);
-        } catch (IllegalArgumentException e) {
+                    sharedHidden, precision, tokens, placement);
+        } catch (IllegalArgumentException | ArithmeticException e) { // a hostile R overflows the slot count
             throw new WireFormatException("bad rank settings: " + e.getMessage());
         }
     }

@@ -5,6 +5,8 @@ import switchyard.actors.checkpoint.CheckpointIo;
 import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.checkpoint.ResumePoint;
 
+import switchyard.math.placement.Placement;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,14 +41,14 @@ final class RunCheckpoints {
      * Finds the newest complete checkpoint to resume from, checks it was made by a job like this one,
      * and makes this run continue its lineage.
      *
-     * @return the directory the ranks read their files from
+     * @return the checkpoint: the directory the ranks read their files from, and its manifest
      * @throws IllegalArgumentException when there is none, or it was made by another job
      */
-    Path resume() {
+    ResumePoint resume() {
         ResumePoint point = ResumePoint.find(Path.of(plan.resumeFrom()));
         point.requireMatches(worldSize, plan.job());
         lineage = point.manifest().lineageOfResumed();
-        return point.dir();
+        return point;
     }
 
     /** The empty directory the ranks write the checkpoint after {@code updates} into. */
@@ -54,10 +56,13 @@ final class RunCheckpoints {
         return directory().prepare(updates);
     }
 
-    /** Every rank has written its file: writes the manifest, then drops the checkpoints beyond those kept. */
-    Path completeSave(long updates) throws IOException {
+    /**
+     * Every rank has written its file: writes the manifest, with where the experts are, then drops
+     * the checkpoints beyond those kept.
+     */
+    Path completeSave(long updates, Placement placement) throws IOException {
         CheckpointDirectory directory = directory();
-        directory.complete(new CheckpointManifest(worldSize, updates, runId, lineage, plan.job()));
+        directory.complete(new CheckpointManifest(worldSize, updates, runId, lineage, plan.job(), placement));
         return directory.stepDir(updates);
     }
 

@@ -8,9 +8,12 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
+import switchyard.actors.checkpoint.ResumePoint;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.rank.ParameterDigests;
 import switchyard.actors.protocol.RankMessage;
+import switchyard.math.expert.ExpertGrads;
+import switchyard.math.placement.Placement;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,10 +49,15 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
     public record Failed(String reason) implements Event {}
 
-    private enum Stage { RESTORE, STEPS, UPDATE, CHECKPOINT, DIGEST }
+    private enum Stage { RESTORE, STEPS, REPLICAS, UPDATE, CHECKPOINT, DIGEST }
 
     private final List<ActorRef<RankMessage>> ranks;
     private final TrainingPlan plan;
+    /** Where the experts are; changes at an update boundary when {@link #replanner} moves them. */
+    private Placement placement;
+    private final Replanner replanner;
+    /** The placement the update in progress moves the experts to; null when they stay. */
+    private Placement moving;
     private final int experts;
     private final ActorRef<Event> listener;
     private final TimerScheduler<Command> timers;
@@ -67,18 +75,29 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private int answered;
     private long restoredUpdates = -1;
     private final RankReply.ParameterDigest[] digests;
+    /** The update's all-reduced sums while the replicas' gradients are being summed; null otherwise. */
+    private AllReduce pending;
+    private ReplicaSums replicaSums;
 
-    public static Behavior<Command> create(List<ActorRef<RankMessage>> ranks, TrainingPlan plan, int experts,
+    /**
+     * @param placement where the ranks' experts start ({@code RankSettings.placement()}); they move
+     *                  between updates where the plan's {@link TrainingPlan#replanner()} says
+     */
+    public static Behavior<Command> create(List<ActorRef<RankMessage>> ranks, TrainingPlan plan, Placement placement,
                                            ActorRef<Event> listener) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TrainingRun(ctx, timers, ranks, plan, experts, listener)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TrainingRun(ctx, timers, ranks, plan, placement, listener)));
     }
 
     private TrainingRun(ActorContext<Command> ctx, TimerScheduler<Command> timers, List<ActorRef<RankMessage>> ranks,
-                        TrainingPlan plan, int experts, ActorRef<Event> listener) {
+                        TrainingPlan plan, Placement placement, ActorRef<Event> listener) {
         super(ctx);
+        if (placement.ranks() != ranks.size())
+            throw new IllegalArgumentException("a placement of W=" + placement.ranks() + " for " + ranks.size() + " ranks");
         this.ranks = List.copyOf(ranks);
         this.plan = plan;
-        this.experts = experts;
+        this.placement = placement;
+        this.replanner = plan.replanner();
+        this.experts = placement.experts();
         this.listener = listener;
         this.timers = timers;
         this.worldSize = ranks.size();
@@ -137,6 +156,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private Behavior<Command> onReply(RankReply reply) {
         if (reply instanceof RankReply.StepDone d) return onStepDone(d);
         if (reply instanceof RankReply.Updated u) return onUpdated(u);
+        if (reply instanceof RankReply.ReplicaGradients g) return onReplicaGradients(g);
         if (reply instanceof RankReply.ParameterDigest p) return onDigest(p);
         if (reply instanceof RankReply.StepFailed f) return failRun(f.toString());
         if (reply instanceof RankReply.Restored r) return onRestored(r);
@@ -165,11 +185,60 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         }
         for (RankReply.StepDone[] s : done.values()) if (!allIn(s)) return this;
         if (!plan.training()) return completeUpdate();
-        stage = Stage.UPDATE;
         AllReduce sums = AllReduce.of(done.values());
-        long[] steps = done.keySet().stream().mapToLong(Long::longValue).toArray();
-        for (ActorRef<RankMessage> r : ranks) {
-            r.tell(new RankMessage.ApplyUpdate(steps, sums.gateGradient(), sums.sharedGradient(), sums.expertLoads(), self));
+        moving = replanner.afterUpdate(update, tokensPerExpert(), update + 1 < plan.updates());
+        if (moving != null && moving.equals(placement)) moving = null;
+        if (ReplicaSums.needed(placement)) { // the replicas' gradients are summed first, then every replica steps with the sum
+            stage = Stage.REPLICAS;
+            pending = sums;
+            replicaSums = new ReplicaSums(placement);
+            for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.ReportReplicaGradients(updateSteps(), self));
+            armTimer();
+            return this;
+        }
+        return applyUpdate(sums, null);
+    }
+
+    /** The update's kept assignments per logical expert, over every rank and micro-batch. */
+    private long[] tokensPerExpert() {
+        long[] tokens = new long[experts];
+        for (RankReply.StepDone[] step : done.values()) {
+            for (RankReply.StepDone d : step) {
+                int[] perExpert = d.report().tokensPerExpert();
+                for (int e = 0; e < tokens.length && e < perExpert.length; e++) tokens[e] += perExpert[e];
+            }
+        }
+        return tokens;
+    }
+
+    private long[] updateSteps() {
+        return done.keySet().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private Behavior<Command> onReplicaGradients(RankReply.ReplicaGradients g) {
+        if (stage != Stage.REPLICAS) return this;
+        String refused = replicaSums.take(g);
+        if (refused != null) return failRun(refused);
+        if (!replicaSums.complete()) return this;
+        List<List<ExpertGrads>> perRank;
+        try {
+            perRank = replicaSums.sums();
+        } catch (IllegalArgumentException e) {
+            return failRun("the replicas' gradients do not add up: " + e.getMessage());
+        }
+        AllReduce sums = pending;
+        pending = null;
+        replicaSums = null;
+        return applyUpdate(sums, perRank);
+    }
+
+    /** Every rank steps; {@code replicas}: per rank the sums for its replicated slots, or null without replicas. */
+    private Behavior<Command> applyUpdate(AllReduce sums, List<List<ExpertGrads>> replicas) {
+        stage = Stage.UPDATE;
+        long[] steps = updateSteps();
+        for (int r = 0; r < worldSize; r++) {
+            ranks.get(r).tell(new RankMessage.ApplyUpdate(steps, sums.gateGradient(), sums.sharedGradient(), sums.expertLoads(),
+                    replicas == null ? List.of() : replicas.get(r), moving, self));
         }
         armTimer();
         return this;
@@ -178,6 +247,10 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private Behavior<Command> onUpdated(RankReply.Updated u) {
         if (stage != Stage.UPDATE) return this;
         if (++updated < worldSize) return this;
+        if (moving != null) { // every rank's slots hold it now
+            placement = moving;
+            moving = null;
+        }
         return completeUpdate();
     }
 
@@ -217,7 +290,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         if (stage != Stage.CHECKPOINT || ++answered < worldSize) return this;
         Path dir;
         try {
-            dir = checkpoints.completeSave(update + 1);
+            dir = checkpoints.completeSave(update + 1, placement);
         } catch (IOException e) {
             return failRun("cannot complete the checkpoint in " + plan.checkpoint().dir() + ": " + e);
         }
@@ -228,15 +301,24 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private void startRestore() {
         stage = Stage.RESTORE;
         answered = 0;
-        Path dir;
+        ResumePoint point;
         try {
-            dir = checkpoints.resume();
+            point = checkpoints.resume();
         } catch (IllegalArgumentException e) {
             getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, e.getMessage())));
             return;
         }
-        getContext().getLog().info("resuming from {}", dir);
-        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.RestoreCheckpoint(dir.toString(), self));
+        Placement saved = point.manifest().placement();
+        if (saved != null) { // the experts resume where they were, which a re-placement may have changed
+            if (saved.ranks() != worldSize || saved.localExperts() != placement.localExperts() || saved.slotsPerRank() != placement.slotsPerRank()) {
+                getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, "the checkpoint in " + point.dir() + " places experts as "
+                        + saved + ", which does not fit this job's " + placement.slotsPerRank() + " slots on each of " + worldSize + " ranks")));
+                return;
+            }
+            placement = saved;
+        }
+        getContext().getLog().info("resuming from {}", point.dir());
+        for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.RestoreCheckpoint(point.dir().toString(), placement, self));
         armTimer();
     }
 
@@ -269,7 +351,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         List<byte[]> parts = new ArrayList<>();
         parts.add(digests[0].gate());
         if (digests[0].shared().length > 0) parts.add(digests[0].shared()); // a layer without them digests as before
-        for (RankReply.ParameterDigest d : digests) parts.addAll(d.experts());
+        String diverged = ExpertDigests.inExpertOrder(placement, digests, parts);
+        if (diverged != null) {
+            listener.tell(new Failed(diverged));
+            return Behaviors.stopped();
+        }
         listener.tell(new Finished(ParameterDigests.hex(ParameterDigests.combine(parts)), plan.updates()));
         return Behaviors.stopped();
     }
@@ -285,6 +371,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
                 what = "step " + done.lastKey();
             }
             case UPDATE -> what = "the update after step " + done.lastKey();
+            case REPLICAS -> what = "the replicas' gradients after step " + done.lastKey();
             case RESTORE -> what = "restoring the checkpoint";
             case CHECKPOINT -> what = "writing the checkpoint";
             default -> {

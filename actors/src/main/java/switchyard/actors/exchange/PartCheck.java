@@ -11,7 +11,7 @@ import switchyard.actors.protocol.RowPart;
  * describe. Each refusal begins with {@link ExchangePart#origin()} and names the field.
  *
  * @param worldSize    W: senders are ranks 0..W-1
- * @param localExperts L: a block has a count for each of the owner's experts
+ * @param localExperts L + R: a block has a count for each of the owner's expert slots
  * @param modelDim     M: every row is M wide
  */
 public record PartCheck(int worldSize, int localExperts, int modelDim) {
@@ -31,7 +31,7 @@ public record PartCheck(int worldSize, int localExperts, int modelDim) {
     private String problem(RowPart part, BlockBound bound) {
         int[] counts = part.counts();
         if (counts.length != localExperts)
-            return "counts for " + counts.length + " experts, but the owner has L=" + localExperts;
+            return "counts for " + counts.length + " experts, but the owner has " + localExperts + " expert slots";
         if (part.cols() != modelDim) return "rows of width " + part.cols() + ", expected M=" + modelDim;
         long total = 0; // in long: counts that wrap round an int must not pass for a small block
         for (int l = 0; l < counts.length; l++) {

@@ -10,6 +10,7 @@ import switchyard.actors.wire.WireReader;
 import switchyard.actors.wire.WireWriter;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
+import switchyard.math.placement.Placement;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,14 @@ import java.util.List;
 import static switchyard.actors.protocol.ValueCodecs.readBatch;
 import static switchyard.actors.protocol.ValueCodecs.readExperts;
 import static switchyard.actors.protocol.ValueCodecs.readGradList;
+import static switchyard.actors.protocol.ValueCodecs.readNullablePlacement;
+import static switchyard.actors.protocol.ValueCodecs.readOptimizerState;
 import static switchyard.actors.protocol.ValueCodecs.readPart;
 import static switchyard.actors.protocol.ValueCodecs.writeBatch;
 import static switchyard.actors.protocol.ValueCodecs.writeExperts;
 import static switchyard.actors.protocol.ValueCodecs.writeGradList;
+import static switchyard.actors.protocol.ValueCodecs.writeNullablePlacement;
+import static switchyard.actors.protocol.ValueCodecs.writeOptimizerState;
 import static switchyard.actors.protocol.ValueCodecs.writePart;
 
 /** Codecs of the {@link RankMessage}s. */
@@ -96,6 +101,8 @@ final class RankMessageCodecs {
                 writeGradList(m.sharedGradient(), out);
                 out.putBoolean(m.expertLoads() != null);
                 if (m.expertLoads() != null) out.putLongs(m.expertLoads());
+                writeGradList(m.replicaGradients(), out);
+                writeNullablePlacement(m.next(), out);
                 refs.write(m.replyTo(), out);
             }
 
@@ -104,7 +111,34 @@ final class RankMessageCodecs {
                 FMatrixRMaj gate = in.getMatrix();
                 List<ExpertGrads> shared = readGradList(in);
                 long[] loads = in.getBoolean() ? in.getLongs() : null;
-                return new RankMessage.ApplyUpdate(steps, gate, shared, loads, refs.read(in));
+                List<ExpertGrads> replicas = readGradList(in);
+                Placement next = readNullablePlacement(in);
+                return new RankMessage.ApplyUpdate(steps, gate, shared, loads, replicas, next, refs.read(in));
+            }
+        });
+        registry.register(RankMessage.ExpertMove.class, "M", new Codec<>() {
+            public void write(RankMessage.ExpertMove m, WireWriter out, Refs refs) {
+                out.putLong(m.update()).putInt(m.from()).putInt(m.slot()).putInt(m.expert());
+                writeExperts(List.of(m.weights()), out);
+                writeOptimizerState(m.state(), out);
+            }
+
+            public RankMessage.ExpertMove read(WireReader in, Refs refs) {
+                long update = in.getLong();
+                int from = in.getInt(), slot = in.getInt(), expert = in.getInt();
+                List<Expert> weights = readExperts(in);
+                if (weights.size() != 1) throw new WireFormatException("an expert move carries " + weights.size() + " experts");
+                return new RankMessage.ExpertMove(update, from, slot, expert, weights.get(0), readOptimizerState(in));
+            }
+        });
+        registry.register(RankMessage.ReportReplicaGradients.class, "G", new Codec<>() {
+            public void write(RankMessage.ReportReplicaGradients m, WireWriter out, Refs refs) {
+                out.putLongs(m.steps());
+                refs.write(m.replyTo(), out);
+            }
+
+            public RankMessage.ReportReplicaGradients read(WireReader in, Refs refs) {
+                return new RankMessage.ReportReplicaGradients(in.getLongs(), refs.read(in));
             }
         });
         registry.register(RankMessage.AbortStep.class, "A", new Codec<>() {
@@ -166,11 +200,14 @@ final class RankMessageCodecs {
         registry.register(RankMessage.RestoreCheckpoint.class, "cR", new Codec<>() {
             public void write(RankMessage.RestoreCheckpoint m, WireWriter out, Refs refs) {
                 out.putString(m.dir());
+                writeNullablePlacement(m.placement(), out);
                 refs.write(m.replyTo(), out);
             }
 
             public RankMessage.RestoreCheckpoint read(WireReader in, Refs refs) {
-                return new RankMessage.RestoreCheckpoint(in.getString(), refs.read(in));
+                String dir = in.getString();
+                Placement placement = readNullablePlacement(in);
+                return new RankMessage.RestoreCheckpoint(dir, placement, refs.read(in));
             }
         });
     }

@@ -37,6 +37,17 @@ public sealed interface RankReply extends WireMessage {
     /** A message that belongs to no step this rank can serve (stale, unknown or duplicate); the rank carries on. */
     record Rejected(long step, int rank, String reason) implements RankReply {}
 
+    /**
+     * The gradients the steps of an update left on {@code rank}'s slots {@code slots} (those whose
+     * expert has other replicas, ascending), summed in step order; {@code grads} in the same order.
+     */
+    record ReplicaGradients(int rank, int[] slots, List<ExpertGrads> grads) implements RankReply {
+        public ReplicaGradients {
+            if (slots.length != grads.size())
+                throw new IllegalArgumentException("replica gradients for " + slots.length + " slots carry " + grads.size() + " gradients");
+        }
+    }
+
     /** The optimizer ran on {@code rank} with the gradients of {@code steps}. */
     record Updated(int rank, long[] steps) implements RankReply {}
 

@@ -4,6 +4,7 @@ import switchyard.actors.wire.Codec;
 import switchyard.actors.wire.CodecRegistry;
 import switchyard.actors.wire.Refs;
 import switchyard.actors.wire.WireReader;
+import switchyard.actors.wire.WireFormatException;
 import switchyard.actors.wire.WireWriter;
 import switchyard.math.expert.ExpertGrads;
 
@@ -113,6 +114,21 @@ final class ReplyCodecs {
                 long step = in.getLong();
                 int rank = in.getInt();
                 return new RankReply.Gradients(step, rank, readGradList(in));
+            }
+        });
+        registry.register(RankReply.ReplicaGradients.class, "rg", new Codec<>() {
+            public void write(RankReply.ReplicaGradients m, WireWriter out, Refs refs) {
+                out.putInt(m.rank()).putInts(m.slots());
+                writeGradList(m.grads(), out);
+            }
+
+            public RankReply.ReplicaGradients read(WireReader in, Refs refs) {
+                int rank = in.getInt();
+                int[] slots = in.getInts();
+                List<ExpertGrads> grads = readGradList(in);
+                if (slots.length != grads.size())
+                    throw new WireFormatException("replica gradients for " + slots.length + " slots carry " + grads.size() + " gradients");
+                return new RankReply.ReplicaGradients(rank, slots, grads);
             }
         });
     }

@@ -7,6 +7,7 @@ import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.protocol.RankReply;
 import switchyard.math.expert.Expert;
+import switchyard.math.placement.Placement;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,8 +57,8 @@ final class Checkpoints {
         RankMessage.SaveCheckpoint m = saving;
         if (m == null) return null;
         RankCheckpoint checkpoint = new RankCheckpoint(rank(), settings.worldSize(), settings.localExperts(), settings.modelDim(),
-                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), g.selectionBias(), copies(model.shard().experts()),
-                copies(model.shared().experts()), model.expertOptimizer().state(), g.optimizer(),
+                settings.hiddenDim(), settings.seed(), m.updatesDone(), g.weight(), g.selectionBias(), slotIds(), copies(model.shard().experts()),
+                copies(model.shared().experts()), model.slots().optimizerState(), g.optimizer(),
                 model.shared().isEmpty() ? null : model.sharedOptimizer().state());
         return CompletableFuture.supplyAsync(() -> {
             RankReply reply;
@@ -69,6 +70,12 @@ final class Checkpoints {
             return (Internal) new Internal.CheckpointWritten(reply, m.replyTo());
         }, io).exceptionally(e -> new Internal.CheckpointWritten(
                 new RankReply.Rejected(-1, rank(), "rank " + rank() + " cannot write its checkpoint to " + m.dir() + ": " + e), m.replyTo()));
+    }
+
+    private int[] slotIds() {
+        int[] ids = new int[model.slots().size()];
+        for (int l = 0; l < ids.length; l++) ids[l] = model.slots().expertIn(l);
+        return ids;
     }
 
     private static List<Expert> copies(List<Expert> experts) {
@@ -89,12 +96,12 @@ final class Checkpoints {
                 settings.sharedExperts() == 0 ? settings.hiddenDim() : settings.sharedHiddenDim(), settings.routing().usesSelectionBias());
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return (Internal) new Internal.CheckpointRead(RankCheckpoint.read(Path.of(m.dir()), shape), null, m.replyTo());
+                return (Internal) new Internal.CheckpointRead(RankCheckpoint.read(Path.of(m.dir()), shape), null, m.placement(), m.replyTo());
             } catch (RuntimeException e) {
-                return new Internal.CheckpointRead(null, e.getMessage() != null ? e.getMessage() : e.toString(), m.replyTo());
+                return new Internal.CheckpointRead(null, e.getMessage() != null ? e.getMessage() : e.toString(), m.placement(), m.replyTo());
             }
         }, io).exceptionally(e -> new Internal.CheckpointRead(null, "rank " + rank() + " cannot read its checkpoint in "
-                + m.dir() + ": " + e, m.replyTo()));
+                + m.dir() + ": " + e, m.placement(), m.replyTo()));
     }
 
     /** The file checked out: the experts and their optimizer take its values, then the gate replica. */
@@ -104,14 +111,21 @@ final class Checkpoints {
             return;
         }
         RankCheckpoint c = m.checkpoint();
+        Placement target = m.placement() != null ? m.placement() : model.slots().placement();
+        int[] slots = target.expertsOn(rank());
+        if (!java.util.Arrays.equals(c.slotExperts(), slots)) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), "the checkpoint of rank " + rank() + " holds experts "
+                    + java.util.Arrays.toString(c.slotExperts()) + " in its slots, but the run places "
+                    + java.util.Arrays.toString(slots) + " there"));
+            return;
+        }
         try {
-            model.expertOptimizer().restore(c.expertOptimizer());
+            model.slots().restore(target, c.experts(), c.expertOptimizer());
             if (!model.shared().isEmpty()) model.sharedOptimizer().restore(c.sharedOptimizer());
         } catch (IllegalArgumentException e) {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), e.getMessage()));
             return;
         }
-        for (int l = 0; l < model.shard().size(); l++) model.shard().expert(l).copyFrom(c.experts().get(l));
         for (int i = 0; i < model.shared().size(); i++) model.shared().expert(i).copyFrom(c.sharedExperts().get(i));
         model.gradients().dropAll();
         model.sharedGradients().dropAll();

@@ -26,20 +26,21 @@ final class ExpertSide {
     private final StepTable steps;
     private final Failures failures;
     private final AllToAll allToAll;
-    private final ExpertShard shard;
+    /** Read at every pass: a re-placement between updates changes what the slots hold. */
+    private final ExpertSlots slots;
     private final MatMul mm;
     private final ExpertGradients gradients;
     private final PartBounds bounds;
     /** {@code switchyard.early-experts}: off waits for whole blocks before any expert runs, to measure the overlap. */
     private final boolean earlyExperts;
 
-    ExpertSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, PartBounds bounds, ExpertShard shard,
+    ExpertSide(RankSettings settings, StepTable steps, Failures failures, AllToAll allToAll, PartBounds bounds, ExpertSlots slots,
                MatMul mm, ExpertGradients gradients, boolean earlyExperts) {
         this.settings = settings;
         this.steps = steps;
         this.failures = failures;
         this.allToAll = allToAll;
-        this.shard = shard;
+        this.slots = slots;
         this.mm = mm;
         this.gradients = gradients;
         this.bounds = bounds;
@@ -68,6 +69,7 @@ final class ExpertSide {
         StepState state = steps.open(m.step());
         ExpertStep e = state.experts;
         if (!gatherPart(state, e.dispatches, m)) return;
+        ExpertShard shard = slots.shard();
         e.backwardFrom[m.from()] = m.backward();
         ExpertShard.Pass pass = state.arena.layer.pass;
         try {
@@ -107,6 +109,7 @@ final class ExpertSide {
         }
         ExpertStep e = state.experts;
         if (!bounds.admitOutputGradient(m, e.dispatches) || !gatherPart(state, e.outputGradients, m)) return;
+        ExpertShard shard = slots.shard();
         ExpertShard.Pass pass = state.arena.layer.pass;
         try {
             // the input gradients overwrite the rows

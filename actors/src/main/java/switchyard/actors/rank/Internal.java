@@ -3,6 +3,7 @@ package switchyard.actors.rank;
 import akka.actor.NoSerializationVerificationNeeded;
 import org.ejml.data.FMatrixRMaj;
 import switchyard.actors.checkpoint.RankCheckpoint;
+import switchyard.math.placement.Placement;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankReply;
@@ -39,6 +40,9 @@ sealed interface Internal extends RankInbox, NoSerializationVerificationNeeded {
     /** A gather of {@code step} waited {@code phase}'s deadline out. */
     record PhaseDeadline(long step, Phase phase) implements Internal {}
 
+    /** The experts this rank waits for after the update ending at {@code after} did not all come in time. */
+    record MigrationDeadline(long after) implements Internal {}
+
     /** A data-plane link of this node broke. */
     record PeerLinkFailed(LinkFailed event) implements Internal {}
 
@@ -46,7 +50,7 @@ sealed interface Internal extends RankInbox, NoSerializationVerificationNeeded {
     record CheckpointWritten(RankReply reply, ActorRef<RankReply> replyTo) implements Internal {}
 
     /** The checkpoint worker read this rank's file: {@code checkpoint}, or {@code error}. */
-    record CheckpointRead(RankCheckpoint checkpoint, String error, ActorRef<RankReply> replyTo) implements Internal {}
+    record CheckpointRead(RankCheckpoint checkpoint, String error, Placement placement, ActorRef<RankReply> replyTo) implements Internal {}
 
     /** Work off the rank's thread failed in a way its stage did not turn into a value. */
     record WorkFailed(Throwable error) implements Internal {}

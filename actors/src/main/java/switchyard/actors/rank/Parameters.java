@@ -7,6 +7,7 @@ import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.protocol.RankReply;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
+import switchyard.math.placement.Placement;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,13 +21,18 @@ final class Parameters {
     private final RankSettings settings;
     private final RankModel model;
     private final ActorRef<RankInbox> self;
+    private final Migration migration;
     private final List<ActorRef<RankReply>> digestRequests = new ArrayList<>();
     private ActorRef<RankReply> updateReplyTo;
+    /** The placement the update in progress moves to (null: none), and its last step. */
+    private Placement next;
+    private long lastStep;
 
-    Parameters(RankSettings settings, RankModel model, ActorRef<RankInbox> self) {
+    Parameters(RankSettings settings, RankModel model, ActorRef<RankInbox> self, Migration migration) {
         this.settings = settings;
         this.model = model;
         this.self = self;
+        this.migration = migration;
     }
 
     private int rank() {
@@ -41,7 +47,7 @@ final class Parameters {
         ExpertGradients.NonFinite bad = model.gradients().firstNonFinite(order);
         if (bad != null) {
             m.replyTo().tell(new RankReply.StepFailed(bad.step(), rank(), Phase.UPDATE, new int[0], "the gradient of expert "
-                    + (settings.firstExpert() + bad.expert()) + " on rank " + rank() + " has a non-finite value at step " + bad.step()
+                    + model.slots().expertIn(bad.expert()) + " on rank " + rank() + " has a non-finite value at step " + bad.step()
                     + ": the training diverged"));
             return;
         }
@@ -52,7 +58,14 @@ final class Parameters {
                     "rank " + rank() + " holds no gradients for step " + missing[0]));
             return;
         }
-        if (sum != null) model.expertOptimizer().step(model.shard().params(sum));
+        if (sum != null) {
+            try {
+                model.slots().step(sum, m.replicaGradients());
+            } catch (IllegalArgumentException e) {
+                m.replyTo().tell(new RankReply.StepFailed(order[0], rank(), Phase.UPDATE, new int[0], e.getMessage()));
+                return;
+            }
+        }
         if (!model.shared().isEmpty()) {
             if (m.sharedGradient().size() != model.shared().size()) {
                 m.replyTo().tell(new RankReply.StepFailed(order.length > 0 ? order[0] : -1, rank(), Phase.UPDATE, new int[0],
@@ -67,17 +80,58 @@ final class Parameters {
             model.sharedGradients().drop(step); // the driver has summed them: no one reads them any more
         }
         updateReplyTo = m.replyTo();
+        next = m.next() != null && !m.next().equals(model.slots().placement()) ? m.next() : null;
+        lastStep = order.length > 0 ? order[order.length - 1] : -1;
         model.gate().tell(new GateActor.Update(order, m.gateGradient(), m.expertLoads(), self));
     }
 
-    void gateUpdated(Internal.GateUpdated m) {
-        if (updateReplyTo == null) return;
-        if (m.error() != null) {
-            updateReplyTo.tell(new RankReply.StepFailed(m.steps().length > 0 ? m.steps()[0] : -1, rank(), Phase.UPDATE, new int[0], m.error()));
-        } else {
-            updateReplyTo.tell(new RankReply.Updated(rank(), m.steps()));
+    /** The gradients of the update's steps on the slots whose experts have other replicas, summed in step order, for the driver. */
+    void reportReplicaGradients(RankMessage.ReportReplicaGradients m) {
+        long[] order = m.steps().clone();
+        Arrays.sort(order);
+        if (order.length == 0) {
+            m.replyTo().tell(new RankReply.Rejected(-1, rank(), "a request for replica gradients on rank " + rank() + " names no steps"));
+            return;
         }
+        ExpertSlots slots = model.slots();
+        List<Integer> replicated = new ArrayList<>();
+        for (int l = 0; l < slots.size(); l++) if (slots.replicated(l)) replicated.add(l);
+        List<ExpertGrads> sums = new ArrayList<>(replicated.size());
+        for (int l : replicated) {
+            ExpertGrads sum = null;
+            for (long step : order) {
+                List<ExpertGrads> g = model.gradients().of(step);
+                if (g == null) {
+                    m.replyTo().tell(new RankReply.StepFailed(step, rank(), Phase.UPDATE, new int[0],
+                            "rank " + rank() + " holds no gradients for step " + step));
+                    return;
+                }
+                if (sum == null) sum = g.get(l).copy(); // the kept sets are summed again, in place, by the update
+                else sum.add(g.get(l));
+            }
+            sums.add(sum);
+        }
+        m.replyTo().tell(new RankReply.ReplicaGradients(rank(), replicated.stream().mapToInt(Integer::intValue).toArray(), sums));
+    }
+
+    /** The gate replica stepped too; the experts move if the update said so, and then the driver hears the update is done. */
+    void gateUpdated(Internal.GateUpdated m) {
+        ActorRef<RankReply> replyTo = updateReplyTo;
+        if (replyTo == null) return;
         updateReplyTo = null;
+        long first = m.steps().length > 0 ? m.steps()[0] : -1;
+        if (m.error() != null) {
+            replyTo.tell(new RankReply.StepFailed(first, rank(), Phase.UPDATE, new int[0], m.error()));
+            return;
+        }
+        if (next == null) {
+            replyTo.tell(new RankReply.Updated(rank(), m.steps()));
+            return;
+        }
+        Placement target = next;
+        next = null;
+        migration.start(lastStep, target, () -> replyTo.tell(new RankReply.Updated(rank(), m.steps())),
+                reason -> replyTo.tell(new RankReply.StepFailed(first, rank(), Phase.UPDATE, new int[0], reason)));
     }
 
     void reportDigest(RankMessage.ReportDigest m) {

@@ -5,7 +5,7 @@ import switchyard.actors.exchange.PartCheck;
 import switchyard.actors.exchange.PartGather;
 import switchyard.actors.protocol.ExchangePart;
 import switchyard.actors.transport.DataPlane;
-import switchyard.math.gate.Routing;
+import switchyard.math.dispatch.SlotRoute;
 import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
 
@@ -35,7 +35,7 @@ final class PartBounds {
 
     PartBounds(RankSettings settings, Failures failures, DataPlane dataPlane) {
         this.settings = settings;
-        this.check = new PartCheck(settings.worldSize(), settings.localExperts(), settings.modelDim());
+        this.check = new PartCheck(settings.worldSize(), settings.slotsPerRank(), settings.modelDim());
         this.failures = failures;
         this.dataPlane = dataPlane;
         this.training = dispatchBound(settings, true);
@@ -50,14 +50,14 @@ final class PartBounds {
     static BlockBound.AtMost dispatchBound(RankSettings s, boolean backward) {
         int perExpert = perExpert(s, true);
         if (!backward) perExpert = Math.max(perExpert, perExpert(s, false));
-        int l = s.localExperts();
+        int l = s.slotsPerRank(); // a slot takes at most an expert's capacity; a token's choices are distinct experts
         RoutingOptions routing = s.routing();
         if (routing.kind() == RoutingKind.EXPERT_CHOICE)
             return new BlockBound.AtMost(perExpert, (long) l * perExpert, l + " experts of capacity " + perExpert + " take from one rank");
         int k = routing.topK();
         long choices = (long) s.tokensPerStep() * Math.min(k, l);
         return new BlockBound.AtMost(perExpert, Math.min(choices, (long) l * perExpert),
-                s.tokensPerStep() + " tokens at top-" + k + " can send " + l + " experts");
+                s.tokensPerStep() + " tokens at top-" + k + " can send " + l + " expert slots");
     }
 
     private static int perExpert(RankSettings s, boolean training) {
@@ -80,10 +80,10 @@ final class PartBounds {
     }
 
     /** Whether the answer {@code m} has the rows this rank dispatched to its sender; else it is rejected. */
-    boolean admitAnswer(ExchangePart m, Routing routing) {
-        int l = settings.localExperts();
+    boolean admitAnswer(ExchangePart m, SlotRoute route) {
+        int l = settings.slotsPerRank();
         int[] sent = new int[l];
-        for (int i = 0; i < l; i++) sent[i] = routing.tokensAt(m.from() * l + i);
+        for (int i = 0; i < l; i++) sent[i] = route.count(m.from(), i);
         return admit(m, check.refusal(m, new BlockBound.Exactly(sent, settings.rank())));
     }
 

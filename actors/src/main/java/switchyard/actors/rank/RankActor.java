@@ -21,8 +21,6 @@ import switchyard.actors.transport.Courier;
 import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.LinkFailed;
 import switchyard.actors.transport.Transport;
-import switchyard.math.expert.Expert;
-import switchyard.math.expert.ExpertShard;
 import switchyard.math.expert.SharedExperts;
 import switchyard.math.gate.Gate;
 import switchyard.math.layer.ModelInit;
@@ -30,8 +28,6 @@ import switchyard.math.linalg.MatMul;
 import switchyard.math.linalg.MatMuls;
 import switchyard.math.precision.ExpertKernels;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -58,7 +54,6 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
     /** The router's kernel (float32) and the experts' (at the job's precision). */
     private final MatMul mm;
     private final MatMul expertMm;
-    private final ExpertShard shard;
     private final ActorRef<GateActor.Command> gate;
     private final ExpertGradients gradients;
     private final StepTable steps;
@@ -68,6 +63,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
     private final Checkpoints checkpoints;
     private final boolean earlyExperts;
     private final Courier courier;
+    private final Migration migration;
     private final DataPlane dataPlane;
     private final PartBounds bounds;
     /** Null until the {@link RankMessage.Roster} has come, like the two sides that use them. */
@@ -93,14 +89,10 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         this.early = early;
         this.mm = MatMuls.byName(settings.matmul());
         this.expertMm = ExpertKernels.byName(settings.matmul(), settings.precision());
-        List<Expert> local = new ArrayList<>();
-        for (int l = 0; l < settings.localExperts(); l++) {
-            local.add(ModelInit.expert(settings.seed(), settings.firstExpert() + l, settings.modelDim(), settings.hiddenDim()));
-        }
-        this.shard = new ExpertShard(settings.firstExpert(), local);
+        ExpertSlots slots = new ExpertSlots(settings);
         var config = ctx.getSystem().settings().config();
         boolean reuseBuffers = config.getBoolean("switchyard.reuse-buffers");
-        this.gradients = new ExpertGradients(shard::newGrads, reuseBuffers);
+        this.gradients = new ExpertGradients(slots::newGrads, reuseBuffers);
         this.steps = new StepTable(settings, timers, gradients, reuseBuffers);
         this.failures = new Failures(settings.rank(), steps, ctx.getLog());
         this.earlyExperts = config.getBoolean("switchyard.early-experts");
@@ -109,11 +101,12 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
                 "gate", DispatcherSelector.sameAsParent());
         SharedExperts shared = ModelInit.sharedExperts(settings.seed(), settings.sharedExperts(), settings.modelDim(),
                 settings.sharedHiddenDim());
-        this.model = new RankModel(shard, settings.optimizer().create(), gradients, shared, settings.optimizer().create(),
+        this.model = new RankModel(slots, gradients, shared, settings.optimizer().create(),
                 new ExpertGradients(shared::newGrads, reuseBuffers), gate);
-        this.parameters = new Parameters(settings, model, ctx.getSelf());
-        this.checkpoints = new Checkpoints(settings, model, ctx.getSelf(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
+        this.migration = new Migration(settings, slots, courier, timers, failures);
+        this.parameters = new Parameters(settings, model, ctx.getSelf(), migration);
+        this.checkpoints = new Checkpoints(settings, model, ctx.getSelf(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         this.dataPlane = DataPlane.get(ctx.getSystem());
         this.bounds = new PartBounds(settings, failures, dataPlane);
         if (settings.exchange().transport() == Transport.DATA_PLANE) {
@@ -151,8 +144,11 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
                     return this;
                 })
                 .onMessage(RankMessage.AbortStep.class, this::onAbortStep)
+                .onMessage(RankMessage.ReportReplicaGradients.class, m -> then(() -> parameters.reportReplicaGradients(m)))
                 .onMessage(RankMessage.ApplyUpdate.class, m -> then(() -> parameters.applyUpdate(m)))
                 .onMessage(Internal.GateUpdated.class, m -> then(() -> parameters.gateUpdated(m)))
+                .onMessage(RankMessage.ExpertMove.class, m -> then(() -> migration.moveIn(m)))
+                .onMessage(Internal.MigrationDeadline.class, m -> then(() -> migration.deadlinePassed(m.after())))
                 .onMessage(RankMessage.ReportDigest.class, m -> then(() -> parameters.reportDigest(m)))
                 .onMessage(Internal.GateDigest.class, m -> then(() -> parameters.gateDigest(m)))
                 .onMessage(RankMessage.InspectGradients.class, m -> then(() -> parameters.inspect(m)))
@@ -192,8 +188,9 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         }
         allToAll = new AllToAll(settings.rank(), roster.ranks(), settings.exchange(), settings.modelDim(), courier, dataPlane);
         tokens = new TokenSide(settings, steps, failures, allToAll, bounds, model, expertMm, getContext().getSelf());
-        experts = new ExpertSide(settings, steps, failures, allToAll, bounds, shard, expertMm, gradients, earlyExperts);
+        experts = new ExpertSide(settings, steps, failures, allToAll, bounds, model.slots(), expertMm, gradients, earlyExperts);
         failures.driverIs(roster.driver());
+        migration.rosterIs(roster.ranks());
         return early.unstashAll(this);
     }
 

@@ -6,10 +6,15 @@ import switchyard.math.expert.SharedExperts;
 import switchyard.math.optim.Optimizer;
 
 /**
- * What one rank holds of the model: its local experts with their optimizer and the gradients its
- * steps left on them, its replica of the shared experts likewise, and the gate actor that holds
+ * What one rank holds of the model: the experts in its slots with their optimizers and the
+ * gradients its steps left on them, its replica of the shared experts likewise, and the gate actor that holds
  * its gate replica.
  */
-record RankModel(ExpertShard shard, Optimizer expertOptimizer, ExpertGradients gradients,
+record RankModel(ExpertSlots slots, ExpertGradients gradients,
                  SharedExperts shared, Optimizer sharedOptimizer, ExpertGradients sharedGradients,
-                 ActorRef<GateActor.Command> gate) {}
+                 ActorRef<GateActor.Command> gate) {
+    /** The experts in the rank's slots. */
+    ExpertShard shard() {
+        return slots.shard();
+    }
+}

@@ -46,7 +46,7 @@ final class StepTable {
     StepState open(long step) {
         return steps.computeIfAbsent(step, s -> {
             startDeadline(s, Phase.DISPATCH);
-            return new StepState(s, settings.worldSize(), settings.modelDim(), settings.localExperts(), arenas.take());
+            return new StepState(s, settings.worldSize(), settings.modelDim(), settings.slotsPerRank(), arenas.take());
         });
     }
 

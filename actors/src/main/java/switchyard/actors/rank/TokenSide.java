@@ -36,6 +36,7 @@ final class TokenSide {
     private final AllToAll allToAll;
     private final PartBounds bounds;
     private final ActorRef<GateActor.Command> gate;
+    private final ExpertSlots slots;
     private final SharedExperts shared;
     private final ExpertGradients sharedGradients;
     private final MatMul mm;
@@ -50,6 +51,7 @@ final class TokenSide {
         this.allToAll = allToAll;
         this.bounds = bounds;
         this.gate = model.gate();
+        this.slots = model.slots();
         this.shared = model.shared();
         this.sharedGradients = model.sharedGradients();
         this.mm = mm;
@@ -105,7 +107,7 @@ final class TokenSide {
             return;
         }
         TokenStep t = state.tokens;
-        t.source = new SourceStep(m.routing(), t.input, settings.worldSize(), state.arena.layer.source);
+        t.source = new SourceStep(m.routing(), t.input, slots.placement(), rank(), state.arena.layer.source);
         t.expectOutputs(settings.worldSize(), settings.modelDim());
         state.clock.begin(Phase.EXPERT_OUTPUT);
         steps.startDeadline(m.step(), Phase.EXPERT_OUTPUT);
@@ -211,7 +213,7 @@ final class TokenSide {
             bounds.refuse(part, part.origin() + ", which already ended on rank " + rank());
             return false;
         }
-        if (!bounds.admitAnswer(part, state.tokens.source.routing())) return false;
+        if (!bounds.admitAnswer(part, state.tokens.source.route())) return false;
         Arrival arrival = allToAll.take(gather, part);
         if (arrival.refused()) {
             failures.reject(state.step, arrival.refusal());

@@ -2,16 +2,18 @@ package switchyard.actors.sim;
 
 import switchyard.math.placement.Imbalance;
 import switchyard.math.placement.LoadHistory;
+import switchyard.actors.driver.Replanner;
 import switchyard.math.placement.Placement;
 import switchyard.math.placement.Planner;
 import switchyard.math.placement.ReplicaSplit;
 import switchyard.math.placement.Slot;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
- * The placement a routing-only run follows: which rank each source's rows for an expert go to, and
- * when to plan anew. It keeps a {@link LoadHistory} of the kept assignments per logical expert per
+ * The placement a run follows: which rank each source's rows for an expert go to, and when to plan
+ * anew; a routing-only run asks it directly, the rank actors' driver through {@link #replanner}. It keeps a {@link LoadHistory} of the kept assignments per logical expert per
  * update and re-plans after every {@code --replan-every} updates, at the update boundary, so a
  * placement never changes inside an update (its micro-batches all see the same one, as the rank
  * actors will).
@@ -62,6 +64,19 @@ public final class PlacedRouting {
     }
 
     public Placement placement() { return placement; }
+
+    /**
+     * This placement as the rank actors' driver asks for it: the re-plans of {@link #afterUpdate},
+     * each told to {@code onPlacement} (may be null) before it takes effect.
+     */
+    public Replanner replanner(Consumer<Change> onPlacement) {
+        return (update, tokens, more) -> {
+            Change c = afterUpdate(update, tokens, more);
+            if (c == null) return null;
+            if (onPlacement != null) onPlacement.accept(c);
+            return c.placement();
+        };
+    }
 
     /** The first placement, as a {@link Change} at update 0. */
     public Change initial() {

@@ -60,8 +60,8 @@ public final class RoutingOnly {
         return run(o, threads, new PlacedRouting(placement, o.worldSize(), o.localExperts()), experts, onPlacement, onStep);
     }
 
-    /** The same from a placement already made (a hand-built one in tests). */
-    static RunListener.Outcome run(SimulationOptions o, int threads, PlacedRouting placed, ExpertComputeEstimate experts,
+    /** The same from a placement already made (the command's, or a hand-built one in tests). */
+    public static RunListener.Outcome run(SimulationOptions o, int threads, PlacedRouting placed, ExpertComputeEstimate experts,
                                    Consumer<PlacedRouting.Change> onPlacement, Consumer<StepMetrics> onStep) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         // ranks already run in parallel: "best" would give each rank a kernel on every core as well and

@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.driver.Replanner;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.rank.RankActor;
@@ -40,6 +41,15 @@ public final class Simulation {
         return Jobs.await(system, outcome, timeout);
     }
 
+    /**
+     * The job of {@code options}, its experts starting at {@code options.placement()} and moving
+     * where {@code replanner} says between updates.
+     */
+    public static RunListener.Outcome run(SimulationOptions options, Replanner replanner, Config config, Consumer<StepMetrics> onStep,
+                                          Duration timeout) {
+        return run(options, options.plan().withReplanner(replanner), config, onStep, timeout);
+    }
+
     private static Behavior<Void> guardian(SimulationOptions o, TrainingPlan plan, Consumer<StepMetrics> onStep,
                                            CompletableFuture<RunListener.Outcome> outcome) {
         return Behaviors.setup(ctx -> {
@@ -49,7 +59,7 @@ public final class Simulation {
                         DispatcherSelector.fromConfig("switchyard.compute-dispatcher"))));
             }
             ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
-            ctx.spawn(TrainingRun.create(ranks, plan, o.experts(), listener), "driver");
+            ctx.spawn(TrainingRun.create(ranks, plan, o.placement(), listener), "driver");
             return Behaviors.empty();
         });
     }

@@ -9,6 +9,7 @@ import switchyard.actors.rank.OptimizerSpec;
 import switchyard.actors.rank.RankSettings;
 import switchyard.math.gate.RoutingKind;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.placement.Placement;
 import switchyard.math.precision.Precision;
 import switchyard.math.task.ClusteredRegression;
 
@@ -24,12 +25,22 @@ import java.time.Duration;
  * @param sharedHiddenDim their hidden width
  * @param precision  the arithmetic of the expert products (the router is always float32)
  * @param skew       Zipf exponent of the task's cluster frequencies (0: uniform), so that some experts are hot
+ * @param placement  where the experts start (null: the static map)
  */
 public record SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters,
                                 int steps, int microBatches, boolean pipelined, long seed, RoutingOptions routing,
                                 OptimizerSpec optimizer, String matmul, Duration gatherDeadline, ExchangeSettings exchange,
                                 CheckpointPlan checkpoint, int sharedExperts, int sharedHiddenDim, Precision precision,
-                                double skew) {
+                                double skew, Placement placement) {
+
+    /** Under the static map. */
+    public SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters, int steps,
+                             int microBatches, boolean pipelined, long seed, RoutingOptions routing, OptimizerSpec optimizer,
+                             String matmul, Duration gatherDeadline, ExchangeSettings exchange, CheckpointPlan checkpoint,
+                             int sharedExperts, int sharedHiddenDim, Precision precision, double skew) {
+        this(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches, pipelined, seed, routing,
+                optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew, null);
+    }
 
     /** Clusters drawn uniformly. */
     public SimulationOptions(int worldSize, int localExperts, int tokens, int modelDim, int hiddenDim, int clusters, int steps,
@@ -80,43 +91,53 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
         if (checkpoint == null) checkpoint = CheckpointPlan.none();
         if (precision == null) precision = Precision.FP32;
         if (skew == 0) skew = 0; // -0.0 is no skew too
+        if (placement == null) placement = Placement.staticMap(worldSize, localExperts);
+        if (placement.ranks() != worldSize || placement.localExperts() != localExperts)
+            throw new IllegalArgumentException("a placement of W=" + placement.ranks() + " L=" + placement.localExperts()
+                    + " for a job of W=" + worldSize + " L=" + localExperts);
     }
 
     public int experts() { return worldSize * localExperts; }
 
     public SimulationOptions withExchange(ExchangeSettings e) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint, sharedExperts, sharedHiddenDim, precision, skew);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, e, checkpoint, sharedExperts, sharedHiddenDim, precision, skew, placement);
     }
 
     public SimulationOptions withCheckpoint(CheckpointPlan c) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c, sharedExperts, sharedHiddenDim, precision, skew);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, c, sharedExperts, sharedHiddenDim, precision, skew, placement);
     }
 
     public SimulationOptions withSteps(int n) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, n, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew, placement);
     }
 
     public SimulationOptions withRouting(RoutingOptions r) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, r, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew);
+                pipelined, seed, r, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew, placement);
     }
 
     public SimulationOptions withShared(int n, int hidden) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, n, hidden, precision, skew);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, n, hidden, precision, skew, placement);
     }
 
     public SimulationOptions withSkew(double z) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, z);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, z, placement);
     }
 
     public SimulationOptions withPrecision(Precision p) {
         return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
-                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, p, skew);
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, p, skew, placement);
+    }
+
+    /** The same job with the experts starting where {@code p} puts them. */
+    public SimulationOptions withPlacement(Placement p) {
+        return new SimulationOptions(worldSize, localExperts, tokens, modelDim, hiddenDim, clusters, steps, microBatches,
+                pipelined, seed, routing, optimizer, matmul, gatherDeadline, exchange, checkpoint, sharedExperts, sharedHiddenDim, precision, skew, p);
     }
 
     /** The job's sizes as the command-line flags that give them, e.g. "-W 8 -L 2 -S 4096 -M 512 -H 2048". */
@@ -136,7 +157,7 @@ public record SimulationOptions(int worldSize, int localExperts, int tokens, int
      */
     public RankSettings rankSettings(int rank) {
         return new RankSettings(rank, worldSize, localExperts, modelDim, hiddenDim, routing, seed, optimizer,
-                gatherDeadline, 4 * microBatches + 4, matmul, exchange, sharedExperts, sharedHiddenDim, precision, tokens);
+                gatherDeadline, 4 * microBatches + 4, matmul, exchange, sharedExperts, sharedHiddenDim, precision, tokens, placement);
     }
 
     /** The driver's plan: every rank draws its batch from the synthetic task's spec. */

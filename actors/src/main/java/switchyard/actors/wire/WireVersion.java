@@ -12,7 +12,8 @@ public final class WireVersion {
     /** 4: the tokens a rank routes a step in a job's settings (they bound what peers may send). */
     /** 5: the job's heap estimate per rank in a rank slot's settings; data-plane handshake with proofs, sealed frames. */
     /** 6: the synthetic task's skew (Zipf exponent of its clusters) in a synthetic batch. */
-    public static final int CURRENT = 6;
+    /** 7: the experts' placement in a job's settings; replica gradients and re-placement in the rank protocol. */
+    public static final int CURRENT = 7;
 
     private WireVersion() {}
 }

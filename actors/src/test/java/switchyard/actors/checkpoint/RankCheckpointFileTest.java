@@ -34,16 +34,21 @@ class RankCheckpointFileTest {
 
     /** Rank 1 of W=2 with a selection bias, one shared expert and odd floats: NaN payloads, -0, subnormals, infinities. */
     static RankCheckpoint checkpoint() {
+        return checkpoint(new int[] {2, 3});
+    }
+
+    /** The same with {@code slots} naming the expert in each slot. */
+    static RankCheckpoint checkpoint(int[] slots) {
         SplittableRandom random = new SplittableRandom(7);
         List<Expert> experts = new ArrayList<>();
-        for (int i = 0; i < L; i++) experts.add(expert(random, H));
+        for (int i = 0; i < slots.length; i++) experts.add(expert(random, H));
         float[] bias = floats(random, W * L);
         bias[0] = Float.intBitsToFloat(0x7FC00123); // a NaN with a payload, which writeFloat would have canonicalised
         FMatrixRMaj gate = new FMatrixRMaj(M, W * L, true, floats(random, M * W * L));
         gate.data[1] = -0f;
         gate.data[2] = Float.MIN_VALUE;
         gate.data[3] = Float.NEGATIVE_INFINITY;
-        return new RankCheckpoint(1, W, L, M, H, 99L, 12, gate, bias, experts, List.of(expert(random, SHARED_H)),
+        return new RankCheckpoint(1, W, L, M, H, 99L, 12, gate, bias, slots, experts, List.of(expert(random, SHARED_H)),
                 optimizer(random, "experts", 13), optimizer(random, "gate", 40), optimizer(random, "shared", 3));
     }
 
@@ -62,6 +67,15 @@ class RankCheckpointFileTest {
             RankCheckpoint read = RankCheckpoint.read(dir.resolve("tiny"), shape(), new CheckpointIo(buffer, Durability.FSYNC));
             assertSameBits(saved, read);
         }
+    }
+
+    @Test
+    void theSlotsOfAPlacementWithReplicasRoundTrip(@TempDir Path dir) throws IOException {
+        RankCheckpoint saved = checkpoint(new int[] {3, 0, 3}); // R = 1, expert 3 twice
+        saved.write(dir);
+        RankCheckpoint read = RankCheckpoint.read(dir, shape());
+        assertArrayEquals(new int[] {3, 0, 3}, read.slotExperts());
+        assertSameBits(saved, read);
     }
 
     @Test
@@ -146,6 +160,7 @@ class RankCheckpointFileTest {
         assertEquals(want.updatesDone(), got.updatesDone());
         assertBits(want.gateWeight().data, got.gateWeight().data);
         assertBits(want.selectionBias(), got.selectionBias());
+        assertArrayEquals(want.slotExperts(), got.slotExperts());
         assertEquals(want.experts().size(), got.experts().size());
         for (int i = 0; i < want.experts().size(); i++) assertExpert(want.experts().get(i), got.experts().get(i));
         assertExpert(want.sharedExperts().get(0), got.sharedExperts().get(0));

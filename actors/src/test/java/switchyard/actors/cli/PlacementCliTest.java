@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The placement options of {@code simulate}: validated, refused where not yet honoured, and studied in routing-only runs. */
+/** The placement options of {@code simulate}: validated, followed by the rank actors, and studied in routing-only runs. */
 class PlacementCliTest {
     private static final String SMALL = "simulate --routing-only -W 4 -L 2 -S 64 -M 8 -H 16 --threads 1 --no-progress";
 
@@ -33,8 +33,6 @@ class PlacementCliTest {
 
     @Test
     void badCombinationsAreOneLineUserErrors() {
-        Cli.assertUserError("simulate --placement greedy", "placement with the rank actors is not there yet (issue 22)");
-        Cli.assertUserError("simulate --placement hierarchical --placement-ranks-per-node 1", "not there yet (issue 22)");
         Cli.assertUserError(SMALL + " --redundant-experts 1", "--redundant-experts 1 needs --placement greedy or hierarchical");
         Cli.assertUserError(SMALL + " --placement greedy --placement-ema 0", "--placement-ema must be in (0, 1], got 0.0");
         Cli.assertUserError(SMALL + " --placement greedy --placement-ema 1.5", "--placement-ema must be in (0, 1], got 1.5");
@@ -67,6 +65,19 @@ class PlacementCliTest {
         JsonObject summary = JsonParser.parseString(Files.readString(dir.resolve(ReportWriter.SUMMARY))).getAsJsonObject();
         assertTrue(summary.getAsJsonObject("summary").get("rank_load_imbalance").getAsDouble() >= 1);
         assertEquals(2, summary.getAsJsonObject("outcome").getAsJsonObject("placement").get("replans").getAsInt());
+    }
+
+    /** The rank actors follow the planner: experts and their replicas move at the update boundary, and the run completes. */
+    @Test
+    void theRankActorsReplanAndMoveTheirExperts(@TempDir Path dir) throws Exception {
+        Cli cli = Cli.run(("simulate -W 4 -L 2 -S 64 -M 8 -H 16 --steps 5 --skew 1.2 --placement greedy --redundant-experts 1"
+                + " --replan-every 2 --no-progress --report " + dir).split(" "));
+        assertEquals(0, cli.code(), cli.err() + cli.out());
+        assertTrue(cli.out().contains("placement policy: greedy, R=1"), cli.out());
+        assertTrue(cli.out().contains("re-plan after update 2: greedy"), cli.out());
+        assertTrue(cli.out().contains("digest: "), cli.out());
+        List<String> lines = Files.readAllLines(dir.resolve(MetricsLog.FILE));
+        assertTrue(JsonParser.parseString(lines.get(0)).getAsJsonObject().get("placement").getAsString().startsWith("W=4 L=2 R=1 |"));
     }
 
     /** Without placement options a routing-only run's traffic is what the same run with {@code --placement static} sends. */

@@ -36,7 +36,7 @@ class DispatchBoundTest {
         BlockBound.AtMost b = bound(RoutingOptions.builder().topK(1).dropless(true).build(), true);
         assertEquals(16, b.perExpert());
         assertEquals(16, b.rows()); // top-1: each token goes to one expert, not one per expert
-        assertEquals("16 tokens at top-1 can send 2 experts", b.why());
+        assertEquals("16 tokens at top-1 can send 2 expert slots", b.why());
     }
 
     @Test

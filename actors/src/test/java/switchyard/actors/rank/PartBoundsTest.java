@@ -166,7 +166,7 @@ class PartBoundsTest {
         expectRejection(h, "ExpertOutput from rank 1 for step 0: count[0] = " + more[0] + ", but rank 0 dispatched " + sent[0]
                 + " rows to that expert");
         rank0.tell(ExchangePart.expertOutput(0, 1, random(random, sent[0], sent[1], 0)));
-        expectRejection(h, "ExpertOutput from rank 1 for step 0: counts for 3 experts, but the owner has L=2");
+        expectRejection(h, "ExpertOutput from rank 1 for step 0: counts for 3 experts, but the owner has 2 expert slots");
         rank0.tell(ExchangePart.expertOutput(0, 1, RowPart.whole(new ExpertRows(new FMatrixRMaj(sent[0] + sent[1], 6), sent.clone()))));
         expectRejection(h, "ExpertOutput from rank 1 for step 0: rows of width 6, expected M=8");
 

@@ -11,27 +11,44 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The expert side of the all-to-all: the {@code L} experts one rank owns. Given the rows every
+ * The expert side of the all-to-all: the experts in one rank's slots (its {@code L} experts under
+ * the static map; under a placement, whichever experts its {@code L + R} slots hold, an expert
+ * possibly in two of them). Given the rows every
  * source rank sent, it runs each local expert <b>once</b> on all of its rows (stacked in source-rank
  * order, whatever order they arrived in), then cuts the results back into one block per source.
  * The oracle and the rank actors both use it, so they compute exactly the same thing.
  */
 public final class ExpertShard {
-    private final int firstExpert;
+    /** The logical expert in every slot. */
+    private final int[] ids;
     private final List<Expert> experts;
     /** Every local expert, 0 … L−1: what the whole passes run. Never written after construction. */
     private final int[] all;
 
+    /** Experts {@code firstExpert, firstExpert+1, …} in slots 0, 1, …: the static map's shard. */
     public ExpertShard(int firstExpert, List<Expert> experts) {
+        this(consecutive(firstExpert, experts.size()), experts);
+    }
+
+    /** {@code experts.get(l)} is logical expert {@code ids[l]}, in slot {@code l}. */
+    public ExpertShard(int[] ids, List<Expert> experts) {
         if (experts.isEmpty()) throw new IllegalArgumentException("a shard needs at least one expert");
-        this.firstExpert = firstExpert;
+        if (ids.length != experts.size())
+            throw new IllegalArgumentException(ids.length + " expert ids for " + experts.size() + " experts");
+        this.ids = ids.clone();
         this.experts = List.copyOf(experts);
         this.all = new int[experts.size()];
         for (int l = 0; l < all.length; l++) all[l] = l;
     }
 
-    /** Global id of local expert 0. */
-    public int firstExpert() { return firstExpert; }
+    private static int[] consecutive(int first, int n) {
+        int[] ids = new int[n];
+        for (int l = 0; l < n; l++) ids[l] = first + l;
+        return ids;
+    }
+
+    /** The logical (global) id of the expert in slot {@code l}. */
+    public int expertId(int l) { return ids[l]; }
 
     public int size() { return experts.size(); }
 
@@ -204,9 +221,21 @@ public final class ExpertShard {
             throw new IllegalStateException(blocks.size() + " blocks for a pass started with " + counts.length + " sources");
     }
 
-    /** The experts' parameters paired with {@code grads}, named {@code expert<e>.W1} etc. by global id, for an optimizer. */
+    /**
+     * The experts' parameters paired with {@code grads}, named {@code expert<e>.W1} etc. by global id,
+     * for an optimizer. Two slots of one expert would share names: such a shard steps each slot
+     * with its own optimizer ({@link #params(int, ExpertGrads)}).
+     */
     public List<Param> params(List<ExpertGrads> grads) {
-        return Expert.params(experts, grads, "expert", firstExpert);
+        if (grads.size() != size()) throw new IllegalArgumentException(grads.size() + " gradient holders for " + size() + " experts");
+        List<Param> params = new java.util.ArrayList<>(4 * size());
+        for (int l = 0; l < size(); l++) params.addAll(params(l, grads.get(l)));
+        return params;
+    }
+
+    /** Slot {@code l}'s parameters paired with {@code grad}, named as {@link #params(List)} names them. */
+    public List<Param> params(int l, ExpertGrads grad) {
+        return Expert.params(List.of(experts.get(l)), List.of(grad), "expert", ids[l]);
     }
 
     /** Zero gradients for every local expert. */

@@ -4,18 +4,24 @@ import org.ejml.data.FMatrixRMaj;
 import switchyard.math.dispatch.Combine;
 import switchyard.math.dispatch.Dispatch;
 import switchyard.math.dispatch.ExpertRows;
+import switchyard.math.dispatch.SlotRoute;
 import switchyard.math.gate.Routing;
+import switchyard.math.placement.Placement;
+import switchyard.math.placement.Slot;
 import switchyard.math.tensor.Buffers;
 
 import java.util.Arrays;
 
 /**
  * The source side of one step on one rank: its tokens, their routing, the expert outputs that came
- * back from each owner, and the gradients that go out and come home. The owner of experts
- * {@code d·L … d·L+L-1} is rank {@code d}.
+ * back from each owner, and the gradients that go out and come home. Where each expert lives is a
+ * {@link Placement}: by default the static map, where rank {@code d} owns experts
+ * {@code d·L … d·L+L-1}; an owner's block holds its slots' rows in slot order ({@link SlotRoute}).
  *
  * <p>Everything that depends on arrival order is deferred: outputs and input gradients are stored
- * per owner and summed in owner-rank order, so the result is bit-identical however messages arrive.
+ * per owner and summed in logical expert order (each expert's replicas in replica order), so the
+ * result is bit-identical however messages arrive, and the same for every placement that gives
+ * each expert one replica: only replicas change the order of the sums.
  *
  * <p>The rows for each owner are gathered into one block of the step's {@link SourceBuffers}, and
  * the owner may answer in that very block (in one JVM it does: no copy either way); the output
@@ -24,8 +30,9 @@ import java.util.Arrays;
 public final class SourceStep {
     private final FMatrixRMaj input;
     private final Routing routing;
+    private final Placement placement;
+    private final SlotRoute route;
     private final int worldSize;
-    private final int localExperts;
     private final ExpertRows[] outputs;
     private final ExpertRows[] inputGradients;
     private final SourceBuffers buffers;
@@ -35,32 +42,49 @@ public final class SourceStep {
         this(routing, input, worldSize, new SourceBuffers());
     }
 
-    /** A step writing into {@code buffers}, which it uses until the step is over. */
+    /** A step under the static map, writing into {@code buffers}, which it uses until the step is over. */
     public SourceStep(Routing routing, FMatrixRMaj input, int worldSize, SourceBuffers buffers) {
-        if (routing.experts() % worldSize != 0)
-            throw new IllegalArgumentException("E=" + routing.experts() + " experts cannot be split over W=" + worldSize + " ranks");
+        this(routing, input, staticMap(routing, worldSize), 0, buffers);
+    }
+
+    /**
+     * A step of source rank {@code source} under {@code placement}, writing into {@code buffers},
+     * which it uses until the step is over.
+     */
+    public SourceStep(Routing routing, FMatrixRMaj input, Placement placement, int source, SourceBuffers buffers) {
         if (input.numRows != routing.tokens())
             throw new IllegalArgumentException("input has " + input.numRows + " rows but routing has " + routing.tokens() + " tokens");
         this.input = input;
-        this.worldSize = worldSize;
-        this.localExperts = routing.experts() / worldSize;
         this.routing = routing;
+        this.placement = placement;
+        this.route = SlotRoute.of(placement, source, routing); // the static map splits nothing: any source gives its route
+        this.worldSize = placement.ranks();
         this.outputs = new ExpertRows[worldSize];
         this.inputGradients = new ExpertRows[worldSize];
         this.buffers = buffers;
-        buffers.shape(worldSize, localExperts, routing.tokens() * routing.topK());
+        buffers.shape(worldSize, placement.slotsPerRank(), routing.tokens() * routing.topK());
         Arrays.fill(buffers.weightGradients, 0f); // dropped choices are never written and stay 0
+    }
+
+    private static Placement staticMap(Routing routing, int worldSize) {
+        if (worldSize < 1 || routing.experts() % worldSize != 0)
+            throw new IllegalArgumentException("E=" + routing.experts() + " experts cannot be split over W=" + worldSize + " ranks");
+        return Placement.staticMap(worldSize, routing.experts() / worldSize);
     }
 
     public Routing routing() { return routing; }
 
     public FMatrixRMaj input() { return input; }
 
+    public Placement placement() { return placement; }
+
+    /** Where this step's rows go: per owner slot, its expert and the rows it receives. */
+    public SlotRoute route() { return route; }
+
     /** Forward rows for the owner rank {@code owner}: this rank's tokens routed to its experts, in the owner's block. */
     public ExpertRows dispatchTo(int owner) {
         checkRank(owner);
-        return Dispatch.gather(routing, input, owner * localExperts, (owner + 1) * localExperts,
-                buffers.blocks[owner], buffers.counts[owner]);
+        return Dispatch.gather(routing, input, route, owner, buffers.blocks[owner], buffers.counts[owner]);
     }
 
     /** Records the expert outputs {@code owner} returned for {@link #dispatchTo(int)}. */
@@ -70,14 +94,30 @@ public final class SourceStep {
         outputs[owner] = block;
     }
 
-    /** {@code out[s] = Σ_j w_j·f_{e_j}(x[s])}, summed in owner-rank order. Needs every owner's outputs. */
+    /** {@code out[s] = Σ_j w_j·f_{e_j}(x[s])}, summed in expert order. Needs every owner's outputs. */
     public FMatrixRMaj combine() {
         FMatrixRMaj out = Buffers.reshape(buffers.output, routing.tokens(), input.numCols);
         out.zero();
-        for (int owner = 0; owner < worldSize; owner++) {
-            Combine.scatterAdd(routing, owner * localExperts, require(outputs, owner, "expert outputs"), true, out);
-        }
+        addInExpertOrder(outputs, "expert outputs", true, out);
         return out;
+    }
+
+    /**
+     * Adds every slot's rows of {@code blocks} onto their tokens, expert by expert and each
+     * expert's replicas in replica order: the order of the sums depends on the routing and on how
+     * many replicas each expert has, never on which ranks hold them. (Under the static map it is
+     * owner-rank order, row by row.)
+     */
+    private void addInExpertOrder(ExpertRows[] blocks, String what, boolean scaleByWeight, FMatrixRMaj target) {
+        for (int owner = 0; owner < worldSize; owner++) require(blocks, owner, what);
+        for (int e = 0; e < placement.experts(); e++) {
+            for (int j = 0; j < placement.replicas(e); j++) {
+                Slot s = placement.replica(e, j);
+                ExpertRows block = blocks[s.rank()];
+                Combine.scatterAdd(routing, route.firstAssignment(s.rank(), s.localSlot()), block.rows(),
+                        block.firstRowOf(s.localSlot()), route.count(s.rank(), s.localSlot()), scaleByWeight, target);
+            }
+        }
     }
 
     /**
@@ -89,7 +129,7 @@ public final class SourceStep {
         if (dOut.numRows != routing.tokens() || dOut.numCols != input.numCols)
             throw new IllegalArgumentException("output gradient is " + dOut.numRows + "x" + dOut.numCols
                     + " but the output is " + routing.tokens() + "x" + input.numCols);
-        return Combine.backward(routing, owner * localExperts, require(outputs, owner, "expert outputs"), dOut,
+        return Combine.backward(routing, route, owner, require(outputs, owner, "expert outputs"), dOut,
                 weightGradients(), buffers.blocks[owner], buffers.counts[owner]);
     }
 
@@ -118,12 +158,13 @@ public final class SourceStep {
 
     /**
      * Adds the expert paths of {@code dLoss/dx} to {@code dx} (which holds the gate path), in
-     * owner-rank order. Needs every owner's input gradients.
+     * expert order, like {@link #combine}. Needs every owner's input gradients.
      */
     public void addInputGradients(FMatrixRMaj dx) {
-        for (int owner = 0; owner < worldSize; owner++) {
-            Combine.scatterAdd(routing, owner * localExperts, require(inputGradients, owner, "input gradients"), false, dx);
-        }
+        if (dx.numRows != routing.tokens() || dx.numCols != input.numCols)
+            throw new IllegalArgumentException("input gradient is " + dx.numRows + "x" + dx.numCols
+                    + " but the input is " + routing.tokens() + "x" + input.numCols);
+        addInExpertOrder(inputGradients, "input gradients", false, dx);
     }
 
     private void checkRank(int owner) {
@@ -138,17 +179,17 @@ public final class SourceStep {
     }
 
     private void checkCounts(int owner, ExpertRows block) {
-        if (block.experts() != localExperts)
+        if (block.experts() != route.slotsPerRank())
             throw new IllegalArgumentException("rank " + owner + " answered for " + block.experts()
-                    + " experts but owns " + localExperts);
+                    + " expert slots but holds " + route.slotsPerRank());
         if (block.rows().numCols != input.numCols)
             throw new IllegalArgumentException("rank " + owner + " answered rows of width " + block.rows().numCols
                     + ", expected M=" + input.numCols);
-        for (int l = 0; l < localExperts; l++) {
-            int e = owner * localExperts + l;
-            if (block.counts()[l] != routing.tokensAt(e))
+        for (int l = 0; l < route.slotsPerRank(); l++) {
+            if (block.counts()[l] != route.count(owner, l))
                 throw new IllegalArgumentException("rank " + owner + " answered " + block.counts()[l]
-                        + " rows for expert " + e + " but " + routing.tokensAt(e) + " were sent");
+                        + " rows for expert " + route.expert(owner, l) + " in its slot " + l + " but "
+                        + route.count(owner, l) + " were sent");
         }
     }
 
