@@ -25,6 +25,12 @@ final class DriverMixin {
     @Option(names = "--keep-nodes", description = "Leave the rank nodes running when the job ends (default: stop them).")
     boolean keepNodes;
 
+    @Option(names = "--elastic", description = "Survive a lost rank node: its ranks move to the surviving rank nodes, every rank "
+            + "restores the newest complete checkpoint (needs --checkpoint-dir, on storage every node reaches) and the run goes on "
+            + "to the digest of an uninterrupted one. A node that comes back takes its ranks back after the next checkpoint. "
+            + "Without it a lost node fails the run, naming it.")
+    boolean elastic;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Limit for the whole job, in seconds (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds = 3600;
 
@@ -37,6 +43,9 @@ final class DriverMixin {
     int run(Config config, CommandLine cli) {
         if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
         SimulationOptions options = job.toOptions(ClusterNode.exchange(config), config);
+        if (elastic && options.checkpoint().dir() == null)
+            throw new IllegalArgumentException("--elastic restores the newest checkpoint after a lost node: give --checkpoint-dir DIR"
+                    + " (and --checkpoint-every N, or it holds only the final one)");
         PlacementOptions placement = job.placement(reporting.network(), options);
         PlacedRouting placed = new PlacedRouting(placement, options.worldSize(), options.localExperts());
         options = options.withPlacement(placed.placement());
@@ -56,7 +65,7 @@ final class DriverMixin {
             onPlacement = onPlacement.andThen(c -> writer.placement(c.firstUpdate(), c.policy(), c.placement().toString(), c.changed()));
         if (!placement.isStatic()) onPlacement.accept(placed.initial());
         RunListener.Outcome outcome = ClusterNode.runDriver(config, options, placed.replanner(onPlacement), !keepNodes,
-                Duration.ofMillis((long) (timeoutSeconds * 1000)), onStep);
+                Duration.ofMillis((long) (timeoutSeconds * 1000)), onStep, elastic, printer::recovered);
         printer.summary(outcome);
         if (writer != null) {
             try {

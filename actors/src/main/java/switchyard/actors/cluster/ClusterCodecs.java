@@ -19,7 +19,7 @@ public final class ClusterCodecs implements CodecSet {
                 out.putInt(m.wireVersion());
                 refs.write(m.replyTo(), out);
                 if (m.settings() == null) return;
-                out.putLong(m.heapPerRank());
+                out.putLong(m.heapPerRank()).putBoolean(m.adopt());
                 SettingsCodec.write(m.settings(), out);
             }
 
@@ -28,10 +28,11 @@ public final class ClusterCodecs implements CodecSet {
                 ActorRef<RankHost.HostReply> replyTo = refs.read(in);
                 if (version != WireVersion.CURRENT) {
                     in.skipRest(); // another version's settings: the slot refuses them unread
-                    return new RankHost.Configure(version, null, 0, replyTo);
+                    return new RankHost.Configure(version, null, 0, false, replyTo);
                 }
                 long heapPerRank = in.getLong();
-                return new RankHost.Configure(version, SettingsCodec.read(in), heapPerRank, replyTo);
+                boolean adopt = in.getBoolean();
+                return new RankHost.Configure(version, SettingsCodec.read(in), heapPerRank, adopt, replyTo);
             }
         });
         registry.register(RankHost.Ping.class, "hP", new Codec<>() {

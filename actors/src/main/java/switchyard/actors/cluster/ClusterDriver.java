@@ -13,6 +13,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Down;
 import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.driver.Recovered;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.rank.MessageGuard;
@@ -34,6 +35,14 @@ import java.util.function.IntFunction;
  * {@link TrainingRun}, and watches the rank nodes ({@link MemberWatch}) so that a node that is
  * lost fails the run at once instead of at the next deadline. A node is lost when it leaves, or
  * has been silent for longer than the acceptable pause (see {@link FailureDetection}).
+ *
+ * <p>An <b>elastic</b> run does not end when a rank node is lost: the driver stops the run, moves
+ * the lost node's ranks to the surviving slots ({@link Rehosting}), starts every rank afresh and
+ * has them restore the newest complete checkpoint, and goes on; the logical ranks and their tokens
+ * are the same, so the run ends with the digest of an uninterrupted one. A run failure (a broken
+ * link fails the step long before the membership decides) waits for the membership's verdict:
+ * recovery if a node was lost, else the failure stands. A lost node's slot that registers again
+ * takes its rank back after the next checkpoint.
  */
 public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command> {
 
@@ -48,7 +57,8 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
 
     private record Timeout(String stage) implements Command {}
 
-    private record RunEnded(TrainingRun.Event event) implements Command {}
+    /** An event of the run started as generation {@code generation}: those of runs given up on are dropped. */
+    private record RunEnded(int generation, TrainingRun.Event event) implements Command {}
 
     private final int worldSize;
     private final IntFunction<RankSettings> settings;
@@ -64,7 +74,24 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     private final Map<Integer, ActorRef<RankHost.Command>> hosts = new TreeMap<>();
     private final Map<Integer, ActorRef<RankMessage>> configured = new TreeMap<>();
     private ActorRef<TrainingRun.Command> run;
-    private ActorRef<TrainingRun.Event> runEvents;
+    private final boolean elastic;
+    /** Which slot (named by its own rank) runs each rank: its own, or another after a loss. */
+    private final Map<Integer, Integer> hostOf = new TreeMap<>();
+    private int generation;
+    private int updatesDone;
+    private boolean watching;
+    /** An elastic run's recovery in progress, until the restored run completes an update; else null. */
+    private Loss loss;
+    /** When the first sign of trouble came (a failed run, an unreachable node), for the recovery time; 0 when none. */
+    private long troubleSince;
+    /** A run failure waiting for the membership to say whether a node was lost; else null. */
+    private String suspended;
+    /** Slots of lost nodes registered again, taking their ranks back at the next checkpoint. */
+    private final Set<Integer> returning = new java.util.TreeSet<>();
+    private final Set<Address> lostNodes = new HashSet<>();
+
+    /** A recovery: what was lost, and what the ranks restore. */
+    private record Loss(String node, int[] ranks, int updatesDone, long since, String checkpoint, long restoredUpdates) {}
 
     /**
      * A job whose ranks' heap is not checked.
@@ -83,14 +110,22 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
      */
     public static Behavior<Command> create(int worldSize, IntFunction<RankSettings> settings, TrainingPlan plan, long heapPerRank,
                                            Duration discoveryTimeout, ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
+        return create(worldSize, settings, plan, heapPerRank, discoveryTimeout, listener, shutdownNodes, false);
+    }
+
+    /** @param elastic recover from a lost rank node instead of failing (see the class comment) */
+    public static Behavior<Command> create(int worldSize, IntFunction<RankSettings> settings, TrainingPlan plan, long heapPerRank,
+                                           Duration discoveryTimeout, ActorRef<TrainingRun.Event> listener, boolean shutdownNodes,
+                                           boolean elastic) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new ClusterDriver(ctx, timers, worldSize, settings, plan, heapPerRank, discoveryTimeout, listener, shutdownNodes)));
+                new ClusterDriver(ctx, timers, worldSize, settings, plan, heapPerRank, discoveryTimeout, listener, shutdownNodes, elastic)));
     }
 
     private ClusterDriver(ActorContext<Command> ctx, TimerScheduler<Command> timers, int worldSize,
                           IntFunction<RankSettings> settings, TrainingPlan plan, long heapPerRank, Duration discoveryTimeout,
-                          ActorRef<TrainingRun.Event> listener, boolean shutdownNodes) {
+                          ActorRef<TrainingRun.Event> listener, boolean shutdownNodes, boolean elastic) {
         super(ctx);
+        this.elastic = elastic;
         this.heapPerRank = heapPerRank;
         this.timers = timers;
         this.worldSize = worldSize;
@@ -122,7 +157,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     }
 
     private Behavior<Command> onListing(Listing m) {
-        if (!configured.isEmpty() || run != null) return this; // discovery is over
+        if (!hostOf.isEmpty()) return onRegisteredAgain(m); // discovery is over
         hosts.clear();
         for (ActorRef<RankHost.Command> host : m.listing().getServiceInstances(RankHost.KEY)) {
             int rank = RankHost.rankOf(host);
@@ -138,10 +173,37 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         if (hosts.size() < worldSize) return this;
         timers.cancel(new Timeout("discovery"));
         getContext().getLog().info("all {} ranks registered; configuring them", worldSize);
-        ActorRef<RankHost.HostReply> replies = getContext().messageAdapter(RankHost.HostReply.class, HostAnswer::new);
-        for (var e : hosts.entrySet()) e.getValue().tell(new RankHost.Configure(settings.apply(e.getKey()), heapPerRank, replies));
-        timers.startSingleTimer(new Timeout("configuration"), discoveryTimeout);
+        for (int r = 0; r < worldSize; r++) hostOf.put(r, r);
+        configureAll();
         return this;
+    }
+
+    /** An elastic run: the slot of a lost node that registers again takes its rank back at the next checkpoint. */
+    private Behavior<Command> onRegisteredAgain(Listing m) {
+        if (!elastic) return this;
+        for (ActorRef<RankHost.Command> host : m.listing().getServiceInstances(RankHost.KEY)) {
+            int rank = RankHost.rankOf(host);
+            if (rank < 0 || rank >= worldSize || host.equals(hosts.get(rank)) || !lostNodes.contains(nodeOf(hosts.get(rank)))) continue;
+            if (lostNodes.contains(nodeOf(host))) continue;
+            hosts.put(rank, host);
+            returning.add(rank);
+            getContext().getLog().info("rank slot {} registered again on {}: it takes its rank back after the next checkpoint", rank,
+                    host.path().address());
+        }
+        return this;
+    }
+
+    /** Every rank starts afresh in the slot {@link #hostOf} names; the run starts once all have. */
+    private void configureAll() {
+        configured.clear();
+        ActorRef<RankHost.HostReply> replies = getContext().messageAdapter(RankHost.HostReply.class, HostAnswer::new);
+        for (var e : hostOf.entrySet()) {
+            int rank = e.getKey(), slot = e.getValue();
+            RankSettings s = settings.apply(rank);
+            hosts.get(slot).tell(slot == rank ? new RankHost.Configure(s, heapPerRank, replies)
+                    : RankHost.Configure.adopting(s, heapPerRank, replies));
+        }
+        timers.startSingleTimer(new Timeout("configuration"), discoveryTimeout);
     }
 
     private Behavior<Command> onHostAnswer(HostAnswer m) {
@@ -150,33 +212,73 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         configured.put(c.rank(), c.rankActor());
         if (configured.size() < worldSize) return this;
         timers.cancel(new Timeout("configuration"));
-        Set<Address> rankNodes = new HashSet<>();
-        for (ActorRef<RankMessage> r : configured.values()) rankNodes.add(nodeOf(r));
-        getContext().spawn(MemberWatch.create(member -> rankNodes.contains(member.address()), grace,
-                getContext().messageAdapter(MemberWatch.Report.class, Watched::new)), "rank-nodes");
-        runEvents = getContext().messageAdapter(TrainingRun.Event.class, RunEnded::new);
-        run = getContext().spawn(TrainingRun.create(new ArrayList<>(configured.values()), plan, settings.apply(0).placement(),
-                runEvents), "run");
+        if (!watching) {
+            watching = true;
+            Set<Address> rankNodes = new HashSet<>();
+            for (ActorRef<RankMessage> r : configured.values()) rankNodes.add(nodeOf(r));
+            getContext().spawn(MemberWatch.create(member -> rankNodes.contains(member.address()), grace,
+                    getContext().messageAdapter(MemberWatch.Report.class, Watched::new)), "rank-nodes");
+        }
+        startRun();
         return this;
+    }
+
+    /** A run on the configured ranks: from the start, or resuming the checkpoint a recovery chose. */
+    private void startRun() {
+        int g = ++generation;
+        ActorRef<TrainingRun.Event> events = getContext().spawn(Behaviors.receive(TrainingRun.Event.class)
+                .onAnyMessage(e -> {
+                    getContext().getSelf().tell(new RunEnded(g, e));
+                    return Behaviors.same();
+                }).build(), "run-events-" + g);
+        TrainingPlan p = loss == null ? plan : plan.withResume(loss.checkpoint());
+        run = getContext().spawn(TrainingRun.create(new ArrayList<>(configured.values()), p, settings.apply(0).placement(), events),
+                "run-" + g);
     }
 
     private Behavior<Command> onWatched(MemberWatch.Report report) {
         Address node = report.member().address();
         if (report instanceof MemberWatch.Lost lost) {
-            // tells the run which of its ranks lived on the node
             String how = lost.how() == MemberWatch.How.UNREACHABLE
                     ? "silent for longer than the acceptable pause of " + FailureDetection.seconds(failures.acceptablePause())
                     : lost.describe();
-            run.tell(new TrainingRun.RanksLost(ranksOn(node), node.toString(), "was lost (" + how + ")"));
-            // and gives up on the node: until it is down, no member can leave the cluster (this one
+            // gives up on the node: until it is down, no member can leave the cluster (this one
             // included), as leaving waits for every member that is not down to agree
             if (lost.how() == MemberWatch.How.UNREACHABLE) Cluster.get(getContext().getSystem()).manager().tell(new Down(node));
+            if (elastic) return recover(node, how);
+            // tells the run which of its ranks lived on the node
+            if (run != null) run.tell(new TrainingRun.RanksLost(ranksOn(node), node.toString(), "was lost (" + how + ")"));
         } else if (report instanceof MemberWatch.Unreachable) {
-            if (!grace.isZero()) getContext().getLog().warn("node {} hosting ranks {} is unreachable; the run fails if it stays so for {}",
-                    node, Arrays.toString(ranksOn(node)), FailureDetection.seconds(grace));
+            if (troubleSince == 0) troubleSince = System.nanoTime();
+            if (!grace.isZero()) getContext().getLog().warn("node {} hosting ranks {} is unreachable; the run {} if it stays so for {}",
+                    node, Arrays.toString(ranksOn(node)), elastic ? "recovers" : "fails", FailureDetection.seconds(grace));
         } else {
             getContext().getLog().info("node {} is reachable again", node);
         }
+        return this;
+    }
+
+    /** An elastic run lost {@code node}: its ranks move to the surviving slots, and every rank restores the newest checkpoint. */
+    private Behavior<Command> recover(Address node, String how) {
+        lostNodes.add(node);
+        int[] lostRanks = ranksOn(node);
+        if (lostRanks.length == 0) return this; // it hosts no rank any more
+        Map<Integer, Integer> next = Rehosting.after(hostOf, slot -> nodeOf(hosts.get(slot)).equals(node));
+        if (next.isEmpty()) return fail("node " + node + " was lost (" + how + ") and no rank node survives to take its ranks");
+        timers.cancel(new Timeout("settle"));
+        suspended = null;
+        if (run != null) getContext().stop(run);
+        run = null;
+        returning.removeIf(slot -> nodeOf(hosts.get(slot)).equals(node));
+        hostOf.clear();
+        hostOf.putAll(next);
+        long since = troubleSince != 0 ? troubleSince : System.nanoTime();
+        CheckpointChoice restore = CheckpointChoice.newest(plan.checkpoint());
+        loss = new Loss(node.toString(), lostRanks, updatesDone, since, restore.dir(), restore.updates());
+        getContext().getLog().warn("node {} was lost ({}) after {} updates; ranks {} move to the surviving nodes and every rank restores {}",
+                node, how, updatesDone, Arrays.toString(lostRanks), restore.dir() == null ? "nothing (no checkpoint is complete)" : restore.dir());
+        generation++; // events of the run given up on are dropped from now on
+        configureAll();
         return this;
     }
 
@@ -190,6 +292,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     }
 
     private Behavior<Command> onTimeout(Timeout t) {
+        if (t.stage().equals("settle")) return suspended == null ? this : fail(suspended);
         if (t.stage().equals("discovery")) {
             List<Integer> missing = new ArrayList<>();
             for (int r = 0; r < worldSize; r++) if (!hosts.containsKey(r)) missing.add(r);
@@ -202,9 +305,52 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     }
 
     private Behavior<Command> onRunEnded(RunEnded m) {
-        listener.tell(m.event());
-        if (m.event() instanceof TrainingRun.StepCompleted) return this;
-        return finish(m.event() instanceof TrainingRun.Failed f ? f.reason() : "job finished");
+        if (m.generation() != generation) return this; // a run given up on
+        TrainingRun.Event event = m.event();
+        if (event instanceof TrainingRun.StepCompleted step) {
+            updatesDone = step.metrics().update() + 1;
+            listener.tell(event);
+            if (loss != null) {
+                listener.tell(new Recovered(loss.node(), loss.ranks(), loss.updatesDone(), loss.checkpoint(), loss.restoredUpdates(),
+                        System.nanoTime() - loss.since()));
+                loss = null;
+                troubleSince = 0;
+            }
+            return this;
+        }
+        if (event instanceof TrainingRun.CheckpointDone done) {
+            listener.tell(event);
+            return returning.isEmpty() ? this : giveBack(done);
+        }
+        if (event instanceof TrainingRun.Failed f && elastic && loss == null) {
+            // a lost node fails the run's step long before the membership says so: wait for its verdict
+            run = null;
+            suspended = f.reason();
+            if (troubleSince == 0) troubleSince = System.nanoTime();
+            Duration verdict = failures.acceptablePause().plus(grace).plus(Duration.ofSeconds(10));
+            getContext().getLog().warn("the run failed ({}); it recovers if the cluster finds a node lost within {}", f.reason(),
+                    FailureDetection.seconds(verdict));
+            timers.startSingleTimer(new Timeout("settle"), verdict);
+            return this;
+        }
+        listener.tell(event);
+        return finish(event instanceof TrainingRun.Failed f ? f.reason() : "job finished");
+    }
+
+    /** A checkpoint is complete: the slots that registered again take their ranks back, and the run resumes it. */
+    private Behavior<Command> giveBack(TrainingRun.CheckpointDone done) {
+        if (run != null) getContext().stop(run);
+        run = null;
+        int[] ranks = returning.stream().mapToInt(Integer::intValue).toArray();
+        for (int r : ranks) hostOf.put(r, r);
+        returning.clear();
+        String node = hosts.get(ranks[0]).path().address().toString();
+        getContext().getLog().info("ranks {} go back to {}, resuming the checkpoint after {} updates", Arrays.toString(ranks), node,
+                done.updates());
+        loss = new Loss(node + " (rejoined)", ranks, updatesDone, System.nanoTime(), done.dir(), done.updates());
+        generation++;
+        configureAll();
+        return this;
     }
 
     private Behavior<Command> fail(String reason) {

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.StepMetrics;
+import switchyard.actors.driver.Recovered;
 import switchyard.actors.driver.Replanner;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.exchange.ExchangeSettings;
@@ -114,13 +115,24 @@ public final class ClusterNode {
     /** The same with the experts moving where {@code replanner} says between updates. */
     public static RunListener.Outcome runDriver(Config config, SimulationOptions job, Replanner replanner, boolean shutdownNodes,
                                                 Duration timeout, Consumer<StepMetrics> onStep) {
+        return runDriver(config, job, replanner, shutdownNodes, timeout, onStep, false, null);
+    }
+
+    /**
+     * @param elastic    recover from a lost rank node: its ranks move to the surviving nodes and
+     *                   every rank restores the newest complete checkpoint (see {@link ClusterDriver})
+     * @param onRecovery told of each recovery; may be null
+     */
+    public static RunListener.Outcome runDriver(Config config, SimulationOptions job, Replanner replanner, boolean shutdownNodes,
+                                                Duration timeout, Consumer<StepMetrics> onStep, boolean elastic,
+                                                Consumer<Recovered> onRecovery) {
         SimulationOptions withExchange = job.withExchange(exchange(config));
         Duration discovery = config.getDuration("switchyard.discovery-timeout");
         CompletableFuture<RunListener.Outcome> outcome = new CompletableFuture<>();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-            ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, outcome), "listener");
+            ActorRef<TrainingRun.Event> listener = ctx.spawn(RunListener.create(onStep, onRecovery, outcome), "listener");
             ctx.spawn(ClusterDriver.create(withExchange.worldSize(), withExchange::rankSettings, withExchange.plan().withReplanner(replanner),
-                    HeapEstimate.perRank(withExchange).total(), discovery, listener, shutdownNodes), "driver");
+                    HeapEstimate.perRank(withExchange).total(), discovery, listener, shutdownNodes, elastic), "driver");
             return Behaviors.<Void>empty();
         }), SYSTEM, config);
         failWhenTheNodeStops(system, outcome);

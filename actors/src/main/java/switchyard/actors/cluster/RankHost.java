@@ -1,5 +1,8 @@
 package switchyard.actors.cluster;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
@@ -22,7 +25,8 @@ import switchyard.actors.wire.WireVersion;
  * A slot for one rank on a node, named {@code rank-<r>} and registered with the Receptionist under
  * {@link #KEY}. Nodes only say which ranks they host; the driver sends every slot the job's
  * settings and gets back the rank actor. So a job is configured in one place, and a checkpoint can
- * be resumed with ranks on other nodes.
+ * be resumed with ranks on other nodes. An elastic run's driver may also have a slot host another
+ * rank whose node was lost ({@link Configure#adopt}), beside its own.
  */
 public final class RankHost extends AbstractBehavior<RankHost.Command> {
 
@@ -35,11 +39,18 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
      * {@code wireVersion} is the driver's {@link WireVersion#CURRENT}: a node of another version
      * refuses (and then has no {@code settings}: they are in a layout it does not read).
      * {@code heapPerRank} is the job's estimate of the heap one rank needs at least (0: unknown);
-     * a node whose heap cannot hold that for every slot it hosts refuses.
+     * a node whose heap cannot hold that for every slot it hosts refuses. {@code adopt}: the
+     * settings are another rank's, which this slot hosts too (its own node was lost).
      */
-    public record Configure(int wireVersion, RankSettings settings, long heapPerRank, ActorRef<HostReply> replyTo) implements Command {
+    public record Configure(int wireVersion, RankSettings settings, long heapPerRank, boolean adopt, ActorRef<HostReply> replyTo)
+            implements Command {
         public Configure(RankSettings settings, long heapPerRank, ActorRef<HostReply> replyTo) {
-            this(WireVersion.CURRENT, settings, heapPerRank, replyTo);
+            this(WireVersion.CURRENT, settings, heapPerRank, false, replyTo);
+        }
+
+        /** Rank {@code settings.rank()}, whose own slot is gone, on this slot's node. */
+        public static Configure adopting(RankSettings settings, long heapPerRank, ActorRef<HostReply> replyTo) {
+            return new Configure(WireVersion.CURRENT, settings, heapPerRank, true, replyTo);
         }
 
         public Configure(RankSettings settings, ActorRef<HostReply> replyTo) {
@@ -67,7 +78,8 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
     private final int rank;
     /** Rank slots on this node, this one included: they share its heap. */
     private final int slotsOnNode;
-    private ActorRef<RankInbox> worker;
+    /** The rank actors this slot runs, by rank: its own, and any it adopted. */
+    private final Map<Integer, ActorRef<RankInbox>> workers = new TreeMap<>();
     private int generation;
 
     /** The only slot on its node. */
@@ -135,34 +147,43 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
                     + getContext().getSystem().address() + " version " + WireVersion.CURRENT + ": run the same Switchyard on every node"));
             return this;
         }
-        if (m.settings().rank() != rank) {
-            m.replyTo().tell(new HostReply.Refused(rank, "slot rank-" + rank + " was sent the settings of rank " + m.settings().rank()));
+        int r = m.settings().rank();
+        if (r != rank && !m.adopt()) {
+            m.replyTo().tell(new HostReply.Refused(rank, "slot rank-" + rank + " was sent the settings of rank " + r));
             return this;
         }
-        String tooBig = heapShortage(m.heapPerRank());
+        String tooBig = heapShortage(m.heapPerRank(), workers.containsKey(r) ? workers.size() : workers.size() + 1);
         if (tooBig != null) {
-            m.replyTo().tell(new HostReply.Refused(rank, tooBig));
+            m.replyTo().tell(new HostReply.Refused(r, tooBig));
             return this;
         }
-        if (worker != null) getContext().stop(worker);
+        ActorRef<RankInbox> old = workers.remove(r);
+        if (old != null) getContext().stop(old);
+        ActorRef<RankInbox> worker;
         try {
             // a fresh name per generation: the stopped worker's name may not be free yet
             worker = getContext().spawn(RankActor.create(m.settings()), "worker-" + (generation++),
                     DispatcherSelector.fromConfig("switchyard.compute-dispatcher"));
         } catch (IllegalArgumentException e) {
-            m.replyTo().tell(new HostReply.Refused(rank, e.getMessage()));
+            m.replyTo().tell(new HostReply.Refused(r, e.getMessage()));
             return this;
         }
-        m.replyTo().tell(new HostReply.Configured(rank, RankActor.narrow(worker)));
+        workers.put(r, worker);
+        if (r != rank) getContext().getLog().info("rank slot {} now also hosts rank {}", rank, r);
+        m.replyTo().tell(new HostReply.Configured(r, RankActor.narrow(worker)));
         return this;
     }
 
-    /** Why this node's heap cannot hold its slots' ranks of {@code heapPerRank} bytes each, or null. */
-    private String heapShortage(long heapPerRank) {
+    /**
+     * Why this node's heap cannot hold its slots' ranks of {@code heapPerRank} bytes each, or null;
+     * {@code ranksHere} ranks run in this slot (more than one once it adopted a lost rank).
+     */
+    private String heapShortage(long heapPerRank, int ranksHere) {
         long max = Runtime.getRuntime().maxMemory();
-        long need = heapPerRank > Long.MAX_VALUE / slotsOnNode ? Long.MAX_VALUE : heapPerRank * slotsOnNode;
+        int ranks = slotsOnNode - 1 + Math.max(1, ranksHere);
+        long need = heapPerRank > Long.MAX_VALUE / ranks ? Long.MAX_VALUE : heapPerRank * ranks;
         if (need <= max) return null;
-        return "node " + getContext().getSystem().address() + " hosts " + slotsOnNode + " rank slot" + (slotsOnNode == 1 ? "" : "s")
+        return "node " + getContext().getSystem().address() + " hosts " + ranks + " rank" + (ranks == 1 ? "" : "s")
                 + ", which need about " + Sizes.bytes(need) + " of heap for this job, but its JVM may use " + Sizes.bytes(max)
                 + " (-Xmx): choose smaller sizes, more nodes, or a larger -Xmx";
     }

@@ -42,4 +42,16 @@ record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, lon
         }
         return new AllReduce(gate, shared == null ? List.of() : shared, loads);
     }
+
+    /** The kept assignments per logical expert in {@code byStep}, over every rank and micro-batch. */
+    static long[] tokensPerExpert(Collection<RankReply.StepDone[]> byStep, int experts) {
+        long[] tokens = new long[experts];
+        for (RankReply.StepDone[] step : byStep) {
+            for (RankReply.StepDone d : step) {
+                int[] perExpert = d.report().tokensPerExpert();
+                for (int e = 0; e < tokens.length && e < perExpert.length; e++) tokens[e] += perExpert[e];
+            }
+        }
+        return tokens;
+    }
 }

@@ -36,6 +36,11 @@ public record CheckpointPlan(String dir, int every, int keep, String resumeFrom,
         return new CheckpointPlan(dir, every, keep, resumeFrom, signature);
     }
 
+    /** The same plan resuming from {@code from} (a checkpoint directory; null: from the start). */
+    public CheckpointPlan withResume(String from) {
+        return new CheckpointPlan(dir, every, keep, from, job);
+    }
+
     boolean dueAfter(int updatesDone, int totalUpdates) {
         if (dir == null) return false;
         return updatesDone == totalUpdates || (every > 0 && updatesDone % every == 0);

@@ -31,6 +31,11 @@ public record TrainingPlan(int updates, int microBatches, boolean pipelined, boo
         if (replanner == null) replanner = Replanner.NEVER;
     }
 
+    /** The same plan resuming from the checkpoint in {@code from} (null: from the start). */
+    public TrainingPlan withResume(String from) {
+        return new TrainingPlan(updates, microBatches, pipelined, training, batches, stepDeadline, checkpoint.withResume(from), replanner);
+    }
+
     /** The same plan with the experts moving where {@code r} says. */
     public TrainingPlan withReplanner(Replanner r) {
         return new TrainingPlan(updates, microBatches, pipelined, training, batches, stepDeadline, checkpoint, r);

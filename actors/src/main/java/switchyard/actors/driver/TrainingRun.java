@@ -40,7 +40,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private record RoundTimeout(int round) implements Command, NoSerializationVerificationNeeded {}
 
     /** What the run reports to its listener (always a local actor). */
-    public sealed interface Event extends NoSerializationVerificationNeeded permits StepCompleted, Finished, Failed {}
+    public sealed interface Event extends NoSerializationVerificationNeeded permits StepCompleted, Finished, Failed, CheckpointDone,
+            Recovered {}
 
     public record StepCompleted(StepMetrics metrics) implements Event {}
 
@@ -48,6 +49,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     public record Finished(String digest, int updates) implements Event {}
 
     public record Failed(String reason) implements Event {}
+
+    /** Every rank's file and the manifest of the checkpoint after {@code updates} updates are in {@code dir}. */
+    public record CheckpointDone(long updates, String dir) implements Event {}
 
     private enum Stage { RESTORE, STEPS, REPLICAS, UPDATE, CHECKPOINT, DIGEST }
 
@@ -186,7 +190,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         for (RankReply.StepDone[] s : done.values()) if (!allIn(s)) return this;
         if (!plan.training()) return completeUpdate();
         AllReduce sums = AllReduce.of(done.values());
-        moving = replanner.afterUpdate(update, tokensPerExpert(), update + 1 < plan.updates());
+        moving = replanner.afterUpdate(update, AllReduce.tokensPerExpert(done.values(), experts), update + 1 < plan.updates());
         if (moving != null && moving.equals(placement)) moving = null;
         if (ReplicaSums.needed(placement)) { // the replicas' gradients are summed first, then every replica steps with the sum
             stage = Stage.REPLICAS;
@@ -197,18 +201,6 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             return this;
         }
         return applyUpdate(sums, null);
-    }
-
-    /** The update's kept assignments per logical expert, over every rank and micro-batch. */
-    private long[] tokensPerExpert() {
-        long[] tokens = new long[experts];
-        for (RankReply.StepDone[] step : done.values()) {
-            for (RankReply.StepDone d : step) {
-                int[] perExpert = d.report().tokensPerExpert();
-                for (int e = 0; e < tokens.length && e < perExpert.length; e++) tokens[e] += perExpert[e];
-            }
-        }
-        return tokens;
     }
 
     private long[] updateSteps() {
@@ -295,6 +287,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             return failRun("cannot complete the checkpoint in " + plan.checkpoint().dir() + ": " + e);
         }
         getContext().getLog().info("checkpoint after {} updates written to {}", update + 1, dir);
+        listener.tell(new CheckpointDone(update + 1, dir.toString()));
         return next(update + 1);
     }
 

@@ -89,6 +89,12 @@ public final class StepPrinter {
         out.flush();
     }
 
+    /** An elastic run recovered from a lost node: one line, as it happens. */
+    public void recovered(switchyard.actors.driver.Recovered r) {
+        out.println("recovered: " + r);
+        out.flush();
+    }
+
     public void summary(RunListener.Outcome outcome) {
         var steps = outcome.steps();
         if (!steps.isEmpty()) {

@@ -103,7 +103,7 @@ class ClusterTrainingTest {
                     false), "driver");
             TrainingRun.Failed failed = assertInstanceOf(TrainingRun.Failed.class, events.receiveMessage(Duration.ofSeconds(30)));
             assertTrue(failed.reason().matches("rank \\d refused its settings: node " + java.util.regex.Pattern.quote(node)
-                    + " hosts 1 rank slot, which need about .* of heap for this job, but its JVM may use .*"), failed.reason());
+                    + " hosts 1 rank, which need about .* of heap for this job, but its JVM may use .*"), failed.reason());
         }
     }
 

@@ -31,7 +31,7 @@ class WireVersionTest {
     @Test
     void aRankSlotRefusesTheSettingsOfAnotherVersionNamingBoth() throws Exception {
         TestProbe<RankHost.HostReply> driver = kit.createTestProbe(RankHost.HostReply.class);
-        RankHost.Configure foreign = new RankHost.Configure(WireVersion.CURRENT + 1, null, 0, driver.getRef());
+        RankHost.Configure foreign = new RankHost.Configure(WireVersion.CURRENT + 1, null, 0, false, driver.getRef());
 
         Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
         byte[] bytes = serialization.serialize(foreign).get();

@@ -99,7 +99,7 @@ class ActorBoundaryTest {
     void aRankSlotGivenNoSettingsRefusesThemAndAnswersThePing() {
         TestProbe<RankHost.HostReply> driver = kit.createTestProbe(RankHost.HostReply.class);
         ActorRef<RankHost.Command> slot = kit.spawn(RankHost.create(3));
-        slot.tell(new RankHost.Configure(WireVersion.CURRENT, null, 0, driver.getRef()));
+        slot.tell(new RankHost.Configure(WireVersion.CURRENT, null, 0, false, driver.getRef()));
         RankHost.HostReply.Refused refused = assertInstanceOf(RankHost.HostReply.Refused.class, driver.receiveMessage(MAX));
         assertTrue(refused.reason().contains("rank slot 3 failed handling a Configure"), refused.reason());
         slot.tell(new RankHost.Ping(driver.getRef()));

@@ -1,0 +1,95 @@
+package switchyard.actors.cluster;
+
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import switchyard.actors.driver.CheckpointPlan;
+import switchyard.actors.driver.Recovered;
+import switchyard.actors.driver.RunListener;
+import switchyard.actors.driver.TrainingPlan;
+import switchyard.actors.driver.TrainingRun;
+import switchyard.actors.exchange.ExchangeSettings;
+import switchyard.actors.rank.OptimizerSpec;
+import switchyard.actors.sim.Simulation;
+import switchyard.actors.sim.SimulationOptions;
+import switchyard.math.gate.RoutingOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An elastic run that loses a rank node mid-run: the node's rank moves to the surviving node, every
+ * rank restores the newest complete checkpoint, and the run ends with the digest of the same job
+ * run without interruption in one JVM.
+ */
+class ElasticRecoveryTest {
+    private static final int UPDATES = 8;
+    /** The update at whose start the run waits until the node is gone, so the loss falls mid-run every time. */
+    private static final int LOST_AT = 5;
+
+    private static SimulationOptions job(Path checkpoints) {
+        return new SimulationOptions(3, 2, 48, 16, 24, 5, UPDATES, 1, false, 9,
+                RoutingOptions.builder().auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
+                Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2), null)
+                .withCheckpoint(new CheckpointPlan(checkpoints.toString(), 2, null));
+    }
+
+    @Test
+    void aLostRankNodeMovesItsRankAndTheRunEndsWithTheUninterruptedDigest(@TempDir Path dir) throws Exception {
+        RunListener.Outcome uninterrupted = Simulation.run(job(dir.resolve("local")).withExchange(ExchangeSettings.direct()),
+                ConfigFactory.load(), null, Duration.ofMinutes(2));
+        assertTrue(uninterrupted.succeeded(), uninterrupted.failure());
+
+        SimulationOptions job = job(dir.resolve("cluster"));
+        CountDownLatch nodeGone = new CountDownLatch(1);
+        TrainingPlan base = job.plan();
+        // the driver asks for update LOST_AT's batches only once the node is gone (its first run; the recovered one passes)
+        TrainingPlan plan = new TrainingPlan(base.updates(), base.microBatches(), base.pipelined(), base.training(), (step, rank) -> {
+            if (step == LOST_AT) awaitQuietly(nodeGone);
+            return base.batches().batch(step, rank);
+        }, base.stepDeadline(), base.checkpoint(), base.replanner());
+        try (ClusterFixture c = new ClusterFixture(3, "")) {
+            c.host(1, 0);
+            c.host(2, 1);
+            c.host(1, 2);
+            String lostNode = c.nodes.get(2).system().address().toString();
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            c.nodes.get(0).spawn(ClusterDriver.create(job.worldSize(), job::rankSettings, plan, 0, Duration.ofSeconds(30),
+                    events.getRef(), false, true), "driver");
+            events.fishForMessage(Duration.ofSeconds(60), e -> e instanceof TrainingRun.CheckpointDone d && d.updates() == 4
+                    ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+            c.nodes.get(2).shutdownTestKit(); // rank 1's node leaves
+            nodeGone.countDown();
+
+            List<TrainingRun.Event> rest = events.fishForMessage(Duration.ofSeconds(120), e -> e instanceof TrainingRun.Finished
+                    || e instanceof TrainingRun.Failed ? FishingOutcomes.complete() : FishingOutcomes.continueAndCollect());
+            TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, rest.get(rest.size() - 1), rest.toString());
+            assertEquals(uninterrupted.digest(), done.digest());
+            Recovered recovered = (Recovered) rest.stream().filter(e -> e instanceof Recovered).findFirst().orElseThrow();
+            assertEquals(lostNode, recovered.node());
+            assertArrayEquals(new int[] {1}, recovered.ranks());
+            assertEquals(LOST_AT, recovered.updatesDone());
+            assertEquals(4, recovered.restoredUpdates());
+            assertTrue(recovered.checkpoint().endsWith("step-000004"), recovered.checkpoint());
+            assertTrue(recovered.nanos() > 0);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("the test never lost its node");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
