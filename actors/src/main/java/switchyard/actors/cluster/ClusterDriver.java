@@ -79,7 +79,8 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     private final Map<Integer, Integer> hostOf = new TreeMap<>();
     private int generation;
     private int updatesDone;
-    private boolean watching;
+    /** Watches the nodes the ranks run on; replaced when they change (a recovery, a node that came back). */
+    private ActorRef<MemberWatch.Command> watch;
     /** An elastic run's recovery in progress, until the restored run completes an update; else null. */
     private Loss loss;
     /** When the first sign of trouble came (a failed run, an unreachable node), for the recovery time; 0 when none. */
@@ -212,13 +213,11 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         configured.put(c.rank(), c.rankActor());
         if (configured.size() < worldSize) return this;
         timers.cancel(new Timeout("configuration"));
-        if (!watching) {
-            watching = true;
-            Set<Address> rankNodes = new HashSet<>();
-            for (ActorRef<RankMessage> r : configured.values()) rankNodes.add(nodeOf(r));
-            getContext().spawn(MemberWatch.create(member -> rankNodes.contains(member.address()), grace,
-                    getContext().messageAdapter(MemberWatch.Report.class, Watched::new)), "rank-nodes");
-        }
+        Set<Address> rankNodes = new HashSet<>();
+        for (ActorRef<RankMessage> r : configured.values()) rankNodes.add(nodeOf(r));
+        if (watch != null) getContext().stop(watch);
+        watch = getContext().spawn(MemberWatch.create(member -> rankNodes.contains(member.address()), grace,
+                getContext().messageAdapter(MemberWatch.Report.class, Watched::new)), "rank-nodes-" + (generation + 1));
         startRun();
         return this;
     }

@@ -103,6 +103,7 @@ class CliTest {
             "node --config ../cluster-config/cluster.conf --insecure --host-ranks 0 --driver-lost-timeout 0 | --driver-lost-timeout must be a positive number of seconds, got 0.0",
             "node --config ../cluster-config/cluster.conf --host-ranks 0 | this node has no credentials and would accept anyone",
             "train --config ../cluster-config/cluster.conf        | this node has no credentials and would accept anyone",
+            "train --config ../cluster-config/cluster.conf --insecure --elastic | --elastic restores the newest checkpoint after a lost node: give --checkpoint-dir DIR",
             "node --config ../cluster-config/cluster.conf --insecure --credentials x --host-ranks 0 | give either --credentials or --insecure, not both",
             "node --config ../cluster-config/cluster.conf --credentials /nonexistent/creds --host-ranks 0 | credentials directory /nonexistent/creds does not exist"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {

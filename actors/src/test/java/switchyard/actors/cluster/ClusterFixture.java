@@ -57,7 +57,10 @@ public final class ClusterFixture implements AutoCloseable {
                 """)).withFallback(ActorTestKit.applicationTestConfig()).resolve());
     }
 
+    private final String extraConfig;
+
     public ClusterFixture(int n, String extraConfig) {
+        this.extraConfig = extraConfig;
         Config config = config(extraConfig);
         for (int i = 0; i < n; i++) nodes.add(ActorTestKit.create(ClusterNode.SYSTEM, config));
         var seed = Cluster.get(nodes.get(0).system()).selfMember().address();
@@ -71,6 +74,19 @@ public final class ClusterFixture implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** One more node joining the cluster (a rank node coming back, say); returns its index once every node sees it up. */
+    public int addNode() {
+        ActorTestKit node = ActorTestKit.create(ClusterNode.SYSTEM, config(extraConfig));
+        Cluster.get(node.system()).manager().tell(Join.create(Cluster.get(nodes.get(0).system()).selfMember().address()));
+        nodes.add(node);
+        TestProbe<Object> probe = nodes.get(0).createTestProbe();
+        probe.awaitAssert(Duration.ofSeconds(30), () -> {
+            assertEquals(MemberStatus.up(), Cluster.get(node.system()).selfMember().status(), "the new node is up");
+            return null;
+        });
+        return nodes.size() - 1;
     }
 
     /**
