@@ -3,6 +3,7 @@ package switchyard.actors.rank;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.exchange.ExchangeSettings;
@@ -37,7 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the wrong expert, of the wrong shape, with optimizer state that does not fit, and any move when
  * no re-placement waits for it. Rank 0 is real; a probe plays rank 1 through a training step and an
  * update that swaps expert 0 (rank 0's) with expert 2 (rank 1's), so rank 0 waits for expert 2 from
- * rank 1. A rank 1 that never sends fails the update at the gather deadline, naming it.
+ * rank 1. A rank 1 that never sends fails the update at the gather deadline, naming it. A move that
+ * comes before its update waits for it (no more than the rank's slots), and an update of no steps
+ * cannot move experts.
  */
 class HostileExpertMovesTest {
     static final ActorTestKit kit = ActorTestKit.create("hostile-moves");
@@ -97,7 +100,10 @@ class HostileExpertMovesTest {
         return RowPart.whole(RankHarness.randomRows(random, counts, M));
     }
 
-    /** Expert {@code e} with H = {@code hidden}, and the Adam state of one update of it. */
+    /**
+     * A move after step 0 of expert {@code e} (with H = {@code hidden}) from rank {@code from} into
+     * {@code slot}, with the Adam state of one update of expert {@code stateOf}: its parameters' names.
+     */
     private static RankMessage.ExpertMove move(int from, int slot, int e, int hidden, int stateOf) {
         Expert weights = ModelInit.expert(SEED, e, M, hidden);
         Expert stepped = weights.copy();
@@ -115,6 +121,11 @@ class HostileExpertMovesTest {
         return assertInstanceOf(RankReply.ParameterDigest.class, h.driver.receiveMessage(MAX));
     }
 
+    /** The digest a rank reports for a slot holding {@code e}. */
+    private static byte[] digestOf(Expert e) {
+        return ParameterDigests.of(List.of(e.w1(), e.b1(), e.w2(), e.b2()));
+    }
+
     private static void assertSameParameters(RankReply.ParameterDigest expected, RankReply.ParameterDigest actual) {
         assertArrayEquals(expected.gate(), actual.gate(), "the gate");
         assertEquals(expected.experts().size(), actual.experts().size());
@@ -124,6 +135,10 @@ class HostileExpertMovesTest {
 
     private static void refused(RankHarness h, RankMessage.ExpertMove m, String expected) {
         h.ranks.get(0).tell(m);
+        expectRefusal(h, expected);
+    }
+
+    private static void expectRefusal(RankHarness h, String expected) {
         String reason = assertInstanceOf(RankReply.Rejected.class, h.driver.receiveMessage(MAX)).reason();
         assertTrue(reason.contains(expected), "expected \"" + expected + "\" in: " + reason);
     }
@@ -152,15 +167,51 @@ class HostileExpertMovesTest {
         RankReply.Updated updated = assertInstanceOf(RankReply.Updated.class, h.driver.receiveMessage(MAX));
         assertArrayEquals(new long[] {0}, updated.steps());
         RankReply.ParameterDigest after = digest(h);
-        Expert e = genuine.weights();
-        assertArrayEquals(ParameterDigests.of(List.of(e.w1(), e.b1(), e.w2(), e.b2())), after.experts().get(0), "slot 0 holds the move");
+        assertArrayEquals(digestOf(genuine.weights()), after.experts().get(0), "slot 0 holds the move");
         assertArrayEquals(before.experts().get(1), after.experts().get(1), "slot 1 kept expert 1");
 
         // the re-placement is over: the same move again, or an older one, belongs to none
         refused(h, genuine, "an expert move from rank 1 after step 0, which rank 0 does not expect");
-        refused(h, new RankMessage.ExpertMove(-1, 1, 0, 2, e, genuine.state()),
+        refused(h, new RankMessage.ExpertMove(-1, 1, 0, 2, genuine.weights(), genuine.state()),
                 "an expert move from rank 1 after step -1, which rank 0 does not expect");
         assertSameParameters(after, digest(h));
+    }
+
+    /**
+     * A sender may be done with its update before this rank starts its own: its move waits, and
+     * completes the re-placement as it starts. At most L + R moves wait; one more is refused, and a
+     * wrong one that waited is refused when its re-placement starts.
+     */
+    @Test
+    void aMoveThatComesBeforeItsUpdateWaitsForItAndNoMoreThanTheSlotsWait() {
+        TestProbe<RankMessage> peer = kit.createTestProbe(RankMessage.class);
+        RankHarness h = harness(MAX, peer);
+        RankReply.StepDone done = stepPlayingRankOne(h, peer);
+        RankReply.ParameterDigest before = digest(h);
+        RankMessage.ExpertMove genuine = move(1, 0, 2, H, 2);
+        h.ranks.get(0).tell(genuine);
+        h.ranks.get(0).tell(move(1, 1, 2, H, 2)); // wrong slot, but nothing can tell yet
+        refused(h, move(1, 0, 3, H, 3), "an expert move from rank 1 after step 0, which rank 0 does not expect");
+        assertSameParameters(before, digest(h));
+
+        h.ranks.get(0).tell(new RankMessage.ApplyUpdate(new long[] {0}, done.gateGradient(), List.of(), null, List.of(), SWAPPED,
+                h.driver.getRef()));
+        assertInstanceOf(RankReply.Updated.class, h.driver.receiveMessage(MAX));
+        expectRefusal(h, "an expert move from rank 1 after step 0, which rank 0 does not expect"); // the wrong slot's
+        assertArrayEquals(digestOf(genuine.weights()), digest(h).experts().get(0), "slot 0 holds the move");
+    }
+
+    /** Without steps there is no update for the moves to follow: refused at once, and nothing changes. */
+    @Test
+    void anUpdateOfNoStepsThatWouldMoveExpertsIsRefused() {
+        RankHarness h = harness(MAX, kit.createTestProbe(RankMessage.class));
+        RankReply.ParameterDigest before = digest(h);
+        h.ranks.get(0).tell(new RankMessage.ApplyUpdate(new long[0], new FMatrixRMaj(M, 4), List.of(), null, List.of(),
+                SWAPPED, h.driver.getRef()));
+        RankReply.StepFailed failed = assertInstanceOf(RankReply.StepFailed.class, h.driver.receiveMessage(MAX));
+        assertEquals(Phase.UPDATE, failed.phase());
+        assertEquals("rank 0 cannot move experts after an update of no steps", failed.reason());
+        assertSameParameters(before, digest(h));
     }
 
     @Test
