@@ -301,15 +301,16 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, e.getMessage())));
             return;
         }
+        // the experts resume where they were, which a re-placement may have changed; a manifest
+        // records no placement for the static map (nor did any before placements), not "where the job starts"
         Placement saved = point.manifest().placement();
-        if (saved != null) { // the experts resume where they were, which a re-placement may have changed
-            if (saved.ranks() != worldSize || saved.localExperts() != placement.localExperts() || saved.slotsPerRank() != placement.slotsPerRank()) {
-                getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, "the checkpoint in " + point.dir() + " places experts as "
-                        + saved + ", which does not fit this job's " + placement.slotsPerRank() + " slots on each of " + worldSize + " ranks")));
-                return;
-            }
-            placement = saved;
+        if (saved == null) saved = Placement.staticMap(worldSize, placement.localExperts());
+        if (saved.ranks() != worldSize || saved.localExperts() != placement.localExperts() || saved.slotsPerRank() != placement.slotsPerRank()) {
+            getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, "the checkpoint in " + point.dir() + " places experts as "
+                    + saved + ", which does not fit this job's " + placement.slotsPerRank() + " slots on each of " + worldSize + " ranks")));
+            return;
         }
+        placement = saved;
         getContext().getLog().info("resuming from {}", point.dir());
         for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.RestoreCheckpoint(point.dir().toString(), placement, self));
         armTimer();

@@ -43,6 +43,11 @@ final class Parameters {
     void applyUpdate(RankMessage.ApplyUpdate m) {
         long[] order = m.steps().clone();
         Arrays.sort(order);
+        if (order.length == 0 && m.next() != null) { // the moves are named after the update's last step: there is none
+            m.replyTo().tell(new RankReply.StepFailed(-1, rank(), Phase.UPDATE, new int[0],
+                    "rank " + rank() + " cannot move experts after an update of no steps"));
+            return;
+        }
         // a diverged run must stop here, naming where, rather than turn every parameter into NaN
         ExpertGradients.NonFinite bad = model.gradients().firstNonFinite(order);
         if (bad != null) {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import switchyard.actors.driver.Replanner;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.driver.TrainingRun;
 import switchyard.actors.exchange.ExchangeSettings;
@@ -18,10 +19,14 @@ import switchyard.actors.transport.DataPlane;
 import switchyard.actors.transport.DataPlaneStats;
 import switchyard.actors.transport.Transport;
 import switchyard.math.gate.RoutingOptions;
+import switchyard.math.placement.Placement;
 
 import java.time.Duration;
+import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +83,44 @@ class ClusterTrainingTest {
                 }
             }
         }
+    }
+
+    /**
+     * Replicated experts moving between nodes: W = 4, ranks 0 and 1 on node 1 and 2 and 3 on node 2,
+     * and after update 1 every expert leaves its node, weights and Adam state travelling over the
+     * data plane. The run ends with the single-JVM run's digest, and routes the single-JVM run's rows
+     * to every rank in every update, which after the move are not those of experts that stay.
+     */
+    @Test
+    void replicatedExpertsMovingAcrossNodesGiveTheSingleJvmDigest() {
+        Placement start = Placement.parse("W=4 L=2 R=1 | 0 1 6 | 2 3 7 | 4 5 0 | 6 7 1");
+        Placement swapped = Placement.parse("W=4 L=2 R=1 | 4 5 2 | 6 7 3 | 0 1 4 | 2 3 5");
+        Replanner acrossNodes = (update, tokens, more) -> update == 1 ? swapped : null;
+        SimulationOptions job = new SimulationOptions(4, 2, 64, 16, 32, 5, 4, 1, false, 9,
+                RoutingOptions.builder().topK(2).auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
+                Duration.ofSeconds(20), new ExchangeSettings(5L * 16 * 4, 2).over(Transport.DATA_PLANE), null).withPlacement(start);
+        RunListener.Outcome local = runInOneJvm(job, acrossNodes);
+        RunListener.Outcome staying = runInOneJvm(job, Replanner.NEVER);
+        assertFalse(Arrays.equals(staying.steps().get(2).rowsPerRank(), local.steps().get(2).rowsPerRank()), "the move changes the rows");
+        try (ClusterFixture c = new ClusterFixture(3, "")) {
+            for (int r = 0; r < 4; r++) c.host(1 + r / 2, r);
+            TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
+            c.nodes.get(0).spawn(ClusterDriver.create(4, job::rankSettings, job.plan().withReplanner(acrossNodes), Duration.ofSeconds(30),
+                    events.getRef(), false), "driver");
+            for (int u = 0; u < 4; u++) {
+                var step = assertInstanceOf(TrainingRun.StepCompleted.class, events.receiveMessage(Duration.ofSeconds(60)));
+                assertArrayEquals(local.steps().get(u).rowsPerRank(), step.metrics().rowsPerRank(), "update " + u);
+            }
+            TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, events.receiveMessage(Duration.ofSeconds(30)));
+            assertEquals(local.digest(), done.digest());
+        }
+    }
+
+    private static RunListener.Outcome runInOneJvm(SimulationOptions job, Replanner replanner) {
+        RunListener.Outcome outcome = Simulation.run(job.withExchange(ExchangeSettings.direct()), replanner, ConfigFactory.load(), null,
+                Duration.ofMinutes(2));
+        assertTrue(outcome.succeeded(), outcome.failure());
+        return outcome;
     }
 
     @Test

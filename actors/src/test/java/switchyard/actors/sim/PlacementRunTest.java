@@ -5,16 +5,19 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.driver.Replanner;
 import switchyard.actors.driver.RunListener;
-import switchyard.actors.exchange.ExchangeSettings;
-import switchyard.actors.rank.OptimizerSpec;
-import switchyard.math.gate.RoutingOptions;
 import switchyard.math.placement.Placement;
-
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static switchyard.actors.sim.PlacementJob.DEFAULT;
+import static switchyard.actors.sim.PlacementJob.MOVED;
+import static switchyard.actors.sim.PlacementJob.MOVED_AGAIN;
+import static switchyard.actors.sim.PlacementJob.REPLICATED;
+import static switchyard.actors.sim.PlacementJob.REPLICATED_AGAIN;
+import static switchyard.actors.sim.PlacementJob.movesTo;
+import static switchyard.actors.sim.PlacementJob.options;
+import static switchyard.actors.sim.PlacementJob.run;
 
 /**
  * Whole runs on the rank actors under placements: experts that start elsewhere or move between
@@ -23,34 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly whatever the message interleaving.
  */
 class PlacementRunTest {
-    private static final Config DEFAULT = ConfigFactory.load();
     /** Every message through the serializer (moves, replica gradients, placements), on one compute thread. */
     private static final Config SERIALIZED_ONE_THREAD = ConfigFactory.parseString("""
             akka.actor.serialize-messages = on
             switchyard.compute-dispatcher.fork-join-executor.parallelism-max = 1
             """).withFallback(DEFAULT);
-    private static final Placement MOVED = Placement.parse("W=3 L=2 R=0 | 5 1 | 0 3 | 4 2");
-    private static final Placement MOVED_AGAIN = Placement.parse("W=3 L=2 R=0 | 3 4 | 2 0 | 1 5");
-    private static final Placement REPLICATED = Placement.parse("W=3 L=2 R=1 | 0 1 0 | 2 3 0 | 4 5 1");
-    private static final Placement REPLICATED_AGAIN = Placement.parse("W=3 L=2 R=1 | 5 4 3 | 1 1 0 | 2 5 0");
-
-    /** Top-3 of 6 experts with Adam: a token's outputs are a sum of three, and the optimizer has state to move. */
-    private static SimulationOptions options() {
-        return new SimulationOptions(3, 2, 64, 16, 32, 6, 6, 1, false, 5,
-                RoutingOptions.builder().topK(3).auxLossWeight(0.01f).build(), OptimizerSpec.parse("adam:lr=0.01"), "best",
-                Duration.ofSeconds(30), ExchangeSettings.direct(), null);
-    }
-
-    private static RunListener.Outcome run(SimulationOptions o, Replanner replanner, Config config) {
-        RunListener.Outcome outcome = Simulation.run(o, replanner, config, null, Duration.ofMinutes(3));
-        assertTrue(outcome.succeeded(), () -> "run failed: " + outcome.failure());
-        return outcome;
-    }
-
-    /** Moves to {@code first} after update 1 and to {@code second} after update 3. */
-    private static Replanner movesTo(Placement first, Placement second) {
-        return (update, tokens, more) -> update == 1 ? first : update == 3 ? second : null;
-    }
 
     @Test
     void expertsThatMoveWithoutReplicasGiveTheStaticDigest() {

@@ -29,12 +29,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +149,75 @@ class WireFormatTest {
         assertArrayEquals(new byte[] {3}, digest.experts().get(0));
         RankMessage.ApplyUpdate update = (RankMessage.ApplyUpdate) roundTrip(new RankMessage.ApplyUpdate(new long[] {4, 5}, matrix(3, 2, 0), probe.getRef()));
         assertArrayEquals(new long[] {4, 5}, update.steps());
+    }
+
+    /** What placements brought to the wire comes back exactly: every field, the optimizer state, the placements. */
+    @Test
+    void placementMessagesRoundTripExactly() {
+        TestProbe<RankReply> probe = kit.createTestProbe(RankReply.class);
+        List<WireMessage> sent = WireSamples.placementMessages(new SplittableRandom(3), 4, 5, probe.getRef());
+        MoeSerializer s = moe();
+        for (WireMessage m : sent) assertArrayEquals(s.toBinary(m), s.toBinary(roundTrip(m)), m.getClass().getSimpleName());
+
+        RankMessage.ExpertMove move = (RankMessage.ExpertMove) sent.get(0);
+        RankMessage.ExpertMove moveBack = (RankMessage.ExpertMove) roundTrip(move);
+        assertEquals(List.of(11L, 2, 1, 5), List.of(moveBack.update(), moveBack.from(), moveBack.slot(), moveBack.expert()));
+        assertArrayEquals(move.weights().w1().data, moveBack.weights().w1().data);
+        assertArrayEquals(move.weights().b2().data, moveBack.weights().b2().data);
+        assertEquals(move.state(), moveBack.state(), "every parameter's Adam buffers, bit for bit");
+        assertEquals(List.of("expert5.W1", "expert5.W2", "expert5.b1", "expert5.b2"),
+                List.copyOf(moveBack.state().params().keySet()));
+
+        RankMessage.ReportReplicaGradients ask = (RankMessage.ReportReplicaGradients) roundTrip(sent.get(1));
+        assertArrayEquals(new long[] {10, 11}, ask.steps());
+        assertEquals(probe.getRef(), ask.replyTo());
+        RankReply.ReplicaGradients sums = (RankReply.ReplicaGradients) sent.get(2);
+        RankReply.ReplicaGradients sumsBack = (RankReply.ReplicaGradients) roundTrip(sums);
+        assertEquals(1, sumsBack.rank());
+        assertArrayEquals(new int[] {0, 1}, sumsBack.slots());
+        assertArrayEquals(sums.grads().get(1).w2().data, sumsBack.grads().get(1).w2().data);
+
+        RankMessage.ApplyUpdate update = (RankMessage.ApplyUpdate) sent.get(3);
+        RankMessage.ApplyUpdate updateBack = (RankMessage.ApplyUpdate) roundTrip(update);
+        assertEquals(WireSamples.NEXT, updateBack.next());
+        assertEquals(2, updateBack.replicaGradients().size());
+        assertArrayEquals(update.replicaGradients().get(1).b1().data, updateBack.replicaGradients().get(1).b1().data);
+        assertArrayEquals(update.expertLoads(), updateBack.expertLoads());
+        assertEquals(probe.getRef(), updateBack.replyTo());
+
+        RankMessage.RestoreCheckpoint restore = (RankMessage.RestoreCheckpoint) roundTrip(sent.get(4));
+        assertEquals("/tmp/ckpt/step-000004", restore.dir());
+        assertEquals(WireSamples.NEXT, restore.placement());
+        // and no placement is none, not the static map
+        RankMessage.RestoreCheckpoint anywhere = new RankMessage.RestoreCheckpoint("/tmp/ckpt", probe.getRef());
+        assertNull(((RankMessage.RestoreCheckpoint) roundTrip(anywhere)).placement());
+        RankMessage.ApplyUpdate staying = new RankMessage.ApplyUpdate(new long[] {1}, matrix(2, 3, 0), probe.getRef());
+        assertNull(((RankMessage.ApplyUpdate) roundTrip(staying)).next());
+    }
+
+    /** Every prefix of every placement message is refused, and so is a placement that leaves an expert out. */
+    @Test
+    void truncatedPlacementMessagesAndBadPlacementsAreRefused() {
+        TestProbe<RankReply> probe = kit.createTestProbe(RankReply.class);
+        MoeSerializer s = moe();
+        for (WireMessage m : WireSamples.placementMessages(new SplittableRandom(4), 3, 2, probe.getRef())) {
+            byte[] whole = s.toBinary(m);
+            for (int n = 0; n < whole.length; n++) {
+                byte[] prefix = Arrays.copyOf(whole, n);
+                assertThrows(WireFormatException.class, () -> s.fromBinary(prefix, s.manifest(m)),
+                        m.getClass().getSimpleName() + " cut to " + n + " of " + whole.length + " bytes");
+            }
+        }
+        // layout: dir (length 4 + 12 bytes), has placement 16, W 17, L 21, R 25, slot count 29, slots from 33
+        RankMessage.RestoreCheckpoint restore = new RankMessage.RestoreCheckpoint("/tmp/ckpt/s4", WireSamples.NEXT, probe.getRef());
+        byte[] bytes = s.toBinary(restore);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(33 + 4 * 2, 4); // rank 0's slot 2: expert 4 in place of 3
+        var bad = assertThrows(WireFormatException.class, () -> s.fromBinary(bytes, s.manifest(restore)));
+        assertEquals("bad placement: every expert needs at least one slot; no slot holds expert 3", bad.getMessage());
+    }
+
+    private static MoeSerializer moe() {
+        return (MoeSerializer) serialization.serializerByIdentity().apply(MoeSerializer.IDENTIFIER);
     }
 
     /** A skew no sender could have made (here NaN in place of 1.2) is refused as a bad message, not drawn from. */

@@ -7,7 +7,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.SerializationExtension;
-import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import switchyard.actors.cluster.RankHost;
@@ -33,11 +32,13 @@ import switchyard.math.gate.NoisePolicy;
 import switchyard.math.gate.RoutingOptions;
 import switchyard.math.precision.Precision;
 import switchyard.math.gate.ScoreFunction;
+import switchyard.math.placement.Placement;
 import switchyard.math.task.ClusteredRegression;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -45,6 +46,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static switchyard.actors.wire.WireSamples.matrix;
 
 /**
  * Feeds the decoder 12,000 inputs: unmodified encodings (which must round-trip byte for byte),
@@ -61,14 +63,16 @@ class WireFuzzTest {
         kit.shutdownTestKit();
     }
 
-    private static FMatrixRMaj matrix(SplittableRandom random, int rows, int cols) {
-        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = (float) random.nextGaussian();
-        return m;
+    private static ExpertGrads grads(SplittableRandom random, int cols) {
+        return WireSamples.grads(random, cols, 3);
     }
 
-    private static ExpertGrads grads(SplittableRandom random, int cols) {
-        return new ExpertGrads(matrix(random, cols, 3), matrix(random, 1, 3), matrix(random, 3, cols), matrix(random, 1, cols));
+    /** Of W = 2 ranks of L experts and one spare slot each, rank 1's spare a replica of expert 0, rank 0's a random one. */
+    private static Placement replicated(SplittableRandom random, int l) {
+        int[] slots = new int[2 * (l + 1)];
+        for (int e = 0; e < 2 * l; e++) slots[e / l * (l + 1) + e % l] = e;
+        slots[l] = random.nextInt(2 * l);
+        return new Placement(2, l, 1, slots);
     }
 
     /** One valid message of every wire type, with random shapes and contents. */
@@ -91,7 +95,9 @@ class WireFuzzTest {
         RankSettings settings = new RankSettings(1, 2, l * 2, cols, 3, routing, 7,
                 OptimizerSpec.parse("adam:lr=0.01"), Duration.ofSeconds(3), 8, "ejml", new ExchangeSettings(1024, 2), 0, 3,
                 random.nextBoolean() ? Precision.BF16 : Precision.FP32).withTokensPerStep(1 + random.nextInt(4096));
-        return List.of(
+        List<Object> samples = new ArrayList<>(WireSamples.placementMessages(random, cols, 1 + random.nextInt(4), reply.getRef()));
+        samples.add(new RankHost.Configure(settings.withPlacement(replicated(random, l * 2)), host.getRef()));
+        samples.addAll(List.of(
                 new RankMessage.Roster(List.of(rank.getRef(), rank.getRef()), reply.getRef()),
                 new RankMessage.RunStep(3, new Batch.Given(matrix(random, rows, cols), new Objective.Mse(matrix(random, rows, cols)),
                         random.nextBoolean() ? null : matrix(random, rows, 2)), true, false, reply.getRef()),
@@ -135,7 +141,8 @@ class WireFuzzTest {
                 new RankReply.CheckpointSaved(1, "/tmp/ckpt/rank-1.ckpt"),
                 new RankReply.Restored(1, 10),
                 new DataPlaneLocator.Locate(located.getRef()),
-                new DataPlaneLocator.Located(1 + random.nextInt(65535)));
+                new DataPlaneLocator.Located(1 + random.nextInt(65535))));
+        return samples;
     }
 
     @Test
