@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * A re-placement on one rank, between two updates: the experts this rank held first send
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * sends it to every rank that did not hold it; a rank that already held it copies its own. Every
  * copy carries the same bits, replicas included, so moving experts changes no number of the job.
  * A move is checked against what this rank expects (sender, slot, expert, shapes) before it is
- * kept; a move for a later re-placement than the one in progress waits, boundedly, for its update.
+ * kept. A peer may finish its update first: a move for the update whose steps this rank has just
+ * run waits for this rank's update, at most {@code L + R} of them; any other is refused.
  */
 final class Migration {
     private final RankSettings settings;
@@ -32,6 +34,8 @@ final class Migration {
     private final Courier courier;
     private final TimerScheduler<RankInbox> timers;
     private final Failures failures;
+    /** The newest step this rank started: the only update a move may come early for. */
+    private final LongSupplier newestStep;
     private List<ActorRef<RankMessage>> ranks;
 
     /** The re-placement in progress: after the update ending at {@code update}; -1 when none. */
@@ -43,11 +47,14 @@ final class Migration {
     /** The rank each slot waits for, or -1 once it is filled. */
     private int[] awaiting;
     private Runnable done;
-    private Consumer<String> failed;
+    /** Told the ranks that did not send (empty when none are to blame) and why. */
+    private BiConsumer<int[], String> failed;
     private final List<RankMessage.ExpertMove> early = new ArrayList<>();
 
-    Migration(RankSettings settings, ExpertSlots slots, Courier courier, TimerScheduler<RankInbox> timers, Failures failures) {
+    Migration(RankSettings settings, ExpertSlots slots, Courier courier, TimerScheduler<RankInbox> timers, Failures failures,
+              LongSupplier newestStep) {
         this.settings = settings;
+        this.newestStep = newestStep;
         this.slots = slots;
         this.courier = courier;
         this.timers = timers;
@@ -64,20 +71,20 @@ final class Migration {
 
     /**
      * Moves the experts to {@code target} after the update that ended at step {@code after}; runs
-     * {@code onDone} once this rank's slots hold it, or {@code onFailure} with the reason.
+     * {@code onDone} once this rank's slots hold it, or {@code onFailure} with the silent ranks and the reason.
      */
-    void start(long after, Placement target, Runnable onDone, Consumer<String> onFailure) {
+    void start(long after, Placement target, Runnable onDone, BiConsumer<int[], String> onFailure) {
         if (ranks == null) {
-            onFailure.accept("rank " + rank() + " has no roster to move experts with");
+            onFailure.accept(new int[0], "rank " + rank() + " has no roster to move experts with");
             return;
         }
         if (update >= 0) {
-            onFailure.accept("rank " + rank() + " is still moving experts after step " + update);
+            onFailure.accept(new int[0], "rank " + rank() + " is still moving experts after step " + update);
             return;
         }
         Placement current = slots.placement();
         if (target.ranks() != current.ranks() || target.slotsPerRank() != current.slotsPerRank() || target.localExperts() != current.localExperts()) {
-            onFailure.accept("rank " + rank() + " cannot move from a placement of " + shape(current) + " to one of " + shape(target));
+            onFailure.accept(new int[0], "rank " + rank() + " cannot move from a placement of " + shape(current) + " to one of " + shape(target));
             return;
         }
         sendMoves(after, current, target);
@@ -102,7 +109,11 @@ final class Migration {
         }
         List<RankMessage.ExpertMove> waiting = new ArrayList<>(early);
         early.clear();
-        for (RankMessage.ExpertMove m : waiting) moveIn(m);
+        for (RankMessage.ExpertMove m : waiting) {
+            if (m.update() == after) moveIn(m);
+            else failures.reject(m.update(), "an expert move from rank " + m.from() + " after step " + m.update()
+                    + ", which rank " + rank() + " does not expect: it moves experts after step " + after);
+        }
         if (update >= 0 && !complete()) {
             timers.startSingleTimer(TIMER, new Internal.MigrationDeadline(after), settings.gatherDeadline());
         } else if (update >= 0) {
@@ -140,7 +151,7 @@ final class Migration {
     /** A move from a peer: kept if it is one this rank waits for, else refused to the driver. */
     void moveIn(RankMessage.ExpertMove m) {
         if (update < 0 || m.update() != update) {
-            if (m.update() > Math.max(update, lastDone) && early.size() < settings.slotsPerRank()) {
+            if (update < 0 && m.update() == newestStep.getAsLong() && m.update() > lastDone && early.size() < settings.slotsPerRank()) {
                 early.add(m); // its sender got the update first: it waits for this rank's
             } else {
                 failures.reject(m.update(), "an expert move from rank " + m.from() + " after step " + m.update()
@@ -187,12 +198,12 @@ final class Migration {
     private void finish() {
         timers.cancel(TIMER);
         Runnable then = done;
-        Consumer<String> orElse = failed;
+        BiConsumer<int[], String> orElse = failed;
         try {
             slots.replace(next, Arrays.asList(experts), Arrays.asList(states));
         } catch (IllegalArgumentException e) {
             clear();
-            orElse.accept("rank " + rank() + " cannot take its new experts: " + e.getMessage());
+            orElse.accept(new int[0], "rank " + rank() + " cannot take its new experts: " + e.getMessage());
             return;
         }
         clear();
@@ -204,10 +215,10 @@ final class Migration {
         if (after != update) return;
         TreeSet<Integer> silent = new TreeSet<>();
         for (int a : awaiting) if (a >= 0) silent.add(a);
-        Consumer<String> orElse = failed;
+        BiConsumer<int[], String> orElse = failed;
         clear();
-        orElse.accept("rank " + rank() + " got no expert moves from ranks " + silent + " within " + settings.gatherDeadline().toMillis()
-                + " ms after step " + after);
+        orElse.accept(silent.stream().mapToInt(Integer::intValue).toArray(), "rank " + rank() + " got no expert moves from ranks " + silent
+                + " within " + settings.gatherDeadline().toMillis() + " ms after step " + after);
     }
 
     private void clear() {

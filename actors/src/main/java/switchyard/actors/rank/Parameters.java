@@ -136,7 +136,7 @@ final class Parameters {
         Placement target = next;
         next = null;
         migration.start(lastStep, target, () -> replyTo.tell(new RankReply.Updated(rank(), m.steps())),
-                reason -> replyTo.tell(new RankReply.StepFailed(first, rank(), Phase.UPDATE, new int[0], reason)));
+                (missing, reason) -> replyTo.tell(new RankReply.StepFailed(first, rank(), Phase.UPDATE, missing, reason)));
     }
 
     void reportDigest(RankMessage.ReportDigest m) {

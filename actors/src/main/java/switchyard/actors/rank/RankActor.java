@@ -104,7 +104,7 @@ public final class RankActor extends AbstractBehavior<RankInbox> {
         this.model = new RankModel(slots, gradients, shared, settings.optimizer().create(),
                 new ExpertGradients(shared::newGrads, reuseBuffers), gate);
         this.courier = Courier.of(ctx.getSystem(), settings.exchange().transport());
-        this.migration = new Migration(settings, slots, courier, timers, failures);
+        this.migration = new Migration(settings, slots, courier, timers, failures, steps::newestStarted);
         this.parameters = new Parameters(settings, model, ctx.getSelf(), migration);
         this.checkpoints = new Checkpoints(settings, model, ctx.getSelf(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         this.dataPlane = DataPlane.get(ctx.getSystem());

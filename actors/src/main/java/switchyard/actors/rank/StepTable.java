@@ -28,6 +28,11 @@ final class StepTable {
     private final boolean reuseBuffers;
     private long newestStarted = -1;
 
+    /** The newest step this rank's token side started, or -1. */
+    long newestStarted() {
+        return newestStarted;
+    }
+
     StepTable(RankSettings settings, TimerScheduler<RankInbox> timers, ExpertGradients gradients, boolean reuseBuffers) {
         this.settings = settings;
         this.timers = timers;

@@ -192,6 +192,10 @@ class HostileExpertMovesTest {
         h.ranks.get(0).tell(genuine);
         h.ranks.get(0).tell(move(1, 1, 2, H, 2)); // wrong slot, but nothing can tell yet
         refused(h, move(1, 0, 3, H, 3), "an expert move from rank 1 after step 0, which rank 0 does not expect");
+        // only the update whose steps this rank just ran may have early moves: one for a later update is refused
+        RankMessage.ExpertMove later = move(1, 0, 2, H, 2);
+        refused(h, new RankMessage.ExpertMove(3, later.from(), later.slot(), later.expert(), later.weights(), later.state()),
+                "an expert move from rank 1 after step 3, which rank 0 does not expect");
         assertSameParameters(before, digest(h));
 
         h.ranks.get(0).tell(new RankMessage.ApplyUpdate(new long[] {0}, done.gateGradient(), List.of(), null, List.of(), SWAPPED,
@@ -224,6 +228,7 @@ class HostileExpertMovesTest {
         assertEquals(0, failed.step());
         assertEquals(0, failed.rank());
         assertEquals("rank 0 got no expert moves from ranks [1] within 1000 ms after step 0", failed.reason());
+        assertArrayEquals(new int[] {1}, failed.missing());
         // the rank carries on with its own experts, and the late move belongs to no re-placement
         RankReply.ParameterDigest kept = digest(h);
         refused(h, move(1, 0, 2, H, 2), "an expert move from rank 1 after step 0, which rank 0 does not expect");
