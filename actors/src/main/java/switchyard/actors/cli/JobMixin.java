@@ -102,8 +102,8 @@ final class JobMixin {
 
     @Option(names = "--placement", paramLabel = "POLICY",
             description = "Where the experts live: static (expert e on rank e / L), greedy (replicas to the hottest experts, then heaviest first "
-                    + "onto the least-loaded rank) or hierarchical (expert groups onto nodes first, as DeepSeek's EPLB). Only with --routing-only "
-                    + "for now (default: ${DEFAULT-VALUE}).")
+                    + "onto the least-loaded rank) or hierarchical (expert groups onto nodes first, as DeepSeek's EPLB). The ranks move experts, "
+                    + "with their optimizer state, at the update boundary after every re-plan (default: ${DEFAULT-VALUE}).")
     String placement = PlacementOptions.STATIC;
 
     @Option(names = "--redundant-experts", paramLabel = "R",

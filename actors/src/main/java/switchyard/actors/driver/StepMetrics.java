@@ -5,8 +5,12 @@ import switchyard.actors.protocol.Phase;
 import switchyard.actors.protocol.RankReply;
 import switchyard.actors.protocol.StepReport;
 import switchyard.math.placement.Imbalance;
+import switchyard.math.placement.Placement;
+import switchyard.math.placement.ReplicaSplit;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The driver's view of one update, summed over its micro-batches and ranks.
@@ -27,10 +31,21 @@ import java.util.List;
  * @param phaseNanos      {@code phaseNanos[rank][phase]}: wall time per rank and phase
  * @param wallNanos       wall time of the whole update as the driver saw it
  * @param balance         how the router balanced the load
+ * @param rowsPerSlot     dispatched rows per physical expert slot, flat and rank-major (slot s of
+ *                        rank r at r·(L+R)+s) under the update's placement; empty when unknown
  */
 public record StepMetrics(int update, double loss, double taskLoss, double lAux, long tokens, int capacity, long slots,
                           long[] tokensPerExpert, long droppedAssignments, long droppedTokens,
-                          long[][][] rows, long[][][] bytes, long[][] phaseNanos, long wallNanos, Balance balance) {
+                          long[][][] rows, long[][][] bytes, long[][] phaseNanos, long wallNanos, Balance balance,
+                          long[] rowsPerSlot) {
+
+    /** Without rows per slot (older metrics). */
+    public StepMetrics(int update, double loss, double taskLoss, double lAux, long tokens, int capacity, long slots,
+                       long[] tokensPerExpert, long droppedAssignments, long droppedTokens, long[][][] rows, long[][][] bytes,
+                       long[][] phaseNanos, long wallNanos, Balance balance) {
+        this(update, loss, taskLoss, lAux, tokens, capacity, slots, tokensPerExpert, droppedAssignments, droppedTokens, rows, bytes,
+                phaseNanos, wallNanos, balance, new long[0]);
+    }
 
     /**
      * The router's side of balance in one update.
@@ -60,6 +75,28 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
                        long[][] phaseNanos, long wallNanos) {
         this(update, loss, taskLoss, lAux, tokens, capacity, slots, tokensPerExpert, droppedAssignments, droppedTokens, rows, bytes,
                 phaseNanos, wallNanos, Balance.none(tokensPerExpert.length));
+    }
+
+    /**
+     * {@link #of(int, int, int, List, long)} with the rows each physical slot received under
+     * {@code placement}, the update's: each source's rows for an expert split between its replicas
+     * as the dispatch split them ({@link ReplicaSplit}).
+     */
+    public static StepMetrics of(int update, Placement placement, List<RankReply.StepDone> done, long wallNanos) {
+        StepMetrics m = of(update, placement.ranks(), placement.experts(), done, wallNanos);
+        long[] perSlot = new long[placement.ranks() * placement.slotsPerRank()];
+        Map<Long, int[][]> bySteps = new TreeMap<>();
+        for (RankReply.StepDone d : done) {
+            int[][] rows = bySteps.computeIfAbsent(d.step(), s -> new int[placement.ranks()][]);
+            if (d.rank() >= 0 && d.rank() < rows.length) rows[d.rank()] = d.report().tokensPerExpert();
+        }
+        for (int[][] rows : bySteps.values()) {
+            for (int r = 0; r < rows.length; r++) if (rows[r] == null) rows[r] = new int[placement.experts()];
+            long[] step = ReplicaSplit.rowsPerSlot(placement, rows);
+            for (int i = 0; i < perSlot.length; i++) perSlot[i] += step[i];
+        }
+        return new StepMetrics(m.update, m.loss, m.taskLoss, m.lAux, m.tokens, m.capacity, m.slots, m.tokensPerExpert,
+                m.droppedAssignments, m.droppedTokens, m.rows, m.bytes, m.phaseNanos, m.wallNanos, m.balance, perSlot);
     }
 
     /** Folds the reports of one update (every rank × micro-batch). */

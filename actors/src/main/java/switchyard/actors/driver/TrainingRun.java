@@ -188,7 +188,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             return this;
         }
         for (RankReply.StepDone[] s : done.values()) if (!allIn(s)) return this;
-        if (!plan.training()) return completeUpdate();
+        if (!plan.training()) return completeUpdate(placement);
         AllReduce sums = AllReduce.of(done.values());
         moving = replanner.afterUpdate(update, AllReduce.tokensPerExpert(done.values(), experts), update + 1 < plan.updates());
         if (moving != null && moving.equals(placement)) moving = null;
@@ -239,17 +239,19 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private Behavior<Command> onUpdated(RankReply.Updated u) {
         if (stage != Stage.UPDATE) return this;
         if (++updated < worldSize) return this;
+        Placement ran = placement;
         if (moving != null) { // every rank's slots hold it now
             placement = moving;
             moving = null;
         }
-        return completeUpdate();
+        return completeUpdate(ran);
     }
 
-    private Behavior<Command> completeUpdate() {
+    /** @param ran the placement the update's steps ran under */
+    private Behavior<Command> completeUpdate(Placement ran) {
         List<RankReply.StepDone> all = new ArrayList<>();
         for (RankReply.StepDone[] s : done.values()) all.addAll(Arrays.asList(s));
-        listener.tell(new StepCompleted(StepMetrics.of(update, worldSize, experts, all, System.nanoTime() - updateStarted)));
+        listener.tell(new StepCompleted(StepMetrics.of(update, ran, all, System.nanoTime() - updateStarted)));
         if (plan.checkpoint().dueAfter(update + 1, plan.updates())) {
             stage = Stage.CHECKPOINT;
             answered = 0;

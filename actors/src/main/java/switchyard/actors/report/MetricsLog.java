@@ -21,7 +21,7 @@ import java.util.Locale;
  * {@code metrics.jsonl}: one JSON object per update with every metric, enough to rebuild the
  * {@link StepMetrics} (so {@code switchyard report} can redraw the plots, and price the traffic on
  * another network). Keys are listed in {@link #KEYS} and in the README; {@code placement} appears only
- * on the lines of updates where a routing-only run's placement changed.
+ * on the lines of updates where the run's placement changed.
  */
 public final class MetricsLog {
     private MetricsLog() {}
@@ -32,9 +32,10 @@ public final class MetricsLog {
     public static final List<String> KEYS = List.of("step", "loss", "task_loss", "l_aux", "tokens", "capacity", "slots",
             "tokens_per_expert", "expert_load", "load_mean", "load_max", "kept_assignments", "dropped_assignments",
             "dropped_tokens", "dropped_pct", "rows", "bytes", "bytes_total", "phase_ns", "wall_ns", "network", "selections",
-            "selection_imbalance", "selection_bias", "groups_spanned", "groups_spanned_fraction", "rank_load_imbalance");
+            "selection_imbalance", "selection_bias", "groups_spanned", "groups_spanned_fraction", "rank_load_imbalance",
+            "rows_per_slot");
 
-    /** Keys only some lines have: {@code placement}, where a routing-only run's placement changed. */
+    /** Keys only some lines have: {@code placement}, where the run's placement changed. */
     public static final List<String> OCCASIONAL_KEYS = List.of("placement");
 
     /** The line of one update; {@code estimate} is the network model's view of it. */
@@ -84,6 +85,7 @@ public final class MetricsLog {
         o.add("groups_spanned", array(b.groupsSpanned()));
         o.add("groups_spanned_fraction", array(b.groupsSpannedFraction()));
         o.addProperty("rank_load_imbalance", m.rankLoadImbalance());
+        o.add("rows_per_slot", array(m.rowsPerSlot()));
         if (placement != null) o.addProperty("placement", placement);
         return o.toString();
     }
@@ -135,7 +137,8 @@ public final class MetricsLog {
                 required(o, "capacity").getAsInt(), required(o, "slots").getAsLong(),
                 longs(required(o, "tokens_per_expert").getAsJsonArray()), required(o, "dropped_assignments").getAsLong(),
                 required(o, "dropped_tokens").getAsLong(), perExchange(required(o, "rows").getAsJsonObject()),
-                perExchange(required(o, "bytes").getAsJsonObject()), phaseNanos, required(o, "wall_ns").getAsLong(), balance(o));
+                perExchange(required(o, "bytes").getAsJsonObject()), phaseNanos, required(o, "wall_ns").getAsLong(), balance(o),
+                o.has("rows_per_slot") ? longs(o.getAsJsonArray("rows_per_slot")) : new long[0]); // older lines lack it
     }
 
     /** The balance figures, or none for a line written before they existed. */

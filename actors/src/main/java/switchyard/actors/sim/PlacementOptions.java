@@ -8,9 +8,8 @@ import switchyard.math.placement.StaticPlanner;
 import java.util.Locale;
 
 /**
- * How a run places its experts (issue 22): the policy, the spare slots per rank, and how the load
- * it plans for is measured and how often it re-plans. For now only {@code --routing-only} runs
- * honour a placement other than the static map.
+ * How a run places its experts: the policy, the spare slots per rank, and how the load it plans
+ * for is measured and how often it re-plans ({@link PlacedRouting} follows them).
  *
  * @param policy       {@code static}, {@code greedy} or {@code hierarchical}
  * @param redundant    R ≥ 0: spare expert slots per rank, filled with replicas of the hottest experts

@@ -89,7 +89,7 @@ public final class RoutingOnly {
                             .toArray(RankRouting[]::new)).get();
                     done.addAll(replies(o, placed.placement().slotsPerRank(), experts, step, ranks));
                 }
-                StepMetrics m = StepMetrics.of(update, o.worldSize(), o.experts(), done, System.nanoTime() - started);
+                StepMetrics m = StepMetrics.of(update, placed.placement(), done, System.nanoTime() - started);
                 if (gate.selectionBias() != null) gate.updateSelectionBias(m.balance().selections());
                 steps.add(m);
                 if (onStep != null) onStep.accept(m);

@@ -48,6 +48,7 @@ class CheckpointTest {
             TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
             c.nodes.get(0).spawn(ClusterDriver.create(3, job::rankSettings, job.plan(), Duration.ofSeconds(30), events.getRef(), false), "driver");
             List<TrainingRun.Event> seen = events.fishForMessage(Duration.ofSeconds(120), e -> e instanceof TrainingRun.StepCompleted
+                    || e instanceof TrainingRun.CheckpointDone
                     ? akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()
                     : akka.actor.testkit.typed.javadsl.FishingOutcomes.complete());
             return seen.get(seen.size() - 1);

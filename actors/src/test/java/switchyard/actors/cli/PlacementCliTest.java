@@ -78,6 +78,19 @@ class PlacementCliTest {
         assertTrue(cli.out().contains("digest: "), cli.out());
         List<String> lines = Files.readAllLines(dir.resolve(MetricsLog.FILE));
         assertTrue(JsonParser.parseString(lines.get(0)).getAsJsonObject().get("placement").getAsString().startsWith("W=4 L=2 R=1 |"));
+        // rows per slot, split by the rule, add up per rank to the rows the ranks really received
+        for (String line : lines) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            var perSlot = o.getAsJsonArray("rows_per_slot");
+            assertEquals(4 * 3, perSlot.size());
+            var dispatch = o.getAsJsonObject("rows").getAsJsonArray("dispatch");
+            for (int rank = 0; rank < 4; rank++) {
+                long slots = 0, received = 0;
+                for (int s = 0; s < 3; s++) slots += perSlot.get(rank * 3 + s).getAsLong();
+                for (int src = 0; src < 4; src++) received += dispatch.get(src).getAsJsonArray().get(rank).getAsLong();
+                assertEquals(received, slots, "rank " + rank + ": " + line);
+            }
+        }
     }
 
     /** Without placement options a routing-only run's traffic is what the same run with {@code --placement static} sends. */
