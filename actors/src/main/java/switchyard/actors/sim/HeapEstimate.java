@@ -25,7 +25,7 @@ public record HeapEstimate(long parameters, long optimizerState, long gradients,
     /** What one rank of {@code o} needs. */
     public static HeapEstimate perRank(SimulationOptions o) {
         double m = o.modelDim(), s = o.tokens(), e = o.experts();
-        double experts = o.localExperts() * expert(m, o.hiddenDim());
+        double experts = o.placement().slotsPerRank() * expert(m, o.hiddenDim()); // L + R slots
         double shared = o.sharedExperts() * expert(m, o.sharedHiddenDim());
         double gate = m * e;
         double parameters = experts + shared + gate;
