@@ -1,11 +1,11 @@
 package switchyard.dist;
 
-import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import switchyard.actors.cluster.ClusterDriver;
+import switchyard.actors.cluster.ElasticRuns;
 import switchyard.actors.driver.CheckpointPlan;
 import switchyard.actors.driver.Recovered;
 import switchyard.actors.driver.RunListener;
@@ -20,14 +20,12 @@ import switchyard.math.gate.RoutingOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
  * {@code --elastic} across JVMs: three rank node processes, one killed with kill -9 in the middle of
@@ -48,11 +46,7 @@ class ElasticIT {
                 .withCheckpoint(new CheckpointPlan(dir.resolve("local").toString(), 3, null)), ConfigFactory.load(), null, Duration.ofMinutes(3));
         job = job.withCheckpoint(new CheckpointPlan(dir.resolve("cluster").toString(), 3, null));
         CountDownLatch killed = new CountDownLatch(1);
-        TrainingPlan base = job.plan();
-        TrainingPlan plan = new TrainingPlan(base.updates(), base.microBatches(), base.pipelined(), base.training(), (step, rank) -> {
-            if (step == KILLED_AT) await(killed);
-            return base.batches().batch(step, rank);
-        }, base.stepDeadline(), base.checkpoint(), base.replanner());
+        TrainingPlan plan = ElasticRuns.gated(job.plan(), Map.of((long) KILLED_AT, killed));
         try (DriverNode driver = new DriverNode();
              NodeLauncher n0 = NodeProcess.start("elastic-node-0", driver.port, "0");
              NodeLauncher n1 = NodeProcess.start("elastic-node-1", driver.port, "1");
@@ -61,29 +55,18 @@ class ElasticIT {
             TestProbe<TrainingRun.Event> events = driver.kit.createTestProbe(TrainingRun.Event.class);
             driver.kit.spawn(ClusterDriver.create(3, job::rankSettings, plan, 0, Duration.ofSeconds(60), events.getRef(), true, true),
                     "driver");
-            events.fishForMessage(Duration.ofSeconds(120), e -> e instanceof TrainingRun.CheckpointDone d && d.updates() == 6
-                    ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+            ElasticRuns.awaitCheckpoint(events, 6, Duration.ofSeconds(120));
             n2.kill();
             killed.countDown();
 
-            List<TrainingRun.Event> rest = events.fishForMessage(Duration.ofSeconds(180), e -> e instanceof TrainingRun.Finished
-                    || e instanceof TrainingRun.Failed ? FishingOutcomes.complete() : FishingOutcomes.continueAndCollect());
-            TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, rest.get(rest.size() - 1), rest.toString());
-            assertEquals(uninterrupted.digest(), done.digest());
-            Recovered recovered = (Recovered) rest.stream().filter(e -> e instanceof Recovered).findFirst().orElseThrow();
+            ElasticRuns.Ending end = ElasticRuns.awaitFinished(events, Duration.ofSeconds(180));
+            assertEquals(uninterrupted.digest(), end.finished().digest());
+            Recovered recovered = end.recoveries().get(0);
             assertArrayEquals(new int[] {2}, recovered.ranks());
             assertEquals(6, recovered.restoredUpdates());
             System.out.println("kill -9 of node 2: " + recovered);
             assertEquals(0, n0.awaitExit(60), () -> "node 0 did not exit cleanly:\n" + n0.logText());
             assertEquals(0, n1.awaitExit(60), () -> "node 1 did not exit cleanly:\n" + n1.logText());
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("the test never killed its node");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -20,8 +20,8 @@ import switchyard.math.gate.RoutingOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,13 +57,8 @@ class ElasticRecoveryTest {
 
         SimulationOptions job = job(dir.resolve("cluster"));
         CountDownLatch nodeGone = new CountDownLatch(1), nodeBack = new CountDownLatch(1);
-        TrainingPlan base = job.plan();
-        // the driver asks for update LOST_AT's batches only once the node is gone (its first run; the recovered one passes)
-        TrainingPlan plan = new TrainingPlan(base.updates(), base.microBatches(), base.pipelined(), base.training(), (step, rank) -> {
-            if (step == LOST_AT) awaitQuietly(nodeGone);
-            if (step == BACK_AT) awaitQuietly(nodeBack);
-            return base.batches().batch(step, rank);
-        }, base.stepDeadline(), base.checkpoint(), base.replanner());
+        // the driver asks for update LOST_AT's batches only once the node is gone, and for BACK_AT's once it is back
+        TrainingPlan plan = ElasticRuns.gated(job.plan(), Map.of((long) LOST_AT, nodeGone, (long) BACK_AT, nodeBack));
         try (ClusterFixture c = new ClusterFixture(3, "")) {
             c.host(1, 0);
             c.host(2, 1);
@@ -72,8 +67,7 @@ class ElasticRecoveryTest {
             TestProbe<TrainingRun.Event> events = c.nodes.get(0).createTestProbe(TrainingRun.Event.class);
             c.nodes.get(0).spawn(ClusterDriver.create(job.worldSize(), job::rankSettings, plan, 0, Duration.ofSeconds(30),
                     events.getRef(), false, true), "driver");
-            events.fishForMessage(Duration.ofSeconds(60), e -> e instanceof TrainingRun.CheckpointDone d && d.updates() == 4
-                    ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+            ElasticRuns.awaitCheckpoint(events, 4, Duration.ofSeconds(60));
             c.nodes.get(2).shutdownTestKit(); // rank 1's node leaves
             nodeGone.countDown();
 
@@ -92,11 +86,9 @@ class ElasticRecoveryTest {
             c.host(back, 1);
             awaitSlot(c, back, 1); // the driver's node lists it
             nodeBack.countDown();
-            List<TrainingRun.Event> rest = events.fishForMessage(Duration.ofSeconds(120), e -> e instanceof TrainingRun.Finished
-                    || e instanceof TrainingRun.Failed ? FishingOutcomes.complete() : FishingOutcomes.continueAndCollect());
-            TrainingRun.Finished done = assertInstanceOf(TrainingRun.Finished.class, rest.get(rest.size() - 1), rest.toString());
-            assertEquals(uninterrupted.digest(), done.digest());
-            Recovered givenBack = (Recovered) rest.stream().filter(e -> e instanceof Recovered).findFirst().orElseThrow();
+            ElasticRuns.Ending end = ElasticRuns.awaitFinished(events, Duration.ofSeconds(120));
+            assertEquals(uninterrupted.digest(), end.finished().digest());
+            Recovered givenBack = end.recoveries().get(0);
             assertTrue(givenBack.node().startsWith(c.nodes.get(back).system().address().toString()), givenBack.node());
             assertArrayEquals(new int[] {1}, givenBack.ranks());
             assertEquals(8, givenBack.restoredUpdates(), "the first checkpoint after it came back");
@@ -111,13 +103,5 @@ class ElasticRecoveryTest {
         probe.fishForMessage(Duration.ofSeconds(30), l -> l.getServiceInstances(RankHost.KEY).stream()
                 .anyMatch(h -> RankHost.rankOf(h) == rank && h.path().address().equals(address))
                 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            if (!latch.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("the test never lost its node");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
