@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import switchyard.actors.cluster.ClusterNode;
+import switchyard.actors.cluster.ExpertFrames;
 import switchyard.actors.cluster.FailureDetection;
 import switchyard.actors.driver.RunListener;
 import switchyard.actors.network.NetworkModel;
@@ -27,7 +28,8 @@ final class DriverMixin {
 
     @Option(names = "--elastic", description = "Survive a lost rank node: its ranks move to the surviving rank nodes, every rank "
             + "restores the newest complete checkpoint (needs --checkpoint-dir, on storage every node reaches) and the run goes on "
-            + "to the digest of an uninterrupted one. A node that comes back takes its ranks back after the next checkpoint. "
+            + "to the digest of an uninterrupted one (not with replicated placements that re-plan: the load history is not restored). "
+            + "A node that comes back takes its ranks back after the next checkpoint. "
             + "Without it a lost node fails the run, naming it.")
     boolean elastic;
 
@@ -49,6 +51,7 @@ final class DriverMixin {
         PlacementOptions placement = job.placement(reporting.network(), options);
         PlacedRouting placed = new PlacedRouting(placement, options.worldSize(), options.localExperts());
         options = options.withPlacement(placed.placement());
+        ExpertFrames.requireFit(options, !placement.isStatic(), placement.redundant() > 0, config);
         FailureDetection.of(config).requireOutlasts("the gather deadline (--deadline, or switchyard.gather-deadline)",
                 options.gatherDeadline());
         PrintWriter out = cli.getOut();

@@ -35,6 +35,15 @@ public final class ClusterCodecs implements CodecSet {
                 return new RankHost.Configure(version, SettingsCodec.read(in), heapPerRank, adopt, replyTo);
             }
         });
+        registry.register(RankHost.Release.class, "hR", new Codec<>() {
+            public void write(RankHost.Release m, WireWriter out, Refs refs) {
+                out.putInt(m.rank());
+            }
+
+            public RankHost.Release read(WireReader in, Refs refs) {
+                return new RankHost.Release(in.getInt());
+            }
+        });
         registry.register(RankHost.Ping.class, "hP", new Codec<>() {
             public void write(RankHost.Ping m, WireWriter out, Refs refs) {
                 refs.write(m.replyTo(), out);

@@ -51,7 +51,8 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
 
     private record Listing(Receptionist.Listing listing) implements Command {}
 
-    private record HostAnswer(RankHost.HostReply reply) implements Command {}
+    /** A slot's answer to configuration round {@code round}: those of rounds given up on are dropped. */
+    private record HostAnswer(int round, RankHost.HostReply reply) implements Command {}
 
     private record Watched(MemberWatch.Report report) implements Command {}
 
@@ -90,6 +91,10 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     /** Slots of lost nodes registered again, taking their ranks back at the next checkpoint. */
     private final Set<Integer> returning = new java.util.TreeSet<>();
     private final Set<Address> lostNodes = new HashSet<>();
+    /** What a recovery restores: the newest checkpoint this run completed, else where it started. */
+    private CheckpointChoice restorable;
+    private int round;
+    private ActorRef<RankHost.HostReply> replies;
 
     /** A recovery: what was lost, and what the ranks restore. */
     private record Loss(String node, int[] ranks, int updatesDone, long since, String checkpoint, long restoredUpdates) {}
@@ -127,6 +132,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
                           ActorRef<TrainingRun.Event> listener, boolean shutdownNodes, boolean elastic) {
         super(ctx);
         this.elastic = elastic;
+        this.restorable = CheckpointChoice.start(plan.checkpoint().resumeFrom());
         this.heapPerRank = heapPerRank;
         this.timers = timers;
         this.worldSize = worldSize;
@@ -184,8 +190,8 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         if (!elastic) return this;
         for (ActorRef<RankHost.Command> host : m.listing().getServiceInstances(RankHost.KEY)) {
             int rank = RankHost.rankOf(host);
+            // another incarnation of the slot (a node restarted at the same address is one too) whose node was lost
             if (rank < 0 || rank >= worldSize || host.equals(hosts.get(rank)) || !lostNodes.contains(nodeOf(hosts.get(rank)))) continue;
-            if (lostNodes.contains(nodeOf(host))) continue;
             hosts.put(rank, host);
             returning.add(rank);
             getContext().getLog().info("rank slot {} registered again on {}: it takes its rank back after the next checkpoint", rank,
@@ -197,7 +203,12 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     /** Every rank starts afresh in the slot {@link #hostOf} names; the run starts once all have. */
     private void configureAll() {
         configured.clear();
-        ActorRef<RankHost.HostReply> replies = getContext().messageAdapter(RankHost.HostReply.class, HostAnswer::new);
+        int r0 = ++round;
+        if (replies != null) getContext().stop(replies);
+        replies = getContext().spawn(Behaviors.receive(RankHost.HostReply.class).onAnyMessage(reply -> {
+            getContext().getSelf().tell(new HostAnswer(r0, reply));
+            return Behaviors.same();
+        }).build(), "host-replies-" + r0);
         for (var e : hostOf.entrySet()) {
             int rank = e.getKey(), slot = e.getValue();
             RankSettings s = settings.apply(rank);
@@ -208,6 +219,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     }
 
     private Behavior<Command> onHostAnswer(HostAnswer m) {
+        if (m.round() != round) return this; // a configuration given up on
         if (m.reply() instanceof RankHost.HostReply.Refused r) return fail("rank " + r.rank() + " refused its settings: " + r.reason());
         if (!(m.reply() instanceof RankHost.HostReply.Configured c) || run != null) return this;
         configured.put(c.rank(), c.rankActor());
@@ -260,7 +272,9 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     /** An elastic run lost {@code node}: its ranks move to the surviving slots, and every rank restores the newest checkpoint. */
     private Behavior<Command> recover(Address node, String how) {
         lostNodes.add(node);
-        int[] lostRanks = ranksOn(node);
+        // from where the ranks are placed, not from the rank actors: a configuration may be under way
+        int[] lostRanks = hostOf.entrySet().stream().filter(e -> nodeOf(hosts.get(e.getValue())).equals(node))
+                .mapToInt(Map.Entry::getKey).toArray();
         if (lostRanks.length == 0) return this; // it hosts no rank any more
         Map<Integer, Integer> next = Rehosting.after(hostOf, slot -> nodeOf(hosts.get(slot)).equals(node));
         if (next.isEmpty()) return fail("node " + node + " was lost (" + how + ") and no rank node survives to take its ranks");
@@ -272,7 +286,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         hostOf.clear();
         hostOf.putAll(next);
         long since = troubleSince != 0 ? troubleSince : System.nanoTime();
-        CheckpointChoice restore = CheckpointChoice.newest(plan.checkpoint());
+        CheckpointChoice restore = restorable;
         loss = new Loss(node.toString(), lostRanks, updatesDone, since, restore.dir(), restore.updates());
         getContext().getLog().warn("node {} was lost ({}) after {} updates; ranks {} move to the surviving nodes and every rank restores {}",
                 node, how, updatesDone, Arrays.toString(lostRanks), restore.dir() == null ? "nothing (no checkpoint is complete)" : restore.dir());
@@ -318,11 +332,13 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
             return this;
         }
         if (event instanceof TrainingRun.CheckpointDone done) {
+            restorable = new CheckpointChoice(done.dir(), done.updates());
             listener.tell(event);
             return returning.isEmpty() ? this : giveBack(done);
         }
-        if (event instanceof TrainingRun.Failed f && elastic && loss == null) {
+        if (event instanceof TrainingRun.Failed f && elastic) {
             // a lost node fails the run's step long before the membership says so: wait for its verdict
+            // (a run restored by a recovery too: a second node may be going)
             run = null;
             suspended = f.reason();
             if (troubleSince == 0) troubleSince = System.nanoTime();
@@ -341,7 +357,10 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         if (run != null) getContext().stop(run);
         run = null;
         int[] ranks = returning.stream().mapToInt(Integer::intValue).toArray();
-        for (int r : ranks) hostOf.put(r, r);
+        for (int r : ranks) {
+            Integer adopter = hostOf.put(r, r);
+            if (adopter != null && adopter != r) hosts.get(adopter).tell(new RankHost.Release(r)); // it stops its copy of rank r
+        }
         returning.clear();
         String node = hosts.get(ranks[0]).path().address().toString();
         getContext().getLog().info("ranks {} go back to {}, resuming the checkpoint after {} updates", Arrays.toString(ranks), node,

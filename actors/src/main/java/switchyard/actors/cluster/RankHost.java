@@ -32,7 +32,7 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
 
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "switchyard-rank");
 
-    public sealed interface Command extends WireMessage permits Configure, Ping, Shutdown {}
+    public sealed interface Command extends WireMessage permits Configure, Release, Ping, Shutdown {}
 
     /**
      * Start (or restart) this slot's rank with {@code settings}; answered with {@link HostReply}.
@@ -57,6 +57,9 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
             this(settings, 0, replyTo);
         }
     }
+
+    /** Stop running rank {@code rank}, adopted earlier: its own slot took it back. Nothing for the slot's own rank. */
+    public record Release(int rank) implements Command {}
 
     /** Liveness check; answered with {@link HostReply.Pong}. */
     public record Ping(ActorRef<HostReply> replyTo) implements Command {}
@@ -121,6 +124,14 @@ public final class RankHost extends AbstractBehavior<RankHost.Command> {
         // no message stops a slot: its node would host no rank until restarted (MessageGuard)
         Receive<Command> receive = newReceiveBuilder()
                 .onMessage(Configure.class, this::onConfigure)
+                .onMessage(Release.class, m -> {
+                    ActorRef<RankInbox> adopted = m.rank() == rank ? null : workers.remove(m.rank());
+                    if (adopted != null) {
+                        getContext().stop(adopted);
+                        getContext().getLog().info("rank slot {} no longer hosts rank {}", rank, m.rank());
+                    }
+                    return this;
+                })
                 .onMessage(Ping.class, m -> {
                     m.replyTo().tell(new HostReply.Pong(rank));
                     return this;

@@ -53,6 +53,13 @@ final class ReplicaSums {
         return null;
     }
 
+    /** The ranks that have reported. */
+    java.util.BitSet reported() {
+        java.util.BitSet out = new java.util.BitSet();
+        for (int r = 0; r < reports.length; r++) if (reports[r] != null) out.set(r);
+        return out;
+    }
+
     boolean complete() {
         return reported == reports.length;
     }

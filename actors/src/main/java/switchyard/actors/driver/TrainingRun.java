@@ -10,7 +10,6 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import switchyard.actors.checkpoint.ResumePoint;
 import switchyard.actors.protocol.RankReply;
-import switchyard.actors.rank.ParameterDigests;
 import switchyard.actors.protocol.RankMessage;
 import switchyard.math.expert.ExpertGrads;
 import switchyard.math.placement.Placement;
@@ -75,7 +74,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private long updateStarted;
     private int nextMicro;
     private final TreeMap<Long, RankReply.StepDone[]> done = new TreeMap<>();
-    private int updated;
+    /** The ranks that answered the update in progress. */
+    private final java.util.BitSet updated = new java.util.BitSet();
     private int answered;
     private long restoredUpdates = -1;
     private final RankReply.ParameterDigest[] digests;
@@ -136,7 +136,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         update = u;
         stage = Stage.STEPS;
         done.clear();
-        updated = 0;
+        updated.clear();
         nextMicro = 0;
         updateStarted = System.nanoTime();
         int first = plan.pipelined() ? plan.microBatches() : 1;
@@ -238,7 +238,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
     private Behavior<Command> onUpdated(RankReply.Updated u) {
         if (stage != Stage.UPDATE) return this;
-        if (++updated < worldSize) return this;
+        if (u.rank() < 0 || u.rank() >= worldSize) return this;
+        updated.set(u.rank());
+        if (updated.cardinality() < worldSize) return this;
         Placement ran = placement;
         if (moving != null) { // every rank's slots hold it now
             placement = moving;
@@ -334,25 +336,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         digests[p.rank()] = p;
         for (RankReply.ParameterDigest d : digests) if (d == null) return this;
         timers.cancel("round");
-        for (RankReply.ParameterDigest d : digests) {
-            if (!Arrays.equals(d.gate(), digests[0].gate())) {
-                listener.tell(new Failed("gate replicas diverged: rank " + d.rank() + " differs from rank 0"));
-                return Behaviors.stopped();
-            }
-            if (!Arrays.equals(d.shared(), digests[0].shared())) {
-                listener.tell(new Failed("replicas of the shared experts diverged: rank " + d.rank() + " differs from rank 0"));
-                return Behaviors.stopped();
-            }
-        }
-        List<byte[]> parts = new ArrayList<>();
-        parts.add(digests[0].gate());
-        if (digests[0].shared().length > 0) parts.add(digests[0].shared()); // a layer without them digests as before
-        String diverged = ExpertDigests.inExpertOrder(placement, digests, parts);
-        if (diverged != null) {
-            listener.tell(new Failed(diverged));
-            return Behaviors.stopped();
-        }
-        listener.tell(new Finished(ParameterDigests.hex(ParameterDigests.combine(parts)), plan.updates()));
+        ExpertDigests.Job job = ExpertDigests.ofJob(placement, digests);
+        listener.tell(job.diverged() != null ? new Failed(job.diverged()) : new Finished(job.digest(), plan.updates()));
         return Behaviors.stopped();
     }
 
@@ -366,8 +351,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
                     for (int r = 0; r < worldSize; r++) if (e.getValue()[r] == null && !silent.contains(r)) silent.add(r);
                 what = "step " + done.lastKey();
             }
-            case UPDATE -> what = "the update after step " + done.lastKey();
-            case REPLICAS -> what = "the replicas' gradients after step " + done.lastKey();
+            case UPDATE -> { silent.addAll(silentIn(updated)); what = "the update after step " + done.lastKey(); }
+            case REPLICAS -> { silent.addAll(silentIn(replicaSums.reported())); what = "the replicas' gradients after step " + done.lastKey(); }
             case RESTORE -> what = "restoring the checkpoint";
             case CHECKPOINT -> what = "writing the checkpoint";
             default -> {
@@ -377,6 +362,13 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         }
         return failRun("no answer from ranks " + (silent.isEmpty() ? "(some)" : silent) + " for " + what
                 + " within " + plan.stepDeadline().toMillis() + " ms");
+    }
+
+    /** The ranks missing from {@code answered}. */
+    private List<Integer> silentIn(java.util.BitSet answered) {
+        List<Integer> silent = new ArrayList<>();
+        for (int r = 0; r < worldSize; r++) if (!answered.get(r)) silent.add(r);
+        return silent;
     }
 
     private Behavior<Command> failRun(String reason) {

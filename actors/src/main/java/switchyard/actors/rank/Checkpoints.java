@@ -120,6 +120,8 @@ final class Checkpoints {
             return;
         }
         try {
+            // the shared experts' state is checked on a throw-away optimizer first, so nothing changes if it does not fit
+            if (!model.shared().isEmpty()) settings.optimizer().create().restore(c.sharedOptimizer());
             model.slots().restore(target, c.experts(), c.expertOptimizer());
             if (!model.shared().isEmpty()) model.sharedOptimizer().restore(c.sharedOptimizer());
         } catch (IllegalArgumentException e) {

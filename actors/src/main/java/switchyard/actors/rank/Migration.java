@@ -148,6 +148,15 @@ final class Migration {
         return -1;
     }
 
+    /** An update that moves no expert: moves held for it belong to nothing, and are refused. */
+    void noMove(long after) {
+        for (RankMessage.ExpertMove m : early) {
+            failures.reject(m.update(), "an expert move from rank " + m.from() + " after step " + m.update()
+                    + ", which rank " + rank() + " does not expect: the update after step " + after + " moves no expert");
+        }
+        early.clear();
+    }
+
     /** A move from a peer: kept if it is one this rank waits for, else refused to the driver. */
     void moveIn(RankMessage.ExpertMove m) {
         if (update < 0 || m.update() != update) {
@@ -181,8 +190,8 @@ final class Migration {
         if (w.modelDim() != settings.modelDim() || w.hiddenDim() != settings.hiddenDim())
             return what + ": its parameters are M=" + w.modelDim() + " H=" + w.hiddenDim() + ", expected M=" + settings.modelDim()
                     + " H=" + settings.hiddenDim();
-        try {
-            m.state().requireMatches(new switchyard.math.expert.ExpertShard(new int[] {m.expert()}, List.of(w))
+        try { // kind, hyper-parameters, names and shapes, all before the move is kept
+            settings.optimizer().create().restore(m.state(), new switchyard.math.expert.ExpertShard(new int[] {m.expert()}, List.of(w))
                     .params(0, w.newGrads()));
         } catch (IllegalArgumentException e) {
             return what + ": its optimizer state does not fit: " + e.getMessage();

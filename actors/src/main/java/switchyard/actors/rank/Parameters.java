@@ -130,6 +130,7 @@ final class Parameters {
             return;
         }
         if (next == null) {
+            migration.noMove(lastStep);
             replyTo.tell(new RankReply.Updated(rank(), m.steps()));
             return;
         }

@@ -104,6 +104,8 @@ class CliTest {
             "node --config ../cluster-config/cluster.conf --host-ranks 0 | this node has no credentials and would accept anyone",
             "train --config ../cluster-config/cluster.conf        | this node has no credentials and would accept anyone",
             "train --config ../cluster-config/cluster.conf --insecure --elastic | --elastic restores the newest checkpoint after a lost node: give --checkpoint-dir DIR",
+            "train --config ../cluster-config/cluster.conf --insecure -M 512 -H 2048 --placement greedy --redundant-experts 1 | the replicas' gradients of a rank's 3 expert slots of M=512 H=2048 take a message of about",
+            "train --config ../cluster-config/cluster.conf --insecure -M 2048 -H 4096 --placement greedy | moving an expert of M=2048 H=4096 with its adam state takes a message of about",
             "node --config ../cluster-config/cluster.conf --insecure --credentials x --host-ranks 0 | give either --credentials or --insecure, not both",
             "node --config ../cluster-config/cluster.conf --credentials /nonexistent/creds --host-ranks 0 | credentials directory /nonexistent/creds does not exist"})
     void userErrorsAreOneLineAndExitTwo(String args, String message) {

@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,6 +134,14 @@ class HostileExpertMovesTest {
             assertArrayEquals(expected.experts().get(l), actual.experts().get(l), "slot " + l);
     }
 
+    /** The state of {@code spec}'s optimizer after one step of expert {@code e}. */
+    private static switchyard.math.optim.OptimizerState stateOf(OptimizerSpec spec, int e) {
+        Expert stepped = ModelInit.expert(SEED, e, M, H);
+        Optimizer o = spec.create();
+        o.step(new ExpertShard(new int[] {e}, List.of(stepped)).params(0, stepped.newGrads()));
+        return o.state();
+    }
+
     private static void refused(RankHarness h, RankMessage.ExpertMove m, String expected) {
         h.ranks.get(0).tell(m);
         expectRefusal(h, expected);
@@ -160,6 +169,8 @@ class HostileExpertMovesTest {
         refused(h, move(1, 0, 2, H, 3), slot0 + "its optimizer state does not fit: state has parameter 'expert3.W1'");
         refused(h, withState(move(1, 0, 2, H, 2), move(1, 0, 2, H + 4, 2).state()),
                 slot0 + "its optimizer state does not fit: parameter 'expert2.W1' is 8×16 but its saved state is 8×20");
+        refused(h, withState(move(1, 0, 2, H, 2), stateOf(OptimizerSpec.parse("adam:lr=0.5"), 2)), // the job's Adam has lr=0.01
+                slot0 + "its optimizer state does not fit");
         assertSameParameters(before, digest(h));
 
         RankMessage.ExpertMove genuine = move(1, 0, 2, H, 2);
@@ -203,6 +214,22 @@ class HostileExpertMovesTest {
         assertInstanceOf(RankReply.Updated.class, h.driver.receiveMessage(MAX));
         expectRefusal(h, "an expert move from rank 1 after step 0, which rank 0 does not expect"); // the wrong slot's
         assertArrayEquals(digestOf(genuine.weights()), digest(h).experts().get(0), "slot 0 holds the move");
+    }
+
+    /** A move held for the update just run is refused when that update moves no expert: nothing stays held for a later one. */
+    @Test
+    void movesHeldForAnUpdateThatMovesNothingAreRefusedThen() {
+        TestProbe<RankMessage> peer = kit.createTestProbe(RankMessage.class);
+        RankHarness h = harness(MAX, peer);
+        RankReply.StepDone done = stepPlayingRankOne(h, peer);
+        RankReply.ParameterDigest before = digest(h);
+        h.ranks.get(0).tell(move(1, 0, 2, H, 2)); // held: its sender may be a step ahead
+        h.ranks.get(0).tell(new RankMessage.ApplyUpdate(new long[] {0}, done.gateGradient(), List.of(), null, List.of(), null,
+                h.driver.getRef()));
+        expectRefusal(h, "the update after step 0 moves no expert");
+        assertInstanceOf(RankReply.Updated.class, h.driver.receiveMessage(MAX));
+        assertFalse(java.util.Arrays.equals(digestOf(move(1, 0, 2, H, 2).weights()), digest(h).experts().get(0)), "slot 0 kept its expert");
+        assertEquals(before.experts().size(), digest(h).experts().size());
     }
 
     /** Without steps there is no update for the moves to follow: refused at once, and nothing changes. */
