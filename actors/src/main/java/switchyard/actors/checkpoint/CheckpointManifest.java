@@ -1,6 +1,7 @@
 package switchyard.actors.checkpoint;
 
 import java.io.IOException;
+import switchyard.math.placement.LoadHistory;
 import switchyard.math.placement.Placement;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * Written by the driver after every rank has saved its file: marks a checkpoint as complete and
@@ -27,12 +29,13 @@ import java.util.Properties;
  * @param lineage the runs this one continues, oldest first; the last is the run it resumed from
  * @param job     the job's shape and options; null in format 1
  * @param placement where the experts were when it was saved; null for the static map (and before placements)
+ * @param loads     the load history the placement's planner had then; null when it keeps none
  */
 public record CheckpointManifest(int worldSize, long updatesDone, String runId, List<String> lineage, JobSignature job,
-                                 Placement placement) {
+                                 Placement placement, LoadHistory.Snapshot loads) {
     /** Of experts on the static map. */
     public CheckpointManifest(int worldSize, long updatesDone, String runId, List<String> lineage, JobSignature job) {
-        this(worldSize, updatesDone, runId, lineage, job, null);
+        this(worldSize, updatesDone, runId, lineage, job, null, null);
     }
 
     public static final String FILE = "checkpoint.properties";
@@ -68,6 +71,10 @@ public record CheckpointManifest(int worldSize, long updatesDone, String runId, 
         }
         entries.put("saved", Instant.now().toString());
         if (placement != null && !placement.isStatic()) entries.put("placement", placement.toString().replace(" | ", "|").replace(' ', ','));
+        if (loads != null) { // hexadecimal: every double comes back with the same bits
+            entries.put("placement-load-steps", Long.toString(loads.observations()));
+            entries.put("placement-loads", Arrays.stream(loads.loads()).mapToObj(Double::toHexString).collect(Collectors.joining(",")));
+        }
         if (job != null) job.options().forEach((name, value) -> entries.put(JOB + name, value));
         io.writeAtomically(dir.resolve(FILE), out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -103,10 +110,12 @@ public record CheckpointManifest(int worldSize, long updatesDone, String runId, 
             JobSignature.Builder job = JobSignature.builder();
             p.stringPropertyNames().stream().filter(k -> k.startsWith(JOB)).sorted()
                     .forEach(k -> job.put(k.substring(JOB.length()), p.getProperty(k)));
-            String placement = p.getProperty("placement");
+            String placement = p.getProperty("placement"), loads = p.getProperty("placement-loads");
             return new CheckpointManifest(worldSize, updates, p.getProperty("run-id"),
                     lineage.isEmpty() ? List.of() : Arrays.asList(lineage.split(",")), job.build(),
-                    placement == null ? null : Placement.parse(placement.replace("|", " | ").replace(',', ' ')));
+                    placement == null ? null : Placement.parse(placement.replace("|", " | ").replace(',', ' ')),
+                    loads == null ? null : new LoadHistory.Snapshot(Arrays.stream(loads.split(",")).mapToDouble(Double::parseDouble).toArray(),
+                            Long.parseLong(p.getProperty("placement-load-steps", "0"))));
         } catch (IOException | IllegalArgumentException e) { // NumberFormatException included
             throw new IllegalArgumentException("cannot read checkpoint manifest " + file + ": " + e.getMessage());
         }

@@ -28,7 +28,7 @@ final class DriverMixin {
 
     @Option(names = "--elastic", description = "Survive a lost rank node: its ranks move to the surviving rank nodes, every rank "
             + "restores the newest complete checkpoint (needs --checkpoint-dir, on storage every node reaches) and the run goes on "
-            + "to the digest of an uninterrupted one (not with replicated placements that re-plan: the load history is not restored). "
+            + "to the digest of an uninterrupted one. "
             + "A node that comes back takes its ranks back after the next checkpoint. "
             + "Without it a lost node fails the run, naming it.")
     boolean elastic;

@@ -1,5 +1,6 @@
 package switchyard.actors.driver;
 
+import switchyard.math.placement.LoadHistory;
 import switchyard.math.placement.Placement;
 
 /**
@@ -15,6 +16,18 @@ public interface Replanner {
      * @return the placement the next update runs under, or null to keep the current one
      */
     Placement afterUpdate(int update, long[] tokensPerExpert, boolean more);
+
+    /** What a checkpoint keeps of this replanner's state (its load history), or null when it has none. */
+    default LoadHistory.Snapshot loads() {
+        return null;
+    }
+
+    /**
+     * A run resumes a checkpoint whose experts are in {@code placement}, with {@code loads} the
+     * load history it recorded (null: none): the re-plans that follow are those of the run that
+     * wrote it.
+     */
+    default void resume(Placement placement, LoadHistory.Snapshot loads) {}
 
     /** The experts stay where they start. */
     Replanner NEVER = (update, tokens, more) -> null;

@@ -5,6 +5,7 @@ import switchyard.actors.checkpoint.CheckpointIo;
 import switchyard.actors.checkpoint.CheckpointManifest;
 import switchyard.actors.checkpoint.ResumePoint;
 
+import switchyard.math.placement.LoadHistory;
 import switchyard.math.placement.Placement;
 
 import java.io.IOException;
@@ -57,12 +58,13 @@ final class RunCheckpoints {
     }
 
     /**
-     * Every rank has written its file: writes the manifest, with where the experts are, then drops
+     * Every rank has written its file: writes the manifest, with where the experts are and the
+     * planner's load history, then drops
      * the checkpoints beyond those kept.
      */
-    Path completeSave(long updates, Placement placement) throws IOException {
+    Path completeSave(long updates, Placement placement, LoadHistory.Snapshot loads) throws IOException {
         CheckpointDirectory directory = directory();
-        directory.complete(new CheckpointManifest(worldSize, updates, runId, lineage, plan.job(), placement));
+        directory.complete(new CheckpointManifest(worldSize, updates, runId, lineage, plan.job(), placement, loads));
         return directory.stepDir(updates);
     }
 

@@ -286,7 +286,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         if (stage != Stage.CHECKPOINT || ++answered < worldSize) return this;
         Path dir;
         try {
-            dir = checkpoints.completeSave(update + 1, placement);
+            dir = checkpoints.completeSave(update + 1, placement, replanner.loads());
         } catch (IOException e) {
             return failRun("cannot complete the checkpoint in " + plan.checkpoint().dir() + ": " + e);
         }
@@ -315,6 +315,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             return;
         }
         placement = saved;
+        replanner.resume(saved, point.manifest().loads());
         getContext().getLog().info("resuming from {}", point.dir());
         for (ActorRef<RankMessage> r : ranks) r.tell(new RankMessage.RestoreCheckpoint(point.dir().toString(), placement, self));
         armTimer();

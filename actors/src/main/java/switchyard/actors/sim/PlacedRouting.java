@@ -1,8 +1,8 @@
 package switchyard.actors.sim;
 
+import switchyard.actors.driver.Replanner;
 import switchyard.math.placement.Imbalance;
 import switchyard.math.placement.LoadHistory;
-import switchyard.actors.driver.Replanner;
 import switchyard.math.placement.Placement;
 import switchyard.math.placement.Planner;
 import switchyard.math.placement.ReplicaSplit;
@@ -70,12 +70,37 @@ public final class PlacedRouting {
      * each told to {@code onPlacement} (may be null) before it takes effect.
      */
     public Replanner replanner(Consumer<Change> onPlacement) {
-        return (update, tokens, more) -> {
-            Change c = afterUpdate(update, tokens, more);
-            if (c == null) return null;
-            if (onPlacement != null) onPlacement.accept(c);
-            return c.placement();
+        return new Replanner() {
+            @Override
+            public Placement afterUpdate(int update, long[] tokens, boolean more) {
+                Change c = PlacedRouting.this.afterUpdate(update, tokens, more);
+                if (c == null) return null;
+                if (onPlacement != null) onPlacement.accept(c);
+                return c.placement();
+            }
+
+            @Override
+            public LoadHistory.Snapshot loads() {
+                return history.snapshot();
+            }
+
+            @Override
+            public void resume(Placement at, LoadHistory.Snapshot loads) {
+                PlacedRouting.this.resume(at, loads);
+            }
         };
+    }
+
+    /**
+     * Continues from a checkpoint: its placement, and its load history (null: none recorded, so
+     * the history starts empty, as before any step).
+     */
+    void resume(Placement at, LoadHistory.Snapshot loads) {
+        if (at.ranks() != placement.ranks() || at.slotsPerRank() != placement.slotsPerRank() || at.localExperts() != placement.localExperts())
+            throw new IllegalArgumentException("a placement of " + at + " for a run of " + placement.ranks() + " ranks of "
+                    + placement.slotsPerRank() + " slots");
+        placement = at;
+        history.restore(loads != null ? loads : new LoadHistory(placement.experts(), options.ema()).snapshot());
     }
 
     /** The first placement, as a {@link Change} at update 0. */

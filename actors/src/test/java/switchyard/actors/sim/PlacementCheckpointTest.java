@@ -64,6 +64,24 @@ class PlacementCheckpointTest {
     }
 
     /**
+     * The planner's own re-plans (greedy with a spare a rank, every 2 updates, on the load history):
+     * the checkpoint keeps the history, so a resumed run plans what the uninterrupted one planned.
+     */
+    @Test
+    void aResumedPlannerPlansAsTheUninterruptedRunFromTheLoadHistoryItKept(@TempDir Path dir) throws Exception {
+        PlacementOptions greedy = new PlacementOptions("greedy", 1, 0.1, 2, 0, 0); // a long memory: the history decides
+        SimulationOptions job = options().withSteps(8).withSkew(1.2).withPlacement(new PlacedRouting(greedy, 3, 2).placement());
+        RunListener.Outcome straight = run(job.withCheckpoint(new CheckpointPlan(dir.toString(), 2, 4, null, null)),
+                new PlacedRouting(greedy, 3, 2).replanner(null), DEFAULT);
+        assertEquals(4, CheckpointManifest.read(dir.resolve("step-000004")).loads().observations());
+        for (int updates : new int[] {6, 8}) Files.delete(dir.resolve(String.format("step-%06d", updates)).resolve(CheckpointManifest.FILE));
+        RunListener.Outcome resumed = run(job.withCheckpoint(new CheckpointPlan(dir.toString(), 2, 4, dir.toString(), null)),
+                new PlacedRouting(greedy, 3, 2).replanner(null), DEFAULT);
+        assertEquals(straight.digest(), resumed.digest(), "the resumed run planned as the uninterrupted one");
+        assertEquals(8, CheckpointManifest.read(dir.resolve("step-000008")).loads().observations(), "the resumed history went on");
+    }
+
+    /**
      * Runs {@code job} moving its experts after the updates {@code moves} names, saving after every 2
      * updates, then resumes it from the checkpoint after 4 updates with the same moves. Checks that
      * every manifest records where the experts were (the resumed run's own save after 6 updates

@@ -43,6 +43,28 @@ public final class LoadHistory {
     /** The average load per logical expert (a copy); all zeros before the first observation. */
     public double[] loads() { return loads.clone(); }
 
+    /** What a checkpoint keeps of a history: its loads and how many steps made them. */
+    public record Snapshot(double[] loads, long observations) {
+        public Snapshot {
+            if (observations < 0) throw new IllegalArgumentException("a load history of " + observations + " steps");
+            for (double l : loads) if (!(l >= 0) || Double.isInfinite(l)) throw new IllegalArgumentException("a load of " + l);
+            loads = loads.clone();
+        }
+    }
+
+    /** This history's state, to carry it across a checkpoint. */
+    public Snapshot snapshot() {
+        return new Snapshot(loads, observations);
+    }
+
+    /** Takes up {@code s} (of a checkpoint) as if its steps had been observed here. */
+    public void restore(Snapshot s) {
+        if (s.loads().length != loads.length)
+            throw new IllegalArgumentException("a load history of " + s.loads().length + " experts for one of " + loads.length);
+        System.arraycopy(s.loads(), 0, loads, 0, loads.length);
+        observations = s.observations();
+    }
+
     /** Steps observed so far. */
     public long observations() { return observations; }
 

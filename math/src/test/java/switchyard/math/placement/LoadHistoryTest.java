@@ -62,4 +62,23 @@ class LoadHistoryTest {
         assertMessage("expert 1 has a negative token count -1", () -> h.observe(new long[] {0, -1}));
         assertEquals(0, h.observations()); // a refused step leaves the history as it was
     }
+
+    /** A history restored from a snapshot goes on exactly as the one it was taken from. */
+    @Test
+    void aRestoredHistoryGoesOnAsTheOriginal() {
+        LoadHistory original = new LoadHistory(3, 0.3);
+        original.observe(new long[] {5, 0, 7});
+        original.observe(new long[] {1, 9, 2});
+        LoadHistory resumed = new LoadHistory(3, 0.3);
+        resumed.restore(original.snapshot());
+        for (long[] step : new long[][] {{4, 4, 4}, {0, 13, 1}}) {
+            original.observe(step);
+            resumed.observe(step);
+        }
+        assertArrayEquals(original.loads(), resumed.loads()); // bit for bit
+        assertEquals(4, resumed.observations());
+        assertMessage("a load history of 2 experts for one of 3", () -> resumed.restore(new LoadHistory(2, 0.3).snapshot()));
+        assertMessage("a load of NaN", () -> new LoadHistory.Snapshot(new double[] {1, Double.NaN}, 2));
+        assertMessage("a load of -1.0", () -> new LoadHistory.Snapshot(new double[] {-1}, 2));
+    }
 }
