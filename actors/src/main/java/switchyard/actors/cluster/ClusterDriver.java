@@ -272,9 +272,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
     /** An elastic run lost {@code node}: its ranks move to the surviving slots, and every rank restores the newest checkpoint. */
     private Behavior<Command> recover(Address node, String how) {
         lostNodes.add(node);
-        // from where the ranks are placed, not from the rank actors: a configuration may be under way
-        int[] lostRanks = hostOf.entrySet().stream().filter(e -> nodeOf(hosts.get(e.getValue())).equals(node))
-                .mapToInt(Map.Entry::getKey).toArray();
+        int[] lostRanks = ranksOn(node);
         if (lostRanks.length == 0) return this; // it hosts no rank any more
         Map<Integer, Integer> next = Rehosting.after(hostOf, slot -> nodeOf(hosts.get(slot)).equals(node));
         if (next.isEmpty()) return fail("node " + node + " was lost (" + how + ") and no rank node survives to take its ranks");
@@ -295,8 +293,9 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         return this;
     }
 
+    /** The ranks whose slot is on {@code node}: from where the ranks are placed, so also while a configuration is under way. */
     private int[] ranksOn(Address node) {
-        return configured.entrySet().stream().filter(e -> nodeOf(e.getValue()).equals(node)).mapToInt(Map.Entry::getKey).toArray();
+        return hostOf.entrySet().stream().filter(e -> nodeOf(hosts.get(e.getValue())).equals(node)).mapToInt(Map.Entry::getKey).toArray();
     }
 
     private Address nodeOf(ActorRef<?> ref) {

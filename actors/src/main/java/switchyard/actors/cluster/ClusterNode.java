@@ -106,19 +106,7 @@ public final class ClusterNode {
      * Starts the driver node, runs {@code job} on the ranks that register, and waits for the end.
      *
      * @param shutdownNodes stop every rank node when the job ends
-     */
-    public static RunListener.Outcome runDriver(Config config, SimulationOptions job, boolean shutdownNodes,
-                                                Duration timeout, Consumer<StepMetrics> onStep) {
-        return runDriver(config, job, Replanner.NEVER, shutdownNodes, timeout, onStep);
-    }
-
-    /** The same with the experts moving where {@code replanner} says between updates. */
-    public static RunListener.Outcome runDriver(Config config, SimulationOptions job, Replanner replanner, boolean shutdownNodes,
-                                                Duration timeout, Consumer<StepMetrics> onStep) {
-        return runDriver(config, job, replanner, shutdownNodes, timeout, onStep, false, null);
-    }
-
-    /**
+     * @param replanner  where the experts go between updates ({@link Replanner#NEVER}: they stay)
      * @param elastic    recover from a lost rank node: its ranks move to the surviving nodes and
      *                   every rank restores the newest complete checkpoint (see {@link ClusterDriver})
      * @param onRecovery told of each recovery; may be null

@@ -25,18 +25,6 @@ final class ReplicaSums {
         this.reports = new RankReply.ReplicaGradients[placement.ranks()];
     }
 
-    /** Whether any expert of {@code p} has more than one replica, so updates need these sums. */
-    static boolean needed(Placement p) {
-        for (int e = 0; e < p.experts(); e++) if (p.replicas(e) > 1) return true;
-        return false;
-    }
-
-    /** The slots of {@code rank} whose expert has other replicas, ascending. */
-    int[] replicatedSlots(int rank) {
-        int[] ids = placement.expertsOn(rank);
-        return java.util.stream.IntStream.range(0, ids.length).filter(l -> placement.replicas(ids[l]) > 1).toArray();
-    }
-
     /**
      * Takes one rank's report; null once taken, else why it cannot be (another rank, a second
      * report, or slots that are not the rank's replicated slots).
@@ -44,7 +32,7 @@ final class ReplicaSums {
     String take(RankReply.ReplicaGradients r) {
         if (r.rank() < 0 || r.rank() >= reports.length) return "replica gradients from rank " + r.rank() + ", which is not in this job";
         if (reports[r.rank()] != null) return "rank " + r.rank() + " reported its replica gradients twice";
-        int[] expected = replicatedSlots(r.rank());
+        int[] expected = placement.replicatedSlots(r.rank());
         if (!Arrays.equals(r.slots(), expected))
             return "rank " + r.rank() + " reported replica gradients for slots " + Arrays.toString(r.slots()) + " but holds replicas in "
                     + Arrays.toString(expected);

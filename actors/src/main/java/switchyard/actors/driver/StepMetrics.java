@@ -83,7 +83,11 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
      * as the dispatch split them ({@link ReplicaSplit}).
      */
     public static StepMetrics of(int update, Placement placement, List<RankReply.StepDone> done, long wallNanos) {
-        StepMetrics m = of(update, placement.ranks(), placement.experts(), done, wallNanos);
+        return fold(update, placement.ranks(), placement.experts(), done, wallNanos, rowsPerSlot(placement, done));
+    }
+
+    /** Each step's rows per slot by the split rule, from what each source kept for each expert, summed over the steps. */
+    private static long[] rowsPerSlot(Placement placement, List<RankReply.StepDone> done) {
         long[] perSlot = new long[placement.ranks() * placement.slotsPerRank()];
         Map<Long, int[][]> bySteps = new TreeMap<>();
         for (RankReply.StepDone d : done) {
@@ -95,12 +99,16 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
             long[] step = ReplicaSplit.rowsPerSlot(placement, rows);
             for (int i = 0; i < perSlot.length; i++) perSlot[i] += step[i];
         }
-        return new StepMetrics(m.update, m.loss, m.taskLoss, m.lAux, m.tokens, m.capacity, m.slots, m.tokensPerExpert,
-                m.droppedAssignments, m.droppedTokens, m.rows, m.bytes, m.phaseNanos, m.wallNanos, m.balance, perSlot);
+        return perSlot;
     }
 
     /** Folds the reports of one update (every rank × micro-batch). */
     public static StepMetrics of(int update, int worldSize, int experts, List<RankReply.StepDone> done, long wallNanos) {
+        return fold(update, worldSize, experts, done, wallNanos, new long[0]);
+    }
+
+    private static StepMetrics fold(int update, int worldSize, int experts, List<RankReply.StepDone> done, long wallNanos,
+                                    long[] rowsPerSlot) {
         double loss = 0, task = 0, aux = 0;
         long tokens = 0, slots = 0, droppedAssignments = 0, droppedTokens = 0;
         long[] perExpert = new long[experts];
@@ -138,7 +146,7 @@ public record StepMetrics(int update, double loss, double taskLoss, double lAux,
         int n = Math.max(1, done.size());
         int capacity = done.isEmpty() ? 0 : done.get(0).report().capacity();
         return new StepMetrics(update, loss / n, task / n, aux / n, tokens, capacity, slots, perExpert, droppedAssignments,
-                droppedTokens, rows, bytes, nanos, wallNanos, new Balance(selections, bias, spanned));
+                droppedTokens, rows, bytes, nanos, wallNanos, new Balance(selections, bias, spanned), rowsPerSlot);
     }
 
     public int worldSize() { return phaseNanos.length; }

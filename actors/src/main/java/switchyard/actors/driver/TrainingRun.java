@@ -192,7 +192,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         AllReduce sums = AllReduce.of(done.values());
         moving = replanner.afterUpdate(update, AllReduce.tokensPerExpert(done.values(), experts), update + 1 < plan.updates());
         if (moving != null && moving.equals(placement)) moving = null;
-        if (ReplicaSums.needed(placement)) { // the replicas' gradients are summed first, then every replica steps with the sum
+        if (placement.hasReplicas()) { // the replicas' gradients are summed first, then every replica steps with the sum
             stage = Stage.REPLICAS;
             pending = sums;
             replicaSums = new ReplicaSums(placement);

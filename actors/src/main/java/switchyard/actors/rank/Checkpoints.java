@@ -73,9 +73,7 @@ final class Checkpoints {
     }
 
     private int[] slotIds() {
-        int[] ids = new int[model.slots().size()];
-        for (int l = 0; l < ids.length; l++) ids[l] = model.slots().expertIn(l);
-        return ids;
+        return model.slots().placement().expertsOn(rank());
     }
 
     private static List<Expert> copies(List<Expert> experts) {

@@ -52,15 +52,9 @@ final class ExpertSlots {
     /** The logical expert in slot {@code l}. */
     int expertIn(int l) { return shard.expertId(l); }
 
-    /** Whether slot {@code l}'s expert has other replicas, whose gradients its own must be summed with. */
-    boolean replicated(int l) {
-        return placement.replicas(shard.expertId(l)) > 1;
-    }
-
-    /** Whether any slot of this rank holds a replicated expert. */
-    boolean anyReplicated() {
-        for (int l = 0; l < size(); l++) if (replicated(l)) return true;
-        return false;
+    /** The slots whose expert has other replicas, whose gradients their own must be summed with; ascending. */
+    int[] replicatedSlots() {
+        return placement.replicatedSlots(settings.rank());
     }
 
     /**
@@ -70,14 +64,14 @@ final class ExpertSlots {
      */
     void step(List<ExpertGrads> grads, List<ExpertGrads> replicaSums) {
         if (grads.size() != size()) throw new IllegalArgumentException(grads.size() + " gradients for " + size() + " expert slots");
-        int replicated = 0;
-        for (int l = 0; l < size(); l++) if (replicated(l)) replicated++;
-        if (replicaSums.size() != replicated)
-            throw new IllegalArgumentException("rank " + settings.rank() + " holds " + replicated + " slots of replicated experts but the update"
-                    + " carries " + replicaSums.size() + " replica gradients");
+        int[] replicated = replicatedSlots();
+        if (replicaSums.size() != replicated.length)
+            throw new IllegalArgumentException("rank " + settings.rank() + " holds " + replicated.length + " slots of replicated experts but"
+                    + " the update carries " + replicaSums.size() + " replica gradients");
+        List<ExpertGrads> used = new ArrayList<>(grads);
+        for (int i = 0; i < replicated.length; i++) used.set(replicated[i], replicaSums.get(i));
         List<List<Param>> params = new ArrayList<>(size());
-        int next = 0;
-        for (int l = 0; l < size(); l++) params.add(shard.params(l, replicated(l) ? replicaSums.get(next++) : grads.get(l)));
+        for (int l = 0; l < size(); l++) params.add(shard.params(l, used.get(l)));
         for (int l = 0; l < size(); l++) optimizers.get(l).step(params.get(l));
     }
 
@@ -131,12 +125,11 @@ final class ExpertSlots {
         int[] ids = next.expertsOn(settings.rank());
         if (experts.size() != ids.length)
             throw new IllegalArgumentException(experts.size() + " experts for the " + ids.length + " slots of rank " + settings.rank());
-        ExpertShard incoming = new ExpertShard(ids, experts);
         List<OptimizerState> parts = new ArrayList<>(ids.length);
         java.util.Set<String> covered = new java.util.HashSet<>();
         for (int l = 0; l < ids.length; l++) {
             Map<String, ParamState> own = new TreeMap<>();
-            for (Param p : incoming.params(l, incoming.expert(l).newGrads())) {
+            for (Param p : ExpertShard.paramsOf(ids[l], experts.get(l), experts.get(l).newGrads())) {
                 ParamState state = merged.params().get(p.name());
                 if (state != null) own.put(p.name(), state);
                 covered.add(p.name());

@@ -6,6 +6,7 @@ import switchyard.actors.protocol.RankInbox;
 import switchyard.actors.protocol.RankMessage;
 import switchyard.actors.transport.Courier;
 import switchyard.math.expert.Expert;
+import switchyard.math.expert.ExpertShard;
 import switchyard.math.optim.OptimizerState;
 import switchyard.math.placement.Placement;
 
@@ -191,8 +192,7 @@ final class Migration {
             return what + ": its parameters are M=" + w.modelDim() + " H=" + w.hiddenDim() + ", expected M=" + settings.modelDim()
                     + " H=" + settings.hiddenDim();
         try { // kind, hyper-parameters, names and shapes, all before the move is kept
-            settings.optimizer().create().restore(m.state(), new switchyard.math.expert.ExpertShard(new int[] {m.expert()}, List.of(w))
-                    .params(0, w.newGrads()));
+            settings.optimizer().create().restore(m.state(), ExpertShard.paramsOf(m.expert(), w, w.newGrads()));
         } catch (IllegalArgumentException e) {
             return what + ": its optimizer state does not fit: " + e.getMessage();
         }

@@ -99,9 +99,8 @@ final class Parameters {
             return;
         }
         ExpertSlots slots = model.slots();
-        List<Integer> replicated = new ArrayList<>();
-        for (int l = 0; l < slots.size(); l++) if (slots.replicated(l)) replicated.add(l);
-        List<ExpertGrads> sums = new ArrayList<>(replicated.size());
+        int[] replicated = slots.replicatedSlots();
+        List<ExpertGrads> sums = new ArrayList<>(replicated.length);
         for (int l : replicated) {
             ExpertGrads sum = null;
             for (long step : order) {
@@ -116,7 +115,7 @@ final class Parameters {
             }
             sums.add(sum);
         }
-        m.replyTo().tell(new RankReply.ReplicaGradients(rank(), replicated.stream().mapToInt(Integer::intValue).toArray(), sums));
+        m.replyTo().tell(new RankReply.ReplicaGradients(rank(), replicated, sums));
     }
 
     /** The gate replica stepped too; the experts move if the update said so, and then the driver hears the update is done. */

@@ -20,6 +20,10 @@ public final class SlotRoute {
     private final int[] expert;
     private final int[] first;
     private final int[] count;
+    /** Per flat slot, its first row in its owner's block (the rows of the owner's earlier slots come first). */
+    private final int[] firstRow;
+    /** Every flat slot, expert by expert and each expert's replicas in replica order: the order sums run in. */
+    private final int[] inExpertOrder;
 
     private SlotRoute(Placement placement, int source, Routing routing) {
         if (routing.experts() != placement.experts())
@@ -33,6 +37,9 @@ public final class SlotRoute {
         this.expert = placement.slotExperts();
         this.first = new int[slots];
         this.count = new int[slots];
+        this.firstRow = new int[slots];
+        this.inExpertOrder = new int[slots];
+        int ordered = 0;
         for (int e = 0; e < placement.experts(); e++) {
             int rows = routing.tokensAt(e);
             int at = routing.assignmentOffset(e);
@@ -43,7 +50,15 @@ public final class SlotRoute {
                 int n = replicas == 1 ? rows : ReplicaSplit.count(source, rows, replicas, j);
                 first[flat] = at;
                 count[flat] = n;
+                inExpertOrder[ordered++] = flat;
                 at += n;
+            }
+        }
+        for (int owner = 0; owner < placement.ranks(); owner++) {
+            int row = 0;
+            for (int s = 0; s < slotsPerRank; s++) {
+                firstRow[owner * slotsPerRank + s] = row;
+                row += count[owner * slotsPerRank + s];
             }
         }
     }
@@ -68,6 +83,16 @@ public final class SlotRoute {
 
     /** Rows the slot receives from this source. */
     public int count(int owner, int slot) { return count[flat(owner, slot)]; }
+
+    /** The slot's first row in the block this source sends its owner. */
+    public int firstRow(int owner, int slot) { return firstRow[flat(owner, slot)]; }
+
+    /**
+     * Every slot as {@code owner·(L+R) + slot}, expert by expert and each expert's replicas in
+     * replica order: the order a source adds what comes back, so that it does not depend on which
+     * ranks hold the experts. Shared: do not change.
+     */
+    public int[] slotsInExpertOrder() { return inExpertOrder; }
 
     /** Rows this source sends {@code owner}, over all its slots. */
     public int rowsTo(int owner) {

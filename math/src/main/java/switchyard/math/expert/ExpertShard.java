@@ -235,7 +235,12 @@ public final class ExpertShard {
 
     /** Slot {@code l}'s parameters paired with {@code grad}, named as {@link #params(List)} names them. */
     public List<Param> params(int l, ExpertGrads grad) {
-        return Expert.params(List.of(experts.get(l)), List.of(grad), "expert", ids[l]);
+        return paramsOf(ids[l], experts.get(l), grad);
+    }
+
+    /** Logical expert {@code id}'s parameters {@code expert} paired with {@code grad}, named as in any shard. */
+    public static List<Param> paramsOf(int id, Expert expert, ExpertGrads grad) {
+        return Expert.params(List.of(expert), List.of(grad), "expert", id);
     }
 
     /** Zero gradients for every local expert. */

@@ -7,7 +7,6 @@ import switchyard.math.dispatch.ExpertRows;
 import switchyard.math.dispatch.SlotRoute;
 import switchyard.math.gate.Routing;
 import switchyard.math.placement.Placement;
-import switchyard.math.placement.Slot;
 import switchyard.math.tensor.Buffers;
 
 import java.util.Arrays;
@@ -110,13 +109,11 @@ public final class SourceStep {
      */
     private void addInExpertOrder(ExpertRows[] blocks, String what, boolean scaleByWeight, FMatrixRMaj target) {
         for (int owner = 0; owner < worldSize; owner++) require(blocks, owner, what);
-        for (int e = 0; e < placement.experts(); e++) {
-            for (int j = 0; j < placement.replicas(e); j++) {
-                Slot s = placement.replica(e, j);
-                ExpertRows block = blocks[s.rank()];
-                Combine.scatterAdd(routing, route.firstAssignment(s.rank(), s.localSlot()), block.rows(),
-                        block.firstRowOf(s.localSlot()), route.count(s.rank(), s.localSlot()), scaleByWeight, target);
-            }
+        int perRank = route.slotsPerRank();
+        for (int flat : route.slotsInExpertOrder()) {
+            int owner = flat / perRank, slot = flat % perRank;
+            Combine.scatterAdd(routing, route.firstAssignment(owner, slot), blocks[owner].rows(), route.firstRow(owner, slot),
+                    route.count(owner, slot), scaleByWeight, target);
         }
     }
 

@@ -139,6 +139,18 @@ public final class Placement {
         return slotOf(of[j]);
     }
 
+    /** Whether some expert has more than one replica (whose gradients must then be summed over them). */
+    public boolean hasReplicas() {
+        for (int[] of : replicas) if (of.length > 1) return true;
+        return false;
+    }
+
+    /** The slots of {@code rank} whose expert has more than one replica, ascending. */
+    public int[] replicatedSlots(int rank) {
+        int[] ids = expertsOn(rank);
+        return java.util.stream.IntStream.range(0, ids.length).filter(l -> replicas[ids[l]].length > 1).toArray();
+    }
+
     /** The logical expert of every slot, flat and rank-major (a copy). */
     public int[] slotExperts() { return slots.clone(); }
 
