@@ -2,149 +2,20 @@
  * Products with bfloat16 operands and float32 accumulation on AVX512-BF16 (VDPBF16PS): both
  * operands are rounded to bfloat16 while they are packed (bf16_pack.h), the micro-kernel sums
  * their exact products in float32 (bf16_kernel.h). Bias, ReLU and the accumulated C stay float32.
- * Only called after bf16_detect.c said yes; the Java side is Avx512Bf16Native/Avx512Bf16Product.
+ * Only called after bf16_detect.c said yes; the Java side is Avx512Bf16Native/TiledProduct.
  *
- * Order of summation, fixed by the shapes alone: every C element is summed over k in blocks of
- * 256 values (KP pairs), each block one float32 chain in increasing k from zero, added to the
- * running value (C, or zero) in increasing block order; then the bias is added and ReLU applied.
- * That is the order of math's vector kernel (BlockedProduct.KC = 256), so on the same rounded
- * operands the two agree bit for bit, but for one thing: VDPBF16PS treats bfloat16 denormals as
- * zero and flushes denormal results of its additions to zero (it ignores MXCSR), where Java keeps
- * them. Threads split C into rectangles, never k, so no result depends on the thread count.
- *
- * Packed operands live in direct ByteBuffers, from their first 64-byte boundary on, so that each
- * B vector the kernel loads is one cache line.
+ * The loop and its order of summation are tiled_gemm.h's: math's vector kernel's, so on the same
+ * rounded operands the two agree bit for bit, but for one thing: VDPBF16PS treats bfloat16
+ * denormals as zero and flushes denormal results of its additions to zero (it ignores MXCSR),
+ * where Java keeps them.
  */
-#include <jni.h>
 #include <stdint.h>
-#include <stddef.h>
 #include "bf16_kernel.h"
 #include "bf16_pack.h"
 
-/* B panels (of NR columns) per column block: the C block of a part (192 rows unless the Java side
-   cut them shorter: 192 KiB) stays in L2 while all of k is swept over it, next to the A and B
-   blocks of one k block. */
-#define PANELS_PER_BLOCK 4
+#define STEP uint32_t
+#define KSTEPS KP
+#define STEPS(k) (((k) + 1) / 2)
+#define JNI(f) Java_switchyard_kernels_Avx512Bf16Native_##f
 
-typedef struct {
-    const uint32_t *pa;   /* the part's rows of A, from its first on */
-    size_t tileStride, rowStride, pairStride; /* in pa: from a tile of MR rows to the next, a row, a pair */
-    const uint32_t *pb;   /* all of B */
-    float *c;
-    int n, kp;
-    int accumulate;
-    const float *bias;    /* NULL: none */
-    int relu;
-} Product;
-
-/*
- * Rows [i0, i1) x panels [jp0, jp1) of C, over all of k. Column blocks outermost, so that the C
- * block is read from memory once and revisited in L2 for each k block; within a k block each B
- * micro-panel (KP pairs x NR columns, 32 KiB) is swept down all the part's A panels while it is
- * in L1, and the A block streams from L2.
- */
-static void rectangle(const Product *pr, int i0, int i1, int jp0, int jp1, int n) {
-    int panels = (i1 - i0 + MR - 1) / MR;
-    int kp = pr->kp;
-    __m512 acc[MR][NV];
-    for (int jc = jp0; jc < jp1; jc += PANELS_PER_BLOCK) {
-        int jcEnd = jc + PANELS_PER_BLOCK < jp1 ? jc + PANELS_PER_BLOCK : jp1;
-        for (int pc = 0; pc < kp; pc += KP) {
-            int pairs = kp - pc < KP ? kp - pc : KP;
-            int load = pr->accumulate || pc > 0;
-            int last = pc + KP >= kp;
-            for (int jp = jc; jp < jcEnd; jp++) {
-                int cols = n - jp * NR < NR ? n - jp * NR : NR;
-                const float *bias = pr->bias == NULL ? NULL : pr->bias + jp * NR;
-                const uint32_t *bp = pr->pb + jp * panelWordsB(kp) + (size_t) pc * NR;
-                for (int ip = 0; ip < panels; ip++) {
-                    int row = i0 + ip * MR;
-                    sumTile(pr->pa + ip * pr->tileStride + pc * pr->pairStride, pr->rowStride, pr->pairStride, bp, pairs, acc);
-                    finishTile(acc, pr->c + (size_t) row * n + jp * NR, n, i1 - row < MR ? i1 - row : MR, cols,
-                               load, last, bias, pr->relu);
-                }
-            }
-        }
-    }
-}
-
-/* The first 64-byte boundary of a direct buffer (Java allocates 64 bytes more than it needs). */
-static uint32_t *aligned(JNIEnv *env, jobject buffer) {
-    uintptr_t at = (uintptr_t) (*env)->GetDirectBufferAddress(env, buffer);
-    return (uint32_t *) ((at + 63) & ~(uintptr_t) 63);
-}
-
-/* Packs part of the logical k x n B: panels [from, to) of b transposed (`trans`), else pairs of k
-   [from, to) of b, so that either way the source is read along its rows. */
-JNIEXPORT void JNICALL Java_switchyard_kernels_Avx512Bf16Native_packB(JNIEnv *env, jclass cls,
-        jfloatArray b, jboolean trans, jint ldb, jint k, jint n, jint from, jint to, jobject packed) {
-    uint32_t *dst = aligned(env, packed);
-    float *src = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
-    if (src == NULL) {
-        return;
-    }
-    if (trans) {
-        packColumnsB(src, ldb, k, n, (k + 1) / 2, from, to, dst);
-    } else {
-        packRowsB(src, ldb, k, n, (k + 1) / 2, from, to, dst);
-    }
-    (*env)->ReleasePrimitiveArrayCritical(env, b, src, JNI_ABORT);
-}
-
-/* Packs pairs of k [q0, q1) of all m rows of the logical A = a transposed (a is k x m). */
-JNIEXPORT void JNICALL Java_switchyard_kernels_Avx512Bf16Native_packTransposedA(JNIEnv *env, jclass cls,
-        jfloatArray a, jint lda, jint k, jint m, jint q0, jint q1, jobject packed) {
-    uint32_t *dst = aligned(env, packed);
-    float *src = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    if (src == NULL) {
-        return;
-    }
-    packColumnsA(src, lda, k, m, (k + 1) / 2, q0, q1, dst);
-    (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
-}
-
-/* Rows [i0, i1) x panels [jp0, jp1) of C. With transA, packedA holds all of A, packed by
-   packTransposedA, and a is not read; otherwise packedA is scratch, into which those rows of A are
-   packed first: there they stay in cache for the multiply that follows (packing all of A first
-   would send it through memory). */
-JNIEXPORT void JNICALL Java_switchyard_kernels_Avx512Bf16Native_multiplyBlock(JNIEnv *env, jclass cls,
-        jfloatArray a, jboolean transA, jint lda, jobject packedB, jobject packedA,
-        jfloatArray c, jint n, jint k, jint i0, jint i1, jint jp0, jint jp1,
-        jboolean accumulate, jfloatArray bias, jboolean relu) {
-    Product pr;
-    pr.n = n;
-    pr.kp = (k + 1) / 2;
-    pr.accumulate = accumulate;
-    pr.relu = relu;
-    uint32_t *pa = aligned(env, packedA);
-    if (transA) {
-        pr.pa = pa + (i0 / MR) * panelWordsA(pr.kp); /* the Java side starts parts at whole tiles */
-        pr.tileStride = panelWordsA(pr.kp);
-        pr.rowStride = 1;
-        pr.pairStride = MR;
-    } else {
-        pr.pa = pa;
-        pr.rowStride = rowWords(pr.kp);
-        pr.tileStride = MR * pr.rowStride;
-        pr.pairStride = 1;
-    }
-    pr.pb = aligned(env, packedB);
-    float *src = transA ? NULL : (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    pr.c = src == NULL && !transA ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
-    pr.bias = bias == NULL || pr.c == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
-    if (pr.c != NULL && (bias == NULL || pr.bias != NULL)) {
-        if (!transA) {
-            packRowsA(src, lda, k, pr.kp, i0, i1, pa);
-        }
-        rectangle(&pr, i0, i1, jp0, jp1, n);
-    }
-    if (pr.bias != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, bias, (void *) pr.bias, JNI_ABORT);
-    }
-    if (pr.c != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, c, pr.c, 0);
-    }
-    if (src != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
-    }
-}
+#include "tiled_gemm.h"

@@ -10,16 +10,16 @@
  * the padding changes no bit of any sum.
  *
  * Layouts, in 32-bit pairs, kp = ceil(k/2) pairs:
- *   A as it is stored: a part's rows one after the other, rowWords(kp) apart, each row's pairs
+ *   A as it is stored: a part's rows one after the other, rowStride(kp) apart, each row's pairs
  *      in order. A plain conversion of each row, which streams through memory.
- *   A transposed: panels of MR rows; panel ip, pair q at ip*panelWordsA(kp) + q*MR, its MR rows side by
+ *   A transposed: panels of MR rows; panel ip, pair q at ip*panelStrideA(kp) + q*MR, its MR rows side by
  *      side. Its source rows are the pairs' rows of all of A, read whole: packed once for all
  *      parts. (Laid out like the rows above, it would be a transpose of strips of each source
  *      row, which the hardware fetches slowly.)
  *   The kernel reads either: it broadcasts pair q of MR rows from any row and pair stride. The
  *   rows that round the last tile of MR rows up hold whatever was there (zeros for A
  *   transposed): their sums are never stored.
- *   B: panels of NR columns; panel jp, pair q at jp*panelWordsB(kp) + q*NR, its NR columns side by side (the
+ *   B: panels of NR columns; panel jp, pair q at jp*panelStrideB(kp) + q*NR, its NR columns side by side (the
  *      kernel loads them as NV vectors). Columns past the matrix are zeros.
  * A k block of a panel (KP pairs) is thus one contiguous run, as the kernel streams it.
  */
@@ -53,26 +53,26 @@ static inline __m512i pairRun(const float *src, int count, __m512 fill) {
 
 /* Words between two rows of packed A: kp rounded up to whole cache lines, plus one line, so
    that the MR rows the kernel reads side by side do not all fall into the same L1 set (rows a
-   multiple of 4 KiB apart would). Avx512Bf16Native.rowWords says the same. */
-static inline size_t rowWords(int kp) {
+   multiple of 4 KiB apart would). TiledLayout.rowSteps says the same. */
+static inline size_t rowStride(int kp) {
     return (size_t) (kp + 15) / 16 * 16 + 16;
 }
 
 /* Words from one panel of packed B (or of packed A transposed) to the next: one cache line more
    than the panel, so that the packers' writes to many panels at once, each a sequential stream,
    fall into different cache sets; panels a multiple of 4 KiB apart would all compete for one. */
-static inline size_t panelWordsB(int kp) {
+static inline size_t panelStrideB(int kp) {
     return (size_t) kp * NR + 16;
 }
 
-static inline size_t panelWordsA(int kp) {
+static inline size_t panelStrideA(int kp) {
     return (size_t) kp * MR + 16;
 }
 
-/* A[i][p] = a[i*lda + p], rows [i0, i1) of it (one part's), row r - i0 at (r - i0) * rowWords(kp):
+/* A[i][p] = a[i*lda + p], rows [i0, i1) of it (one part's), row r - i0 at (r - i0) * rowStride(kp):
    each row's run of k is its run of pairs. */
 static void packRowsA(const float *a, int lda, int k, int kp, int i0, int i1, uint32_t *dst) {
-    size_t words = rowWords(kp);
+    size_t words = rowStride(kp);
     for (int row = i0; row < i1; row++) {
         const float *src = a + (size_t) row * lda;
         uint32_t *to = dst + (row - i0) * words;
@@ -109,7 +109,7 @@ static void packColumnsA(const float *a, int lda, int k, int m, int kp, int q0, 
                 __m512 o = 2 * q + 1 < k ? _mm512_maskz_loadu_ps(lanes, odd + i) : _mm512_setzero_ps();
                 x[h] = pairLanes(_mm512_maskz_loadu_ps(lanes, even + i), o);
             }
-            spreadRows(x[0], x[1], x[2], dst + g * panelWordsA(kp) + (size_t) q * MR, panelWordsA(kp), panels - g);
+            spreadRows(x[0], x[1], x[2], dst + g * panelStrideA(kp) + (size_t) q * MR, panelStrideA(kp), panels - g);
         }
     }
 }
@@ -123,7 +123,7 @@ static void packRowsB(const float *b, int ldb, int k, int n, int kp, int q0, int
         const float *even = b + (size_t) 2 * q * ldb;
         const float *odd = even + ldb;
         for (int jp = 0; jp < panels; jp++) {
-            uint32_t *to = dst + jp * panelWordsB(kp) + (size_t) q * NR;
+            uint32_t *to = dst + jp * panelStrideB(kp) + (size_t) q * NR;
             for (int v = 0; v < NV; v++) {
                 int j = jp * NR + 16 * v;
                 __mmask16 lanes = firstLanes(n - j);
@@ -150,7 +150,7 @@ static void packColumnsB(const float *b, int ldb, int k, int n, int kp, int jp0,
                 transpose16(x);
                 int pairs = kp - k0 / 2 < 16 ? kp - k0 / 2 : 16;
                 for (int q = 0; q < pairs; q++) {
-                    _mm512_store_si512(dst + jp * panelWordsB(kp) + (size_t) (k0 / 2 + q) * NR + 16 * v, x[q]);
+                    _mm512_store_si512(dst + jp * panelStrideB(kp) + (size_t) (k0 / 2 + q) * NR + 16 * v, x[q]);
                 }
             }
         }

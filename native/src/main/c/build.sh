@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the native kernels into the directory $1: the AMX kernels (libswitchyard_amx.so) and the
-# AVX512-BF16 kernels (libswitchyard_avx512bf16.so), each its own library so that each can be
-# loaded, or refused, on its own. Run by Maven in generate-resources with the building JDK as $2
+# Builds the native kernels into the directory $1: the AMX kernels (libswitchyard_amx.so), the
+# AVX512-BF16 kernels (libswitchyard_avx512bf16.so) and the AVX-512 float32 kernel
+# (libswitchyard_avx512.so), each its own library so that each can be loaded, or refused, on its own. Run by Maven in generate-resources with the building JDK as $2
 # (for jni.h). Without a C compiler it only warns: the libraries are accelerators, and Switchyard
 # falls back to the Vector API kernel without them.
 set -euo pipefail
@@ -45,10 +45,18 @@ if ! fresh "$lib" amx_gemm.c amx_ceiling.c amx_tiles.h amx_pack.h transpose16.h 
 fi
 
 lib="$out/libswitchyard_avx512bf16.so"
-if ! fresh "$lib" bf16_gemm.c bf16_ceiling.c bf16_kernel.h bf16_pack.h transpose16.h bf16_detect.c; then
+if ! fresh "$lib" bf16_gemm.c bf16_ceiling.c bf16_kernel.h bf16_pack.h avx512_tile.h tiled_gemm.h transpose16.h avx512_detect.h bf16_detect.c; then
   "$cc" -O2 -fPIC -Wall -Werror "${includes[@]}" -c "$here/bf16_detect.c" -o "$tmp/bf16_detect.o"
   bf16=(-O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl -mavx512bf16)
   "$cc" "${bf16[@]}" -c "$here/bf16_gemm.c" -o "$tmp/bf16_gemm.o"
   "$cc" "${bf16[@]}" -c "$here/bf16_ceiling.c" -o "$tmp/bf16_ceiling.o"
   "$cc" -shared -o "$lib" "$tmp/bf16_detect.o" "$tmp/bf16_gemm.o" "$tmp/bf16_ceiling.o"
+fi
+
+lib="$out/libswitchyard_avx512.so"
+if ! fresh "$lib" f32_gemm.c f32_kernel.h f32_pack.h avx512_tile.h tiled_gemm.h transpose16.h avx512_detect.h f32_detect.c; then
+  "$cc" -O2 -fPIC -Wall -Werror "${includes[@]}" -c "$here/f32_detect.c" -o "$tmp/f32_detect.o"
+  f32=(-O3 -fPIC -Wall -Werror "${includes[@]}" -mavx512f -mavx512bw -mavx512vl)
+  "$cc" "${f32[@]}" -c "$here/f32_gemm.c" -o "$tmp/f32_gemm.o"
+  "$cc" -shared -o "$lib" "$tmp/f32_detect.o" "$tmp/f32_gemm.o"
 fi

@@ -66,19 +66,10 @@ final class AmxNative {
     }
 
     private static String load() {
-        if ("off".equalsIgnoreCase(System.getProperty("switchyard.amx", "on").trim())) {
-            return "switched off with -Dswitchyard.amx=off";
-        }
-        String notLoaded = JarLibrary.load(LIBRARY, "the AMX kernel");
-        if (notLoaded != null) {
-            return notLoaded;
-        }
-        int status = init();
-        return switch (status & 0xff) {
-            case 0 -> null;
+        return JarLibrary.loadAndAsk(LIBRARY, "the AMX kernel", "amx", AmxNative::init, status -> switch (status & 0xff) {
             case 1 -> "this CPU has no AMX-BF16";
             case 2 -> "Linux refused this process the AMX tile state (errno " + (status >>> 8) + ")";
             default -> "the AMX kernel answered " + status + " when asked whether it can run";
-        };
+        });
     }
 }

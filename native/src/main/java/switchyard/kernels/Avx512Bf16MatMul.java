@@ -31,6 +31,8 @@ public final class Avx512Bf16MatMul extends PooledMatMul {
     /** Most rounds {@link #dotLoop} accepts: its result stays an exact float32 below 2²⁴. */
     public static final int DOT_LOOP_MAX_ROUNDS = (1 << 18) - 1;
 
+    private static final ThreadLocal<TiledProduct> LOCAL = ThreadLocal.withInitial(() -> new TiledProduct(Avx512Bf16Native.TILES));
+
     private Avx512Bf16MatMul(int threads) {
         super(threads);
     }
@@ -81,7 +83,7 @@ public final class Avx512Bf16MatMul extends PooledMatMul {
     @Override
     protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
                            int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
-        Avx512Bf16Product.local().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
+        LOCAL.get().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
     }
 
     @Override

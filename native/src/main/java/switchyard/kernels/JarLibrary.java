@@ -8,15 +8,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 
 /**
  * Loads one of this module's native libraries (built by src/main/c/build.sh into the classes, so
- * into the jar) and says why not when it cannot: shared by {@link AmxNative} and
- * {@link Avx512Bf16Native}, which then ask their own library whether the CPU can run it.
+ * into the jar) and says why not when it cannot: shared by {@link AmxNative},
+ * {@link Avx512Bf16Native} and {@link Avx512Native}, which then ask their own library whether the
+ * CPU can run it.
  */
 final class JarLibrary {
 
     private JarLibrary() {
+    }
+
+    /**
+     * Null when the library {@code file} is loaded and its kernel can run here; otherwise why not.
+     * The system property {@code switchyard.<switchName>=off} switches the kernel off before
+     * anything is loaded; {@code init} asks the loaded library, and {@code reason} turns its
+     * non-zero answer into words.
+     */
+    static String loadAndAsk(String file, String what, String switchName, IntSupplier init, IntFunction<String> reason) {
+        String property = "switchyard." + switchName;
+        if ("off".equalsIgnoreCase(System.getProperty(property, "on").trim())) {
+            return "switched off with -D" + property + "=off";
+        }
+        String notLoaded = load(file, what);
+        if (notLoaded != null) {
+            return notLoaded;
+        }
+        int status = init.getAsInt();
+        return status == 0 ? null : reason.apply(status);
+    }
+
+    /**
+     * Why an AVX-512 kernel cannot run, from the status its detection (avx512_detect.h) answered.
+     */
+    static String avx512Refusal(int status, String what) {
+        return switch (status) {
+            case 1 -> "this CPU lacks AVX-512 (F, BW and VL)";
+            case 2 -> "this CPU has no AVX512-BF16";
+            case 3 -> "the operating system does not save AVX-512 register state";
+            default -> what + " answered " + status + " when asked whether it can run";
+        };
     }
 
     /**

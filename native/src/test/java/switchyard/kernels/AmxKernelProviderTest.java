@@ -26,7 +26,8 @@ class AmxKernelProviderTest {
 
     @Test
     void mathFindsTheProviderOfThisModule() {
-        assertEquals("switchyard.kernels.AmxKernelProvider, switchyard.kernels.AmxBf16KernelProvider, switchyard.kernels.Avx512Bf16KernelProvider",
+        assertEquals("switchyard.kernels.AmxKernelProvider, switchyard.kernels.AmxBf16KernelProvider, switchyard.kernels.Avx512Bf16KernelProvider, "
+                + "switchyard.kernels.Avx512KernelProvider",
                 ServiceLoader.load(KernelProvider.class).stream().map(p -> p.type().getName()).collect(Collectors.joining(", ")));
         assertEquals(AmxMatMul.unavailableReason(), MatMuls.amxUnavailableReason());
     }
@@ -43,7 +44,8 @@ class AmxKernelProviderTest {
 
     @Test
     void bestIsTheFastestKernelOnAllProcessors() {
-        Class<? extends PooledMatMul> fastest = AmxMatMul.available() ? AmxMatMul.class : VectorMatMul.class;
+        Class<? extends PooledMatMul> fastest = AmxMatMul.available() ? AmxMatMul.class
+                : Avx512MatMul.available() ? Avx512MatMul.class : VectorMatMul.class;
         PooledMatMul best = assertInstanceOf(fastest, MatMuls.best());
         assertEquals(Runtime.getRuntime().availableProcessors(), best.threads());
         assertInstanceOf(fastest, MatMuls.byName("best"));
@@ -64,7 +66,8 @@ class AmxKernelProviderTest {
     @Test
     void describeNamesTheKernelAndWhyAmxIsNotInUse() {
         MatMul best = MatMuls.best();
-        String expected = AmxMatMul.available() ? best.name() : best.name() + " (no AMX: " + AmxMatMul.unavailableReason() + ")";
+        String noAvx512 = Avx512MatMul.available() ? "" : "; no AVX-512 kernel: " + Avx512MatMul.unavailableReason();
+        String expected = AmxMatMul.available() ? best.name() : best.name() + " (no AMX: " + AmxMatMul.unavailableReason() + noAvx512 + ")";
         assertEquals(expected, MatMuls.describe(best));
     }
 }

@@ -29,12 +29,18 @@ public final class MatMulBench {
     private MatMulBench() {
     }
 
-    /** The kernels worth comparing here: EJML, and the vector and AMX kernels on one thread and on every core. */
+    /** The kernels worth comparing here: EJML, and the vector, AVX-512 and AMX kernels that run here, on one thread and on every core. */
     public static List<MatMul> kernels() {
         int cores = Runtime.getRuntime().availableProcessors();
         List<MatMul> kernels = new ArrayList<>();
         kernels.add(MatMuls.ejml());
-        for (String family : MatMuls.amxUnavailableReason() == null ? List.of("vector", "amx") : List.of("vector")) {
+        List<String> families = new ArrayList<>(List.of("vector"));
+        for (String nativeFamily : List.of("avx512", "amx")) {
+            if (MatMuls.providedUnavailableReason(nativeFamily) == null) {
+                families.add(nativeFamily);
+            }
+        }
+        for (String family : families) {
             kernels.add(MatMuls.byName(family + ":1"));
             if (cores > 1) {
                 kernels.add(MatMuls.byName(family + ":" + cores));

@@ -1,10 +1,10 @@
 package switchyard.math.linalg;
 
 /**
- * Picks a {@link MatMul}. The AMX kernel lives in the native module and is found at run time
- * through {@link KernelProvider}: it needs that module on the class path, a CPU with AMX-BF16 and
- * the native library the module's build compiles; it also runs small products on the vector
- * kernel. The vector kernel needs the incubating {@code jdk.incubator.vector}
+ * Picks a {@link MatMul}. The AMX and AVX-512 kernels live in the native module and are found at
+ * run time through {@link KernelProvider}: each needs that module on the class path, a CPU with
+ * AMX-BF16 (or AVX-512) and the native library the module's build compiles; the AMX kernel also
+ * runs small products on the vector kernel. The vector kernel needs the incubating {@code jdk.incubator.vector}
  * module, which is only resolved when the JVM runs with {@code --add-modules jdk.incubator.vector};
  * without it, touching {@link VectorMatMul} would throw {@link NoClassDefFoundError}, so it is only
  * reached through {@link VectorKernels} once the module is known to be present.
@@ -12,10 +12,12 @@ package switchyard.math.linalg;
 public final class MatMuls {
 
     /** Names {@link #byName} accepts, for messages and command-line help. */
-    public static final String ACCEPTED_NAMES = "ejml, vector, vector:N (N threads), amx, amx:N, best, metered:<any of these>";
+    public static final String ACCEPTED_NAMES =
+            "ejml, vector, vector:N (N threads), avx512, avx512:N, amx, amx:N, best, metered:<any of these>";
 
-    /** The name the native module's kernel is provided under (see {@link KernelProvider}). */
+    /** The names the native module's float32 kernels are provided under (see {@link KernelProvider}). */
     private static final String AMX = "amx";
+    private static final String AVX512 = "avx512";
 
     private MatMuls() {
     }
@@ -26,13 +28,16 @@ public final class MatMuls {
     }
 
     /**
-     * The fastest kernel that can run here, on every available processor: AMX, else the vector
-     * kernel, else EJML.
+     * The fastest kernel that can run here, on every available processor: AMX, else the native
+     * AVX-512 float32 kernel (the vector kernel's bits, faster), else the vector kernel, else EJML.
      */
     public static MatMul best() {
         int cores = Runtime.getRuntime().availableProcessors();
         if (vectorApiAvailable() && amxUnavailableReason() == null) {
             return ProvidedKernels.withThreads(AMX, cores);
+        }
+        if (vectorApiAvailable() && ProvidedKernels.unavailableReason(AVX512) == null) {
+            return ProvidedKernels.withThreads(AVX512, cores);
         }
         if (vectorApiAvailable()) {
             return VectorKernels.withThreads(cores);
@@ -46,8 +51,12 @@ public final class MatMuls {
      * compiler, the kernel's permission).
      */
     public static String describe(MatMul kernel) {
-        String why = amxUnavailableReason();
-        return why == null ? kernel.name() : kernel.name() + " (no AMX: " + why + ")";
+        String amx = amxUnavailableReason();
+        if (amx == null) {
+            return kernel.name();
+        }
+        String avx512 = ProvidedKernels.unavailableReason(AVX512);
+        return kernel.name() + " (no AMX: " + amx + (avx512 == null ? "" : "; no AVX-512 kernel: " + avx512) + ")";
     }
 
     /**
@@ -90,12 +99,12 @@ public final class MatMuls {
 
     /**
      * {@code "ejml"}, {@code "vector"} (single-threaded), {@code "vector:N"} (N threads),
-     * {@code "amx"} / {@code "amx:N"} likewise, or {@code "best"}, optionally prefixed with {@code "metered:"} to count products and their time
+     * {@code "avx512"} / {@code "avx512:N"} and {@code "amx"} / {@code "amx:N"} likewise, or {@code "best"}, optionally prefixed with {@code "metered:"} to count products and their time
      * in {@link MatMulMeter#shared()}; case-insensitive.
      *
-     * @throws IllegalArgumentException for any other name, for "vector" or "amx" when the module is
-     *     absent, or for "amx" where the AMX kernel cannot run, the native module's absence
-     *     included (the message says why)
+     * @throws IllegalArgumentException for any other name, for "vector", "avx512" or "amx" when the
+     *     module is absent, or for "avx512" or "amx" where that kernel cannot run, the native
+     *     module's absence included (the message says why)
      */
     public static MatMul byName(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
@@ -108,7 +117,7 @@ public final class MatMuls {
         if (key.startsWith("metered:")) {
             return new MeteredMatMul(byName(key.substring("metered:".length())), MatMulMeter.shared());
         }
-        for (String family : new String[] {"vector", AMX}) {
+        for (String family : new String[] {"vector", AVX512, AMX}) {
             if (key.equals(family) || key.startsWith(family + ":")) {
                 int threads = key.equals(family) ? 1 : threadCount(name, family, key.substring(family.length() + 1));
                 if (!vectorApiAvailable()) {
@@ -118,13 +127,13 @@ public final class MatMuls {
                 if (family.equals("vector")) {
                     return VectorKernels.withThreads(threads);
                 }
-                String why = amxUnavailableReason();
+                String why = ProvidedKernels.unavailableReason(family);
                 if (why != null) {
                     throw new IllegalArgumentException("matmul '" + name + "' cannot run here: "
                             + why + "; accepted: " + ACCEPTED_NAMES);
                 }
                 // The AMX kernel runs its small products on the vector kernel, hence the module check above.
-                return ProvidedKernels.withThreads(AMX, threads);
+                return ProvidedKernels.withThreads(family, threads);
             }
         }
         throw new IllegalArgumentException("unknown matmul '" + name + "'; accepted: " + ACCEPTED_NAMES);

@@ -46,7 +46,7 @@ class MatMulsWithoutNativeModuleTest {
     @Test
     void describeSaysWhyAmxIsNotInUse() {
         MatMul best = MatMuls.best();
-        assertEquals(best.name() + " (no AMX: " + MISSING + ")", MatMuls.describe(best));
+        assertEquals(best.name() + " (no AMX: " + MISSING + "; no AVX-512 kernel: " + MISSING + ")", MatMuls.describe(best));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package switchyard.kernels;
 
-import static switchyard.kernels.Avx512Bf16Native.TILE_ROWS;
-import static switchyard.kernels.Avx512Bf16Native.panels;
+import static switchyard.kernels.TiledLayout.TILE_ROWS;
+import static switchyard.kernels.TiledLayout.panels;
 
 import java.nio.ByteBuffer;
 import switchyard.math.linalg.ProductOperands;
@@ -9,8 +9,9 @@ import switchyard.math.linalg.Stage;
 import switchyard.math.linalg.WorkerPool;
 
 /**
- * One AVX512-BF16 product and how its work is shared out; per calling thread and reused, like the
- * AMX kernel's {@link AmxProduct}. Stages: packing B whole (shared by everyone, in parts that each
+ * One product of an AVX-512 kernel (float32, or AVX512-BF16; see {@link TiledNatives}) and how
+ * its work is shared out; per calling thread and kernel, and reused, like the AMX kernel's
+ * {@link AmxProduct}. Stages: packing B whole (shared by everyone, in parts that each
  * read whole rows of the source), then the multiply in rectangles of C, each of which packs its
  * own rows of A into its thread's scratch and multiplies them by its columns of B while they are
  * still in cache. A transposed is packed whole first instead, like B: a rectangle's rows are
@@ -19,24 +20,27 @@ import switchyard.math.linalg.WorkerPool;
  * threads.
  *
  * <p>A rectangle is {@link #ROWS_PER_PART} rows by default: its C block and the A and B blocks of
- * one k block then share L2 (see bf16_gemm.c). When that leaves too few rectangles for the
+ * one k block then share L2 (see tiled_gemm.h). When that leaves too few rectangles for the
  * threads, the operand that costs less to repeat is split: rows when B is the smaller one,
  * columns when A is.
  */
-final class Avx512Bf16Product extends ProductOperands {
+final class TiledProduct extends ProductOperands {
 
-    private static final ThreadLocal<Avx512Bf16Product> LOCAL = ThreadLocal.withInitial(Avx512Bf16Product::new);
     /** Each thread's packed rows of A (a worker may serve several products). */
     private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
     /** Panels per packing part of B transposed: 256 columns. */
     private static final int PACK_PANELS = 4;
-    /** Pairs of k per packing part of B (or A transposed): 128 source rows. */
-    private static final int PACK_PAIRS = 64;
+    /** Source rows of k per packing part of B (or A transposed). */
+    private static final int PACK_ROWS = 128;
     /** Rectangles per busy thread the multiply aims for, so uneven ones still balance. */
     private static final int PARTS_PER_THREAD = 3;
     /** Rows of a rectangle: 32 tiles of 6 rows. */
     private static final int ROWS_PER_PART = 32 * TILE_ROWS;
 
+    private final TiledNatives kernel;
+    private final TiledLayout layout;
+    /** Steps of k per packing part of B (or A transposed): {@link #PACK_ROWS} source rows. */
+    private final int packSteps;
     private int columnPanels;
     private int rowsPerPart;
     private int columnsPerPart;
@@ -48,17 +52,17 @@ final class Avx512Bf16Product extends ProductOperands {
     private final Stage packing = new Stage() {
         @Override
         protected void runPart(int part) {
-            int step = transB ? PACK_PANELS : PACK_PAIRS;
-            int end = transB ? columnPanels : Avx512Bf16Native.pairs(k);
-            Avx512Bf16Native.packB(b, transB, ldb, k, n, part * step, Math.min(end, (part + 1) * step), packedB);
+            int step = transB ? PACK_PANELS : packSteps;
+            int end = transB ? columnPanels : layout.steps(k);
+            kernel.packB(b, transB, ldb, k, n, part * step, Math.min(end, (part + 1) * step), packedB);
         }
     };
 
     private final Stage packingA = new Stage() {
         @Override
         protected void runPart(int part) {
-            int q0 = part * PACK_PAIRS;
-            Avx512Bf16Native.packTransposedA(a, lda, k, m, q0, Math.min(Avx512Bf16Native.pairs(k), q0 + PACK_PAIRS), packedA);
+            int q0 = part * packSteps;
+            kernel.packTransposedA(a, lda, k, m, q0, Math.min(layout.steps(k), q0 + packSteps), packedA);
         }
     };
 
@@ -70,16 +74,18 @@ final class Avx512Bf16Product extends ProductOperands {
             ByteBuffer rows = packedA;
             if (!transA) {
                 ByteBuffer[] scratch = SCRATCH.get();
-                rows = scratch[0] = Avx512Bf16Native.packedRows(scratch[0], rowsPerPart, k);
+                rows = scratch[0] = layout.packedRows(scratch[0], rowsPerPart, k);
             }
-            Avx512Bf16Native.multiplyBlock(a, transA, lda, packedB, rows, c, n, k,
+            kernel.multiplyBlock(a, transA, lda, packedB, rows, c, n, k,
                     i0, Math.min(m, i0 + rowsPerPart), jp0, Math.min(columnPanels, jp0 + columnsPerPart),
                     accumulate, bias, relu);
         }
     };
 
-    static Avx512Bf16Product local() {
-        return LOCAL.get();
+    TiledProduct(TiledNatives kernel) {
+        this.kernel = kernel;
+        this.layout = kernel.layout();
+        this.packSteps = layout.steps(PACK_ROWS);
     }
 
     /** Runs {@code c (+)= op(a)·op(b)} with its epilogue, with {@code pool}'s help or alone; m, n, k &gt; 0. */
@@ -88,12 +94,12 @@ final class Avx512Bf16Product extends ProductOperands {
         describe(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu);
         try {
             columnPanels = panels(n);
-            int pairParts = (Avx512Bf16Native.pairs(k) + PACK_PAIRS - 1) / PACK_PAIRS;
-            packedB = Avx512Bf16Native.packedB(packedB, n, k);
-            packing.runOn(pool, transB ? (columnPanels + PACK_PANELS - 1) / PACK_PANELS : pairParts);
+            int stepParts = (layout.steps(k) + packSteps - 1) / packSteps;
+            packedB = layout.packedB(packedB, n, k);
+            packing.runOn(pool, transB ? (columnPanels + PACK_PANELS - 1) / PACK_PANELS : stepParts);
             if (transA) {
-                packedA = Avx512Bf16Native.packedTransposedA(packedA, m, k);
-                packingA.runOn(pool, pairParts);
+                packedA = layout.packedTransposedA(packedA, m, k);
+                packingA.runOn(pool, stepParts);
             }
             // Sized for the threads free now: cutting a product for helpers that are busy with
             // another rank's product only repeats packing.
@@ -113,7 +119,7 @@ final class Avx512Bf16Product extends ProductOperands {
         columnsPerPart = columnPanels;
         int wanted = threads == 1 ? 1 : PARTS_PER_THREAD * threads;
         int rowParts = (m + rowsPerPart - 1) / rowsPerPart;
-        if (rowParts < wanted && (long) columnPanels * Avx512Bf16Native.PANEL > m) {
+        if (rowParts < wanted && (long) columnPanels * TiledLayout.PANEL > m) {
             int split = (wanted + rowParts - 1) / rowParts;
             columnsPerPart = Math.max(1, (columnPanels + split - 1) / split);
         } else if (rowParts < wanted) {

@@ -1,0 +1,77 @@
+package switchyard.kernels;
+
+import java.nio.ByteBuffer;
+
+/**
+ * How the AVX-512 kernels (float32 and AVX512-BF16) lay out packed operands, and the buffers that
+ * hold them: both pack 32-bit steps of k (one float32 value, or a pair of bfloat16 values) into
+ * panels of {@link #PANEL} columns of B, rows of A {@link #rowSteps} apart, or tiles of
+ * {@link #TILE_ROWS} rows of A transposed (src/main/c: f32_pack.h, bf16_pack.h). Buffers are
+ * direct, so they never move, and the native side uses them from their first 64-byte boundary on.
+ */
+final class TiledLayout {
+
+    /** Columns of a packed B panel: the micro-kernel's tile width (NR in avx512_tile.h). */
+    static final int PANEL = 64;
+    /** Rows of the micro-kernel's tile (MR in avx512_tile.h): packed A is read in groups of as many rows. */
+    static final int TILE_ROWS = 6;
+    /** The native side starts a packed buffer at its first address that is a multiple of this. */
+    private static final int ALIGNMENT = 64;
+
+    /** One float32 value of k per step. */
+    static final TiledLayout FLOAT32 = new TiledLayout(1, "AVX-512");
+    /** A pair of bfloat16 values of k per step. */
+    static final TiledLayout BFLOAT16_PAIRS = new TiledLayout(2, "AVX512-BF16");
+
+    private final int valuesPerStep;
+    private final String kernel;
+
+    private TiledLayout(int valuesPerStep, String kernel) {
+        this.valuesPerStep = valuesPerStep;
+        this.kernel = kernel;
+    }
+
+    static int panels(int n) {
+        return (n + PANEL - 1) / PANEL;
+    }
+
+    /** Steps holding k values of k. */
+    int steps(int k) {
+        return (int) ((k + valuesPerStep - 1L) / valuesPerStep);
+    }
+
+    /**
+     * Steps from one packed row of A to the next: rounded up to a cache line plus one line, so that
+     * rows 4 KiB apart do not share L1 sets (rowStride in the packers).
+     */
+    long rowSteps(int k) {
+        return (steps(k) + 15L) / 16 * 16 + 16;
+    }
+
+    /** {@code buffer} if it holds all of a packed B with n columns, else a large enough new one. */
+    ByteBuffer packedB(ByteBuffer buffer, int n, int k) {
+        // A panel and one cache line (panelStrideB in the packers).
+        return atLeast(buffer, panels(n) * ((long) steps(k) * PANEL + 16) * 4, "B of " + n + " columns, k = " + k);
+    }
+
+    /** {@code buffer} if it holds all of a packed A transposed with m rows, else a large enough new one. */
+    ByteBuffer packedTransposedA(ByteBuffer buffer, int m, int k) {
+        // A tile of rows and one cache line (panelStrideA in the packers).
+        long tiles = (m + TILE_ROWS - 1L) / TILE_ROWS;
+        return atLeast(buffer, tiles * ((long) steps(k) * TILE_ROWS + 16) * 4, "A of " + m + " rows, k = " + k);
+    }
+
+    /** {@code buffer} if it holds {@code rows} packed rows of A (and the tile rows they round up to), else a new one. */
+    ByteBuffer packedRows(ByteBuffer buffer, int rows, int k) {
+        long tileRows = (rows + TILE_ROWS - 1L) / TILE_ROWS * TILE_ROWS;
+        return atLeast(buffer, tileRows * rowSteps(k) * 4, "A: " + rows + " rows of k = " + k);
+    }
+
+    private ByteBuffer atLeast(ByteBuffer buffer, long needed, String what) {
+        long bytes = needed + ALIGNMENT;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("operand too large to pack for " + kernel + ": " + what);
+        }
+        return buffer != null && buffer.capacity() >= bytes ? buffer : ByteBuffer.allocateDirect((int) bytes);
+    }
+}

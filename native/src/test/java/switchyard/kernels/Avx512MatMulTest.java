@@ -1,0 +1,118 @@
+package switchyard.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import switchyard.math.linalg.BitIdentity;
+import switchyard.math.linalg.KernelAgreement;
+import switchyard.math.linalg.KernelAgreement.Op;
+import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.TestMatrices;
+import switchyard.math.linalg.VectorMatMul;
+
+/**
+ * The AVX-512 float32 kernel: within float32's summation error of EJML on every op and awkward
+ * shape, and bit for bit math's vector kernel (so a run's digest does not depend on which of the
+ * two a CPU picks), on random operands of shapes that straddle both kernels' blocking and on the
+ * values where float32 arithmetic is delicate: NaN, infinities, signed zeros, denormals. Skipped
+ * where the kernel cannot run; {@link Avx512KernelProviderTest} fails if that happens on a CPU
+ * with AVX-512.
+ */
+class Avx512MatMulTest {
+
+    private static final MatMul VECTOR = VectorMatMul.singleThreaded();
+
+    private MatMul one;
+    private MatMul two;
+
+    @BeforeEach
+    void needsAvx512() {
+        assumeTrue(Avx512MatMul.available(), () -> "AVX-512 kernel not available: " + Avx512MatMul.unavailableReason());
+        one = Avx512MatMul.withThreads(1);
+        two = Avx512MatMul.withThreads(2);
+    }
+
+    @ParameterizedTest(name = "{0} m={1} k={2} n={3} accumulate={4}")
+    @MethodSource("switchyard.math.linalg.KernelAgreement#cases")
+    void agreesWithEjml(Op op, int m, int k, int n, boolean accumulate) {
+        KernelAgreement.assertMatchesEjml(List.of(one, two), KernelAgreement.FLOAT32_TERM_ERROR, op, m, k, n, accumulate);
+    }
+
+    @Test
+    void givesTheVectorKernelsBitsOnEveryOpAndThreadCount() {
+        int[][] shapes = {
+                {1, 1, 1}, {5, 3, 17}, {6, 256, 64}, {7, 257, 65}, {13, 513, 130}, {64, 255, 96}, {100, 1000, 33},
+                {333, 517, 129}, {24, 700, 300}, {97, 1500, 1100}, {1000, 300, 9}, {2000, 64, 1024}, {9, 20000, 200},
+        };
+        BitIdentity.assertBitIdentical(VECTOR, List.of(one, two, Avx512MatMul.withThreads(3)), shapes, 2031);
+    }
+
+    /**
+     * Operands sprinkled with NaN, ±∞, ±0 and denormals (and products that underflow into
+     * denormals): every op, the epilogue's ReLU of NaN and −0 included, gives the vector kernel's
+     * bits, NaN payloads aside (Java's arrays compare NaN as NaN).
+     */
+    @Test
+    void delicateValuesGiveTheVectorKernelsBits() {
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+                Float.MIN_VALUE, -Float.MIN_VALUE, 0x1p-130f, Float.MIN_NORMAL, 0x1p-70f, -0x1p-70f, 1e30f};
+        Random rnd = new Random(7);
+        int m = 37;
+        int k = 300;
+        int n = 70;
+        FMatrixRMaj a = sprinkled(TestMatrices.random(m, k, rnd), special, rnd);
+        FMatrixRMaj aT = sprinkled(TestMatrices.random(k, m, rnd), special, rnd);
+        FMatrixRMaj b = sprinkled(TestMatrices.random(k, n, rnd), special, rnd);
+        FMatrixRMaj bT = sprinkled(TestMatrices.random(n, k, rnd), special, rnd);
+        FMatrixRMaj bias = sprinkled(TestMatrices.random(1, n, rnd), special, rnd);
+        FMatrixRMaj start = sprinkled(TestMatrices.random(m, n, rnd), special, rnd);
+        for (MatMul mm : List.of(one, two)) {
+            for (boolean accumulate : new boolean[] {false, true}) {
+                String what = mm.name() + (accumulate ? " +=" : "");
+                assertSame(start, c -> VECTOR.mul(a, b, c, accumulate), c -> mm.mul(a, b, c, accumulate), "mul " + what);
+                assertSame(start, c -> VECTOR.mulTransA(aT, b, c, accumulate), c -> mm.mulTransA(aT, b, c, accumulate), "mulTransA " + what);
+                assertSame(start, c -> VECTOR.mulTransB(a, bT, c, accumulate), c -> mm.mulTransB(a, bT, c, accumulate), "mulTransB " + what);
+                boolean relu = accumulate;
+                assertSame(start, c -> VECTOR.mulBias(a, b, bias, relu, c), c -> mm.mulBias(a, b, bias, relu, c), "mulBias relu=" + relu + " " + mm.name());
+            }
+        }
+    }
+
+    @Test
+    void aThreadCountBelowOneIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Avx512MatMul.withThreads(0));
+    }
+
+    private static FMatrixRMaj sprinkled(FMatrixRMaj x, float[] special, Random rnd) {
+        for (int i = 0; i < x.data.length; i++) {
+            if (rnd.nextInt(8) == 0) {
+                x.data[i] = special[rnd.nextInt(special.length)];
+            } else if (rnd.nextInt(8) == 0) {
+                x.data[i] *= 0x1p-100f; // products of these underflow to denormals or zero
+            }
+        }
+        return x;
+    }
+
+    private interface Call {
+        void into(FMatrixRMaj c);
+    }
+
+    private static void assertSame(FMatrixRMaj start, Call reference, Call candidate, String what) {
+        FMatrixRMaj expected = start.copy();
+        reference.into(expected);
+        FMatrixRMaj actual = start.copy();
+        candidate.into(actual);
+        assertEquals(expected.numRows, actual.numRows, what);
+        assertArrayEquals(expected.data, java.util.Arrays.copyOf(actual.data, expected.data.length), what);
+    }
+}
