@@ -100,8 +100,8 @@ public final class BenchCommand implements Callable<Integer> {
     int repeat = 1;
 
     @Option(names = "--matmul", paramLabel = "KERNEL",
-            description = "Kernel for the oracle, layer and cross-jvm sections: best, amx, amx:N, vector, vector:N or ejml (default: ${DEFAULT-VALUE}). "
-                    + "Several node JVMs on one machine each use all its cores with best; amx:1 or vector:1 keeps each rank to one thread.")
+            description = "Kernel for the oracle, layer and cross-jvm sections: best, amx, amx:N, avx512, avx512:N, vector, vector:N or ejml (default: ${DEFAULT-VALUE}). "
+                    + "Several node JVMs on one machine each use all its cores with best; amx:1, avx512:1 or vector:1 keeps each rank to one thread.")
     String matmul = "best";
 
     @Option(names = "--precision", paramLabel = "LIST", split = ",",

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import switchyard.math.linalg.MatMuls;
+import switchyard.math.precision.ExpertKernels;
+import switchyard.math.precision.Precision;
 
 /**
  * The AVX-512 float32 kernel behind math's seam: named {@code avx512} (and {@code avx512:N}) by
@@ -32,6 +34,16 @@ class Avx512KernelProviderTest {
         }
         String badCount = assertThrows(IllegalArgumentException.class, () -> MatMuls.byName("avx512:0")).getMessage();
         assertTrue(badCount.contains("bad thread count"), badCount);
+    }
+
+    @Test
+    void atBfloat16TheNameTakesTheAvx512Bf16Kernel() {
+        if (Avx512MatMul.available() && Avx512Bf16MatMul.available()) {
+            assertEquals("avx512-bf16(2 threads)", ExpertKernels.byName("avx512:2", Precision.BF16).name());
+        }
+        if (Avx512MatMul.available()) {
+            assertEquals("avx512(2 threads)", ExpertKernels.byName("avx512:2", Precision.FP32).name());
+        }
     }
 
     @Test

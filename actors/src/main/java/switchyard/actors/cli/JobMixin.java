@@ -59,8 +59,9 @@ final class JobMixin {
     @Option(names = "--optimizer", paramLabel = "SPEC", description = "sgd[:lr=X,momentum=Y] or adam[:lr=X] (default: ${DEFAULT-VALUE}).")
     String optimizer = "adam:lr=0.003";
 
-    @Option(names = "--matmul", paramLabel = "KERNEL", description = "best (AMX where the CPU has it, else vector), amx, amx:N, vector, vector:N (N threads) or ejml (default: ${DEFAULT-VALUE}). "
-            + "amx sums float32 products as three bfloat16 products (relative error about 2^-16 per term); vector is exact float32.")
+    @Option(names = "--matmul", paramLabel = "KERNEL", description = "best (AMX where the CPU has it, else avx512, else vector), amx, amx:N, avx512, avx512:N, vector, vector:N (N threads) "
+            + "or ejml (default: ${DEFAULT-VALUE}). amx sums float32 products as three bfloat16 products (relative error about 2^-16 per term); "
+            + "vector is exact float32, and avx512 (native, faster) gives its bits.")
     String matmul = "best";
 
     @Option(names = "--precision", paramLabel = "P", description = "Arithmetic of the expert products: fp32, or bf16 (operands rounded to bfloat16, "

@@ -13,7 +13,7 @@ package switchyard.math.linalg;
  */
 public interface KernelProvider {
 
-    /** The name {@link MatMuls#byName} knows the kernel by, lower case: {@code "amx"} for {@code amx} and {@code amx:N}. */
+    /** The name {@link MatMuls#byName} knows the kernel by, lower case: {@code "amx"} for {@code amx} and {@code amx:N}, likewise {@code "avx512"}. */
     String name();
 
     /**

@@ -13,7 +13,7 @@ import switchyard.math.linalg.MeteredMatMul;
  * <p>With {@link Precision#BF16}, {@code best} takes the fastest bfloat16 kernel this machine has:
  * AMX tiles with one bfloat16 tile product ({@value #AMX_BF16}), else AVX512-BF16 dot products
  * ({@value #AVX512_BF16}), else {@link Bf16Operands} on the float32 kernel; {@code amx} takes the
- * AMX one when present; {@code vector} and {@code ejml} always take {@link Bf16Operands}, the
+ * AMX one when present, {@code avx512} the AVX512-BF16 one; {@code vector} and {@code ejml} always take {@link Bf16Operands}, the
  * correct fallback every JVM can run (and the reference the native kernels are held to). All give
  * the same semantics (see {@link Precision#BF16}) up to the order of float32 summation.
  */
@@ -57,8 +57,9 @@ public final class ExpertKernels {
     private static String nativeKernel(String key) {
         boolean best = key.equals("best");
         boolean amx = key.equals("amx") || key.startsWith("amx:");
+        boolean avx512 = key.equals("avx512") || key.startsWith("avx512:");
         if ((best || amx) && MatMuls.providedUnavailableReason(AMX_BF16) == null) return AMX_BF16;
-        if (best && MatMuls.providedUnavailableReason(AVX512_BF16) == null) return AVX512_BF16;
+        if ((best || avx512) && MatMuls.providedUnavailableReason(AVX512_BF16) == null) return AVX512_BF16;
         return null;
     }
 
