@@ -87,6 +87,38 @@ class Avx512MatMulTest {
         }
     }
 
+    /** Shapes with a zero dimension, as the MatMul contract has them, and operands left as they were. */
+    @Test
+    void emptyShapesAndTheCallersOperandsAreTheVectorKernels() {
+        FMatrixRMaj bias = new FMatrixRMaj(1, 2, true, -1f, 2f);
+        FMatrixRMaj start = new FMatrixRMaj(3, 2);
+        start.fill(7f);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            assertSame(start, c -> VECTOR.mul(new FMatrixRMaj(3, 0), new FMatrixRMaj(0, 2), c, accumulate),
+                    c -> one.mul(new FMatrixRMaj(3, 0), new FMatrixRMaj(0, 2), c, accumulate), "k = 0 mul " + accumulate);
+            assertSame(start, c -> VECTOR.mulTransA(new FMatrixRMaj(0, 3), new FMatrixRMaj(0, 2), c, accumulate),
+                    c -> two.mulTransA(new FMatrixRMaj(0, 3), new FMatrixRMaj(0, 2), c, accumulate), "k = 0 mulTransA " + accumulate);
+        }
+        assertSame(start, c -> VECTOR.mulBias(new FMatrixRMaj(3, 0), new FMatrixRMaj(0, 2), bias, true, c),
+                c -> two.mulBias(new FMatrixRMaj(3, 0), new FMatrixRMaj(0, 2), bias, true, c), "k = 0 mulBias");
+        FMatrixRMaj c = new FMatrixRMaj(3, 2);
+        two.mul(new FMatrixRMaj(0, 4), new FMatrixRMaj(4, 2), c, false);
+        assertEquals(0, c.numRows);
+        two.mulTransB(new FMatrixRMaj(3, 4), new FMatrixRMaj(0, 4), c, false);
+        assertEquals(0, c.numCols);
+
+        Random rnd = new Random(12);
+        FMatrixRMaj a = TestMatrices.random(80, 80, rnd);
+        FMatrixRMaj b = TestMatrices.random(80, 80, rnd);
+        float[] a0 = a.data.clone();
+        float[] b0 = b.data.clone();
+        two.mul(a, b, new FMatrixRMaj(80, 80), false);
+        two.mulTransA(a, b, new FMatrixRMaj(80, 80), true);
+        two.mulTransB(a, b, new FMatrixRMaj(80, 80), false);
+        assertArrayEquals(a0, a.data);
+        assertArrayEquals(b0, b.data);
+    }
+
     @Test
     void aThreadCountBelowOneIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Avx512MatMul.withThreads(0));

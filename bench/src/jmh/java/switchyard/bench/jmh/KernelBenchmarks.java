@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * 1024 rows, M=512, H=2048), for each kernel. Reports milliseconds per product; GFLOP/s is
  * 2·m·k·n / time. Run: see the README's Performance section. Kernels are picked by name through
  * {@link MatMuls#byName}, so any name it accepts can be passed with {@code -p kernel=...}; the
- * defaults are the kernels every CPU runs, and {@code -p kernel=amx:1,amx:2} adds the AMX kernel
- * where the CPU has it (the benchmark jar carries the native module).
+ * defaults are the kernels every CPU runs, and {@code -p kernel=avx512:1,avx512:2} or
+ * {@code -p kernel=amx:1,amx:2} adds a native kernel where the CPU has it (the benchmark jar
+ * carries the native module).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
