@@ -1,7 +1,6 @@
 package switchyard.kernels;
 
 import switchyard.math.linalg.MatMul;
-import switchyard.math.linalg.PooledMatMul;
 import switchyard.math.linalg.WorkerPool;
 
 /**
@@ -24,17 +23,17 @@ import switchyard.math.linalg.WorkerPool;
  * Linux CPU with AVX512-BF16 and a build that compiled the native kernel (see src/main/c). Math
  * finds it through {@link Avx512Bf16KernelProvider}, under the name {@code avx512bf16}.
  */
-public final class Avx512Bf16MatMul extends PooledMatMul {
+public final class Avx512Bf16MatMul extends TiledMatMul {
 
     /** Floating-point operations of one round of {@link #dotLoop}: 24 VDPBF16PS of 16 lanes × 2 products × 2 operations. */
     public static final double DOT_LOOP_FLOPS_PER_ROUND = 24.0 * 16 * 2 * 2;
     /** Most rounds {@link #dotLoop} accepts: its result stays an exact float32 below 2²⁴. */
     public static final int DOT_LOOP_MAX_ROUNDS = (1 << 18) - 1;
 
-    private static final ThreadLocal<TiledProduct> LOCAL = ThreadLocal.withInitial(() -> new TiledProduct(Avx512Bf16Native.TILES));
+    private static final ThreadLocal<TiledProduct> PRODUCTS = ThreadLocal.withInitial(() -> new TiledProduct(Avx512Bf16Native.TILES));
 
     private Avx512Bf16MatMul(int threads) {
-        super(threads);
+        super(threads, PRODUCTS, "avx512-bf16");
     }
 
     /** True when this process can run the AVX512-BF16 kernel. */
@@ -75,19 +74,6 @@ public final class Avx512Bf16MatMul extends PooledMatMul {
     }
 
     private static void requireAvailable() {
-        if (!available()) {
-            throw new IllegalStateException("the AVX512-BF16 kernel cannot run here: " + unavailableReason());
-        }
-    }
-
-    @Override
-    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
-        LOCAL.get().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
-    }
-
-    @Override
-    public String name() {
-        return "avx512-bf16(" + (threads() == 1 ? "1 thread" : threads() + " threads") + ")";
+        requireAvailable(unavailableReason(), "the AVX512-BF16 kernel");
     }
 }

@@ -1,7 +1,6 @@
 package switchyard.kernels;
 
 import switchyard.math.linalg.MatMul;
-import switchyard.math.linalg.PooledMatMul;
 import switchyard.math.linalg.WorkerPool;
 
 /**
@@ -18,12 +17,12 @@ import switchyard.math.linalg.WorkerPool;
  * VL) and a build that compiled the native kernel (see src/main/c). Math finds it through
  * {@link Avx512KernelProvider}, under the name {@code avx512}.
  */
-public final class Avx512MatMul extends PooledMatMul {
+public final class Avx512MatMul extends TiledMatMul {
 
-    private static final ThreadLocal<TiledProduct> LOCAL = ThreadLocal.withInitial(() -> new TiledProduct(Avx512Native.TILES));
+    private static final ThreadLocal<TiledProduct> PRODUCTS = ThreadLocal.withInitial(() -> new TiledProduct(Avx512Native.TILES));
 
     private Avx512MatMul(int threads) {
-        super(threads);
+        super(threads, PRODUCTS, "avx512");
     }
 
     /** True when this process can run the AVX-512 float32 kernel. */
@@ -42,20 +41,7 @@ public final class Avx512MatMul extends PooledMatMul {
      * @throws IllegalStateException when the kernel cannot run here, with the reason
      */
     public static Avx512MatMul withThreads(int threads) {
-        if (!available()) {
-            throw new IllegalStateException("the AVX-512 float32 kernel cannot run here: " + unavailableReason());
-        }
+        requireAvailable(unavailableReason(), "the AVX-512 float32 kernel");
         return new Avx512MatMul(threads);
-    }
-
-    @Override
-    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
-        LOCAL.get().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
-    }
-
-    @Override
-    public String name() {
-        return "avx512(" + (threads() == 1 ? "1 thread" : threads() + " threads") + ")";
     }
 }

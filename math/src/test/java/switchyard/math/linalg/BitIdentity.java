@@ -47,11 +47,13 @@ public final class BitIdentity {
         }
     }
 
-    private interface Call {
+    /** One product into {@code out}. */
+    public interface Call {
         void into(FMatrixRMaj out);
     }
 
-    private static void assertSame(Call reference, Call candidate, FMatrixRMaj start, String what) {
+    /** {@code candidate} writes {@code reference}'s bits (NaN payloads aside) into a copy of {@code start}. */
+    public static void assertSame(Call reference, Call candidate, FMatrixRMaj start, String what) {
         FMatrixRMaj expected = start.copy();
         reference.into(expected);
         FMatrixRMaj actual = start.copy();
