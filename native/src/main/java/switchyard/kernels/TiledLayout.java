@@ -67,6 +67,18 @@ final class TiledLayout {
         return atLeast(buffer, tileRows * rowSteps(k) * 4, "A: " + rows + " rows of k = " + k);
     }
 
+    /**
+     * True when the packed operands of an m×n product over k (B whole; A transposed whole, or
+     * {@code rowsOfA} packed rows of it) fit the direct buffers that hold them, at most 2 GiB each.
+     */
+    boolean fits(int m, int n, int k, boolean transA, int rowsOfA) {
+        long tiles = (m + TILE_ROWS - 1L) / TILE_ROWS;
+        long a = transA ? tiles * ((long) steps(k) * TILE_ROWS + 16) * 4
+                : (rowsOfA + TILE_ROWS - 1L) / TILE_ROWS * TILE_ROWS * rowSteps(k) * 4;
+        long b = panels(n) * ((long) steps(k) * PANEL + 16) * 4;
+        return Math.max(a, b) + ALIGNMENT <= Integer.MAX_VALUE;
+    }
+
     private ByteBuffer atLeast(ByteBuffer buffer, long needed, String what) {
         long bytes = needed + ALIGNMENT;
         if (bytes > Integer.MAX_VALUE) {

@@ -32,7 +32,7 @@ abstract class TiledMatMul extends PooledMatMul {
     }
 
     @Override
-    protected final void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
                                  int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
         products.get().run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
     }

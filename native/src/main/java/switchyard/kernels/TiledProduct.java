@@ -35,7 +35,7 @@ final class TiledProduct extends ProductOperands {
     /** Rectangles per busy thread the multiply aims for, so uneven ones still balance. */
     private static final int PARTS_PER_THREAD = 3;
     /** Rows of a rectangle: 32 tiles of 6 rows. */
-    private static final int ROWS_PER_PART = 32 * TILE_ROWS;
+    static final int ROWS_PER_PART = 32 * TILE_ROWS;
 
     private final TiledNatives kernel;
     private final TiledLayout layout;
