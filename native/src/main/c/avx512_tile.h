@@ -1,6 +1,6 @@
 /*
  * What the AVX-512 micro-kernels share (included by bf16_kernel.h and f32_kernel.h): the tile
- * shape and the float32 finish of a tile, which follows math's MicroKernel epilogue so that every
+ * shape, the strides of the packed layouts and the float32 finish of a tile, which follows math's MicroKernel epilogue so that every
  * native kernel ends its sums exactly as the vector kernel does.
  */
 #ifndef SWITCHYARD_AVX512_TILE_H
@@ -15,6 +15,25 @@
 #define MR 6                      /* rows of C per tile */
 #define NV 4                      /* zmm vectors of 16 columns per tile row */
 #define NR (16 * NV)              /* columns of C per tile */
+
+/* The strides of both kernels' packed layouts, in 32-bit steps of k (a float32 value, or a pair of
+   bfloat16 values); TiledLayout says the same on the Java side. Between two rows of packed A: the
+   steps rounded up to whole cache lines, plus one line, so that the MR rows the kernel reads side
+   by side do not all fall into the same L1 set (rows a multiple of 4 KiB apart would). */
+static inline size_t rowStride(int steps) {
+    return (size_t) (steps + 15) / 16 * 16 + 16;
+}
+
+/* From one panel of packed B (or of packed A transposed) to the next: one cache line more than the
+   panel, so that the packers' writes to many panels at once, each a sequential stream, fall into
+   different cache sets; panels a multiple of 4 KiB apart would all compete for one. */
+static inline size_t panelStrideB(int steps) {
+    return (size_t) steps * NR + 16;
+}
+
+static inline size_t panelStrideA(int steps) {
+    return (size_t) steps * MR + 16;
+}
 
 static inline __mmask16 firstLanes(int count) {
     return count >= 16 ? (__mmask16) 0xFFFF : count <= 0 ? 0 : (__mmask16) ((1u << count) - 1);

@@ -19,7 +19,6 @@
 
 #define KP 128                    /* k pairs per block: 256 values of k, math's BlockedProduct.KC */
 
-
 /* acc = the sums over `pairs` pairs of k of MR rows of A (row r, pair q at ap[r*rowStride +
    q*pairStride]) times B micro-panel bp (NR words a pair), from zero. */
 static inline __attribute__((always_inline)) void sumTile(const uint32_t *ap, size_t rowStride, size_t pairStride,

@@ -51,24 +51,6 @@ static inline __m512i pairRun(const float *src, int count, __m512 fill) {
 }
 
 
-/* Words between two rows of packed A: kp rounded up to whole cache lines, plus one line, so
-   that the MR rows the kernel reads side by side do not all fall into the same L1 set (rows a
-   multiple of 4 KiB apart would). TiledLayout.rowSteps says the same. */
-static inline size_t rowStride(int kp) {
-    return (size_t) (kp + 15) / 16 * 16 + 16;
-}
-
-/* Words from one panel of packed B (or of packed A transposed) to the next: one cache line more
-   than the panel, so that the packers' writes to many panels at once, each a sequential stream,
-   fall into different cache sets; panels a multiple of 4 KiB apart would all compete for one. */
-static inline size_t panelStrideB(int kp) {
-    return (size_t) kp * NR + 16;
-}
-
-static inline size_t panelStrideA(int kp) {
-    return (size_t) kp * MR + 16;
-}
-
 /* A[i][p] = a[i*lda + p], rows [i0, i1) of it (one part's), row r - i0 at (r - i0) * rowStride(kp):
    each row's run of k is its run of pairs. */
 static void packRowsA(const float *a, int lda, int k, int kp, int i0, int i1, uint32_t *dst) {

@@ -7,26 +7,13 @@
  *      side by side, packed once for all parts from whole source rows.
  *   B: panels of NR columns; panel jp, step p at jp*panelStrideB(k) + p*NR. Columns past the
  *      matrix are zeros.
- * The strides carry one cache line more than they need, for the reasons bf16_pack.h gives.
+ * The strides are avx512_tile.h's, in floats.
  */
 #ifndef SWITCHYARD_F32_PACK_H
 #define SWITCHYARD_F32_PACK_H
 
 #include <immintrin.h>
 #include "transpose16.h"
-
-/* Floats between two rows of packed A (TiledLayout.rowSteps says the same). */
-static inline size_t rowStride(int k) {
-    return (size_t) (k + 15) / 16 * 16 + 16;
-}
-
-static inline size_t panelStrideB(int k) {
-    return (size_t) k * NR + 16;
-}
-
-static inline size_t panelStrideA(int k) {
-    return (size_t) k * MR + 16;
-}
 
 /* A[i][p] = a[i*lda + p], rows [i0, i1) of it (one part's), row r - i0 at (r - i0) * rowStride(k). */
 static void packRowsA(const float *a, int lda, int k, int steps, int i0, int i1, float *dst) {

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * How the AVX-512 kernels (float32 and AVX512-BF16) lay out packed operands, and the buffers that
  * hold them: both pack 32-bit steps of k (one float32 value, or a pair of bfloat16 values) into
- * panels of {@link #PANEL} columns of B, rows of A {@link #rowSteps} apart, or tiles of
- * {@link #TILE_ROWS} rows of A transposed (src/main/c: f32_pack.h, bf16_pack.h). Buffers are
+ * panels of {@link #PANEL} columns of B, rows of A a cache line longer than their steps, or tiles of
+ * {@link #TILE_ROWS} rows of A transposed (src/main/c: avx512_tile.h, f32_pack.h, bf16_pack.h). Buffers are
  * direct, so they never move, and the native side uses them from their first 64-byte boundary on.
  */
 final class TiledLayout {
@@ -40,31 +40,19 @@ final class TiledLayout {
         return (int) ((k + valuesPerStep - 1L) / valuesPerStep);
     }
 
-    /**
-     * Steps from one packed row of A to the next: rounded up to a cache line plus one line, so that
-     * rows 4 KiB apart do not share L1 sets (rowStride in the packers).
-     */
-    long rowSteps(int k) {
-        return (steps(k) + 15L) / 16 * 16 + 16;
-    }
-
     /** {@code buffer} if it holds all of a packed B with n columns, else a large enough new one. */
     ByteBuffer packedB(ByteBuffer buffer, int n, int k) {
-        // A panel and one cache line (panelStrideB in the packers).
-        return atLeast(buffer, panels(n) * ((long) steps(k) * PANEL + 16) * 4, "B of " + n + " columns, k = " + k);
+        return atLeast(buffer, bytesB(n, k), "B of " + n + " columns, k = " + k);
     }
 
     /** {@code buffer} if it holds all of a packed A transposed with m rows, else a large enough new one. */
     ByteBuffer packedTransposedA(ByteBuffer buffer, int m, int k) {
-        // A tile of rows and one cache line (panelStrideA in the packers).
-        long tiles = (m + TILE_ROWS - 1L) / TILE_ROWS;
-        return atLeast(buffer, tiles * ((long) steps(k) * TILE_ROWS + 16) * 4, "A of " + m + " rows, k = " + k);
+        return atLeast(buffer, bytesTransposedA(m, k), "A of " + m + " rows, k = " + k);
     }
 
     /** {@code buffer} if it holds {@code rows} packed rows of A (and the tile rows they round up to), else a new one. */
     ByteBuffer packedRows(ByteBuffer buffer, int rows, int k) {
-        long tileRows = (rows + TILE_ROWS - 1L) / TILE_ROWS * TILE_ROWS;
-        return atLeast(buffer, tileRows * rowSteps(k) * 4, "A: " + rows + " rows of k = " + k);
+        return atLeast(buffer, bytesRows(rows, k), "A: " + rows + " rows of k = " + k);
     }
 
     /**
@@ -72,11 +60,24 @@ final class TiledLayout {
      * {@code rowsOfA} packed rows of it) fit the direct buffers that hold them, at most 2 GiB each.
      */
     boolean fits(int m, int n, int k, boolean transA, int rowsOfA) {
-        long tiles = (m + TILE_ROWS - 1L) / TILE_ROWS;
-        long a = transA ? tiles * ((long) steps(k) * TILE_ROWS + 16) * 4
-                : (rowsOfA + TILE_ROWS - 1L) / TILE_ROWS * TILE_ROWS * rowSteps(k) * 4;
-        long b = panels(n) * ((long) steps(k) * PANEL + 16) * 4;
-        return Math.max(a, b) + ALIGNMENT <= Integer.MAX_VALUE;
+        long a = transA ? bytesTransposedA(m, k) : bytesRows(rowsOfA, k);
+        return Math.max(a, bytesB(n, k)) + ALIGNMENT <= Integer.MAX_VALUE;
+    }
+
+    // The sizes follow the strides of avx512_tile.h: a panel of B, or a tile of rows of A
+    // transposed, and one cache line; rows of A rounded up to a cache line, and one line.
+
+    private long bytesB(int n, int k) {
+        return panels(n) * ((long) steps(k) * PANEL + 16) * 4;
+    }
+
+    private long bytesTransposedA(int m, int k) {
+        return (m + TILE_ROWS - 1L) / TILE_ROWS * ((long) steps(k) * TILE_ROWS + 16) * 4;
+    }
+
+    private long bytesRows(int rows, int k) {
+        long rowSteps = (steps(k) + 15L) / 16 * 16 + 16;
+        return (rows + TILE_ROWS - 1L) / TILE_ROWS * TILE_ROWS * rowSteps * 4;
     }
 
     private ByteBuffer atLeast(ByteBuffer buffer, long needed, String what) {
