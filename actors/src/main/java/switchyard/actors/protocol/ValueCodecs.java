@@ -7,14 +7,17 @@ import switchyard.actors.wire.WireWriter;
 import switchyard.math.expert.Expert;
 import switchyard.math.expert.ExpertGrads;
 import switchyard.math.optim.OptimizerState;
-import switchyard.math.optim.ParamState;
 import switchyard.math.placement.Placement;
 import switchyard.math.task.ClusteredRegression;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** Encodings of the values nested in messages. Tags are single bytes; unknown tags are format errors. */
 public final class ValueCodecs {
@@ -220,7 +223,7 @@ public final class ValueCodecs {
         return new ExpertGrads(in.getMatrix(), in.getMatrix(), in.getMatrix(), in.getMatrix());
     }
 
-    /** A placement or null: R and the expert of every slot (W and L are the job's, checked by the constructor). */
+    /** A placement or null: W, L, R and the expert of every slot (the constructor checks them). */
     public static void writeNullablePlacement(Placement p, WireWriter out) {
         out.putBoolean(p != null);
         if (p != null) out.putInt(p.ranks()).putInt(p.localExperts()).putInt(p.redundant()).putInts(p.slotExperts());
@@ -236,38 +239,30 @@ public final class ValueCodecs {
         }
     }
 
-    /** An optimizer's state: kind, hyper-parameters, steps, and every parameter's buffers. */
+    /**
+     * An optimizer's state, as the bytes of the format checkpoints keep it in
+     * ({@code OptimizerState.writeTo}: versioned, every count and shape checked on reading, never
+     * allocating much more than the bytes present).
+     */
     public static void writeOptimizerState(OptimizerState s, WireWriter out) {
-        out.putString(s.kind()).putInt(s.hyperParameters().size());
-        for (var h : s.hyperParameters().entrySet()) out.putString(h.getKey()).putDouble(h.getValue());
-        out.putLong(s.steps()).putInt(s.params().size());
-        for (var p : s.params().entrySet()) {
-            ParamState st = p.getValue();
-            out.putString(p.getKey()).putInt(st.rows()).putInt(st.cols()).putLong(st.steps()).putInt(st.bufferNames().size());
-            for (String b : st.bufferNames()) out.putString(b).putFloats(st.buffer(b));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            s.writeTo(new DataOutputStream(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a stream in memory does not fail
         }
+        out.putBytes(bytes.toByteArray());
     }
 
     public static OptimizerState readOptimizerState(WireReader in) {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(in.getBytes());
         try {
-            String kind = in.getString();
-            int hypers = in.getInt("hyper-parameter count", 0, 64);
-            Map<String, Double> hyper = new TreeMap<>();
-            for (int i = 0; i < hypers; i++) hyper.put(in.getString(), in.getDouble());
-            long steps = in.getLong();
-            int params = in.getInt("parameter count", 0, 1 << 16);
-            Map<String, ParamState> states = new TreeMap<>();
-            for (int i = 0; i < params; i++) {
-                String name = in.getString();
-                int rows = in.getInt(), cols = in.getInt();
-                long paramSteps = in.getLong();
-                int buffers = in.getInt("buffer count", 0, 16);
-                Map<String, float[]> named = new TreeMap<>();
-                for (int b = 0; b < buffers; b++) named.put(in.getString(), in.getFloats());
-                states.put(name, new ParamState(rows, cols, paramSteps, named));
+            OptimizerState state = OptimizerState.readFrom(new DataInputStream(bytes));
+            if (bytes.available() > 0) {
+                throw new WireFormatException("bad optimizer state: " + bytes.available() + " bytes past its end");
             }
-            return new OptimizerState(kind, hyper, steps, states);
-        } catch (IllegalArgumentException | NullPointerException e) {
+            return state;
+        } catch (IOException e) {
             throw new WireFormatException("bad optimizer state: " + e.getMessage());
         }
     }
