@@ -15,15 +15,6 @@ public final class Combine {
     private Combine() {}
 
     /**
-     * {@code target[s] += (w ·) rows[i]} for every row of {@code block}, which holds the assignments of
-     * experts {@code from..from+block.experts()-1} in (expert, slot) order.
-     */
-    public static void scatterAdd(Routing routing, int from, ExpertRows block, boolean scaleByWeight, FMatrixRMaj target) {
-        checkBlock(routing, from, block, target.numCols);
-        scatterAdd(routing, routing.assignmentOffset(from), block.rows(), 0, block.rows().numRows, scaleByWeight, target);
-    }
-
-    /**
      * {@code target[s] += (w ·) rows[firstRow + i]} for the {@code n} assignments from the routing's
      * index {@code firstAssignment} on ({@link Routing#assignmentAt}), in order: one slot's rows of a
      * block under a placement ({@link SlotRoute}).

@@ -5,39 +5,17 @@ import switchyard.math.gate.Routing;
 import switchyard.math.tensor.Buffers;
 
 /**
- * Sparse dispatch: gathers the rows a routing sends to a range of experts. Row copies only, no
+ * Sparse dispatch: gathers the rows a routing sends to one owner's expert slots. Row copies only, no
  * dense {@code S×E×C} tensor. Output gradients travel the same route ({@link Combine#backward}).
  */
 public final class Dispatch {
     private Dispatch() {}
 
     /**
-     * The rows of {@code source} [S × M] assigned to experts {@code from..to-1}, in (expert, slot)
-     * order. Written into
-     * {@code rows} (reshaped) and {@code counts} ({@code to − from} entries), which the result wraps.
-     */
-    public static ExpertRows gather(Routing routing, FMatrixRMaj source, int from, int to, FMatrixRMaj rows, int[] counts) {
-        if (source.numRows != routing.tokens())
-            throw new IllegalArgumentException("gather source has " + source.numRows + " rows but routing has "
-                    + routing.tokens() + " tokens");
-        if (counts.length != to - from)
-            throw new IllegalArgumentException("row counts for " + counts.length + " experts, gathering " + (to - from));
-        int cols = source.numCols;
-        for (int e = from; e < to; e++) counts[e - from] = routing.tokensAt(e);
-        Buffers.reshapeRows(rows, routing.tokensAt(from, to), cols);
-        int first = routing.assignmentOffset(from);
-        for (int i = 0; i < rows.numRows; i++) {
-            int src = (routing.assignmentAt(first + i) / routing.topK()) * cols;
-            System.arraycopy(source.data, src, rows.data, i * cols, cols);
-        }
-        return new ExpertRows(rows, counts);
-    }
-
-    /**
      * The rows of {@code source} [S × M] that {@code route} sends to {@code owner}: for each of its
      * slots in order, the slot's range of its expert's assignments. Written into {@code rows}
      * (reshaped) and {@code counts} (one entry per slot), which the result wraps. Under the static
-     * map these are the rows and counts of {@link #gather(Routing, FMatrixRMaj, int, int, FMatrixRMaj, int[])}.
+     * map these are the rows of the owner's experts in (expert, slot) order.
      */
     public static ExpertRows gather(Routing routing, FMatrixRMaj source, SlotRoute route, int owner, FMatrixRMaj rows, int[] counts) {
         if (source.numRows != routing.tokens())

@@ -16,8 +16,7 @@ import switchyard.math.placement.Slot;
 public final class SlotRoute {
     private final Placement placement;
     private final int slotsPerRank;
-    /** Per flat slot {@code owner·(L+R) + slot}: its expert, the routing index of its first assignment, its row count. */
-    private final int[] expert;
+    /** Per flat slot {@code owner·(L+R) + slot}: the routing index of its first assignment, its row count. */
     private final int[] first;
     private final int[] count;
     /** Per flat slot, its first row in its owner's block (the rows of the owner's earlier slots come first). */
@@ -34,7 +33,6 @@ public final class SlotRoute {
         this.placement = placement;
         this.slotsPerRank = placement.slotsPerRank();
         int slots = placement.ranks() * slotsPerRank;
-        this.expert = placement.slotExperts();
         this.first = new int[slots];
         this.count = new int[slots];
         this.firstRow = new int[slots];
@@ -76,7 +74,7 @@ public final class SlotRoute {
     public int ranks() { return placement.ranks(); }
 
     /** The logical expert in {@code owner}'s slot {@code slot}. */
-    public int expert(int owner, int slot) { return expert[flat(owner, slot)]; }
+    public int expert(int owner, int slot) { return placement.expertIn(owner, slot); }
 
     /** The routing's index ({@link Routing#assignmentAt}) of the first assignment the slot receives. */
     public int firstAssignment(int owner, int slot) { return first[flat(owner, slot)]; }

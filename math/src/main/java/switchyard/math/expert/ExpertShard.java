@@ -222,18 +222,10 @@ public final class ExpertShard {
     }
 
     /**
-     * The experts' parameters paired with {@code grads}, named {@code expert<e>.W1} etc. by global id,
-     * for an optimizer. Two slots of one expert would share names: such a shard steps each slot
-     * with its own optimizer ({@link #params(int, ExpertGrads)}).
+     * Slot {@code l}'s parameters paired with {@code grad}, named {@code expert<e>.W1} etc. by
+     * global id, for an optimizer: each slot is stepped by its own optimizer, since two slots of
+     * one expert would share names.
      */
-    public List<Param> params(List<ExpertGrads> grads) {
-        if (grads.size() != size()) throw new IllegalArgumentException(grads.size() + " gradient holders for " + size() + " experts");
-        List<Param> params = new java.util.ArrayList<>(4 * size());
-        for (int l = 0; l < size(); l++) params.addAll(params(l, grads.get(l)));
-        return params;
-    }
-
-    /** Slot {@code l}'s parameters paired with {@code grad}, named as {@link #params(List)} names them. */
     public List<Param> params(int l, ExpertGrads grad) {
         return paramsOf(ids[l], experts.get(l), grad);
     }
