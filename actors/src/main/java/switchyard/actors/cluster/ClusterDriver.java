@@ -285,9 +285,14 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         hostOf.putAll(next);
         long since = troubleSince != 0 ? troubleSince : System.nanoTime();
         CheckpointChoice restore = restorable;
-        loss = new Loss(node.toString(), lostRanks, updatesDone, since, restore.dir(), restore.updates());
         getContext().getLog().warn("node {} was lost ({}) after {} updates; ranks {} move to the surviving nodes and every rank restores {}",
                 node, how, updatesDone, Arrays.toString(lostRanks), restore.dir() == null ? "nothing (no checkpoint is complete)" : restore.dir());
+        return restart(new Loss(node.toString(), lostRanks, updatesDone, since, restore.dir(), restore.updates()));
+    }
+
+    /** Runs the job again from {@code why}'s checkpoint once every rank is configured anew. */
+    private Behavior<Command> restart(Loss why) {
+        loss = why;
         generation++; // events of the run given up on are dropped from now on
         configureAll();
         return this;
@@ -364,10 +369,7 @@ public final class ClusterDriver extends AbstractBehavior<ClusterDriver.Command>
         String node = hosts.get(ranks[0]).path().address().toString();
         getContext().getLog().info("ranks {} go back to {}, resuming the checkpoint after {} updates", Arrays.toString(ranks), node,
                 done.updates());
-        loss = new Loss(node + " (rejoined)", ranks, updatesDone, System.nanoTime(), done.dir(), done.updates());
-        generation++;
-        configureAll();
-        return this;
+        return restart(new Loss(node + " (rejoined)", ranks, updatesDone, System.nanoTime(), done.dir(), done.updates()));
     }
 
     private Behavior<Command> fail(String reason) {

@@ -14,14 +14,17 @@ import java.util.List;
  * order, on one thread, so every replica receives the very same floats and stays bit-identical.
  *
  * @param expertLoads every rank's selections per expert over the update's steps
+ * @param keptPerExpert the kept assignments per expert over the update's steps, every rank and
+ *     micro-batch: the load the placement planner follows
  */
-record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, long[] expertLoads) {
+record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, long[] expertLoads, long[] keptPerExpert) {
 
     /** The sums over {@code byStep}: for each step in order, every rank's answer in rank order. */
     static AllReduce of(Collection<RankReply.StepDone[]> byStep) {
         FMatrixRMaj gate = null;
         List<ExpertGrads> shared = null;
         long[] loads = null;
+        long[] kept = null;
         for (RankReply.StepDone[] ranks : byStep) {
             for (RankReply.StepDone d : ranks) {
                 if (gate == null) {
@@ -38,20 +41,11 @@ record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, lon
                 int[] selections = d.report().selections();
                 if (loads == null) loads = new long[selections.length];
                 for (int e = 0; e < selections.length; e++) loads[e] += selections[e];
-            }
-        }
-        return new AllReduce(gate, shared == null ? List.of() : shared, loads);
-    }
-
-    /** The kept assignments per logical expert in {@code byStep}, over every rank and micro-batch. */
-    static long[] tokensPerExpert(Collection<RankReply.StepDone[]> byStep, int experts) {
-        long[] tokens = new long[experts];
-        for (RankReply.StepDone[] step : byStep) {
-            for (RankReply.StepDone d : step) {
                 int[] perExpert = d.report().tokensPerExpert();
-                for (int e = 0; e < tokens.length && e < perExpert.length; e++) tokens[e] += perExpert[e];
+                if (kept == null) kept = new long[perExpert.length];
+                for (int e = 0; e < perExpert.length && e < kept.length; e++) kept[e] += perExpert[e];
             }
         }
-        return tokens;
+        return new AllReduce(gate, shared == null ? List.of() : shared, loads, kept);
     }
 }

@@ -61,7 +61,6 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private final Replanner replanner;
     /** The placement the update in progress moves the experts to; null when they stay. */
     private Placement moving;
-    private final int experts;
     private final ActorRef<Event> listener;
     private final TimerScheduler<Command> timers;
     private final ActorRef<RankReply> self;
@@ -101,7 +100,6 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         this.plan = plan;
         this.placement = placement;
         this.replanner = plan.replanner();
-        this.experts = placement.experts();
         this.listener = listener;
         this.timers = timers;
         this.worldSize = ranks.size();
@@ -190,7 +188,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         for (RankReply.StepDone[] s : done.values()) if (!allIn(s)) return this;
         if (!plan.training()) return completeUpdate(placement);
         AllReduce sums = AllReduce.of(done.values());
-        moving = replanner.afterUpdate(update, AllReduce.tokensPerExpert(done.values(), experts), update + 1 < plan.updates());
+        moving = replanner.afterUpdate(update, sums.keptPerExpert(), update + 1 < plan.updates());
         if (moving != null && moving.equals(placement)) moving = null;
         if (placement.hasReplicas()) { // the replicas' gradients are summed first, then every replica steps with the sum
             stage = Stage.REPLICAS;
@@ -309,7 +307,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         // records no placement for the static map (nor did any before placements), not "where the job starts"
         Placement saved = point.manifest().placement();
         if (saved == null) saved = Placement.staticMap(worldSize, placement.localExperts());
-        if (saved.ranks() != worldSize || saved.localExperts() != placement.localExperts() || saved.slotsPerRank() != placement.slotsPerRank()) {
+        if (!saved.sameShape(placement)) {
             getContext().getSelf().tell(new Reply(new RankReply.Rejected(-1, -1, "the checkpoint in " + point.dir() + " places experts as "
                     + saved + ", which does not fit this job's " + placement.slotsPerRank() + " slots on each of " + worldSize + " ranks")));
             return;

@@ -77,6 +77,28 @@ final class ExpertGradients {
         return sum;
     }
 
+    /**
+     * Copies of the gradients of {@code slots} over {@code steps}, each summed in step order as
+     * {@link #sumInStepOrder} sums them (which leaves the kept sets as they are), or null with the
+     * first step that has none named in {@code missing[0]}.
+     */
+    List<ExpertGrads> sumCopies(long[] sortedSteps, int[] slots, long[] missing) {
+        List<ExpertGrads> sums = new ArrayList<>(slots.length);
+        if (slots.length == 0) return sums;
+        for (long step : sortedSteps) {
+            List<ExpertGrads> g = byStep.get(step);
+            if (g == null) {
+                missing[0] = step;
+                return null;
+            }
+            for (int i = 0; i < slots.length; i++) {
+                if (sums.size() < slots.length) sums.add(g.get(slots[i]).copy());
+                else sums.get(i).add(g.get(slots[i]));
+            }
+        }
+        return sums;
+    }
+
     /** {@code step}'s gradients are read no more. */
     void drop(long step) {
         recycle(byStep.remove(step));

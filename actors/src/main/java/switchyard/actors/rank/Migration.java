@@ -84,7 +84,7 @@ final class Migration {
             return;
         }
         Placement current = slots.placement();
-        if (target.ranks() != current.ranks() || target.slotsPerRank() != current.slotsPerRank() || target.localExperts() != current.localExperts()) {
+        if (!target.sameShape(current)) {
             onFailure.accept(new int[0], "rank " + rank() + " cannot move from a placement of " + shape(current) + " to one of " + shape(target));
             return;
         }
@@ -112,8 +112,7 @@ final class Migration {
         early.clear();
         for (RankMessage.ExpertMove m : waiting) {
             if (m.update() == after) moveIn(m);
-            else failures.reject(m.update(), "an expert move from rank " + m.from() + " after step " + m.update()
-                    + ", which rank " + rank() + " does not expect: it moves experts after step " + after);
+            else refuseUnexpected(m, ": it moves experts after step " + after);
         }
         if (update >= 0 && !complete()) {
             timers.startSingleTimer(TIMER, new Internal.MigrationDeadline(after), settings.gatherDeadline());
@@ -149,11 +148,15 @@ final class Migration {
         return -1;
     }
 
+    private void refuseUnexpected(RankMessage.ExpertMove m, String why) {
+        failures.reject(m.update(), "an expert move from rank " + m.from() + " after step " + m.update()
+                + ", which rank " + rank() + " does not expect" + why);
+    }
+
     /** An update that moves no expert: moves held for it belong to nothing, and are refused. */
     void noMove(long after) {
         for (RankMessage.ExpertMove m : early) {
-            failures.reject(m.update(), "an expert move from rank " + m.from() + " after step " + m.update()
-                    + ", which rank " + rank() + " does not expect: the update after step " + after + " moves no expert");
+            refuseUnexpected(m, ": the update after step " + after + " moves no expert");
         }
         early.clear();
     }
@@ -164,8 +167,7 @@ final class Migration {
             if (update < 0 && m.update() == newestStep.getAsLong() && m.update() > lastDone && early.size() < settings.slotsPerRank()) {
                 early.add(m); // its sender got the update first: it waits for this rank's
             } else {
-                failures.reject(m.update(), "an expert move from rank " + m.from() + " after step " + m.update()
-                        + ", which rank " + rank() + " does not expect");
+                refuseUnexpected(m, "");
             }
             return;
         }

@@ -98,22 +98,14 @@ final class Parameters {
             m.replyTo().tell(new RankReply.Rejected(-1, rank(), "a request for replica gradients on rank " + rank() + " names no steps"));
             return;
         }
-        ExpertSlots slots = model.slots();
-        int[] replicated = slots.replicatedSlots();
-        List<ExpertGrads> sums = new ArrayList<>(replicated.length);
-        for (int l : replicated) {
-            ExpertGrads sum = null;
-            for (long step : order) {
-                List<ExpertGrads> g = model.gradients().of(step);
-                if (g == null) {
-                    m.replyTo().tell(new RankReply.StepFailed(step, rank(), Phase.UPDATE, new int[0],
-                            "rank " + rank() + " holds no gradients for step " + step));
-                    return;
-                }
-                if (sum == null) sum = g.get(l).copy(); // the kept sets are summed again, in place, by the update
-                else sum.add(g.get(l));
-            }
-            sums.add(sum);
+        int[] replicated = model.slots().replicatedSlots();
+        long[] missing = new long[1];
+        // Copies: the kept sets are summed again, in place, by the update.
+        List<ExpertGrads> sums = model.gradients().sumCopies(order, replicated, missing);
+        if (sums == null) {
+            m.replyTo().tell(new RankReply.StepFailed(missing[0], rank(), Phase.UPDATE, new int[0],
+                    "rank " + rank() + " holds no gradients for step " + missing[0]));
+            return;
         }
         m.replyTo().tell(new RankReply.ReplicaGradients(rank(), replicated, sums));
     }

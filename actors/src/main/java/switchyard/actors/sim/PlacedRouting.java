@@ -96,7 +96,7 @@ public final class PlacedRouting {
      * the history starts empty, as before any step).
      */
     void resume(Placement at, LoadHistory.Snapshot loads) {
-        if (at.ranks() != placement.ranks() || at.slotsPerRank() != placement.slotsPerRank() || at.localExperts() != placement.localExperts())
+        if (!at.sameShape(placement))
             throw new IllegalArgumentException("a placement of " + at + " for a run of " + placement.ranks() + " ranks of "
                     + placement.slotsPerRank() + " slots");
         placement = at;

@@ -106,6 +106,11 @@ public final class Placement {
     /** E = W·L: logical experts. */
     public int experts() { return replicas.length; }
 
+    /** True when {@code other} has as many ranks, logical experts per rank and slots per rank: it can replace this one. */
+    public boolean sameShape(Placement other) {
+        return other.ranks == ranks && other.localExperts == localExperts && other.redundant == redundant;
+    }
+
     /** The logical expert in slot {@code localSlot} of rank {@code rank}. */
     public int expertIn(int rank, int localSlot) {
         checkRank(rank);
