@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 
@@ -68,23 +69,32 @@ final class JarLibrary {
             return "this build has no " + what.replaceFirst("^the ", "") + " (no C compiler when it was built?)";
         }
         try {
-            System.load(localPath(url, file).toString());
+            loadFrom(url, file, System::load);
             return null;
         } catch (IOException | URISyntaxException | UnsatisfiedLinkError | SecurityException e) {
             return "could not load " + what + ": " + e.getMessage();
         }
     }
 
-    /** The library as a file: where it lies when run from classes, else copied out of the jar. */
-    private static Path localPath(URL url, String file) throws IOException, URISyntaxException {
+    /**
+     * Hands {@code loader} the library as a file: where it lies when run from classes, else a copy
+     * out of the jar that is deleted as soon as it is loaded, whether or not that worked. Linux keeps
+     * a loaded library's mapping after its file is gone, and a copy left for the JVM's exit to
+     * delete stayed behind whenever a JVM was killed or halted (a node's exit, a test's kill -9).
+     */
+    static void loadFrom(URL url, String file, Consumer<String> loader) throws IOException, URISyntaxException {
         if ("file".equals(url.getProtocol())) {
-            return Path.of(url.toURI());
+            loader.accept(Path.of(url.toURI()).toString());
+            return;
         }
         Path copy = Files.createTempFile(file.replace(".so", "-"), ".so");
-        copy.toFile().deleteOnExit();
-        try (InputStream in = url.openStream()) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            loader.accept(copy.toString());
+        } finally {
+            Files.deleteIfExists(copy);
         }
-        return copy;
     }
 }
