@@ -11,11 +11,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cc="${CC:-gcc}"
 
 if [[ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]]; then
-  echo "[native] skipped: the AMX and AVX512-BF16 kernels are for Linux on x86-64 only"
+  echo "[native] skipped: the AMX, AVX512-BF16 and AVX-512 kernels are for Linux on x86-64 only"
   exit 0
 fi
 if ! command -v "$cc" >/dev/null 2>&1; then
-  echo "[native] WARNING: no C compiler ($cc); building without the AMX and AVX512-BF16 kernels (products use the Vector API)"
+  echo "[native] WARNING: no C compiler ($cc); building without the AMX, AVX512-BF16 and AVX-512 kernels (products use the Vector API)"
   exit 0
 fi
 mkdir -p "$out"

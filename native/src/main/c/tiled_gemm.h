@@ -133,24 +133,28 @@ JNIEXPORT void JNICALL JNI(multiplyBlock)(JNIEnv *env, jclass cls,
         pr.stepStride = 1;
     }
     pr.pb = aligned(env, packedB);
-    float *src = transA ? NULL : (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    pr.c = src == NULL && !transA ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
-    pr.bias = bias == NULL || pr.c == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
-    if (pr.c != NULL && (bias == NULL || pr.bias != NULL)) {
-        if (!transA) {
-            packRowsA(src, lda, k, pr.steps, i0, i1, pa);
+    if (!transA) {
+        /* A is not read after packing: released before the multiply, so that a garbage collection
+           waits for the packing alone, not for the whole rectangle too. */
+        float *src = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+        if (src == NULL) {
+            return;
         }
+        packRowsA(src, lda, k, pr.steps, i0, i1, pa);
+        (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
+    }
+    pr.c = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    if (pr.c == NULL) {
+        return;
+    }
+    pr.bias = bias == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
+    if (bias == NULL || pr.bias != NULL) {
         rectangle(&pr, i0, i1, jp0, jp1, n);
     }
     if (pr.bias != NULL) {
         (*env)->ReleasePrimitiveArrayCritical(env, bias, (void *) pr.bias, JNI_ABORT);
     }
-    if (pr.c != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, c, pr.c, 0);
-    }
-    if (src != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, a, src, JNI_ABORT);
-    }
+    (*env)->ReleasePrimitiveArrayCritical(env, c, pr.c, 0);
 }
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * A 16x16 transpose of 32-bit values in AVX-512 registers, shared by the packing of both native
- * kernels (AMX and AVX512-BF16): each packs a transposed operand through it. Compiled with
+ * A 16x16 transpose of 32-bit values in AVX-512 registers, shared by the packing of the native
+ * kernels (AMX, AVX512-BF16 and AVX-512 float32): each packs a transposed operand through it. Compiled with
  * AVX-512 enabled, after detection said yes.
  */
 #ifndef SWITCHYARD_TRANSPOSE16_H

@@ -1,7 +1,9 @@
 package switchyard.kernels;
 
 import switchyard.math.linalg.MatMul;
+import switchyard.math.linalg.VectorMatMul;
 import switchyard.math.linalg.WorkerPool;
+import switchyard.math.precision.Bfloat16;
 
 /**
  * {@link MatMul} with bfloat16 operands and float32 accumulation on AVX512-BF16 (VDPBF16PS): both
@@ -13,12 +15,13 @@ import switchyard.math.linalg.WorkerPool;
  * <p>Each element is summed in blocks of 256 values of k, each block one float32 chain in
  * increasing k from zero, added to the running value (zero, or C when accumulating), then bias and
  * ReLU: the order of math's vector kernel, so {@code new Bf16Operands(VectorMatMul...)} gives the
- * same bits, with one exception. VDPBF16PS takes bfloat16 denormals (magnitudes below 2⁻¹²⁶) as
- * zero and flushes float32 results below 2⁻¹²⁶ to zero at each addition of the chains, where Java
+ * same bits, with one exception: denormals. The rounding to bfloat16 (VCVTNE2PS2BF16) takes float32
+ * operands below 2⁻¹²⁶ in magnitude as zero, even the few that Java rounds up to 2⁻¹²⁶, and
+ * VDPBF16PS flushes float32 results below 2⁻¹²⁶ to zero at each addition of the chains, where Java
  * keeps them; the additions of C, the bias and ReLU are ordinary float32 and keep denormals.
  *
- * <p>Every product runs on the native kernel, however small: its semantics never depend on the
- * size. Threads share rectangles of C through the same {@link WorkerPool} as math's kernels, so
+ * <p>Every product runs on the native kernel, however small, but for those whose packed operands
+ * would pass 2 GiB, which run as {@code Bf16Operands} on the vector kernel. Threads share rectangles of C through the same {@link WorkerPool} as math's kernels, so
  * results are bit-identical for any thread count. Runs only where {@link #available()}: an x86-64
  * Linux CPU with AVX512-BF16 and a build that compiled the native kernel (see src/main/c). Math
  * finds it through {@link Avx512Bf16KernelProvider}, under the name {@code avx512bf16}.
@@ -34,6 +37,37 @@ public final class Avx512Bf16MatMul extends TiledMatMul {
 
     private Avx512Bf16MatMul(int threads) {
         super(threads, PRODUCTS, "avx512-bf16");
+    }
+
+    /**
+     * Products whose packed operands would not fit this kernel's buffers (a B of more than 2 GiB)
+     * run as {@link #onVectorKernel}.
+     */
+    @Override
+    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+        if (TiledLayout.BFLOAT16_PAIRS.fits(m, n, k, transA, TiledProduct.ROWS_PER_PART)) {
+            super.product(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
+        } else {
+            onVectorKernel(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
+        }
+    }
+
+    /**
+     * The product as math's {@code Bf16Operands} on the vector kernel computes it: operands rounded
+     * to bfloat16 into copies, then summed in the same order; so this kernel's bits but for the
+     * denormals it reads and sums as zero (see above).
+     */
+    static void onVectorKernel(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                               int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+        VectorMatMul.run(rounded(a, (transA ? k : m) * lda), transA, lda, rounded(b, (transB ? n : k) * ldb), transB, ldb,
+                c, m, n, k, accumulate, bias, relu, pool);
+    }
+
+    private static float[] rounded(float[] x, int values) {
+        float[] copy = new float[values];
+        Bfloat16.round(x, copy, 0, values);
+        return copy;
     }
 
     /** True when this process can run the AVX512-BF16 kernel. */

@@ -38,7 +38,12 @@ final class JarLibrary {
         if (notLoaded != null) {
             return notLoaded;
         }
-        int status = init.getAsInt();
+        int status;
+        try {
+            status = init.getAsInt();
+        } catch (UnsatisfiedLinkError e) { // a library from another build, without this entry point
+            return "could not ask " + what + " whether it can run: " + e.getMessage();
+        }
         return status == 0 ? null : reason.apply(status);
     }
 

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * How the AVX-512 kernels (float32 and AVX512-BF16) lay out packed operands, and the buffers that
  * hold them: both pack 32-bit steps of k (one float32 value, or a pair of bfloat16 values) into
- * panels of {@link #PANEL} columns of B, rows of A a cache line longer than their steps, or tiles of
+ * panels of {@link #PANEL} columns of B, rows of A in whole cache lines and one line more, or tiles of
  * {@link #TILE_ROWS} rows of A transposed (src/main/c: avx512_tile.h, f32_pack.h, bf16_pack.h). Buffers are
  * direct, so they never move, and the native side uses them from their first 64-byte boundary on.
  */
@@ -32,7 +32,12 @@ final class TiledLayout {
     }
 
     static int panels(int n) {
-        return (n + PANEL - 1) / PANEL;
+        return groups(n, PANEL);
+    }
+
+    /** Groups of {@code size} that hold {@code count} things, summed in long: counts near 2³¹ do not wrap round. */
+    static int groups(int count, int size) {
+        return (int) ((count + (long) size - 1) / size);
     }
 
     /** Steps holding k values of k. */

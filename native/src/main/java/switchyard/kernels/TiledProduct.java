@@ -1,6 +1,7 @@
 package switchyard.kernels;
 
 import static switchyard.kernels.TiledLayout.TILE_ROWS;
+import static switchyard.kernels.TiledLayout.groups;
 import static switchyard.kernels.TiledLayout.panels;
 
 import java.nio.ByteBuffer;
@@ -94,9 +95,9 @@ final class TiledProduct extends ProductOperands {
         describe(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu);
         try {
             columnPanels = panels(n);
-            int stepParts = (layout.steps(k) + packSteps - 1) / packSteps;
+            int stepParts = groups(layout.steps(k), packSteps);
             packedB = layout.packedB(packedB, n, k);
-            packing.runOn(pool, transB ? (columnPanels + PACK_PANELS - 1) / PACK_PANELS : stepParts);
+            packing.runOn(pool, transB ? groups(columnPanels, PACK_PANELS) : stepParts);
             if (transA) {
                 packedA = layout.packedTransposedA(packedA, m, k);
                 packingA.runOn(pool, stepParts);
@@ -104,7 +105,7 @@ final class TiledProduct extends ProductOperands {
             // Sized for the threads free now: cutting a product for helpers that are busy with
             // another rank's product only repeats packing.
             share(pool == null ? 1 : pool.threadsFree());
-            multiply.runOn(pool, ((m + rowsPerPart - 1) / rowsPerPart) * columnParts);
+            multiply.runOn(pool, groups(m, rowsPerPart) * columnParts);
         } finally {
             forget();
         }
@@ -118,12 +119,12 @@ final class TiledProduct extends ProductOperands {
         rowsPerPart = Math.min(ROWS_PER_PART, m);
         columnsPerPart = columnPanels;
         int wanted = threads == 1 ? 1 : PARTS_PER_THREAD * threads;
-        int rowParts = (m + rowsPerPart - 1) / rowsPerPart;
+        int rowParts = groups(m, rowsPerPart);
         if (rowParts < wanted && (long) columnPanels * TiledLayout.PANEL > m) {
             int split = (wanted + rowParts - 1) / rowParts;
             columnsPerPart = Math.max(1, (columnPanels + split - 1) / split);
         } else if (rowParts < wanted) {
-            int rows = (m + wanted - 1) / wanted;
+            int rows = groups(m, wanted);
             rowsPerPart = Math.max(TILE_ROWS, (rows + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS);
         }
         columnParts = (columnPanels + columnsPerPart - 1) / columnsPerPart;

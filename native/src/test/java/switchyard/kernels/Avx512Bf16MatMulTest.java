@@ -68,6 +68,37 @@ class Avx512Bf16MatMulTest {
         BitIdentity.assertBitIdentical(one, List.of(two, Avx512Bf16MatMul.withThreads(3)), shapes, 2027);
     }
 
+    /**
+     * Where the packed operands would pass 2 GiB the kernel hands the product to the vector kernel
+     * on rounded copies (too large to run here, so the fallback is called on the layer's shapes cut
+     * down): the kernel's bits, every op, and the caller's operands untouched.
+     */
+    @Test
+    void productsTooLargeToPackRunAsTheFallbackDoes() {
+        Random rnd = new Random(2028);
+        int m = 70;
+        int k = 300;
+        int n = 130;
+        for (Op op : Op.values()) {
+            boolean transA = op == Op.TRANS_A;
+            boolean transB = op == Op.TRANS_B;
+            FMatrixRMaj a = transA ? TestMatrices.random(k, m, rnd) : TestMatrices.random(m, k, rnd);
+            FMatrixRMaj b = transB ? TestMatrices.random(n, k, rnd) : TestMatrices.random(k, n, rnd);
+            FMatrixRMaj bias = TestMatrices.random(1, n, rnd);
+            FMatrixRMaj start = TestMatrices.random(m, n, rnd);
+            float[] a0 = a.data.clone();
+            float[] b0 = b.data.clone();
+            boolean withBias = op == Op.BIAS || op == Op.BIAS_RELU;
+            boolean accumulate = !withBias;
+            FMatrixRMaj c = start.copy();
+            Avx512Bf16MatMul.onVectorKernel(a.data, transA, a.numCols, b.data, transB, b.numCols, c.data, m, n, k,
+                    accumulate, withBias ? bias.data : null, op == Op.BIAS_RELU, null);
+            assertArrayEquals(run(two, op, a, b, bias, start, accumulate).data, c.data, op.toString());
+            assertArrayEquals(a0, a.data);
+            assertArrayEquals(b0, b.data);
+        }
+    }
+
     private void checkAllOps(int m, int k, int n) {
         Random rnd = new Random(31L * m + 17L * k + n);
         for (Op op : Op.values()) {

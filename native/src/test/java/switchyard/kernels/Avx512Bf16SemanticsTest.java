@@ -102,8 +102,9 @@ class Avx512Bf16SemanticsTest {
     }
 
     /**
-     * VDPBF16PS ignores MXCSR and runs with denormals-are-zero and flush-to-zero: a bfloat16
-     * operand below 2⁻¹²⁶ counts as zero, and a sum below 2⁻¹²⁶ becomes zero. Java keeps both, so
+     * VCVTNE2PS2BF16 and VDPBF16PS ignore MXCSR and run with denormals-are-zero and flush-to-zero:
+     * a float32 operand below 2⁻¹²⁶ rounds to zero (even one that Java rounds up to 2⁻¹²⁶, the
+     * smallest normal bfloat16), and a sum below 2⁻¹²⁶ becomes zero. Java keeps all of them, so
      * here, and only here, the kernel differs from {@code Bf16Operands}. The start value and the
      * bias are added in ordinary float32 and keep their denormals.
      */
@@ -124,6 +125,12 @@ class Avx512Bf16SemanticsTest {
         bf16.mul(denormal, big, fallback, false);
         assertEquals(0f, c.get(0, 0));
         assertEquals(0x1p-117f, fallback.get(0, 0));
+
+        FMatrixRMaj belowNormal = new FMatrixRMaj(1, 1, true, 0x1.fffffcp-127f); // a float32 denormal
+        mm.mul(belowNormal, big, c, false);
+        bf16.mul(belowNormal, big, fallback, false);
+        assertEquals(0f, c.get(0, 0));
+        assertEquals(0x1p-116f, fallback.get(0, 0), "Java rounds it up to 2⁻¹²⁶, a normal bfloat16");
 
         FMatrixRMaj start = new FMatrixRMaj(1, 1, true, 0x1p-140f);
         mm.mul(tiny, new FMatrixRMaj(1, 1), start, true); // adds an exact 0
@@ -162,6 +169,18 @@ class Avx512Bf16SemanticsTest {
         message = assertThrows(IllegalArgumentException.class,
                 () -> mm.mulBias(new FMatrixRMaj(3, 4), new FMatrixRMaj(4, 5), new FMatrixRMaj(1, 4), true, c)).getMessage();
         assertEquals("mulBias: bias is 1x4 but b is 4x5 (bias must be 1x5)", message);
+    }
+
+    @Test
+    void anArrayShorterThanItsShapeIsRefusedBeforeTheNativeCodeReadsIt() {
+        FMatrixRMaj c = new FMatrixRMaj(300, 200);
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> mm.mul(FMatrixRMaj.wrap(300, 400, new float[10]), new FMatrixRMaj(400, 200), c, false)).getMessage();
+        assertEquals("mul: a is 300x400 but its array is 10 long", message);
+        message = assertThrows(IllegalArgumentException.class,
+                () -> mm.mulTransA(new FMatrixRMaj(400, 300), new FMatrixRMaj(400, 200), FMatrixRMaj.wrap(300, 200, new float[7]), true))
+                .getMessage();
+        assertEquals("mulTransA: c is 300x200 but its array is 7 long", message);
     }
 
     @Test

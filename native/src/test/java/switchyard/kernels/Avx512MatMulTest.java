@@ -122,6 +122,19 @@ class Avx512MatMulTest {
     }
 
     @Test
+    void anArrayShorterThanItsShapeIsRefusedBeforeTheNativeCodeReadsIt() {
+        MatMul mm = Avx512MatMul.withThreads(2);
+        FMatrixRMaj c = new FMatrixRMaj(300, 200);
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> mm.mulTransB(new FMatrixRMaj(300, 400), FMatrixRMaj.wrap(200, 400, new float[400]), c, false)).getMessage();
+        assertEquals("mulTransB: b is 200x400 but its array is 400 long", message);
+        message = assertThrows(IllegalArgumentException.class,
+                () -> mm.mulBias(new FMatrixRMaj(300, 400), new FMatrixRMaj(400, 200), FMatrixRMaj.wrap(1, 200, new float[1]), true, c))
+                .getMessage();
+        assertEquals("mulBias: bias is 1x200 but its array is 1 long", message);
+    }
+
+    @Test
     void aThreadCountBelowOneIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Avx512MatMul.withThreads(0));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -70,5 +71,15 @@ class JarLibraryTest {
         JarLibrary.loadFrom(file.toUri().toURL(), "libplain.so", seen::add);
         assertEquals(List.of(file.toString()), seen);
         assertArrayEquals(LIBRARY, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aLibraryThatCannotAnswerWhetherItRunsIsAReasonNotAnError() {
+        assumeTrue(JarLibrary.class.getResource("/native/linux-x86_64/libswitchyard_avx512.so") != null,
+                "this build compiled no native kernel");
+        String reason = JarLibrary.loadAndAsk("libswitchyard_avx512.so", "the test kernel", "test-kernel", () -> {
+            throw new UnsatisfiedLinkError("no entry point init");
+        }, status -> "status " + status);
+        assertEquals("could not ask the test kernel whether it can run: no entry point init", reason);
     }
 }

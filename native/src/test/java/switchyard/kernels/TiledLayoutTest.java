@@ -1,5 +1,6 @@
 package switchyard.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which products the AVX-512 kernels can pack: their buffers hold at most 2 GiB, so a larger
- * operand is refused by the buffers (and sent to the vector kernel by {@link Avx512MatMul}), and
+ * operand is refused by the buffers (and sent to the vector kernel by {@link Avx512MatMul} and
+ * {@link Avx512Bf16MatMul}), and
  * {@code fits} says so before anything is allocated.
  */
 class TiledLayoutTest {
@@ -38,5 +40,13 @@ class TiledLayoutTest {
         assertFalse(TiledLayout.FLOAT32.fits(65536, 64, 8192, true, ROWS));
         assertThrows(IllegalArgumentException.class, () -> TiledLayout.FLOAT32.packedTransposedA(null, 65536, 8192));
         assertTrue(TiledLayout.FLOAT32.fits(65536, 64, 8192, false, ROWS), "rows of A are packed a part at a time");
+    }
+
+    @Test
+    void countsNearTwoToThe31DoNotWrapRound() {
+        assertEquals(33_554_432, TiledLayout.panels(Integer.MAX_VALUE));
+        assertEquals(11_184_811, TiledLayout.groups(Integer.MAX_VALUE, ROWS));
+        assertEquals(1, TiledLayout.groups(1, ROWS));
+        assertEquals(0, TiledLayout.groups(0, ROWS));
     }
 }

@@ -24,6 +24,8 @@ final class ShapeCheck {
         if (c == a || c == b || c.data == a.data || c.data == b.data) {
             throw new IllegalArgumentException(op + ": c must not alias a or b");
         }
+        holdsItsValues(op, "a", a);
+        holdsItsValues(op, "b", b);
         int aInner = transA ? a.numRows : a.numCols;
         int bInner = transB ? b.numCols : b.numRows;
         if (aInner != bInner) {
@@ -39,6 +41,7 @@ final class ShapeCheck {
                         + " but a is " + shape(a) + " and b is " + shape(b)
                         + " (expected c of " + m + "x" + n + ")");
             }
+            holdsItsValues(op, "c", c);
         } else {
             c.reshape(m, n);
         }
@@ -59,6 +62,20 @@ final class ShapeCheck {
         if (b != null && (bias.numRows != 1 || bias.numCols != b.numCols)) {
             throw new IllegalArgumentException(op + ": bias is " + shape(bias) + " but b is " + shape(b)
                     + " (bias must be 1x" + b.numCols + ")");
+        }
+        holdsItsValues(op, "bias", bias);
+    }
+
+    /**
+     * EJML lets a matrix claim more values than its array holds ({@code wrap}, public fields); the
+     * native kernels would read or write past such an array, the Java ones fail half-way, so every
+     * kernel refuses it before it starts.
+     */
+    private static void holdsItsValues(String op, String name, FMatrixRMaj x) {
+        long values = (long) x.numRows * x.numCols;
+        if (x.numRows < 0 || x.numCols < 0 || x.data == null || x.data.length < values) {
+            throw new IllegalArgumentException(op + ": " + name + " is " + shape(x) + " but "
+                    + (x.data == null ? "it has no array" : "its array is " + x.data.length + " long"));
         }
     }
 

@@ -76,6 +76,25 @@ class MatMulValidationTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
+    void anOperandWhoseArrayIsShorterThanItsShapeIsRejectedBeforeAnythingIsWritten(MatMul mm) {
+        FMatrixRMaj b = new FMatrixRMaj(4, 5);
+        FMatrixRMaj c = new FMatrixRMaj(3, 5);
+        c.fill(7f);
+        float[] before = c.data.clone();
+        assertEquals("mul: a is 3x4 but its array is 10 long",
+                rejected(() -> mm.mul(FMatrixRMaj.wrap(3, 4, new float[10]), b, c, false)));
+        assertEquals("mulTransB: b is 5x4 but its array is 19 long",
+                rejected(() -> mm.mulTransB(new FMatrixRMaj(3, 4), FMatrixRMaj.wrap(5, 4, new float[19]), c, true)));
+        FMatrixRMaj shortC = FMatrixRMaj.wrap(3, 5, new float[14]);
+        assertEquals("mulTransA: c is 3x5 but its array is 14 long",
+                rejected(() -> mm.mulTransA(new FMatrixRMaj(4, 3), b, shortC, true)));
+        assertEquals("mulBias: bias is 1x5 but its array is 4 long",
+                rejected(() -> mm.mulBias(new FMatrixRMaj(3, 4), b, FMatrixRMaj.wrap(1, 5, new float[4]), true, c)));
+        assertArrayEquals(before, c.data, "a rejected call must not write into c");
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
     void nullOperandsAreRejectedWithAMessage(MatMul mm) {
         assertTrue(rejected(() -> mm.mul(null, new FMatrixRMaj(1, 1), new FMatrixRMaj(1, 1), false)).contains("null"));
         assertTrue(rejected(() -> mm.mulTransB(new FMatrixRMaj(1, 1), new FMatrixRMaj(1, 1), null, false)).contains("null"));
