@@ -1,6 +1,7 @@
 package switchyard.actors.exchange;
 
 import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.protocol.RowPart;
 
 /**
@@ -13,8 +14,10 @@ import switchyard.actors.protocol.RowPart;
  * @param worldSize    W: senders are ranks 0..W-1
  * @param localExperts L + R: a block has a count for each of the owner's expert slots
  * @param modelDim     M: every row is M wide
+ * @param rows         the job's {@code --wire}: every rank writes every part so, its own included,
+ *                     so a part in the other encoding is not from this job's ranks
  */
-public record PartCheck(int worldSize, int localExperts, int modelDim) {
+public record PartCheck(int worldSize, int localExperts, int modelDim, RowEncoding rows) {
 
     /** Why {@code m} cannot be from a rank of this job, or null: its sender indexes every gather. */
     public String senderRefusal(ExchangePart m) {
@@ -33,6 +36,8 @@ public record PartCheck(int worldSize, int localExperts, int modelDim) {
         if (counts.length != localExperts)
             return "counts for " + counts.length + " experts, but the owner has " + localExperts + " expert slots";
         if (part.cols() != modelDim) return "rows of width " + part.cols() + ", expected M=" + modelDim;
+        if (part.encoding() != rows)
+            return "rows in " + part.encoding().label() + ", but this job exchanges " + rows.label() + " rows (--wire)";
         long total = 0; // in long: counts that wrap round an int must not pass for a small block
         for (int l = 0; l < counts.length; l++) {
             int c = counts[l];

@@ -56,15 +56,10 @@ public record ExchangePart(Exchange exchange, long step, int from, boolean backw
 
     /**
      * Exact encoded size of an exchange part carrying {@code rows} rows of width {@code cols} for
-     * {@code localExperts} experts, for traffic accounting without encoding: step (8), sender (4),
-     * exchange and flags (1), the part's first row (4), the block's per-expert counts (4 + 4·L),
-     * then the rows: shape (8) and {@code rows·M} floats.
+     * {@code localExperts} experts in {@code encoding}, for traffic accounting without encoding:
+     * step (8), sender (4), exchange and flags (1), the part's first row (4), the block's per-expert
+     * counts (4 + 4·L), then the rows: shape (8) and {@code rows·M} values of the encoding's size.
      */
-    public static long wireBytes(int localExperts, long rows, int cols) {
-        return wireBytes(localExperts, rows, cols, RowEncoding.FP32);
-    }
-
-    /** The same with the rows in {@code encoding} ({@code rows·M} values of its size). */
     public static long wireBytes(int localExperts, long rows, int cols, RowEncoding encoding) {
         return headerBytes(localExperts) + (long) encoding.bytesPerValue() * rows * cols;
     }

@@ -1,6 +1,8 @@
 package switchyard.actors.protocol;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * How the rows of the all-to-all travel ({@code --wire}). With {@link #BF16} every exchanged row
@@ -35,6 +37,7 @@ public enum RowEncoding {
         for (RowEncoding e : values()) {
             if (e.label.equals(key)) return e;
         }
-        throw new IllegalArgumentException("unknown wire encoding '" + name + "'; accepted: fp32, bf16");
+        throw new IllegalArgumentException("unknown wire encoding '" + name + "'; accepted: "
+                + Arrays.stream(values()).map(RowEncoding::label).collect(Collectors.joining(", ")));
     }
 }

@@ -35,7 +35,7 @@ final class PartBounds {
 
     PartBounds(RankSettings settings, Failures failures, DataPlane dataPlane) {
         this.settings = settings;
-        this.check = new PartCheck(settings.worldSize(), settings.slotsPerRank(), settings.modelDim());
+        this.check = new PartCheck(settings.worldSize(), settings.slotsPerRank(), settings.modelDim(), settings.exchange().rows());
         this.failures = failures;
         this.dataPlane = dataPlane;
         this.training = dispatchBound(settings, true);

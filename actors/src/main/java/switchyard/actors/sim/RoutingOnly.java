@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * of ranks on a laptop. Ranks route exactly as a rank actor would at the same step with the
  * initial gate (same tokens, same noise, same capacity), and the traffic of the four exchanges is
  * what the actors would send: per (source, owner) the rows routed to the owner's experts, in bytes
- * {@link ExchangePart#wireBytes(int, long, int)}. Nothing is trained: the gate keeps its initial weight,
+ * {@link ExchangePart#wireBytes(int, long, int, switchyard.actors.protocol.RowEncoding)}. Nothing is trained: the gate keeps its initial weight,
  * and the loss is the router loss alone. The selection bias, which learns without gradients, does
  * move after every update as in training (every rank's selections summed), so its balancing can
  * be studied at any scale.

@@ -21,7 +21,7 @@ public final class WireReader {
         this(source, maxElements, FloatArrays.NEW);
     }
 
-    /** A reader whose exchange-part rows ({@link #getRows}) take their arrays from {@code rowArrays}. */
+    /** A reader whose exchange-part rows ({@link #getRows}, {@link #getRowsBf16}) take their arrays from {@code rowArrays}. */
     public WireReader(ByteBuffer source, int maxElements, FloatArrays rowArrays) {
         this.buffer = source.order(ByteOrder.LITTLE_ENDIAN);
         this.maxElements = maxElements;

@@ -7,6 +7,7 @@ import switchyard.actors.driver.StepMetrics;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.protocol.Exchange;
 import switchyard.actors.protocol.ExchangePart;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.protocol.Phase;
 import switchyard.actors.rank.OptimizerSpec;
 import switchyard.math.gate.RoutingOptions;
@@ -78,7 +79,7 @@ class PlacedRoutingTest {
                 for (int t = 0; t < 2; t++) {
                     assertEquals(expected[s][t], m.rows()[Exchange.EXPERT_OUTPUT.ordinal()][t][s], "answers retrace the dispatch");
                     // a block's header counts rows per slot of the owner: L + R = 2 of them
-                    assertEquals(ExchangePart.wireBytes(2, expected[s][t], o.modelDim()), m.bytes()[d][s][t]);
+                    assertEquals(ExchangePart.wireBytes(2, expected[s][t], o.modelDim(), RowEncoding.FP32), m.bytes()[d][s][t]);
                 }
             }
         }

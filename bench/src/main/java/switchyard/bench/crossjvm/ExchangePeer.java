@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import org.ejml.data.FMatrixRMaj;
+import switchyard.actors.protocol.RowEncoding;
 import switchyard.actors.protocol.RowPart;
 import switchyard.actors.exchange.ExchangeSettings;
 import switchyard.actors.transport.Courier;
@@ -99,11 +100,12 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
         }
         startedAt = System.nanoTime();
         // split into parts (views of the block) like a rank's block; making up the block is not part of an exchange
-        int rows = (int) (s.bytesPerPair() / (4L * COLS));
+        RowEncoding encoding = s.exchange().rows();
+        int rows = (int) (s.bytesPerPair() / ((long) encoding.bytesPerValue() * COLS));
         List<RowPart> parts = RowPart.split(new ExpertRows(payload(rows), new int[] {rows}), s.exchange().rowsPerPart(COLS));
         for (int d = 0; d < s.peers().size(); d++) {
             if (d == s.self()) continue;
-            for (RowPart p : parts) outbox.send(d, s.peers().get(d), new Part(s.id(), s.self(), p));
+            for (RowPart p : parts) outbox.send(d, s.peers().get(d), new Part(s.id(), s.self(), p.encodedAs(encoding)));
         }
         if (expected == 0) s.replyTo().tell(new Done(s.id(), s.self(), 0, System.nanoTime() - startedAt));
         // other peers may have started first: their parts of this exchange waited for this Start
@@ -113,11 +115,14 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
         return this;
     }
 
-    /** The block to send: made once per size (the first, uncounted round) and never changed after sending. */
+    /**
+     * The block to send: made once per size (the first, uncounted round) and never changed after
+     * sending; its values are exact in bfloat16, so that rounding its parts for the wire leaves them be.
+     */
     private FMatrixRMaj payload(int rows) {
         if (block == null || block.numRows != rows) {
             block = new FMatrixRMaj(rows, COLS);
-            for (int i = 0; i < block.data.length; i++) block.data[i] = i & 1023;
+            for (int i = 0; i < block.data.length; i++) block.data[i] = i & 255;
         }
         return block;
     }
@@ -130,7 +135,7 @@ public final class ExchangePeer extends AbstractBehavior<ExchangePeer.Command> {
             return this;
         }
         if (p.id() < current.id()) return this;
-        received += 4L * p.part().numRows() * p.part().cols();
+        received += (long) p.part().encoding().bytesPerValue() * p.part().numRows() * p.part().cols();
         DataPlane.get(getContext().getSystem()).recycle(p.part().source().data); // counted: done with the rows
         if (outbox.paced()) courier.tell(current.peers().get(p.from()), new Ack(current.self()));
         if (received == expected) current.replyTo().tell(new Done(current.id(), current.self(), received, System.nanoTime() - startedAt));
