@@ -36,21 +36,13 @@ public final class Avx512Bf16MatMul extends TiledMatMul {
     private static final ThreadLocal<TiledProduct> PRODUCTS = ThreadLocal.withInitial(() -> new TiledProduct(Avx512Bf16Native.TILES));
 
     private Avx512Bf16MatMul(int threads) {
-        super(threads, PRODUCTS, "avx512-bf16");
+        super(threads, PRODUCTS, TiledLayout.BFLOAT16_PAIRS, "avx512-bf16");
     }
 
-    /**
-     * Products whose packed operands would not fit this kernel's buffers (a B of more than 2 GiB)
-     * run as {@link #onVectorKernel}.
-     */
     @Override
-    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
-        if (TiledLayout.BFLOAT16_PAIRS.fits(m, n, k, transA, TiledProduct.ROWS_PER_PART)) {
-            super.product(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
-        } else {
-            onVectorKernel(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
-        }
+    protected void tooLargeToPack(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                                  int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+        onVectorKernel(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
     }
 
     /**

@@ -23,22 +23,14 @@ public final class Avx512MatMul extends TiledMatMul {
     private static final ThreadLocal<TiledProduct> PRODUCTS = ThreadLocal.withInitial(() -> new TiledProduct(Avx512Native.TILES));
 
     private Avx512MatMul(int threads) {
-        super(threads, PRODUCTS, "avx512");
+        super(threads, PRODUCTS, TiledLayout.FLOAT32, "avx512");
     }
 
-    /**
-     * Products whose packed operands would not fit this kernel's buffers (a B of more than 2 GiB,
-     * such as a weight gradient over half a billion values) run on math's vector kernel, which packs
-     * B a column block at a time: same bits, so nothing but the speed tells.
-     */
+    /** The same bits, so nothing but the speed tells. */
     @Override
-    protected void product(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
-                           int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
-        if (TiledLayout.FLOAT32.fits(m, n, k, transA, TiledProduct.ROWS_PER_PART)) {
-            super.product(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
-        } else {
-            VectorMatMul.run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
-        }
+    protected void tooLargeToPack(float[] a, boolean transA, int lda, float[] b, boolean transB, int ldb, float[] c,
+                                  int m, int n, int k, boolean accumulate, float[] bias, boolean relu, WorkerPool pool) {
+        VectorMatMul.run(a, transA, lda, b, transB, ldb, c, m, n, k, accumulate, bias, relu, pool);
     }
 
     /** True when this process can run the AVX-512 float32 kernel. */
