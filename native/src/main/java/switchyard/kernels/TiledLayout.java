@@ -47,17 +47,17 @@ final class TiledLayout {
 
     /** {@code buffer} if it holds all of a packed B with n columns, else a large enough new one. */
     ByteBuffer packedB(ByteBuffer buffer, int n, int k) {
-        return atLeast(buffer, bytesB(n, k), "B of " + n + " columns, k = " + k);
+        return atLeast(buffer, bytesB(n, k), "B of ", n, " columns", k);
     }
 
     /** {@code buffer} if it holds all of a packed A transposed with m rows, else a large enough new one. */
     ByteBuffer packedTransposedA(ByteBuffer buffer, int m, int k) {
-        return atLeast(buffer, bytesTransposedA(m, k), "A of " + m + " rows, k = " + k);
+        return atLeast(buffer, bytesTransposedA(m, k), "A of ", m, " rows", k);
     }
 
     /** {@code buffer} if it holds {@code rows} packed rows of A (and the tile rows they round up to), else a new one. */
     ByteBuffer packedRows(ByteBuffer buffer, int rows, int k) {
-        return atLeast(buffer, bytesRows(rows, k), "A: " + rows + " rows of k = " + k);
+        return atLeast(buffer, bytesRows(rows, k), "A: ", rows, " rows", k);
     }
 
     /**
@@ -85,10 +85,12 @@ final class TiledLayout {
         return (rows + TILE_ROWS - 1L) / TILE_ROWS * TILE_ROWS * rowSteps * 4;
     }
 
-    private ByteBuffer atLeast(ByteBuffer buffer, long needed, String what) {
+    // The operand is described in pieces, put together only for the refusal: this runs for every
+    // part of every product, which should allocate nothing on the way through.
+    private ByteBuffer atLeast(ByteBuffer buffer, long needed, String operand, int size, String unit, int k) {
         long bytes = needed + ALIGNMENT;
         if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("operand too large to pack for " + kernel + ": " + what);
+            throw new IllegalArgumentException("operand too large to pack for " + kernel + ": " + operand + size + unit + ", k = " + k);
         }
         return buffer != null && buffer.capacity() >= bytes ? buffer : ByteBuffer.allocateDirect((int) bytes);
     }

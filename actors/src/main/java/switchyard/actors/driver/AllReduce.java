@@ -19,8 +19,13 @@ import java.util.List;
  */
 record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, long[] expertLoads, long[] keptPerExpert) {
 
-    /** The sums over {@code byStep}: for each step in order, every rank's answer in rank order. */
-    static AllReduce of(Collection<RankReply.StepDone[]> byStep) {
+    /**
+     * The sums over {@code byStep}: for each step in order, every rank's answer in rank order. They
+     * are written into {@code reuse}'s matrices where it has them (null: new ones), since a shared
+     * expert's gradient is megabytes and comes every update: the caller passes an earlier update's
+     * sums only once every rank has applied them.
+     */
+    static AllReduce of(Collection<RankReply.StepDone[]> byStep, AllReduce reuse) {
         FMatrixRMaj gate = null;
         List<ExpertGrads> shared = null;
         long[] loads = null;
@@ -28,13 +33,21 @@ record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, lon
         for (RankReply.StepDone[] ranks : byStep) {
             for (RankReply.StepDone d : ranks) {
                 if (gate == null) {
-                    gate = d.gateGradient().copy();
+                    if (reuse == null || reuse.gateGradient() == null) {
+                        gate = d.gateGradient().copy();
+                    } else {
+                        gate = reuse.gateGradient();
+                        gate.setTo(d.gateGradient());
+                    }
                 } else {
-                    for (int i = 0; i < gate.data.length; i++) gate.data[i] += d.gateGradient().data[i];
+                    for (int i = 0; i < gate.getNumElements(); i++) gate.data[i] += d.gateGradient().data[i];
                 }
                 if (shared == null) {
                     shared = new ArrayList<>(d.sharedGradient().size());
-                    for (ExpertGrads g : d.sharedGradient()) shared.add(g.copy());
+                    for (int i = 0; i < d.sharedGradient().size(); i++) {
+                        ExpertGrads g = d.sharedGradient().get(i);
+                        shared.add(reuse == null || i >= reuse.sharedGradient().size() ? g.copy() : g.copyInto(reuse.sharedGradient().get(i)));
+                    }
                 } else {
                     for (int i = 0; i < shared.size(); i++) shared.get(i).add(d.sharedGradient().get(i));
                 }

@@ -80,6 +80,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private final RankReply.ParameterDigest[] digests;
     /** The update's all-reduced sums while the replicas' gradients are being summed; null otherwise. */
     private AllReduce pending;
+    /** The sums the last update sent, whose matrices the next one writes into. */
+    private AllReduce lastSums;
     private ReplicaSums replicaSums;
 
     /**
@@ -187,7 +189,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         }
         for (RankReply.StepDone[] s : done.values()) if (!allIn(s)) return this;
         if (!plan.training()) return completeUpdate(placement);
-        AllReduce sums = AllReduce.of(done.values());
+        // the last update's sums are free again: every rank answered Updated before these steps ran
+        AllReduce sums = AllReduce.of(done.values(), lastSums);
+        lastSums = sums;
         moving = replanner.afterUpdate(update, sums.keptPerExpert(), update + 1 < plan.updates());
         if (moving != null && moving.equals(placement)) moving = null;
         if (placement.hasReplicas()) { // the replicas' gradients are summed first, then every replica steps with the sum

@@ -32,6 +32,15 @@ public record ExpertGrads(FMatrixRMaj w1, FMatrixRMaj b1, FMatrixRMaj w2, FMatri
         return new ExpertGrads(w1.copy(), b1.copy(), w2.copy(), b2.copy());
     }
 
+    /** A deep copy in {@code into}'s matrices (grown where too small), for a reader that reuses its copies. */
+    public ExpertGrads copyInto(ExpertGrads into) {
+        into.w1.setTo(w1);
+        into.b1.setTo(b1);
+        into.w2.setTo(w2);
+        into.b2.setTo(b2);
+        return into;
+    }
+
     /** {@code this += other}, element by element. */
     public void add(ExpertGrads other) {
         add(w1, other.w1);
