@@ -54,7 +54,9 @@ public final class VectorMath {
             FloatVector v = FloatVector.fromArray(F, a, from + i);
             lanes = lanes.add(v.sub(v));
         }
-        boolean finite = !lanes.test(VectorOperators.IS_NAN).anyTrue();
+        // NaN is the one value unequal to itself: a plain compare, where test(IS_NAN) reinterprets
+        // the lanes as integers, which C2 left to the allocating fallback in a deep enough caller.
+        boolean finite = !lanes.compare(VectorOperators.NE, lanes).anyTrue();
         for (; i < length; i++) finite &= Float.isFinite(a[from + i]);
         return finite;
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import switchyard.math.testing.ThreadAllocation;
 import switchyard.math.tensor.Rows;
+import switchyard.math.tensor.VectorMath;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -25,12 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loops, the mask allocated 196,608 bytes per call at 6 and the row updates 6-15 KB at 4. Not
  * every depth is safe: at 3 the mask's compare and blend themselves are cut off. The row updates
  * also allocated at 4 when the mask had run first and the weight vector was the multiply's
- * argument (see {@link Rows#addScaled}).
+ * argument (see {@link Rows#addScaled}). The finite check ({@link VectorMath#allFinite}), which every
+ * gradient passes each step, allocated 776 bytes per call at 6 while it asked {@code test(IS_NAN)},
+ * which reinterprets the lanes as integers.
  */
 class ShallowInliningAllocationTest {
 
     @Test
-    void reluMaskAndRowUpdatesAllocateNothingWithFewInliningLevels() throws IOException, InterruptedException {
+    void reluMaskRowUpdatesAndFiniteChecksAllocateNothingWithFewInliningLevels() throws IOException, InterruptedException {
         Assumptions.assumeTrue(ThreadAllocation.counted(), "this JVM does not count allocation per thread");
         Assumptions.assumeTrue(MatMuls.vectorApiAvailable(), "no Vector API in this JVM");
         for (int levels : new int[] {6, 4}) assertNothingAllocatedWith(levels);
@@ -48,6 +51,7 @@ class ShallowInliningAllocationTest {
                 "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=dontinline,switchyard.math.linalg.ColumnSums::reluMaskAndAdd",
                 "-XX:CompileCommand=dontinline,switchyard.math.tensor.Rows::addScaled*",
+                "-XX:CompileCommand=dontinline,switchyard.math.tensor.VectorMath::allFinite",
                 "-XX:MaxInlineLevel=" + inliningLevels,
                 "-cp", System.getProperty("java.class.path"), Passes.class.getName())
                 .redirectErrorStream(true).start();
@@ -57,7 +61,7 @@ class ShallowInliningAllocationTest {
         assertTrue(ended, "the child JVM did not finish in 2 minutes: " + out);
         assertEquals(0, child.exitValue(), out);
         List<String> lines = out.lines().filter(l -> l.startsWith("bytes per call")).toList();
-        assertEquals(3, lines.size(), out);
+        assertEquals(4, lines.size(), out);
         for (String line : lines) {
             double bytes = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             assertTrue(bytes < 1, line + " with MaxInlineLevel=" + inliningLevels);
@@ -66,6 +70,9 @@ class ShallowInliningAllocationTest {
 
     /** Runs each pass past C2's thresholds, then prints the bytes one more call allocates on average. */
     public static final class Passes {
+        /** Kept, so that nothing can drop the check's result. */
+        static boolean finite = true;
+
         public static void main(String[] args) {
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             FMatrixRMaj activation = new FMatrixRMaj(64, 512), grad = new FMatrixRMaj(64, 512), into = new FMatrixRMaj(1, 512);
@@ -75,14 +82,16 @@ class ShallowInliningAllocationTest {
                 () -> ColumnSums.reluMaskAndAdd(activation, grad, into),
                 () -> Rows.addScaled(src, 0, 0.5f, dst, 0, 512),
                 () -> Rows.addScaled4(src, 0, 512, 0.5f, 1f, 2f, 3f, dst, 0, 512),
+                () -> finite &= VectorMath.allFinite(src, 0, 512),
             };
-            String[] names = {"reluMaskAndAdd", "addScaled", "addScaled4"};
+            String[] names = {"reluMaskAndAdd", "addScaled", "addScaled4", "allFinite"};
             for (int p = 0; p < passes.length; p++) {
                 for (int i = 0; i < 40_000; i++) passes[p].run(); // past C2's thresholds
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 2_000; i++) passes[p].run();
                 System.out.println("bytes per call of " + names[p] + " " + (threads.getCurrentThreadAllocatedBytes() - before) / 2_000.0);
             }
+            System.out.println("all finite: " + finite);
         }
     }
 }
