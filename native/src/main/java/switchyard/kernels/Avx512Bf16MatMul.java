@@ -21,10 +21,11 @@ import switchyard.math.precision.Bfloat16;
  * keeps them; the additions of C, the bias and ReLU are ordinary float32 and keep denormals.
  *
  * <p>Every product runs on the native kernel, however small, but for those whose packed operands
- * would pass 2 GiB, which run as {@code Bf16Operands} on the vector kernel. Threads share rectangles of C through the same {@link WorkerPool} as math's kernels, so
- * results are bit-identical for any thread count. Runs only where {@link #available()}: an x86-64
- * Linux CPU with AVX512-BF16 and a build that compiled the native kernel (see src/main/c). Math
- * finds it through {@link Avx512Bf16KernelProvider}, under the name {@code avx512bf16}.
+ * would pass 2 GiB, which run as {@code Bf16Operands} on the vector kernel. Threads share
+ * rectangles of C through the same {@link WorkerPool} as math's kernels, so results are
+ * bit-identical for any thread count. Runs only where {@link #available()}: an x86-64 Linux CPU
+ * with AVX512-BF16 and a build that compiled the native kernel (see src/main/c). Math finds it
+ * through {@link Avx512Bf16KernelProvider}, under the name {@code avx512bf16}.
  */
 public final class Avx512Bf16MatMul extends TiledMatMul {
 
