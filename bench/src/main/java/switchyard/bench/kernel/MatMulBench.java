@@ -35,7 +35,7 @@ public final class MatMulBench {
         List<MatMul> kernels = new ArrayList<>();
         kernels.add(MatMuls.ejml());
         List<String> families = new ArrayList<>(List.of("vector"));
-        for (String nativeFamily : List.of("avx512", "amx")) {
+        for (String nativeFamily : MatMuls.NATIVE_FLOAT32) {
             if (MatMuls.providedUnavailableReason(nativeFamily) == null) {
                 families.add(nativeFamily);
             }

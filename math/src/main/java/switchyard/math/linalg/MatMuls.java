@@ -18,6 +18,8 @@ public final class MatMuls {
     /** The names the native module's float32 kernels are provided under (see {@link KernelProvider}). */
     private static final String AMX = "amx";
     private static final String AVX512 = "avx512";
+    /** The native float32 kernels, fastest first: the order {@link #best} tries them in. */
+    public static final java.util.List<String> NATIVE_FLOAT32 = java.util.List.of(AMX, AVX512);
 
     private MatMuls() {
     }
@@ -33,11 +35,10 @@ public final class MatMuls {
      */
     public static MatMul best() {
         int cores = Runtime.getRuntime().availableProcessors();
-        if (vectorApiAvailable() && amxUnavailableReason() == null) {
-            return ProvidedKernels.withThreads(AMX, cores);
-        }
-        if (vectorApiAvailable() && ProvidedKernels.unavailableReason(AVX512) == null) {
-            return ProvidedKernels.withThreads(AVX512, cores);
+        for (String provided : NATIVE_FLOAT32) {
+            if (providedUnavailableReason(provided) == null) {
+                return ProvidedKernels.withThreads(provided, cores);
+            }
         }
         if (vectorApiAvailable()) {
             return VectorKernels.withThreads(cores);
