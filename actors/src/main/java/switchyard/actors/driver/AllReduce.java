@@ -33,12 +33,7 @@ record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, lon
         for (RankReply.StepDone[] ranks : byStep) {
             for (RankReply.StepDone d : ranks) {
                 if (gate == null) {
-                    if (reuse == null || reuse.gateGradient() == null) {
-                        gate = d.gateGradient().copy();
-                    } else {
-                        gate = reuse.gateGradient();
-                        gate.setTo(d.gateGradient());
-                    }
+                    gate = copy(d.gateGradient(), reuse == null ? null : reuse.gateGradient());
                 } else {
                     for (int i = 0; i < gate.getNumElements(); i++) gate.data[i] += d.gateGradient().data[i];
                 }
@@ -46,7 +41,8 @@ record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, lon
                     shared = new ArrayList<>(d.sharedGradient().size());
                     for (int i = 0; i < d.sharedGradient().size(); i++) {
                         ExpertGrads g = d.sharedGradient().get(i);
-                        shared.add(reuse == null || i >= reuse.sharedGradient().size() ? g.copy() : g.copyInto(reuse.sharedGradient().get(i)));
+                        boolean held = reuse != null && i < reuse.sharedGradient().size();
+                        shared.add(held ? g.copyInto(reuse.sharedGradient().get(i)) : g.copy());
                     }
                 } else {
                     for (int i = 0; i < shared.size(); i++) shared.get(i).add(d.sharedGradient().get(i));
@@ -60,5 +56,12 @@ record AllReduce(FMatrixRMaj gateGradient, List<ExpertGrads> sharedGradient, lon
             }
         }
         return new AllReduce(gate, shared == null ? List.of() : shared, loads, kept);
+    }
+
+    /** {@code from} copied into {@code into} (grown if too small), or into a new matrix when it is null. */
+    private static FMatrixRMaj copy(FMatrixRMaj from, FMatrixRMaj into) {
+        if (into == null) return from.copy();
+        into.setTo(from);
+        return into;
     }
 }
