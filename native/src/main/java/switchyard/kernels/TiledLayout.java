@@ -77,12 +77,12 @@ final class TiledLayout {
     }
 
     private long bytesTransposedA(int m, int k) {
-        return (m + TILE_ROWS - 1L) / TILE_ROWS * ((long) steps(k) * TILE_ROWS + 16) * 4;
+        return groups(m, TILE_ROWS) * ((long) steps(k) * TILE_ROWS + 16) * 4;
     }
 
     private long bytesRows(int rows, int k) {
-        long rowSteps = (steps(k) + 15L) / 16 * 16 + 16;
-        return (rows + TILE_ROWS - 1L) / TILE_ROWS * TILE_ROWS * rowSteps * 4;
+        long rowSteps = groups(steps(k), 16) * 16L + 16;
+        return (long) groups(rows, TILE_ROWS) * TILE_ROWS * rowSteps * 4;
     }
 
     // The operand is described in pieces, put together only for the refusal: this runs for every
